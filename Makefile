@@ -1,0 +1,45 @@
+# shikiri: top-level build.  `make` builds everything, `make run` boots the
+# default demo on QEMU, `make test` runs every unit and system test.
+# Each area keeps its rules in its own fragment, included below.
+
+CROSS ?= aarch64-linux-gnu-
+BUILD := build
+CONFIG ?= configs/qemu-virt-linux.dts
+PYTHON := /usr/bin/python3
+
+HOST_CC ?= gcc
+HOST_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -Wall -Wextra -Werror -g -O1 \
+	-Iinclude -Ihv/include
+HOST_SAN := -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=all
+
+.PHONY: all setup run test unit-test system-test clean check format
+all:
+
+setup:
+	@scripts/setup
+
+include hv/hv.mk
+include tools/build/build.mk
+include tests/unit/unit.mk
+
+# The image for a config: build/<config name>/shikiri.img.
+image_of = $(BUILD)/$(basename $(notdir $(1)))/shikiri.img
+
+$(BUILD)/%/shikiri.img: configs/%.dts $(HV_BIN) $(SHIKIRI_BUILD) \
+		$(BUILD)/cache/Image $(BUILD)/guest/initramfs.cpio.gz
+	@mkdir -p $(dir $@)
+	$(SHIKIRI_BUILD) --board qemu-virt --hv $(HV_BIN) $< -o $@
+
+all: $(HV_BIN) $(SHIKIRI_BUILD) $(call image_of,$(CONFIG))
+
+run: setup
+	@$(MAKE) --no-print-directory all CONFIG=$(CONFIG)
+	@scripts/run $(call image_of,$(CONFIG))
+
+test: setup
+	@$(MAKE) --no-print-directory all unit-test-bins
+	@$(PYTHON) tests/run-all
+
+clean:
+	rm -rf $(BUILD)/hv $(BUILD)/bin $(BUILD)/unit $(BUILD)/qemu-virt-*

@@ -1,0 +1,202 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Per-CPU EL2 state, entering a vCPU, and the idle loop of a CPU whose vCPU
+ * is off.  One vCPU per CPU for its whole life: the guest's EL1 registers
+ * stay in the CPU and are only reset when the vCPU (re)starts.
+ */
+#include "arch/gic.h"
+#include "arch/vgic.h"
+#include "asm_defs.h"
+#include "hv/arch/cpu.h"
+#include "hv/console.h"
+#include "hv/print.h"
+#include "hv/vm.h"
+#include "sysreg.h"
+
+#define PSCI_CPU_ON_64 0xc4000003ull
+#define PSCI_SYSTEM_OFF 0x84000008ull
+#define PSCI_SYSTEM_RESET 0x84000009ull
+
+/* CPTR_EL2 (E2H=0): RES1 bits only; FP/SIMD and SVE not trapped. */
+#define CPTR_EL2_VALUE 0x32ffull
+/* SCTLR_EL1 at reset for Linux: RES1 bits, MMU and caches off. */
+#define SCTLR_EL1_RESET 0x30d00800ull
+/* VTCR_EL2: T0SZ 25, start at level 1, WBWA, inner shareable, 40-bit PA. */
+#define VTCR_EL2_VALUE                                                   \
+	(25ull | 1ull << 6 | 1ull << 8 | 1ull << 10 | 3ull << 12 |      \
+	 2ull << 16 | 1ull << 31)
+
+extern char _start[], _hv_end[], el2_vectors[], secondary_entry[];
+extern char __stacks[];
+void mmu_enable_secondary(void);
+void irq_handle_all(struct pcpu *p);
+
+char __stacks[HV_MAX_CPUS * HV_STACK_SIZE] __attribute__((aligned(16)));
+
+struct pcpu *arch_this_pcpu(void)
+{
+	return (struct pcpu *)read_sysreg(tpidr_el2);
+}
+
+unsigned arch_pcpu_id(void)
+{
+	return arch_this_pcpu()->id;
+}
+
+void arch_kick(unsigned pcpu)
+{
+	gic_send_sgi(pcpus[pcpu].mpidr, GIC_SGI_KICK);
+}
+
+void arch_system_off(void)
+{
+	arch_smc(PSCI_SYSTEM_OFF, 0, 0, 0);
+	for (;;)
+		wfi();
+}
+
+void arch_system_reset(void)
+{
+	arch_smc(PSCI_SYSTEM_RESET, 0, 0, 0);
+	for (;;)
+		wfi();
+}
+
+static struct vcpu_regs *frame_of(unsigned pcpu)
+{
+	return (struct vcpu_regs *)(__stacks + (pcpu + 1) * HV_STACK_SIZE -
+				    VCPU_REGS_SIZE);
+}
+
+static uint64_t hcr_value(void)
+{
+	uint64_t hcr = HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO |
+		       HCR_TSC | HCR_RW;
+	uint64_t isar1 = read_sysreg(id_aa64isar1_el1);
+
+	/* Pointer authentication, if present, is the guest's: no trap. */
+	if (isar1 & (0xffull << 4 | 0xffull << 24))
+		hcr |= HCR_API | HCR_APK;
+	return hcr;
+}
+
+void arch_cpu_init(struct pcpu *p)
+{
+	struct vcpu *v = p->vcpu;
+
+	write_sysreg(tpidr_el2, p);
+	write_sysreg(vbar_el2, el2_vectors);
+	if (!(read_sysreg(sctlr_el2) & 1))
+		mmu_enable_secondary();
+	write_sysreg(cptr_el2, CPTR_EL2_VALUE);
+	write_sysreg(hstr_el2, 0);
+	/* All PMU counters to the guest, nothing trapped. */
+	write_sysreg(mdcr_el2, (read_sysreg(pmcr_el0) >> 11) & 0x1f);
+	write_sysreg(cnthctl_el2, 3); /* EL1PCTEN | EL1PCEN */
+	write_sysreg(cntvoff_el2, 0);
+	write_sysreg(cnthp_ctl_el2, 0);
+	write_sysreg(vpidr_el2, read_sysreg(midr_el1));
+	write_sysreg(hcr_el2, hcr_value());
+	isb();
+	gic_init_cpu(p->id, p->mpidr, hv_board->gic_maint_intid);
+	vgic_lr_clear();
+	if (v) {
+		write_sysreg(vmpidr_el2, (1ull << 31) | v->id);
+		write_sysreg(vtcr_el2, VTCR_EL2_VALUE);
+		write_sysreg(vttbr_el2, (uintptr_t)v->vm->stage2.root |
+						(uint64_t)(v->vm->id + 1) << 48);
+		isb();
+		__asm__ volatile("tlbi vmalls12e1\n\tdsb ish" ::: "memory");
+		isb();
+	}
+}
+
+static void dcache_clean(const void *start, const void *end)
+{
+	for (uintptr_t a = (uintptr_t)start & ~63ull; a < (uintptr_t)end;
+	     a += 64)
+		__asm__ volatile("dc cvac, %0" : : "r"(a) : "memory");
+	dsb(sy);
+}
+
+int arch_cpu_start(unsigned idx, uint64_t mpidr)
+{
+	int64_t ret;
+
+	/* The new CPU reads memory with its caches off until its MMU is on. */
+	dcache_clean(_start, _hv_end);
+	ret = (int64_t)arch_smc(PSCI_CPU_ON_64, mpidr & 0xff00ffffffull,
+				(uintptr_t)secondary_entry, idx);
+	return (int)ret;
+}
+
+noreturn_fn void arch_guest_enter(struct vcpu_regs *frame);
+
+void arch_vcpu_start(struct vcpu *vcpu, uint64_t pc, uint64_t arg)
+{
+	struct vcpu_regs *f = frame_of(vcpu->pcpu);
+
+	for (unsigned i = 0; i < 31; i++)
+		f->x[i] = 0;
+	f->x[0] = arg;
+	f->elr = pc;
+	f->spsr = SPSR_EL1H_DAIF;
+	vgic_lr_clear();
+	write_sysreg(sctlr_el1, SCTLR_EL1_RESET);
+	write_sysreg(cntv_ctl_el0, 0);
+	write_sysreg(cntp_ctl_el0, 0);
+	write_sysreg(cntkctl_el1, 0);
+	write_sysreg(vbar_el1, 0);
+	write_sysreg(tcr_el1, 0);
+	write_sysreg(ttbr0_el1, 0);
+	write_sysreg(ttbr1_el1, 0);
+	write_sysreg(mair_el1, 0);
+	write_sysreg(cpacr_el1, 0);
+	write_sysreg(contextidr_el1, 0);
+	write_sysreg(tpidr_el1, 0);
+	write_sysreg(sp_el1, 0);
+	write_sysreg(sp_el0, 0);
+	/* Guest code may be in a stale line of a previous life: drop it. */
+	__asm__ volatile("ic iallu\n\tdsb ish" ::: "memory");
+	isb();
+	__atomic_store_n(&vcpu->power, VCPU_ON, __ATOMIC_RELEASE);
+	arch_guest_enter(f);
+}
+
+static void vcpu_quiesce(struct vcpu *v)
+{
+	/* A stopped vCPU's timers must not keep interrupting this CPU. */
+	write_sysreg(cntv_ctl_el0, 0);
+	write_sysreg(cntp_ctl_el0, 0);
+	isb();
+	gic_ppi_enable(v->pcpu, 27, false);
+	gic_ppi_enable(v->pcpu, 30, false);
+	vgic_lr_clear();
+}
+
+static noreturn_fn void idle_loop(void)
+{
+	struct pcpu *p = arch_this_pcpu();
+	struct vcpu *v = p->vcpu;
+
+	if (v)
+		vcpu_quiesce(v);
+	for (;;) {
+		if (v && v->vm->state == VM_RUNNING &&
+		    __atomic_load_n(&v->power, __ATOMIC_ACQUIRE) ==
+			    VCPU_ON_PENDING)
+			arch_vcpu_start(v, v->boot_pc, v->boot_ctx);
+		wfi();
+		irq_handle_all(p);
+	}
+}
+
+noreturn_fn void arch_idle_on_stack(void (*fn)(void), void *sp);
+
+void arch_idle(void)
+{
+	struct pcpu *p = arch_this_pcpu();
+
+	/* Start from the top of the stack: whatever called us is abandoned. */
+	arch_idle_on_stack(idle_loop, frame_of(p->id));
+}

@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef ARCH_VGIC_H
+#define ARCH_VGIC_H
+
+#include "hv/mmio.h"
+#include "hv/spinlock.h"
+#include "hv/types.h"
+
+struct vm;
+struct vcpu;
+
+#define VGIC_PRIVATE_IRQS 32u
+#define VGIC_MAX_SPIS 256u /* virtual INTIDs 32..287 */
+#define VGIC_QUEUE_LEN 64u
+#define VGIC_GICD_SIZE 0x10000u
+
+/** The state the guest sees of one virtual interrupt. */
+struct vgic_irq {
+	uint64_t irouter; /**< SPIs: as the guest wrote it */
+	uint16_t phys;    /**< physical INTID when hardware-backed, else 0 */
+	uint8_t priority;
+	uint8_t target;   /**< SPIs: vCPU index the route resolves to */
+	bool present;     /**< SPIs: this VM owns the line */
+	bool enabled;
+	bool group1;
+	bool edge;        /**< ICFGR: edge-triggered */
+	bool pending;     /**< software latch, not yet in a list register */
+	bool in_flight;   /**< in a list register, awaiting the guest's EOI */
+};
+
+/** A virtual interrupt waiting for a free list register. */
+struct vgic_pending {
+	uint32_t vintid;
+	uint16_t pintid; /**< 0: software interrupt */
+	uint8_t priority;
+	bool notify_eoi; /**< ask for a maintenance interrupt on EOI */
+};
+
+/** Per-vCPU interrupt state: its private interrupts and its LR queue. */
+struct vgic_cpu {
+	struct vgic_irq priv[VGIC_PRIVATE_IRQS];
+	bool asleep; /**< GICR_WAKER.ProcessorSleep */
+	struct spinlock lock; /* protects queue, queue_len */
+	struct vgic_pending queue[VGIC_QUEUE_LEN];
+	unsigned queue_len;
+};
+
+/**
+ * A software-emulated device that drives a level-triggered virtual line:
+ * asked again after the guest's EOI whether the line is still high.
+ */
+typedef bool (*vgic_resample_fn)(struct vm *vm);
+
+/** Per-VM distributor state. Lock order: vgic_dist.lock, then vgic_cpu.lock. */
+struct vgic_dist {
+	struct spinlock lock;
+	uint32_t ctlr;
+	unsigned spi_count; /**< virtual SPIs implemented (multiple of 32) */
+	struct vgic_irq spi[VGIC_MAX_SPIS];
+	uint32_t resample_intid; /**< the one level-triggered software line */
+	vgic_resample_fn resample;
+	uint64_t gicd_ipa;
+	uint64_t gicr_ipa;
+};
+
+/**
+ * vgic_init() - Set up @vm's distributor and vCPU interfaces: GICD at
+ * @gicd_ipa, redistributors from @gicr_ipa; registers both MMIO regions.
+ */
+int vgic_init(struct vm *vm, uint64_t gicd_ipa, uint64_t gicr_ipa);
+
+/**
+ * vgic_add_hw_spi() - Give @vm the physical SPI @pintid as virtual @vintid.
+ * Boot time only.
+ */
+int vgic_add_hw_spi(struct vm *vm, uint32_t vintid, uint32_t pintid);
+
+/** vgic_add_sw_spi() - A virtual-only, level-triggered SPI at @vintid. */
+int vgic_add_sw_spi(struct vm *vm, uint32_t vintid, vgic_resample_fn fn);
+
+/** vgic_set_level() - A software device's line @vintid went to @level. */
+void vgic_set_level(struct vm *vm, uint32_t vintid, bool level);
+
+/**
+ * vgic_send_sgi() - The guest on @vcpu wrote ICC_SGI1R_EL1 = @val: raise the
+ * SGI on the addressed vCPUs of its own VM only.
+ */
+void vgic_send_sgi(struct vcpu *vcpu, uint64_t val);
+
+/**
+ * vgic_forward_hw() - A physical interrupt @pintid of @vcpu's VM fired on
+ * this CPU (already priority-dropped): inject it HW-linked, so the guest's
+ * EOI deactivates it.  Return: false when it was not the VM's to take.
+ */
+bool vgic_forward_hw(struct vcpu *vcpu, uint32_t pintid);
+
+/** vgic_reset_cpu() - Clear @vcpu's private interrupts and queue. */
+void vgic_reset_cpu(struct vcpu *vcpu);
+
+/* List registers (vgic_lr.c): only ever touched by the vCPU's own CPU. */
+
+/** vgic_lr_flush() - Move queued interrupts into free list registers. */
+void vgic_lr_flush(struct vcpu *vcpu);
+
+/** vgic_lr_maintenance() - Handle the maintenance interrupt on this CPU. */
+void vgic_lr_maintenance(struct vcpu *vcpu);
+
+/** vgic_lr_clear() - Empty every list register of this CPU. */
+void vgic_lr_clear(void);
+
+/** vgic_eoi() - The guest EOIed software interrupt @vintid on @vcpu. */
+void vgic_eoi(struct vcpu *vcpu, uint32_t vintid);
+
+#endif /* ARCH_VGIC_H */

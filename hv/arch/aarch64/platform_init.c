@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: MIT */
+#include "arch/gic.h"
+#include "arch/psci.h"
+#include "hv/arch/cpu.h"
+#include "hv/vm.h"
+#include "sysreg.h"
+
+uint64_t arch_cpu_mpidr(void)
+{
+	return read_sysreg(mpidr_el1) & 0xff00ffffffull;
+}
+
+uint64_t arch_counter(void)
+{
+	isb();
+	return read_sysreg(cntpct_el0);
+}
+
+void arch_platform_init(const struct shikiri_plan_board *board,
+			unsigned boot_pcpu)
+{
+	gic_init(board);
+	psci_probe_firmware();
+	/* Console input interrupts go to the boot CPU. */
+	gic_spi_set_edge(board->uart_intid, false);
+	gic_spi_route(board->uart_intid, board->cpu_mpidr[boot_pcpu]);
+	gic_spi_enable(board->uart_intid, true);
+}
+
+void arch_dcache_clean(const void *start, uint64_t size)
+{
+	uintptr_t end = (uintptr_t)start + size;
+
+	for (uintptr_t a = (uintptr_t)start & ~63ull; a < end; a += 64)
+		__asm__ volatile("dc cvac, %0" : : "r"(a) : "memory");
+	dsb(sy);
+}

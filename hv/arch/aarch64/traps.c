@@ -1,0 +1,225 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Exits from a guest.  Synchronous exceptions are dispatched by exception
+ * class through a table; interrupts are acknowledged here and either served
+ * by the hypervisor or forwarded to the vCPU they belong to.
+ */
+#include "arch/gic.h"
+#include "arch/inject.h"
+#include "arch/mmio_decode.h"
+#include "arch/psci.h"
+#include "arch/vgic.h"
+#include "hv/arch/cpu.h"
+#include "hv/console.h"
+#include "hv/errno.h"
+#include "hv/print.h"
+#include "hv/vm.h"
+#include "sysreg.h"
+
+typedef void (*trap_handler_fn)(struct vcpu *vcpu, struct vcpu_regs *regs,
+				uint64_t esr);
+
+/* ICC_SGI1R_EL1, ICC_ASGI1R_EL1, ICC_SGI0R_EL1 as ESR ISS (Op0 Op2 Op1 CRn CRm). */
+#define SYSREG_ISS_MASK 0x3ffc1eull
+#define SYSREG_ISS(op0, op1, crn, crm, op2)                               \
+	((uint64_t)(op0) << 20 | (uint64_t)(op2) << 17 | (uint64_t)(op1) << 14 | \
+	 (uint64_t)(crn) << 10 | (uint64_t)(crm) << 1)
+#define ISS_ICC_SGI1R SYSREG_ISS(3, 0, 12, 11, 5)
+#define ISS_ICC_ASGI1R SYSREG_ISS(3, 1, 12, 11, 6)
+#define ISS_ICC_SGI0R SYSREG_ISS(3, 2, 12, 11, 7)
+
+static void skip_instruction(struct vcpu_regs *regs, uint64_t esr)
+{
+	regs->elr += (esr & ESR_IL) ? 4 : 2;
+}
+
+static void handle_hvc(struct vcpu *vcpu, struct vcpu_regs *regs,
+		       uint64_t esr)
+{
+	(void)esr;
+	vcpu->stats.hvc++;
+	psci_handle(vcpu, regs);
+}
+
+static void handle_smc(struct vcpu *vcpu, struct vcpu_regs *regs,
+		       uint64_t esr)
+{
+	vcpu->stats.smc++;
+	/* A trapped SMC returns to the SMC itself (Arm ARM D1.11.2). */
+	skip_instruction(regs, esr);
+	psci_handle(vcpu, regs);
+}
+
+static void handle_sysreg(struct vcpu *vcpu, struct vcpu_regs *regs,
+			  uint64_t esr)
+{
+	uint64_t iss = ESR_ISS(esr);
+	unsigned rt = (iss >> 5) & 31;
+	bool read = iss & 1;
+
+	vcpu->stats.sysreg++;
+	switch (iss & SYSREG_ISS_MASK) {
+	case ISS_ICC_SGI1R:
+	case ISS_ICC_ASGI1R:
+		if (!read)
+			vgic_send_sgi(vcpu, rt < 31 ? regs->x[rt] : 0);
+		break;
+	case ISS_ICC_SGI0R:
+		break; /* group 0 does not exist for the guest */
+	default:
+		inject_undef(regs);
+		return;
+	}
+	skip_instruction(regs, esr);
+}
+
+static void guest_fault(struct vcpu *vcpu, struct vcpu_regs *regs,
+			uint64_t esr, uint64_t ipa, bool data)
+{
+	struct vm *vm = vcpu->vm;
+
+	switch (vm->plan->on_fault) {
+	case SHIKIRI_POLICY_REFLECT:
+		inject_abort(regs, esr, read_sysreg(far_el2), data);
+		return;
+	default:
+		hv_log("vm %s: vcpu %u: %s abort at ipa 0x%lx pc 0x%lx, stopping",
+		       vm->name, vcpu->id, data ? "data" : "instruction", ipa,
+		       regs->elr);
+		vm_stop(vm, "fault");
+		return;
+	}
+}
+
+static void handle_dabt(struct vcpu *vcpu, struct vcpu_regs *regs,
+			uint64_t esr)
+{
+	struct mmio_access acc;
+	uint64_t hpfar = read_sysreg(hpfar_el2), far = read_sysreg(far_el2);
+	int ret;
+
+	vcpu->stats.mmio++;
+	ret = mmio_decode((uint32_t)ESR_ISS(esr), hpfar, far, &acc);
+	if (!ret)
+		ret = mmio_dispatch(&vcpu->vm->mmio, vcpu, &acc, regs->x);
+	if (ret) {
+		guest_fault(vcpu, regs, esr,
+			    ((hpfar & 0xffffffffff0ull) << 8) | (far & 0xfff),
+			    true);
+		return;
+	}
+	skip_instruction(regs, esr);
+}
+
+static void handle_iabt(struct vcpu *vcpu, struct vcpu_regs *regs,
+			uint64_t esr)
+{
+	uint64_t hpfar = read_sysreg(hpfar_el2);
+
+	guest_fault(vcpu, regs, esr, (hpfar & 0xffffffffff0ull) << 8, false);
+}
+
+static void handle_unknown(struct vcpu *vcpu, struct vcpu_regs *regs,
+			   uint64_t esr)
+{
+	(void)vcpu;
+	(void)esr;
+	inject_undef(regs);
+}
+
+static const trap_handler_fn trap_handlers[EC_MAX + 1] = {
+	[EC_HVC64] = handle_hvc,     [EC_SMC64] = handle_smc,
+	[EC_SYS64] = handle_sysreg,  [EC_DABT_LOW] = handle_dabt,
+	[EC_IABT_LOW] = handle_iabt,
+};
+
+/* Before every return to the guest: park if it was stopped, else refill. */
+static void exit_to_guest(struct vcpu *vcpu)
+{
+	if (vcpu->vm->state != VM_RUNNING ||
+	    __atomic_load_n(&vcpu->power, __ATOMIC_ACQUIRE) != VCPU_ON)
+		arch_idle();
+	vgic_lr_flush(vcpu);
+}
+
+void trap_sync(struct vcpu_regs *regs)
+{
+	struct vcpu *vcpu = arch_this_pcpu()->vcpu;
+	uint64_t esr = read_sysreg(esr_el2);
+	trap_handler_fn fn = trap_handlers[ESR_EC(esr)];
+
+	vcpu->stats.exits_sync++;
+	(fn ? fn : handle_unknown)(vcpu, regs, esr);
+	exit_to_guest(vcpu);
+}
+
+static void irq_dispatch(struct pcpu *p, uint32_t intid)
+{
+	struct vcpu *v = p->vcpu;
+
+	gic_priority_drop(intid);
+	if (intid == hv_board->uart_intid) {
+		console_rx_poll();
+	} else if (intid == hv_board->gic_maint_intid) {
+		if (v)
+			vgic_lr_maintenance(v);
+	} else if (intid != GIC_SGI_KICK && v &&
+		   __atomic_load_n(&v->power, __ATOMIC_ACQUIRE) == VCPU_ON &&
+		   vgic_forward_hw(v, intid)) {
+		return; /* the guest's EOI deactivates it */
+	}
+	gic_deactivate(intid);
+}
+
+/** irq_handle_all() - Serve every pending physical interrupt. */
+void irq_handle_all(struct pcpu *p)
+{
+	uint32_t intid;
+
+	while ((intid = gic_ack()) < GIC_SPURIOUS)
+		irq_dispatch(p, intid);
+}
+
+void trap_irq(struct vcpu_regs *regs)
+{
+	struct pcpu *p = arch_this_pcpu();
+
+	(void)regs;
+	p->vcpu->stats.exits_irq++;
+	irq_handle_all(p);
+	exit_to_guest(p->vcpu);
+}
+
+void trap_serror(struct vcpu_regs *regs)
+{
+	struct vcpu *vcpu = arch_this_pcpu()->vcpu;
+
+	(void)regs;
+	hv_log("vm %s: vcpu %u: SError (ESR 0x%lx), stopping", vcpu->vm->name,
+	       vcpu->id, read_sysreg(esr_el2));
+	vm_stop(vcpu->vm, "SError");
+	exit_to_guest(vcpu);
+}
+
+void trap_aarch32(struct vcpu_regs *regs)
+{
+	struct vcpu *vcpu = arch_this_pcpu()->vcpu;
+
+	(void)regs;
+	hv_log("vm %s: vcpu %u: AArch32 exception, stopping", vcpu->vm->name,
+	       vcpu->id);
+	vm_stop(vcpu->vm, "AArch32");
+	exit_to_guest(vcpu);
+}
+
+/* A fault at EL2 is a hypervisor bug: report everything, then stop. */
+void trap_hv_fault(struct vcpu_regs *regs)
+{
+	hv_log("PANIC: exception at EL2: ESR 0x%lx FAR 0x%lx ELR 0x%lx SPSR 0x%lx",
+	       read_sysreg(esr_el2), read_sysreg(far_el2), regs->elr,
+	       regs->spsr);
+	for (unsigned i = 0; i < 31; i += 2)
+		hv_log("  x%u 0x%016lx  x%u 0x%016lx", i, regs->x[i], i + 1,
+		       i + 1 < 31 ? regs->x[i + 1] : 0);
+	arch_system_off();
+}

@@ -1,0 +1,171 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * GICv3 list registers (IHI0069 §11.2): the only way virtual interrupts
+ * reach a guest.  Interrupts for a vCPU are queued (from any CPU) in its
+ * vgic_cpu; its own CPU moves them into free list registers before it
+ * returns to the guest, and asks for a maintenance interrupt when some must
+ * wait for a free register (underflow) or when a software level-triggered
+ * line needs a look after the guest's EOI.
+ */
+#include "arch/vgic.h"
+#include "hv/vm.h"
+#include "sysreg.h"
+
+#define LR_STATE_PENDING (1ull << 62)
+#define LR_STATE_ACTIVE (1ull << 63)
+#define LR_STATE_MASK (3ull << 62)
+#define LR_HW (1ull << 61)
+#define LR_GROUP1 (1ull << 60)
+#define LR_EOI (1ull << 41)
+#define LR_PRIORITY_SHIFT 48
+#define LR_PINTID_SHIFT 32
+
+#define ICH_HCR_EN (1ull << 0)
+#define ICH_HCR_UIE (1ull << 1)
+#define ICH_MISR_EOI (1ull << 0)
+
+#define LR_CASE(n, op) \
+	case n:         \
+		op;      \
+		break
+
+static uint64_t lr_read(unsigned n)
+{
+	uint64_t v = 0;
+
+	switch (n) {
+		LR_CASE(0, v = read_sysreg(S3_4_C12_C12_0));
+		LR_CASE(1, v = read_sysreg(S3_4_C12_C12_1));
+		LR_CASE(2, v = read_sysreg(S3_4_C12_C12_2));
+		LR_CASE(3, v = read_sysreg(S3_4_C12_C12_3));
+		LR_CASE(4, v = read_sysreg(S3_4_C12_C12_4));
+		LR_CASE(5, v = read_sysreg(S3_4_C12_C12_5));
+		LR_CASE(6, v = read_sysreg(S3_4_C12_C12_6));
+		LR_CASE(7, v = read_sysreg(S3_4_C12_C12_7));
+		LR_CASE(8, v = read_sysreg(S3_4_C12_C13_0));
+		LR_CASE(9, v = read_sysreg(S3_4_C12_C13_1));
+		LR_CASE(10, v = read_sysreg(S3_4_C12_C13_2));
+		LR_CASE(11, v = read_sysreg(S3_4_C12_C13_3));
+		LR_CASE(12, v = read_sysreg(S3_4_C12_C13_4));
+		LR_CASE(13, v = read_sysreg(S3_4_C12_C13_5));
+		LR_CASE(14, v = read_sysreg(S3_4_C12_C13_6));
+		LR_CASE(15, v = read_sysreg(S3_4_C12_C13_7));
+	}
+	return v;
+}
+
+static void lr_write(unsigned n, uint64_t v)
+{
+	switch (n) {
+		LR_CASE(0, write_sysreg(S3_4_C12_C12_0, v));
+		LR_CASE(1, write_sysreg(S3_4_C12_C12_1, v));
+		LR_CASE(2, write_sysreg(S3_4_C12_C12_2, v));
+		LR_CASE(3, write_sysreg(S3_4_C12_C12_3, v));
+		LR_CASE(4, write_sysreg(S3_4_C12_C12_4, v));
+		LR_CASE(5, write_sysreg(S3_4_C12_C12_5, v));
+		LR_CASE(6, write_sysreg(S3_4_C12_C12_6, v));
+		LR_CASE(7, write_sysreg(S3_4_C12_C12_7, v));
+		LR_CASE(8, write_sysreg(S3_4_C12_C13_0, v));
+		LR_CASE(9, write_sysreg(S3_4_C12_C13_1, v));
+		LR_CASE(10, write_sysreg(S3_4_C12_C13_2, v));
+		LR_CASE(11, write_sysreg(S3_4_C12_C13_3, v));
+		LR_CASE(12, write_sysreg(S3_4_C12_C13_4, v));
+		LR_CASE(13, write_sysreg(S3_4_C12_C13_5, v));
+		LR_CASE(14, write_sysreg(S3_4_C12_C13_6, v));
+		LR_CASE(15, write_sysreg(S3_4_C12_C13_7, v));
+	}
+}
+
+static unsigned lr_count(void)
+{
+	return (unsigned)(read_sysreg(ICH_VTR_EL2) & 0x1f) + 1;
+}
+
+/* Put @p into a list register; false when none is free. */
+static bool lr_place(const struct vgic_pending *p, unsigned count)
+{
+	uint64_t elrsr = read_sysreg(ICH_ELRSR_EL2);
+	uint64_t v;
+
+	/* Already there: merge (pending stays pending; active gains pending). */
+	for (unsigned n = 0; n < count; n++) {
+		if (elrsr & (1u << n))
+			continue;
+		v = lr_read(n);
+		if ((uint32_t)v != p->vintid || !(v & LR_STATE_MASK))
+			continue;
+		if (!(v & LR_STATE_PENDING) && !(v & LR_HW))
+			lr_write(n, v | LR_STATE_PENDING);
+		return true;
+	}
+	for (unsigned n = 0; n < count; n++) {
+		if (!(elrsr & (1u << n)))
+			continue;
+		v = p->vintid | LR_GROUP1 | LR_STATE_PENDING |
+		    (uint64_t)p->priority << LR_PRIORITY_SHIFT;
+		if (p->pintid)
+			v |= LR_HW | (uint64_t)p->pintid << LR_PINTID_SHIFT;
+		else if (p->notify_eoi)
+			v |= LR_EOI;
+		lr_write(n, v);
+		return true;
+	}
+	return false;
+}
+
+void vgic_lr_flush(struct vcpu *vcpu)
+{
+	struct vgic_cpu *vc = &vcpu->vgic;
+	unsigned count, done = 0;
+	uint64_t hcr;
+
+	if (!__atomic_load_n(&vc->queue_len, __ATOMIC_ACQUIRE) &&
+	    !(read_sysreg(ICH_HCR_EL2) & ICH_HCR_UIE))
+		return;
+	count = lr_count();
+	spin_lock(&vc->lock);
+	while (done < vc->queue_len && lr_place(&vc->queue[done], count))
+		done++;
+	for (unsigned i = done; i < vc->queue_len; i++)
+		vc->queue[i - done] = vc->queue[i];
+	vc->queue_len -= done;
+	hcr = ICH_HCR_EN | (vc->queue_len ? ICH_HCR_UIE : 0);
+	spin_unlock(&vc->lock);
+	write_sysreg(ICH_HCR_EL2, hcr);
+	isb();
+}
+
+void vgic_lr_maintenance(struct vcpu *vcpu)
+{
+	uint64_t misr = read_sysreg(ICH_MISR_EL2);
+
+	if (misr & ICH_MISR_EOI) {
+		uint64_t eisr = read_sysreg(ICH_EISR_EL2);
+
+		for (unsigned n = 0; eisr; n++, eisr >>= 1) {
+			uint32_t vintid;
+
+			if (!(eisr & 1))
+				continue;
+			vintid = (uint32_t)lr_read(n);
+			lr_write(n, 0);
+			vgic_eoi(vcpu, vintid);
+		}
+	}
+	/* Underflow (or nothing): refill; UIE is recomputed there. */
+	write_sysreg(ICH_HCR_EL2, ICH_HCR_EN | ICH_HCR_UIE);
+	vgic_lr_flush(vcpu);
+}
+
+void vgic_lr_clear(void)
+{
+	unsigned count = lr_count();
+
+	for (unsigned n = 0; n < count; n++)
+		lr_write(n, 0);
+	write_sysreg(ICH_AP0R0_EL2, 0);
+	write_sysreg(ICH_AP1R0_EL2, 0);
+	write_sysreg(ICH_VMCR_EL2, 0);
+	write_sysreg(ICH_HCR_EL2, ICH_HCR_EN);
+	isb();
+}

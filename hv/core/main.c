@@ -1,0 +1,167 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The boot flow, on the boot CPU: console, boot plan check, the
+ * hypervisor's own map, VMs, then the other CPUs; every CPU ends up running
+ * its vCPU or parked.  See docs/architecture.md.
+ */
+#include "hv/arch/cpu.h"
+#include "hv/console.h"
+#include "hv/drivers/pl011.h"
+#include "hv/page_pool.h"
+#include "hv/plan_check.h"
+#include "hv/platform.h"
+#include "hv/print.h"
+#include "hv/vm.h"
+
+#define FDT_MAGIC 0xd00dfeedu
+#define FDT_MAX_SIZE 0x200000u
+#define PLAN_MAX_SIZE 0x100000u
+
+extern char _start[], _hv_end[];
+extern struct page_pool hv_pages;
+
+void boot_primary(uint64_t fdt, uint64_t load_base);
+void boot_secondary(unsigned idx);
+
+static uint32_t be32(const void *p)
+{
+	const unsigned char *b = p;
+
+	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 |
+	       (uint32_t)b[2] << 8 | b[3];
+}
+
+/* Size of the loader's device tree, or 0 when there is none at @fdt. */
+static uint64_t fdt_size(uint64_t fdt)
+{
+	uint32_t size;
+
+	if (!fdt || (fdt & 7) || be32((void *)(uintptr_t)fdt) != FDT_MAGIC)
+		return 0;
+	size = be32((void *)(uintptr_t)(fdt + 4));
+	return size <= FDT_MAX_SIZE ? size : 0;
+}
+
+/*
+ * Entropy for the guests' seeds without parsing anything: the loader's
+ * device tree carries fresh random bytes on every boot (QEMU's rng-seed and
+ * kaslr-seed), so a hash of the whole blob changes with every boot.
+ */
+static uint64_t boot_entropy(uint64_t fdt, uint64_t size)
+{
+	const unsigned char *b = (const unsigned char *)(uintptr_t)fdt;
+	uint64_t h = 0xcbf29ce484222325ull ^ arch_counter();
+
+	for (uint64_t i = 0; i < size; i++)
+		h = (h ^ b[i]) * 0x100000001b3ull;
+	return h;
+}
+
+static noreturn_fn void refuse(const char *what, int vm)
+{
+	if (vm >= 0)
+		hv_log("boot plan rejected: %s (vm %d)", what, vm);
+	else
+		hv_log("boot plan rejected: %s", what);
+	hv_log("nothing was booted; powering off");
+	arch_system_off();
+}
+
+static noreturn_fn void pcpu_enter(struct pcpu *p)
+{
+	struct vcpu *v = p->vcpu;
+
+	if (v && v->power == VCPU_ON_PENDING)
+		arch_vcpu_start(v, v->boot_pc, v->boot_ctx);
+	arch_idle();
+}
+
+static void log_vm(const struct vm *vm)
+{
+	const struct shikiri_plan_vm *p = vm->plan;
+	char cpus[48];
+	size_t n = 0;
+
+	for (unsigned i = 0; i < vm->vcpu_count; i++)
+		n += print_snprintf(cpus + n, sizeof(cpus) - n, "%s%u",
+				    i ? "," : "", vm->vcpu[i].pcpu);
+	hv_log("vm %s: %u vCPUs on CPUs %s, %lu MiB at 0x%lx, entry 0x%lx",
+	       vm->name, vm->vcpu_count, cpus, p->ram[0].size >> 20,
+	       p->ram[0].pa, p->entry_ipa);
+}
+
+void boot_primary(uint64_t fdt, uint64_t load_base)
+{
+	uint64_t footprint = (uint64_t)(_hv_end - _start);
+	uint64_t plan_off = ALIGN_UP(footprint, SHIKIRI_PLAN_ALIGN);
+	const struct shikiri_plan *plan =
+		(const void *)(uintptr_t)(load_base + plan_off);
+	uint64_t boot_mpidr = arch_cpu_mpidr(), fsize = fdt_size(fdt);
+	struct plan_limits limits;
+	struct plan_error err;
+	unsigned boot = SHIKIRI_MAX_CPUS;
+
+	console_init(pl011_init(plat_uart_base));
+	hv_log("shikiri on %s: EL2, loaded at 0x%lx, boot CPU 0x%lx",
+	       plat_name, load_base, boot_mpidr);
+
+	limits = (struct plan_limits){ .hv_base = load_base,
+				       .hv_size = plan->image_size,
+				       .fdt_base = fsize ? fdt : 0,
+				       .fdt_size = fsize };
+	if (plan_check(plan, PLAN_MAX_SIZE, &limits, &err))
+		refuse(err.what, err.vm);
+	if (plan->image_size < plan_off + plan->size)
+		refuse("image smaller than hypervisor and plan", -1);
+	if (plan->board.uart_base != plat_uart_base)
+		refuse("console UART is not this platform's", -1);
+	for (unsigned i = 0; i < plan->board.cpu_count; i++)
+		if (plan->board.cpu_mpidr[i] == boot_mpidr)
+			boot = i;
+	if (boot == SHIKIRI_MAX_CPUS)
+		refuse("boot CPU is not in the plan's CPU list", -1);
+
+	hv_board = &plan->board;
+	if (arch_mmu_setup(hv_board, load_base, plan->image_size))
+		refuse("cannot map the board", -1);
+	pcpu_count = hv_board->cpu_count;
+	for (unsigned i = 0; i < pcpu_count; i++)
+		pcpus[i] = (struct pcpu){ .id = i,
+					  .mpidr = hv_board->cpu_mpidr[i] };
+	arch_platform_init(hv_board, boot);
+
+	uint64_t entropy = boot_entropy(fdt, fsize);
+
+	vm_count = plan->vm_count;
+	for (unsigned i = 0; i < vm_count; i++) {
+		if (vm_from_plan(&vms[i], i, &plan->vm[i], _start, &hv_pages))
+			refuse("VM set-up failed (page-table pool exhausted?)",
+			       (int)i);
+		vm_load(&vms[i], (const void *)(uintptr_t)load_base, entropy);
+		log_vm(&vms[i]);
+		if (!console_focus() &&
+		    (plan->vm[i].flags & SHIKIRI_VM_CONSOLE_VIRTUAL))
+			console_set_focus(&vms[i]);
+	}
+
+	arch_cpu_init(&pcpus[boot]);
+	for (unsigned i = 0; i < pcpu_count; i++) {
+		int ret;
+
+		if (i == boot)
+			continue;
+		ret = arch_cpu_start(i, pcpus[i].mpidr);
+		if (ret)
+			hv_log("CPU %u (0x%lx) did not start: PSCI error %d", i,
+			       pcpus[i].mpidr, ret);
+	}
+	pcpu_enter(&pcpus[boot]);
+}
+
+void boot_secondary(unsigned idx)
+{
+	struct pcpu *p = &pcpus[idx];
+
+	arch_cpu_init(p);
+	pcpu_enter(p);
+}

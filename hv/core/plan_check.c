@@ -1,0 +1,460 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Boot plan verification, shared by the hypervisor (at boot, before any of
+ * the plan is applied) and by shikiri-build (after writing an image), so both
+ * sides agree on what a valid plan is.  Pure: no output, no allocation, no
+ * global state.  Every check is written so that no arithmetic on a field can
+ * wrap before the field itself has been bounded.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hv/errno.h"
+#include "hv/plan_check.h"
+
+#define PLAN_PAGE_SIZE 0x1000ull
+#define PLAN_GICD_SIZE 0x10000ull
+#define PLAN_UART_SIZE 0x1000ull
+#define PLAN_RNG_SEED_SIZE 32u
+#define PLAN_KASLR_SEED_SIZE 8u
+#define PLAN_PPI_FIRST 16u
+#define PLAN_PPI_LAST 31u
+#define PLAN_VM_FLAGS_KNOWN SHIKIRI_VM_CONSOLE_VIRTUAL
+
+/* State shared by the checks of one plan_check() call. */
+struct plan_ctx {
+	const struct shikiri_plan *plan;
+	const struct plan_limits *limits;
+	struct plan_error *err;
+};
+
+static int refuse(const struct plan_ctx *ctx, int vm, const char *what)
+{
+	ctx->err->what = what;
+	ctx->err->vm = vm;
+	return -HV_EINVAL;
+}
+
+/* A non-empty range that does not wrap past the top of the address space. */
+static bool range_valid(uint64_t base, uint64_t size)
+{
+	return size != 0 && base + (size - 1) >= base;
+}
+
+static bool aligned(uint64_t v, uint64_t align)
+{
+	return (v & (align - 1)) == 0;
+}
+
+/* Both ranges must be valid (see range_valid()). */
+static bool overlaps(uint64_t a, uint64_t a_size, uint64_t b, uint64_t b_size)
+{
+	return a <= b + (b_size - 1) && b <= a + (a_size - 1);
+}
+
+/* Whether [a, a + a_size) lies inside the valid range [b, b + b_size). */
+static bool inside(uint64_t a, uint64_t a_size, uint64_t b, uint64_t b_size)
+{
+	return a >= b && a - b <= b_size && a_size <= b_size - (a - b);
+}
+
+static bool is_spi(uint32_t intid)
+{
+	return intid >= SHIKIRI_GIC_SPI_BASE && intid <= SHIKIRI_GIC_MAX_INTID;
+}
+
+static bool is_ppi(uint32_t intid)
+{
+	return intid >= PLAN_PPI_FIRST && intid <= PLAN_PPI_LAST;
+}
+
+static bool stop_or_restart(uint32_t policy)
+{
+	return policy == SHIKIRI_POLICY_STOP ||
+	       policy == SHIKIRI_POLICY_RESTART;
+}
+
+/* Overlaps one of the hypervisor's own devices: GICD, GICR or its UART. */
+static bool hits_hv_device(const struct shikiri_plan_board *b, uint64_t base,
+			   uint64_t size)
+{
+	return overlaps(base, size, b->gicd_base, PLAN_GICD_SIZE) ||
+	       overlaps(base, size, b->gicr_base, b->gicr_size) ||
+	       overlaps(base, size, b->uart_base, PLAN_UART_SIZE);
+}
+
+static int check_header(const struct plan_ctx *ctx, uint64_t avail)
+{
+	const struct shikiri_plan *p = ctx->plan;
+
+	if (!p || avail < sizeof(*p))
+		return refuse(ctx, -1, "plan truncated");
+	if (p->magic != SHIKIRI_PLAN_MAGIC)
+		return refuse(ctx, -1, "bad magic");
+	if (p->revision != SHIKIRI_PLAN_REVISION)
+		return refuse(ctx, -1, "unsupported plan revision");
+	if (p->vm_count == 0 || p->vm_count > SHIKIRI_MAX_VMS)
+		return refuse(ctx, -1, "bad VM count");
+	if (p->size != sizeof(*p) + p->vm_count * sizeof(p->vm[0]))
+		return refuse(ctx, -1, "bad plan size");
+	if (p->size > avail)
+		return refuse(ctx, -1, "plan truncated");
+	if (p->crc32 != plan_compute_crc(p))
+		return refuse(ctx, -1, "CRC mismatch");
+	if (ctx->limits && ctx->limits->hv_size &&
+	    p->image_size > ctx->limits->hv_size)
+		return refuse(ctx, -1, "image larger than the hypervisor area");
+	return 0;
+}
+
+static int check_board(const struct plan_ctx *ctx)
+{
+	const struct shikiri_plan_board *b = &ctx->plan->board;
+
+	if (!range_valid(b->ram_base, b->ram_size) ||
+	    !aligned(b->ram_base, PLAN_PAGE_SIZE) ||
+	    !aligned(b->ram_size, PLAN_PAGE_SIZE))
+		return refuse(ctx, -1, "bad board RAM");
+	if (b->cpu_count == 0 || b->cpu_count > SHIKIRI_MAX_CPUS)
+		return refuse(ctx, -1, "bad board CPU count");
+	if (!aligned(b->gicd_base, PLAN_GICD_SIZE) ||
+	    !range_valid(b->gicd_base, PLAN_GICD_SIZE) ||
+	    !aligned(b->gicr_base, 0x10000) ||
+	    !range_valid(b->gicr_base, b->gicr_size) ||
+	    b->gicr_size / SHIKIRI_GICR_STRIDE < b->cpu_count)
+		return refuse(ctx, -1, "bad board GIC");
+	if (!aligned(b->uart_base, PLAN_UART_SIZE) ||
+	    !range_valid(b->uart_base, PLAN_UART_SIZE) ||
+	    !is_spi(b->uart_intid))
+		return refuse(ctx, -1, "bad board UART");
+	if (!is_ppi(b->timer_virt_intid) || !is_ppi(b->gic_maint_intid))
+		return refuse(ctx, -1, "bad board PPI");
+	return 0;
+}
+
+/* Both names are NUL-terminated within SHIKIRI_NAME_LEN (checked first). */
+static bool same_name(const char *a, const char *b)
+{
+	while (*a && *a == *b) {
+		a++;
+		b++;
+	}
+	return *a == *b;
+}
+
+static int check_name(const struct plan_ctx *ctx, int i)
+{
+	const struct shikiri_plan_vm *vm = &ctx->plan->vm[i];
+	unsigned int n;
+
+	for (n = 0; n < SHIKIRI_NAME_LEN && vm->name[n]; n++) {
+		char c = vm->name[n];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		      c == '_' || c == '-'))
+			return refuse(ctx, i, "bad VM name");
+	}
+	if (n == 0 || n == SHIKIRI_NAME_LEN)
+		return refuse(ctx, i, "bad VM name");
+	for (int j = 0; j < i; j++)
+		if (same_name(ctx->plan->vm[j].name, vm->name))
+			return refuse(ctx, i, "duplicate VM name");
+	return 0;
+}
+
+static int check_cpus(const struct plan_ctx *ctx, int i)
+{
+	const struct shikiri_plan_vm *vm = &ctx->plan->vm[i];
+	uint32_t cpu_count = ctx->plan->board.cpu_count;
+
+	if (vm->cpu_mask == 0)
+		return refuse(ctx, i, "VM has no CPU");
+	if (vm->cpu_mask >> cpu_count)
+		return refuse(ctx, i, "CPU not on the board");
+	for (int j = 0; j < i; j++)
+		if (ctx->plan->vm[j].cpu_mask & vm->cpu_mask)
+			return refuse(ctx, i, "CPU assigned to two VMs");
+	return 0;
+}
+
+static int check_ram(const struct plan_ctx *ctx, int i)
+{
+	const struct shikiri_plan *p = ctx->plan;
+	const struct shikiri_plan_vm *vm = &p->vm[i];
+	const struct plan_limits *lim = ctx->limits;
+
+	if (vm->ram_count == 0 || vm->ram_count > SHIKIRI_MAX_RAM_REGIONS)
+		return refuse(ctx, i, "bad RAM region count");
+	for (uint32_t r = 0; r < vm->ram_count; r++) {
+		const struct shikiri_region *m = &vm->ram[r];
+
+		if (!aligned(m->ipa | m->pa | m->size, PLAN_PAGE_SIZE) ||
+		    !range_valid(m->ipa, m->size) ||
+		    !range_valid(m->pa, m->size))
+			return refuse(ctx, i, "misaligned RAM region");
+		if (!inside(m->pa, m->size, p->board.ram_base,
+			    p->board.ram_size))
+			return refuse(ctx, i, "RAM outside board RAM");
+		if (lim && lim->hv_size &&
+		    overlaps(m->pa, m->size, lim->hv_base, lim->hv_size))
+			return refuse(ctx, i, "RAM overlaps the hypervisor");
+		if (lim && lim->fdt_size &&
+		    overlaps(m->pa, m->size, lim->fdt_base, lim->fdt_size))
+			return refuse(ctx, i, "RAM overlaps the boot DTB");
+		if (hits_hv_device(&p->board, m->ipa, m->size) ||
+		    ((vm->flags & SHIKIRI_VM_CONSOLE_VIRTUAL) &&
+		     overlaps(m->ipa, m->size, vm->console_ipa,
+			      PLAN_UART_SIZE)))
+			return refuse(ctx, i, "RAM IPA overlaps a device");
+		for (uint32_t s = 0; s < r; s++)
+			if (overlaps(m->ipa, m->size, vm->ram[s].ipa,
+				     vm->ram[s].size) ||
+			    overlaps(m->pa, m->size, vm->ram[s].pa,
+				     vm->ram[s].size))
+				return refuse(ctx, i, "RAM regions overlap");
+		for (int j = 0; j < i; j++)
+			for (uint32_t s = 0; s < p->vm[j].ram_count; s++)
+				if (overlaps(m->pa, m->size, p->vm[j].ram[s].pa,
+					     p->vm[j].ram[s].size))
+					return refuse(ctx, i,
+						      "RAM overlaps another VM");
+	}
+	return 0;
+}
+
+/* Whether [ipa, ipa + size) overlaps any of the VM's RAM in IPA space. */
+static bool hits_vm_ram(const struct shikiri_plan_vm *vm, uint64_t ipa,
+			uint64_t size)
+{
+	for (uint32_t r = 0; r < vm->ram_count; r++)
+		if (overlaps(ipa, size, vm->ram[r].ipa, vm->ram[r].size))
+			return true;
+	return false;
+}
+
+static int check_mmio(const struct plan_ctx *ctx, int i)
+{
+	const struct shikiri_plan *p = ctx->plan;
+	const struct shikiri_plan_vm *vm = &p->vm[i];
+
+	if (vm->mmio_count > SHIKIRI_MAX_MMIO)
+		return refuse(ctx, i, "too many MMIO regions");
+	for (uint32_t r = 0; r < vm->mmio_count; r++) {
+		const struct shikiri_region *m = &vm->mmio[r];
+
+		if (!aligned(m->ipa | m->pa | m->size, PLAN_PAGE_SIZE) ||
+		    !range_valid(m->ipa, m->size) ||
+		    !range_valid(m->pa, m->size))
+			return refuse(ctx, i, "misaligned MMIO region");
+		if (overlaps(m->pa, m->size, p->board.ram_base,
+			     p->board.ram_size))
+			return refuse(ctx, i, "MMIO overlaps board RAM");
+		if (hits_hv_device(&p->board, m->pa, m->size) ||
+		    hits_hv_device(&p->board, m->ipa, m->size))
+			return refuse(ctx, i,
+				      "MMIO overlaps a hypervisor device");
+		if (hits_vm_ram(vm, m->ipa, m->size) ||
+		    ((vm->flags & SHIKIRI_VM_CONSOLE_VIRTUAL) &&
+		     overlaps(m->ipa, m->size, vm->console_ipa,
+			      PLAN_UART_SIZE)))
+			return refuse(ctx, i, "MMIO IPA overlaps VM RAM or console");
+		for (uint32_t s = 0; s < r; s++)
+			if (overlaps(m->ipa, m->size, vm->mmio[s].ipa,
+				     vm->mmio[s].size))
+				return refuse(ctx, i, "MMIO regions overlap");
+		for (int j = 0; j < i; j++)
+			for (uint32_t s = 0; s < p->vm[j].mmio_count; s++)
+				if (overlaps(m->pa, m->size,
+					     p->vm[j].mmio[s].pa,
+					     p->vm[j].mmio[s].size))
+					return refuse(ctx, i,
+						      "MMIO overlaps another VM");
+	}
+	return 0;
+}
+
+static int check_irqs(const struct plan_ctx *ctx, int i)
+{
+	const struct shikiri_plan *p = ctx->plan;
+	const struct shikiri_plan_vm *vm = &p->vm[i];
+	bool console = vm->flags & SHIKIRI_VM_CONSOLE_VIRTUAL;
+
+	if (vm->irq_count > SHIKIRI_MAX_IRQS)
+		return refuse(ctx, i, "too many IRQs");
+	for (uint32_t r = 0; r < vm->irq_count; r++) {
+		const struct shikiri_irq *q = &vm->irq[r];
+
+		if (!is_spi(q->virt) || !is_spi(q->phys))
+			return refuse(ctx, i, "IRQ is not an SPI");
+		if (q->phys == p->board.uart_intid)
+			return refuse(ctx, i, "IRQ belongs to the hypervisor");
+		if (console && q->virt == vm->console_virq)
+			return refuse(ctx, i, "IRQ clashes with the console");
+		for (uint32_t s = 0; s < r; s++)
+			if (vm->irq[s].virt == q->virt ||
+			    vm->irq[s].phys == q->phys)
+				return refuse(ctx, i, "IRQ given twice");
+		for (int j = 0; j < i; j++)
+			for (uint32_t s = 0; s < p->vm[j].irq_count; s++)
+				if (p->vm[j].irq[s].phys == q->phys)
+					return refuse(ctx, i,
+						      "IRQ owned by another VM");
+	}
+	return 0;
+}
+
+static int check_console(const struct plan_ctx *ctx, int i)
+{
+	const struct shikiri_plan_vm *vm = &ctx->plan->vm[i];
+
+	if (vm->flags & ~PLAN_VM_FLAGS_KNOWN)
+		return refuse(ctx, i, "unknown VM flags");
+	if (!(vm->flags & SHIKIRI_VM_CONSOLE_VIRTUAL))
+		return 0;
+	if (!aligned(vm->console_ipa, PLAN_UART_SIZE) ||
+	    !range_valid(vm->console_ipa, PLAN_UART_SIZE) ||
+	    !is_spi(vm->console_virq))
+		return refuse(ctx, i, "bad console");
+	return 0;
+}
+
+/* Whether [ipa, ipa + size) lies inside one of the VM's RAM regions. */
+static bool in_vm_ram(const struct shikiri_plan_vm *vm, uint64_t ipa,
+		      uint64_t size)
+{
+	for (uint32_t r = 0; r < vm->ram_count; r++)
+		if (inside(ipa, size, vm->ram[r].ipa, vm->ram[r].size))
+			return true;
+	return false;
+}
+
+static int check_seed(const struct plan_ctx *ctx, int i, uint32_t offset,
+		      uint32_t size, const struct shikiri_payload *dtb)
+{
+	if (offset == 0)
+		return 0;
+	if (!dtb || !aligned(offset, 4) || !inside(offset, size, 0, dtb->size))
+		return refuse(ctx, i, "seed offset outside the DTB");
+	return 0;
+}
+
+static int check_payloads(const struct plan_ctx *ctx, int i)
+{
+	const struct shikiri_plan_vm *vm = &ctx->plan->vm[i];
+	const struct shikiri_payload *kernel = NULL, *dtb = NULL;
+	unsigned int initrds = 0;
+	int ret;
+
+	if (vm->payload_count == 0 || vm->payload_count > SHIKIRI_MAX_PAYLOADS)
+		return refuse(ctx, i, "bad payload count");
+	for (uint32_t n = 0; n < vm->payload_count; n++) {
+		const struct shikiri_payload *pl = &vm->payload[n];
+
+		if (pl->kind == SHIKIRI_PAYLOAD_KERNEL && !kernel)
+			kernel = pl;
+		else if (pl->kind == SHIKIRI_PAYLOAD_DTB && !dtb)
+			dtb = pl;
+		else if (pl->kind == SHIKIRI_PAYLOAD_INITRD && !initrds)
+			initrds++;
+		else
+			return refuse(ctx, i, "bad or repeated payload kind");
+		if (!aligned(pl->offset, SHIKIRI_PAYLOAD_ALIGN) ||
+		    !range_valid(pl->offset, pl->size) ||
+		    !inside(pl->offset, pl->size, 0, ctx->plan->image_size))
+			return refuse(ctx, i, "payload outside the image");
+		if (!range_valid(pl->ipa, pl->size) ||
+		    !in_vm_ram(vm, pl->ipa, pl->size))
+			return refuse(ctx, i, "payload outside VM RAM");
+		for (uint32_t m = 0; m < n; m++)
+			if (overlaps(pl->ipa, pl->size, vm->payload[m].ipa,
+				     vm->payload[m].size))
+				return refuse(ctx, i, "payloads overlap");
+	}
+	if (!kernel || !dtb)
+		return refuse(ctx, i, "VM needs a kernel and a DTB");
+	if (!inside(vm->entry_ipa, 4, kernel->ipa, kernel->size) ||
+	    !aligned(vm->entry_ipa, 4))
+		return refuse(ctx, i, "entry outside the kernel");
+	if (vm->dtb_ipa != dtb->ipa || !aligned(dtb->ipa, 8))
+		return refuse(ctx, i, "DTB address is not the DTB payload");
+	ret = check_seed(ctx, i, vm->rng_seed_offset, PLAN_RNG_SEED_SIZE, dtb);
+	if (!ret)
+		ret = check_seed(ctx, i, vm->kaslr_seed_offset,
+				 PLAN_KASLR_SEED_SIZE, dtb);
+	if (!ret && vm->rng_seed_offset && vm->kaslr_seed_offset &&
+	    overlaps(vm->rng_seed_offset, PLAN_RNG_SEED_SIZE,
+		     vm->kaslr_seed_offset, PLAN_KASLR_SEED_SIZE))
+		ret = refuse(ctx, i, "seed offset outside the DTB");
+	return ret;
+}
+
+static int check_policies(const struct plan_ctx *ctx, int i)
+{
+	const struct shikiri_plan_vm *vm = &ctx->plan->vm[i];
+
+	if (!stop_or_restart(vm->on_reset) ||
+	    !stop_or_restart(vm->on_poweroff) ||
+	    !stop_or_restart(vm->on_crash) ||
+	    (!stop_or_restart(vm->on_fault) &&
+	     vm->on_fault != SHIKIRI_POLICY_REFLECT))
+		return refuse(ctx, i, "bad policy");
+	if (vm->manage_mask >> ctx->plan->vm_count)
+		return refuse(ctx, i, "manage mask names a missing VM");
+	if (vm->reserved)
+		return refuse(ctx, i, "reserved field not zero");
+	return 0;
+}
+
+/**
+ * plan_compute_crc() - CRC of a plan of @plan->size bytes, crc32 taken as 0.
+ * @plan: the plan; @plan->size bytes must be readable.
+ *
+ * Return: the value that belongs in @plan->crc32.
+ */
+uint32_t plan_compute_crc(const struct shikiri_plan *plan)
+{
+	const uint8_t *bytes = (const uint8_t *)plan;
+	const size_t at = offsetof(struct shikiri_plan, crc32);
+	const uint8_t zero[sizeof(plan->crc32)] = { 0 };
+	uint32_t crc;
+
+	crc = plan_crc32(0, bytes, at);
+	crc = plan_crc32(crc, zero, sizeof(zero));
+	return plan_crc32(crc, bytes + at + sizeof(zero),
+			  plan->size - at - sizeof(zero));
+}
+
+/**
+ * plan_check() - Verify a boot plan completely before any of it is applied.
+ * @plan: the plan as found in memory (any alignment of 8 bytes).
+ * @avail: bytes that may be read from @plan.
+ * @limits: ranges that belong to the hypervisor and the loader (may be NULL).
+ * @err: filled with the first reason for refusal.
+ *
+ * See hv/plan_check.h for the list of checks.  The header is checked before
+ * any VM record is read, and the CRC before any VM field is trusted.
+ *
+ * Return: 0 when the plan is valid, -HV_EINVAL otherwise.
+ */
+int plan_check(const struct shikiri_plan *plan, uint64_t avail,
+	       const struct plan_limits *limits, struct plan_error *err)
+{
+	static int (*const vm_checks[])(const struct plan_ctx *, int) = {
+		check_name, check_console,  check_cpus,    check_ram,
+		check_mmio, check_irqs,     check_payloads, check_policies,
+	};
+	const struct plan_ctx ctx = { plan, limits, err };
+	int ret;
+
+	err->what = NULL;
+	err->vm = -1;
+	ret = check_header(&ctx, avail);
+	if (!ret)
+		ret = check_board(&ctx);
+	for (uint32_t i = 0; !ret && i < plan->vm_count; i++)
+		for (size_t c = 0; !ret && c < sizeof(vm_checks) /
+						 sizeof(vm_checks[0]); c++)
+			ret = vm_checks[c](&ctx, (int)i);
+	return ret;
+}

@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef HV_ARCH_CPU_H
+#define HV_ARCH_CPU_H
+
+#include "hv/page_pool.h"
+#include "hv/types.h"
+
+struct vcpu;
+
+/* The architecture interface the core calls; each arch implements it. */
+
+/** arch_pcpu_id() - Index of the physical CPU running this code. */
+unsigned arch_pcpu_id(void);
+
+/** arch_kick() - Interrupt physical CPU @pcpu so it looks at its vCPU. */
+void arch_kick(unsigned pcpu);
+
+/** arch_system_off() - Power the whole machine off (firmware call). */
+noreturn_fn void arch_system_off(void);
+
+/** arch_system_reset() - Reset the whole machine (firmware call). */
+noreturn_fn void arch_system_reset(void);
+
+#endif /* HV_ARCH_CPU_H */
+
+struct pcpu;
+struct vm;
+struct shikiri_plan_board;
+
+/** arch_mmu_setup() - Build the hypervisor's own map; MMU on (boot CPU). */
+int arch_mmu_setup(const struct shikiri_plan_board *board, uint64_t hv_base,
+		   uint64_t hv_size);
+
+/** arch_cpu_init() - Per-CPU EL2 set-up for @p, on that CPU. */
+void arch_cpu_init(struct pcpu *p);
+
+/** arch_cpu_start() - Start physical CPU @idx (firmware), at its entry. */
+int arch_cpu_start(unsigned idx, uint64_t mpidr);
+
+/** arch_vm_init() - Arch state of @vm: stage 2 and interrupt controller. */
+int arch_vm_init(struct vm *vm, struct page_pool *pool);
+
+/**
+ * arch_vcpu_start() - Enter @vcpu at @pc with x0 = @arg, EL1 reset state.
+ * On @vcpu's own CPU.
+ */
+noreturn_fn void arch_vcpu_start(struct vcpu *vcpu, uint64_t pc, uint64_t arg);
+
+/**
+ * arch_idle() - Park this CPU: serve the hypervisor's interrupts and start
+ * its vCPU when it is powered on.  Discards the current stack.
+ */
+noreturn_fn void arch_idle(void);
+
+/** arch_this_pcpu() - This CPU's data (TPIDR_EL2). */
+struct pcpu *arch_this_pcpu(void);
+
+/** arch_cpu_mpidr() - Affinity of the calling CPU. */
+uint64_t arch_cpu_mpidr(void);
+
+/** arch_counter() - The system counter, for entropy and uptimes. */
+uint64_t arch_counter(void);
+
+/**
+ * arch_platform_init() - Interrupt controller and firmware discovery, after
+ * the plan is checked and before any VM is built (boot CPU).
+ */
+void arch_platform_init(const struct shikiri_plan_board *board,
+			unsigned boot_pcpu);
+
+/** arch_dcache_clean() - Write [@start, @start + @size) back to memory. */
+void arch_dcache_clean(const void *start, uint64_t size);

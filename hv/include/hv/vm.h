@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef HV_VM_H
+#define HV_VM_H
+
+#include "arch/vgic.h"
+#include "hv/arch/pgtable.h"
+#include "hv/console.h"
+#include "hv/mmio.h"
+#include "hv/spinlock.h"
+#include "hv/types.h"
+#include "hv/vpl011.h"
+#include "shikiri/plan.h"
+
+/** Guest general registers as saved on every exit (see vectors.S). */
+struct vcpu_regs {
+	uint64_t x[31];
+	uint64_t elr;
+	uint64_t spsr;
+	uint64_t pad;
+};
+
+enum vcpu_power {
+	VCPU_OFF,
+	VCPU_ON_PENDING, /* CPU_ON accepted, not yet entered */
+	VCPU_ON,
+};
+
+/** Exits counted per reason, for `stats` and the benchmarks. */
+struct vcpu_stats {
+	uint64_t exits_sync;
+	uint64_t exits_irq;
+	uint64_t mmio;
+	uint64_t hvc;
+	uint64_t smc;
+	uint64_t sysreg;
+	uint64_t injected;
+};
+
+/** A virtual CPU, pinned to one physical CPU for its whole life. */
+struct vcpu {
+	struct vm *vm;
+	unsigned id;   /**< index in the VM, its Aff0 */
+	unsigned pcpu; /**< physical CPU index */
+	enum vcpu_power power; /* atomic: written by CPU_ON from other CPUs */
+	uint64_t boot_pc;
+	uint64_t boot_ctx;
+	struct vgic_cpu vgic;
+	struct vcpu_stats stats;
+};
+
+enum vm_state {
+	VM_RUNNING,
+	VM_STOPPED,
+};
+
+/** A partition: its CPUs, memory, devices and emulated hardware. */
+struct vm {
+	unsigned id;
+	char name[SHIKIRI_NAME_LEN];
+	const struct shikiri_plan_vm *plan; /**< checked, in hypervisor memory */
+	enum vm_state state;
+	struct pgtable stage2;
+	unsigned vcpu_count;
+	struct vcpu vcpu[SHIKIRI_MAX_CPUS];
+	struct mmio_map mmio;
+	struct vgic_dist vgic;
+	struct vpl011 uart;
+	struct console_vm console;
+};
+
+/** Per physical CPU data, found through TPIDR_EL2. */
+struct pcpu {
+	unsigned id;
+	uint64_t mpidr;
+	struct vcpu *vcpu; /**< the vCPU this CPU runs, or NULL (parked) */
+};
+
+extern struct vm vms[SHIKIRI_MAX_VMS];
+extern unsigned vm_count;
+extern struct pcpu pcpus[SHIKIRI_MAX_CPUS];
+extern unsigned pcpu_count;
+
+/** vm_from_plan() - Build VM @idx from its checked plan record. */
+int vm_from_plan(struct vm *vm, unsigned idx,
+		 const struct shikiri_plan_vm *rec, const void *image,
+		 struct page_pool *pool);
+
+/** vm_load() - Copy the VM's payloads from the image into its RAM. */
+void vm_load(struct vm *vm, const void *image, uint64_t entropy);
+
+/** vm_ram_pa() - Physical address of guest address @ipa, or 0. */
+uint64_t vm_ram_pa(const struct vm *vm, uint64_t ipa, uint64_t size);
+
+#endif /* HV_VM_H */
+
+/** The board facts of the checked plan, for everyone after boot. */
+extern const struct shikiri_plan_board *hv_board;
+
+/**
+ * vm_stop() - Stop every vCPU of @vm (they park on their own CPUs) and mark
+ * it stopped; @why is logged.  Other VMs are not touched.  When no VM is
+ * left running, the machine powers off.
+ */
+void vm_stop(struct vm *vm, const char *why);

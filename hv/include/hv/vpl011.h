@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef HV_VPL011_H
+#define HV_VPL011_H
+
+#include "hv/mmio.h"
+#include "hv/spinlock.h"
+#include "hv/types.h"
+
+struct vm;
+
+#define VPL011_RX_FIFO 32u
+#define VPL011_SIZE 0x1000u
+
+/**
+ * An emulated Arm PL011 (r1p5) as a guest's console: transmit goes to the
+ * console multiplexer at once (the FIFO is never full), receive is fed by
+ * the multiplexer when the VM has input focus.
+ */
+struct vpl011 {
+	struct vm *vm;
+	uint32_t intid;
+	struct spinlock lock; /* protects everything below */
+	uint16_t cr, lcr_h, ibrd, fbrd, ifls, imsc, dmacr;
+	uint16_t ris; /**< raw interrupt status */
+	uint8_t rx[VPL011_RX_FIFO];
+	unsigned rx_head, rx_count;
+};
+
+/** vpl011_init() - Emulate a PL011 for @vm at @ipa raising @intid. */
+int vpl011_init(struct vpl011 *u, struct vm *vm, uint64_t ipa,
+		uint32_t intid);
+
+/**
+ * vpl011_rx() - Queue received @c.
+ * Return: false when the FIFO was full and @c was dropped.
+ */
+bool vpl011_rx(struct vpl011 *u, char c);
+
+/** vpl011_line() - Whether the interrupt line is high (for resampling). */
+bool vpl011_line(struct vm *vm);
+
+/** MMIO callbacks, exposed for the unit tests. */
+extern const struct mmio_ops vpl011_ops;
+
+#endif /* HV_VPL011_H */

@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: MIT */
+/* The hypervisor's <string.h>: only what hv/lib/string.c provides. */
+#ifndef HV_LIB_STRING_H
+#define HV_LIB_STRING_H
+
+#include <stddef.h>
+
+void *memcpy(void *dst, const void *src, size_t n);
+void *memmove(void *dst, const void *src, size_t n);
+void *memset(void *dst, int c, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+size_t strlen(const char *s);
+
+#endif /* HV_LIB_STRING_H */
