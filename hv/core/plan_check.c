@@ -217,8 +217,9 @@ static int check_ram(const struct plan_ctx *ctx, int i)
 			for (uint32_t s = 0; s < p->vm[j].ram_count; s++)
 				if (overlaps(m->pa, m->size, p->vm[j].ram[s].pa,
 					     p->vm[j].ram[s].size))
-					return refuse(ctx, i,
-						      "RAM overlaps another VM");
+					return refuse(
+						ctx, i,
+						"RAM overlaps another VM");
 	}
 	return 0;
 }
@@ -258,7 +259,8 @@ static int check_mmio(const struct plan_ctx *ctx, int i)
 		    ((vm->flags & SHIKIRI_VM_CONSOLE_VIRTUAL) &&
 		     overlaps(m->ipa, m->size, vm->console_ipa,
 			      PLAN_UART_SIZE)))
-			return refuse(ctx, i, "MMIO IPA overlaps VM RAM or console");
+			return refuse(ctx, i,
+				      "MMIO IPA overlaps VM RAM or console");
 		for (uint32_t s = 0; s < r; s++)
 			if (overlaps(m->ipa, m->size, vm->mmio[s].ipa,
 				     vm->mmio[s].size))
@@ -268,8 +270,9 @@ static int check_mmio(const struct plan_ctx *ctx, int i)
 				if (overlaps(m->pa, m->size,
 					     p->vm[j].mmio[s].pa,
 					     p->vm[j].mmio[s].size))
-					return refuse(ctx, i,
-						      "MMIO overlaps another VM");
+					return refuse(
+						ctx, i,
+						"MMIO overlaps another VM");
 	}
 	return 0;
 }
@@ -298,8 +301,9 @@ static int check_irqs(const struct plan_ctx *ctx, int i)
 		for (int j = 0; j < i; j++)
 			for (uint32_t s = 0; s < p->vm[j].irq_count; s++)
 				if (p->vm[j].irq[s].phys == q->phys)
-					return refuse(ctx, i,
-						      "IRQ owned by another VM");
+					return refuse(
+						ctx, i,
+						"IRQ owned by another VM");
 	}
 	return 0;
 }
@@ -359,8 +363,9 @@ static int check_payloads(const struct plan_ctx *ctx, int i)
 			initrds++;
 		else
 			return refuse(ctx, i, "bad or repeated payload kind");
-		if (!aligned(pl->offset, SHIKIRI_PAYLOAD_ALIGN) ||
-		    !range_valid(pl->offset, pl->size) ||
+		if (!aligned(pl->offset, SHIKIRI_PAYLOAD_ALIGN))
+			return refuse(ctx, i, "misaligned payload");
+		if (!range_valid(pl->offset, pl->size) ||
 		    !inside(pl->offset, pl->size, 0, ctx->plan->image_size))
 			return refuse(ctx, i, "payload outside the image");
 		if (!range_valid(pl->ipa, pl->size) ||
@@ -385,7 +390,7 @@ static int check_payloads(const struct plan_ctx *ctx, int i)
 	if (!ret && vm->rng_seed_offset && vm->kaslr_seed_offset &&
 	    overlaps(vm->rng_seed_offset, PLAN_RNG_SEED_SIZE,
 		     vm->kaslr_seed_offset, PLAN_KASLR_SEED_SIZE))
-		ret = refuse(ctx, i, "seed offset outside the DTB");
+		ret = refuse(ctx, i, "seed offsets overlap");
 	return ret;
 }
 
@@ -441,8 +446,8 @@ int plan_check(const struct shikiri_plan *plan, uint64_t avail,
 	       const struct plan_limits *limits, struct plan_error *err)
 {
 	static int (*const vm_checks[])(const struct plan_ctx *, int) = {
-		check_name, check_console,  check_cpus,    check_ram,
-		check_mmio, check_irqs,     check_payloads, check_policies,
+		check_name, check_console, check_cpus,	   check_ram,
+		check_mmio, check_irqs,	   check_payloads, check_policies,
 	};
 	const struct plan_ctx ctx = { plan, limits, err };
 	int ret;
@@ -453,8 +458,8 @@ int plan_check(const struct shikiri_plan *plan, uint64_t avail,
 	if (!ret)
 		ret = check_board(&ctx);
 	for (uint32_t i = 0; !ret && i < plan->vm_count; i++)
-		for (size_t c = 0; !ret && c < sizeof(vm_checks) /
-						 sizeof(vm_checks[0]); c++)
+		for (size_t c = 0;
+		     !ret && c < sizeof(vm_checks) / sizeof(vm_checks[0]); c++)
 			ret = vm_checks[c](&ctx, (int)i);
 	return ret;
 }

@@ -1,0 +1,408 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Board facts: which boards the tool knows, how their DTB is obtained (QEMU
+ * dumps its own), and what the hypervisor needs from it: RAM, GICv3, the
+ * console PL011, CPUs and timer PPIs.
+ */
+#include <libfdt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "board.h"
+#include "exec.h"
+
+#define BOARD_PPI_BASE 16u
+#define BOARD_MPIDR_AFF_MASK 0xff00ffffffull
+
+/* Exactly how QEMU is started for each known board, by build and run. */
+/* clang-format off */
+static const char *const qemu_virt_args[] = {
+	"-M", "virt,virtualization=on,gic-version=3",
+	"-cpu", "cortex-a72",
+	"-smp", "4",
+	"-m", "2G",
+	"-nographic",
+	NULL,
+};
+/* clang-format on */
+
+static const struct board_model board_models[] = {
+	{ "qemu-virt", qemu_virt_args },
+};
+
+#define BOARD_MODEL_COUNT (sizeof(board_models) / sizeof(board_models[0]))
+
+/**
+ * board_model_find() - The known board called @name.
+ * @name: a board name.
+ *
+ * Return: the board, or NULL when the tool does not know it.
+ */
+const struct board_model *board_model_find(const char *name)
+{
+	for (size_t i = 0; i < BOARD_MODEL_COUNT; i++)
+		if (strcmp(board_models[i].name, name) == 0)
+			return &board_models[i];
+	return NULL;
+}
+
+/**
+ * board_model_names() - Known board names, for messages.
+ *
+ * Return: "a, b, c" (a static buffer, built once).
+ */
+const char *board_model_names(void)
+{
+	static char names[128];
+
+	if (!names[0])
+		for (size_t i = 0; i < BOARD_MODEL_COUNT; i++)
+			snprintf(names + strlen(names),
+				 sizeof(names) - strlen(names), "%s%s",
+				 i ? ", " : "", board_models[i].name);
+	return names;
+}
+
+/* Ask QEMU for the DTB it would give a guest on this board. */
+static int dump_qemu_dtb(struct board *b, struct diag *d)
+{
+	const char *qemu = getenv("SHIKIRI_QEMU");
+	const char *argv[32];
+	char *tmp, *machine = NULL, *messages = NULL;
+	size_t n = 0;
+	int status, err;
+
+	if (!qemu || !*qemu)
+		qemu = "qemu-system-aarch64";
+	tmp = fileio_tmpfile("board");
+	if (!tmp) {
+		diag_error(d, "%s: cannot create a temporary file", b->name);
+		return -1;
+	}
+	argv[n++] = qemu;
+	for (const char *const *a = b->model->qemu_args; *a; a++) {
+		if (n > 0 && strcmp(argv[n - 1], "-M") == 0) {
+			machine =
+				fileio_strdup_printf("%s,dumpdtb=%s", *a, tmp);
+			argv[n++] = machine;
+		} else {
+			argv[n++] = *a;
+		}
+	}
+	argv[n] = NULL;
+	status = exec_run((char *const *)argv, &messages);
+	err = status == 0 ? fileio_read(tmp, &b->dtb) : 0;
+	if (status != 0 || err)
+		diag_error(d,
+			   "%s: '%s' could not dump the board's DTB "
+			   "(exit status %d)%s%s; fix: install QEMU (make "
+			   "setup) or set SHIKIRI_QEMU",
+			   b->name, qemu, status, *messages ? ":\n" : "",
+			   messages);
+	unlink(tmp);
+	free(tmp);
+	free(machine);
+	free(messages);
+	return status == 0 && !err ? 0 : -1;
+}
+
+/**
+ * board_reg() - Read entry @index of a node's "reg", with its parent's cells.
+ * @fdt: the tree.
+ * @node: the node.
+ * @index: which (address, size) pair.
+ * @base: receives the address.
+ * @size: receives the size.
+ *
+ * Return: 0, or -1 when the entry is missing or the cells are unusable.
+ */
+int board_reg(const void *fdt, int node, int index, uint64_t *base,
+	      uint64_t *size)
+{
+	int parent = fdt_parent_offset(fdt, node);
+	int ac, sc, len, at;
+	const fdt32_t *reg;
+
+	if (parent < 0)
+		return -1;
+	ac = fdt_address_cells(fdt, parent);
+	sc = fdt_size_cells(fdt, parent);
+	reg = fdt_getprop(fdt, node, "reg", &len);
+	if (!reg || ac < 1 || ac > 2 || sc < 0 || sc > 2 || index < 0 ||
+	    len < (index + 1) * (ac + sc) * 4)
+		return -1;
+	at = index * (ac + sc);
+	*base = fdt32_to_cpu(reg[at]);
+	if (ac == 2)
+		*base = *base << 32 | fdt32_to_cpu(reg[at + 1]);
+	*size = sc ? fdt32_to_cpu(reg[at + ac]) : 0;
+	if (sc == 2)
+		*size = *size << 32 | fdt32_to_cpu(reg[at + ac + 1]);
+	return 0;
+}
+
+/**
+ * board_irq() - Decode entry @index of a GIC "interrupts" property.
+ * @fdt: the tree.
+ * @node: the node.
+ * @index: which 3-cell specifier.
+ * @intid: receives the INTID.
+ * @is_spi: receives whether it is an SPI.
+ *
+ * Return: 0, or -1 when the entry is missing or not a GIC SPI/PPI.
+ */
+int board_irq(const void *fdt, int node, int index, uint32_t *intid,
+	      bool *is_spi)
+{
+	const fdt32_t *irq;
+	uint32_t type, num;
+	int len;
+
+	irq = fdt_getprop(fdt, node, "interrupts", &len);
+	if (!irq || index < 0 || len < (index + 1) * 12)
+		return -1;
+	type = fdt32_to_cpu(irq[index * 3]);
+	num = fdt32_to_cpu(irq[index * 3 + 1]);
+	if (type == 0 && num <= SHIKIRI_GIC_MAX_INTID - SHIKIRI_GIC_SPI_BASE) {
+		*intid = SHIKIRI_GIC_SPI_BASE + num;
+		*is_spi = true;
+	} else if (type == 1 && num < 16) {
+		*intid = BOARD_PPI_BASE + num;
+		*is_spi = false;
+	} else {
+		return -1;
+	}
+	return 0;
+}
+
+static int find_ram(struct board *b, struct diag *d)
+{
+	const void *fdt = b->dtb.data;
+	int node = fdt_node_offset_by_prop_value(fdt, -1, "device_type",
+						 "memory", sizeof("memory"));
+
+	if (node < 0 ||
+	    board_reg(fdt, node, 0, &b->facts.ram_base, &b->facts.ram_size) ||
+	    !b->facts.ram_size) {
+		diag_error(d,
+			   "%s: no usable memory node (device_type = "
+			   "\"memory\" with a reg)",
+			   b->name);
+		return -1;
+	}
+	return 0;
+}
+
+/* Report a board node that guests get a copy of but is not at the root. */
+static int need_root_child(struct board *b, int node, struct diag *d)
+{
+	char path[256];
+
+	if (fdt_parent_offset(b->dtb.data, node) == 0)
+		return 0;
+	fdt_get_path(b->dtb.data, node, path, sizeof(path));
+	diag_error(d,
+		   "%s: %s: not a child of the root node, which shikiri "
+		   "cannot copy into guests yet",
+		   b->name, path);
+	return -1;
+}
+
+static int find_gic(struct board *b, struct diag *d)
+{
+	const void *fdt = b->dtb.data;
+	struct shikiri_plan_board *f = &b->facts;
+	int node = fdt_node_offset_by_compatible(fdt, -1, "arm,gic-v3");
+	bool spi;
+
+	b->gic_node = node;
+	if (node < 0) {
+		diag_error(d,
+			   "%s: no GICv3 (compatible \"arm,gic-v3\"); "
+			   "shikiri needs one",
+			   b->name);
+		return -1;
+	}
+	if (board_reg(fdt, node, 0, &f->gicd_base, &b->gicd_size) ||
+	    board_reg(fdt, node, 1, &f->gicr_base, &f->gicr_size)) {
+		diag_error(d, "%s: GICv3: reg needs the GICD and GICR regions",
+			   b->name);
+		return -1;
+	}
+	if (board_irq(fdt, node, 0, &f->gic_maint_intid, &spi) || spi) {
+		diag_error(d,
+			   "%s: GICv3: interrupts must give the maintenance "
+			   "PPI",
+			   b->name);
+		return -1;
+	}
+	b->gic_phandle = fdt_get_phandle(fdt, node);
+	if (!b->gic_phandle) {
+		diag_error(d, "%s: GICv3: has no phandle", b->name);
+		return -1;
+	}
+	return need_root_child(b, node, d);
+}
+
+static int find_uart(struct board *b, struct diag *d)
+{
+	const void *fdt = b->dtb.data;
+	const char *path;
+	uint64_t size;
+	int node, len;
+	bool spi;
+
+	path = fdt_getprop(fdt, fdt_path_offset(fdt, "/chosen"), "stdout-path",
+			   &len);
+	if (!path) {
+		diag_error(d,
+			   "%s: /chosen: no stdout-path; shikiri needs it "
+			   "to find its console PL011",
+			   b->name);
+		return -1;
+	}
+	len = (int)strcspn(path, ":");
+	node = fdt_path_offset_namelen(fdt, path, len);
+	b->uart_node = node;
+	if (node < 0 ||
+	    fdt_node_check_compatible(fdt, node, "arm,pl011") != 0) {
+		diag_error(d,
+			   "%s: /chosen: stdout-path '%s' is not a PL011 "
+			   "(compatible \"arm,pl011\")",
+			   b->name, path);
+		return -1;
+	}
+	fdt_get_path(fdt, node, b->uart_path, sizeof(b->uart_path));
+	if (board_reg(fdt, node, 0, &b->facts.uart_base, &size) ||
+	    board_irq(fdt, node, 0, &b->facts.uart_intid, &spi) || !spi) {
+		diag_error(d,
+			   "%s: %s: the console PL011 needs a reg and an "
+			   "SPI in interrupts",
+			   b->name, b->uart_path);
+		return -1;
+	}
+	return need_root_child(b, node, d);
+}
+
+static int find_timer(struct board *b, struct diag *d)
+{
+	const void *fdt = b->dtb.data;
+	int node = fdt_node_offset_by_compatible(fdt, -1, "arm,armv8-timer");
+	bool spi = true;
+
+	b->timer_node = node;
+	/* Entry 2 is the EL1 virtual timer (timer/arm,arch_timer.yaml). */
+	if (node < 0 ||
+	    board_irq(fdt, node, 2, &b->facts.timer_virt_intid, &spi) || spi) {
+		diag_error(d,
+			   "%s: no \"arm,armv8-timer\" node whose third "
+			   "interrupt is the virtual timer PPI",
+			   b->name);
+		return -1;
+	}
+	return 0;
+}
+
+static int find_cpus(struct board *b, struct diag *d)
+{
+	const void *fdt = b->dtb.data;
+	struct shikiri_plan_board *f = &b->facts;
+	int cpus = fdt_path_offset(fdt, "/cpus");
+	int node;
+
+	f->cpu_count = 0;
+	if (cpus >= 0) {
+		fdt_for_each_subnode(node, fdt, cpus)
+		{
+			const char *type =
+				fdt_getprop(fdt, node, "device_type", NULL);
+			uint64_t mpidr, unused;
+
+			if (!type || strcmp(type, "cpu") != 0)
+				continue;
+			if (f->cpu_count == SHIKIRI_MAX_CPUS) {
+				diag_error(d,
+					   "%s: more than %u CPUs; shikiri "
+					   "supports at most %u",
+					   b->name, SHIKIRI_MAX_CPUS,
+					   SHIKIRI_MAX_CPUS);
+				return -1;
+			}
+			if (board_reg(fdt, node, 0, &mpidr, &unused)) {
+				diag_error(d, "%s: /cpus/%s: no reg", b->name,
+					   fdt_get_name(fdt, node, NULL));
+				return -1;
+			}
+			b->cpu_node[f->cpu_count] = node;
+			f->cpu_mpidr[f->cpu_count++] = mpidr &
+						       BOARD_MPIDR_AFF_MASK;
+		}
+	}
+	if (f->cpu_count == 0) {
+		diag_error(d, "%s: no CPU nodes under /cpus", b->name);
+		return -1;
+	}
+	if (f->cpu_count == 1)
+		snprintf(b->cpu_range, sizeof(b->cpu_range), "0");
+	else
+		snprintf(b->cpu_range, sizeof(b->cpu_range), "0-%u",
+			 f->cpu_count - 1);
+	return 0;
+}
+
+/**
+ * board_load() - Obtain and parse a board's device tree.
+ * @b: filled in; release with board_free() even on failure.
+ * @model: a known board, or NULL.
+ * @dtb_path: the board's DTB file, used when @model is NULL.
+ * @d: where problems are reported.
+ *
+ * Return: 0, or -1 after reporting every problem found.
+ */
+int board_load(struct board *b, const struct board_model *model,
+	       const char *dtb_path, struct diag *d)
+{
+	int (*const steps[])(struct board *, struct diag *) = {
+		find_ram, find_gic, find_uart, find_timer, find_cpus,
+	};
+	int ret = 0;
+
+	memset(b, 0, sizeof(*b));
+	b->model = model;
+	if (model) {
+		b->name = fileio_strdup_printf("board %s", model->name);
+		if (dump_qemu_dtb(b, d))
+			return -1;
+	} else {
+		int err = fileio_read(dtb_path, &b->dtb);
+
+		b->name = fileio_strdup_printf("%s", dtb_path);
+		if (err) {
+			diag_error(d, "%s: cannot read the board DTB: %s",
+				   dtb_path, strerror(-err));
+			return -1;
+		}
+	}
+	if (b->dtb.size < sizeof(struct fdt_header) ||
+	    fdt_check_header(b->dtb.data) != 0 ||
+	    fdt_totalsize(b->dtb.data) > b->dtb.size) {
+		diag_error(d, "%s: not a valid DTB", b->name);
+		return -1;
+	}
+	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++)
+		ret |= steps[i](b, d);
+	return ret ? -1 : 0;
+}
+
+/**
+ * board_free() - Release what board_load() allocated.
+ * @b: the board.
+ */
+void board_free(struct board *b)
+{
+	fileio_free(&b->dtb);
+	free(b->name);
+	b->name = NULL;
+}

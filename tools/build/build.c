@@ -1,0 +1,276 @@
+// SPDX-License-Identifier: MIT
+/*
+ * One run of shikiri-build, start to finish: config and board, payloads,
+ * devices, guest layouts and DTs, physical placement, plan, image.  Input
+ * problems are collected over every VM before giving up, so the user sees
+ * them all at once.
+ */
+#include <inttypes.h>
+#include <libfdt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "build.h"
+#include "explain.h"
+#include "pack.h"
+
+#define MIB UINT64_C(0x100000)
+
+/* Everything one run holds, freed together. */
+struct run {
+	const struct build_opts *o;
+	struct diag d;
+	struct config cfg;
+	struct board board;
+	struct image_build ib;
+	uint8_t *seed;
+};
+
+static int select_board(struct run *r)
+{
+	const struct build_opts *o = r->o;
+	const char *name = o->board ? o->board : r->cfg.board;
+	const struct board_model *model;
+
+	if (o->board_dtb)
+		return board_load(&r->board, NULL, o->board_dtb, &r->d);
+	if (!name) {
+		diag_error(&r->d,
+			   "%s: no board; fix: pass --board %s or "
+			   "--board-dtb FILE, or set board = \"...\" in the "
+			   "config",
+			   r->cfg.path, board_model_names());
+		return -1;
+	}
+	if (o->board && r->cfg.board && strcmp(o->board, r->cfg.board)) {
+		diag_prop(&r->d, r->cfg.path, "/", "board",
+			  "the config is "
+			  "for '%s' but --board says '%s'; fix: make them "
+			  "agree",
+			  r->cfg.board, o->board);
+		return -1;
+	}
+	model = board_model_find(name);
+	if (!model) {
+		diag_error(&r->d,
+			   "%s: unknown board '%s'; fix: use one of %s,"
+			   " or --board-dtb FILE",
+			   r->cfg.path, name, board_model_names());
+		return -1;
+	}
+	return board_load(&r->board, model, NULL, &r->d);
+}
+
+static int load_hv(struct run *r)
+{
+	struct image_build *ib = &r->ib;
+	int err;
+
+	if (!r->o->hv)
+		return 0;
+	err = fileio_read(r->o->hv, &ib->hv);
+	if (err) {
+		diag_error(&r->d, "%s: cannot read the hypervisor: %s",
+			   r->o->hv, strerror(-err));
+		return -1;
+	}
+	if (!payload_parse_image(&ib->hv, &ib->hv_img) ||
+	    ib->hv_img.footprint < ib->hv.size) {
+		diag_error(&r->d,
+			   "%s: not a hypervisor binary (an arm64 Image "
+			   "whose image_size covers the file); fix: pass "
+			   "build/hv/shikiri.bin",
+			   r->o->hv);
+		return -1;
+	}
+	return 0;
+}
+
+static int read_seed(struct run *r)
+{
+	size_t size = (size_t)r->cfg.vm_count * DTGEN_SEED_SIZE;
+	FILE *f;
+
+	r->seed = fileio_xmalloc(size);
+	if (r->o->seed) {
+		for (size_t i = 0; i < size; i += DTGEN_SEED_SIZE)
+			memcpy(r->seed + i, r->o->seed, DTGEN_SEED_SIZE);
+		return 0;
+	}
+	f = fopen("/dev/urandom", "rb");
+	if (!f || fread(r->seed, 1, size, f) != size) {
+		diag_error(&r->d, "/dev/urandom: cannot read seeds");
+		if (f)
+			fclose(f);
+		return -1;
+	}
+	fclose(f);
+	return 0;
+}
+
+/* Lay out one VM's RAM and generate its DT; report what does not fit. */
+static void make_guest(struct run *r, unsigned int i)
+{
+	struct vm_build *v = &r->ib.vm[i];
+	const struct vm_config *c = v->cfg;
+	struct guest_layout *l = &v->layout;
+	int err;
+
+	layout_guest(l, r->board.facts.ram_base, c->mem_size, &v->pl.kimg,
+		     v->pl.kernel.size, v->pl.initrd.size, 0);
+	err = dtgen_build(&v->dt, &r->board, c, &v->pt, l,
+			  r->seed + i * DTGEN_SEED_SIZE);
+	if (err) {
+		diag_error(&r->d,
+			   "%s: %s: cannot generate its device tree: "
+			   "%s",
+			   r->cfg.path, c->node, fdt_strerror(err));
+		return;
+	}
+	if (layout_guest(l, r->board.facts.ram_base, c->mem_size, &v->pl.kimg,
+			 v->pl.kernel.size, v->pl.initrd.size,
+			 v->dt.dtb.size) == 0)
+		return;
+	diag_prop(&r->d, r->cfg.path, c->node, "memory-size",
+		  "%" PRIu64 " MiB is too small for the payloads (kernel at "
+		  "0x%" PRIx64 " needs 0x%" PRIx64
+		  " bytes, initrd at 0x%" PRIx64 ", DTB at 0x%" PRIx64
+		  " ends at 0x%" PRIx64 "); "
+		  "fix: use at least %" PRIu64 " MiB or smaller payloads",
+		  c->mem_size / MIB, l->kernel_ipa, l->kernel_footprint,
+		  l->initrd_ipa, l->dtb_ipa, l->end,
+		  layout_align_up(l->end - l->ram_ipa, LAYOUT_SZ_2M) / MIB);
+}
+
+/* Read, resolve and generate everything each VM needs. */
+static void make_vms(struct run *r)
+{
+	const struct passthrough *pts[SHIKIRI_MAX_VMS];
+	struct image_build *ib = &r->ib;
+	bool ok[SHIKIRI_MAX_VMS] = { false };
+
+	ib->vm_count = r->cfg.vm_count;
+	for (unsigned int i = 0; i < ib->vm_count; i++) {
+		struct vm_build *v = &ib->vm[i];
+		int errors = r->d.errors;
+
+		v->cfg = &r->cfg.vm[i];
+		pts[i] = &v->pt;
+		payload_load(&v->pl, &r->cfg, v->cfg, &r->d);
+		devices_resolve(&v->pt, &r->board, &r->cfg, v->cfg, &r->d);
+		ok[i] = r->d.errors == errors && v->cfg->mem_size &&
+			v->cfg->label[0] && v->cfg->cpu_mask;
+	}
+	devices_check_between(pts, &r->cfg, &r->d);
+	for (unsigned int i = 0; i < ib->vm_count; i++)
+		if (ok[i])
+			make_guest(r, i);
+}
+
+/* Give each VM physical RAM, top-down from the end of board RAM. */
+static void place_vms(struct run *r)
+{
+	const struct shikiri_plan_board *f = &r->board.facts;
+	uint64_t top = f->ram_base + f->ram_size;
+	uint64_t floor = r->ib.hvl.resv_end;
+
+	for (unsigned int i = 0; i < r->ib.vm_count; i++) {
+		struct vm_build *v = &r->ib.vm[i];
+
+		if (!v->cfg->mem_size)
+			continue;
+		if (layout_place_vm(&top, floor, v->cfg->mem_size,
+				    &v->ram_pa) == 0)
+			continue;
+		diag_prop(&r->d, r->cfg.path, v->cfg->node, "memory-size",
+			  "%" PRIu64 " MiB does not fit in board RAM: %" PRIu64
+			  " MiB are left between the hypervisor's area (ending"
+			  " at 0x%" PRIx64 ") and the VMs before it; fix: give "
+			  "VMs less memory",
+			  v->cfg->mem_size / MIB,
+			  top > floor ? (top - floor) / MIB : 0, floor);
+	}
+}
+
+static void write_side_files(struct run *r)
+{
+	const char *out = r->o->out;
+
+	for (unsigned int i = 0; i < r->ib.vm_count; i++) {
+		const struct vm_build *v = &r->ib.vm[i];
+		char *path =
+			fileio_strdup_printf("%s.dtb-%s", out, v->cfg->label);
+
+		if (fileio_write(path, v->dt.dtb.data, v->dt.dtb.size))
+			diag_error(&r->d, "%s: cannot write", path);
+		free(path);
+	}
+	if (r->board.model) {
+		char *path = fileio_strdup_printf("%s.qemu", out);
+		FILE *f = fopen(path, "w");
+
+		for (const char *const *a = r->board.model->qemu_args; f && *a;
+		     a++)
+			fprintf(f, "%s\n", *a);
+		if (!f || fclose(f))
+			diag_error(&r->d, "%s: cannot write", path);
+		free(path);
+	}
+}
+
+static void finish(struct run *r, FILE *out)
+{
+	struct plan_error perr = { NULL, -1 };
+
+	if (pack_plan(&r->ib, &perr)) {
+		diag_error(&r->d,
+			   "shikiri-build: internal error: the plan "
+			   "fails plan_check (%s, VM %d); please report this "
+			   "bug",
+			   perr.what, perr.vm);
+		return;
+	}
+	if (r->o->explain)
+		explain_print(&r->ib, out);
+	if (r->o->check || !r->o->out)
+		return;
+	if (pack_write(&r->ib, r->o->out, &r->d) == 0)
+		write_side_files(r);
+}
+
+/**
+ * build_run() - Compile, validate, place, generate and pack.
+ * @o: what to do.
+ * @out: where --explain prints.
+ * @err: where every problem is reported.
+ *
+ * Return: 0 on success, 1 when anything was reported.
+ */
+int build_run(const struct build_opts *o, FILE *out, FILE *err)
+{
+	struct run *r = fileio_xmalloc(sizeof(*r));
+	int ret;
+
+	r->o = o;
+	r->d.out = err;
+	r->ib.board = &r->board;
+	if (config_compile(&r->cfg, o->config, &r->d) == 0 &&
+	    select_board(r) == 0) {
+		config_parse(&r->cfg, &r->board, &r->d);
+		load_hv(r);
+		if (read_seed(r) == 0)
+			make_vms(r);
+		/* Payload sizes only move the hypervisor's area a little. */
+		pack_offsets(&r->ib);
+		place_vms(r);
+		if (!r->d.errors)
+			finish(r, out);
+	}
+	ret = r->d.errors ? 1 : 0;
+	pack_free(&r->ib);
+	board_free(&r->board);
+	config_free(&r->cfg);
+	free(r->seed);
+	free(r);
+	return ret;
+}

@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef SHIKIRI_BUILD_CONFIG_H
+#define SHIKIRI_BUILD_CONFIG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "board.h"
+#include "diag.h"
+#include "fileio.h"
+#include "shikiri/plan.h"
+
+#define CONFIG_BOOTARGS_MAX 1024u
+#define CONFIG_MAX_DEVICES SHIKIRI_MAX_MMIO
+
+/**
+ * struct vm_config - One vm@N node, as the user wrote it.
+ * @node: the node's path, for messages ("/vm@0").
+ * @label: the VM's name.
+ * @cpu_mask: physical CPUs (bit n = board CPU n).
+ * @mem_size: bytes of RAM; 0 when the property is missing or bad.
+ * @kernel: kernel path, relative to the working directory (malloc'd).
+ * @initrd: initrd path, or NULL.
+ * @bootargs: kernel command line ("" when absent).
+ * @console: whether the VM gets the virtual console.
+ * @devices: board DT paths of passed-through devices.
+ * @device_count: entries in @devices.
+ * @on_reset: enum shikiri_policy.
+ * @on_poweroff: enum shikiri_policy.
+ * @on_crash: enum shikiri_policy.
+ * @on_fault: enum shikiri_policy.
+ * @manage_mask: VMs (by index) this VM may manage.
+ */
+struct vm_config {
+	char node[24];
+	char label[SHIKIRI_NAME_LEN];
+	uint64_t cpu_mask;
+	uint64_t mem_size;
+	char *kernel;
+	char *initrd;
+	char *bootargs;
+	bool console;
+	const char *devices[CONFIG_MAX_DEVICES];
+	unsigned int device_count;
+	uint32_t on_reset;
+	uint32_t on_poweroff;
+	uint32_t on_crash;
+	uint32_t on_fault;
+	uint32_t manage_mask;
+};
+
+/**
+ * struct config - A compiled configuration.
+ * @path: the .dts file, as given.
+ * @dir: its directory; payload paths are relative to it.
+ * @dtb: the config compiled by dtc.
+ * @board: the root "board" property, or NULL.
+ * @vm_count: VMs in @vm.
+ * @vm: the VMs, in index order.
+ */
+struct config {
+	const char *path;
+	char *dir;
+	struct blob dtb;
+	const char *board;
+	unsigned int vm_count;
+	struct vm_config vm[SHIKIRI_MAX_VMS];
+};
+
+/**
+ * config_compile() - Compile a config with dtc and read its root.
+ * @cfg: zeroed, then filled with @path, the DTB and the board name.
+ * @path: the config's .dts file.
+ * @d: where problems are reported.
+ *
+ * Return: 0, or -1 after reporting (dtc's own message included).
+ */
+int config_compile(struct config *cfg, const char *path, struct diag *d);
+
+/**
+ * config_parse() - Read and validate every vm@N node against a board.
+ * @cfg: a compiled config.
+ * @board: the board the VMs will run on.
+ * @d: where problems are reported; all of them are.
+ *
+ * Return: 0, or -1 when anything was reported.
+ */
+int config_parse(struct config *cfg, const struct board *board, struct diag *d);
+
+/** config_free() - Release what config_compile()/config_parse() allocated. */
+void config_free(struct config *cfg);
+
+/** config_policy_name() - "stop", "restart" or "reflect". */
+const char *config_policy_name(uint32_t policy);
+
+#endif /* SHIKIRI_BUILD_CONFIG_H */

@@ -1,0 +1,286 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Passthrough devices: a board DT node named in a VM's "devices" gives that
+ * VM its MMIO (4 KiB pages, IPA = PA) and its SPIs (virtual = physical).
+ */
+#include <libfdt.h>
+#include <string.h>
+
+#include "devices.h"
+#include "dtcopy.h"
+
+#define PAGE 0x1000ull
+#define GICD_SIZE 0x10000ull
+
+static bool overlaps(uint64_t a, uint64_t a_size, uint64_t b, uint64_t b_size)
+{
+	return a < b + b_size && b < a + a_size;
+}
+
+/* Add [base, base + size) page-rounded, merging with what it touches. */
+static int add_mmio(struct passthrough *pt, uint64_t base, uint64_t size,
+		    const char *dev)
+{
+	uint64_t start = base & ~(PAGE - 1);
+	uint64_t end = (base + size + PAGE - 1) & ~(PAGE - 1);
+
+	for (unsigned int i = 0; i < pt->mmio_count; i++) {
+		struct shikiri_region *r = &pt->mmio[i];
+
+		if (start <= r->pa + r->size && r->pa <= end) {
+			uint64_t lo = start < r->pa ? start : r->pa;
+			uint64_t hi = end > r->pa + r->size ? end :
+							      r->pa + r->size;
+
+			r->pa = r->ipa = lo;
+			r->size = hi - lo;
+			return 0;
+		}
+	}
+	if (pt->mmio_count == SHIKIRI_MAX_MMIO)
+		return -1;
+	pt->mmio[pt->mmio_count].ipa = start;
+	pt->mmio[pt->mmio_count].pa = start;
+	pt->mmio[pt->mmio_count].size = end - start;
+	pt->mmio_dev[pt->mmio_count++] = dev;
+	return 0;
+}
+
+/* The interrupt parent a node's "interrupts" are meant for. */
+static uint32_t interrupt_parent(const void *fdt, int node)
+{
+	for (; node >= 0; node = fdt_parent_offset(fdt, node)) {
+		int len;
+		const fdt32_t *p =
+			fdt_getprop(fdt, node, "interrupt-parent", &len);
+
+		if (p && len == 4)
+			return fdt32_to_cpu(*p);
+	}
+	return 0;
+}
+
+/* The hypervisor's own: RAM, GIC, its UART, CPUs. */
+static const char *owned_by_hv(const struct board *b, int node, uint64_t base,
+			       uint64_t size)
+{
+	const struct shikiri_plan_board *f = &b->facts;
+
+	if (node == b->gic_node ||
+	    overlaps(base, size, f->gicd_base, GICD_SIZE) ||
+	    overlaps(base, size, f->gicr_base, f->gicr_size))
+		return "the GIC";
+	if (node == b->uart_node || overlaps(base, size, f->uart_base, PAGE))
+		return "the hypervisor's UART";
+	if (overlaps(base, size, f->ram_base, f->ram_size))
+		return "RAM";
+	return NULL;
+}
+
+static int resolve_regs(struct passthrough *pt, const struct board *b,
+			const struct config *cfg, const struct vm_config *vm,
+			int node, const char *dev, struct diag *d)
+{
+	uint64_t base, size;
+	int i;
+
+	for (i = 0; board_reg(b->dtb.data, node, i, &base, &size) == 0; i++) {
+		const char *hv = owned_by_hv(b, node, base, size);
+
+		if (hv) {
+			diag_prop(d, cfg->path, vm->node, "devices",
+				  "'%s' overlaps %s, which the hypervisor "
+				  "keeps; fix: remove it",
+				  dev, hv);
+			return -1;
+		}
+		if (size == 0 || base + size < base ||
+		    add_mmio(pt, base, size, dev)) {
+			diag_prop(d, cfg->path, vm->node, "devices",
+				  "'%s': reg entry %d is empty or there are "
+				  "more than %u MMIO regions; fix: pass fewer "
+				  "devices",
+				  dev, i, SHIKIRI_MAX_MMIO);
+			return -1;
+		}
+	}
+	if (i == 0) {
+		diag_prop(d, cfg->path, vm->node, "devices",
+			  "'%s' has no usable reg, so it is not an MMIO "
+			  "device shikiri can pass through",
+			  dev);
+		return -1;
+	}
+	return 0;
+}
+
+static int resolve_irqs(struct passthrough *pt, const struct board *b,
+			const struct config *cfg, const struct vm_config *vm,
+			int node, const char *dev, struct diag *d)
+{
+	const void *fdt = b->dtb.data;
+	int len, count;
+
+	if (!fdt_getprop(fdt, node, "interrupts", &len))
+		return 0;
+	count = len / 12;
+	if (len % 12 || interrupt_parent(fdt, node) != b->gic_phandle) {
+		diag_prop(d, cfg->path, vm->node, "devices",
+			  "'%s': its interrupts are not GIC interrupts; fix: "
+			  "pass another device",
+			  dev);
+		return -1;
+	}
+	for (int i = 0; i < count; i++) {
+		uint32_t intid = 0;
+		bool spi = false, dup = false;
+
+		if (board_irq(fdt, node, i, &intid, &spi) || !spi ||
+		    intid == b->facts.uart_intid) {
+			diag_prop(d, cfg->path, vm->node, "devices",
+				  "'%s': interrupt %d is not an SPI it may "
+				  "own (INTID %u); fix: pass another device",
+				  dev, i, intid);
+			return -1;
+		}
+		for (unsigned int k = 0; k < pt->irq_count; k++)
+			dup |= pt->irq[k].phys == intid;
+		if (dup)
+			continue;
+		if (pt->irq_count == SHIKIRI_MAX_IRQS) {
+			diag_prop(d, cfg->path, vm->node, "devices",
+				  "more than %u interrupts; fix: pass fewer "
+				  "devices",
+				  SHIKIRI_MAX_IRQS);
+			return -1;
+		}
+		pt->irq[pt->irq_count].virt = intid;
+		pt->irq[pt->irq_count].phys = intid;
+		pt->irq_dev[pt->irq_count++] = dev;
+	}
+	return 0;
+}
+
+/**
+ * devices_resolve() - Find a VM's devices in the board DT.
+ * @pt: filled in.
+ * @b: the board.
+ * @cfg: the config, for messages.
+ * @vm: the VM.
+ * @d: where problems are reported.
+ *
+ * Return: 0, or -1 after reporting every problem.
+ */
+int devices_resolve(struct passthrough *pt, const struct board *b,
+		    const struct config *cfg, const struct vm_config *vm,
+		    struct diag *d)
+{
+	const void *fdt = b->dtb.data;
+	int ret = 0;
+
+	memset(pt, 0, sizeof(*pt));
+	for (unsigned int i = 0; i < vm->device_count; i++) {
+		const char *dev = vm->devices[i];
+		int node = fdt_path_offset(fdt, dev);
+		char why[128];
+
+		if (node < 0) {
+			diag_prop(d, cfg->path, vm->node, "devices",
+				  "'%s' is not in the board's DT; fix: use a "
+				  "node path from 'dtc -I dtb -O dts' of the "
+				  "board DTB",
+				  dev);
+			ret = -1;
+			continue;
+		}
+		if (fdt_parent_offset(fdt, node) != 0) {
+			diag_prop(d, cfg->path, vm->node, "devices",
+				  "'%s' is not a child of the root node, which "
+				  "shikiri cannot pass through yet",
+				  dev);
+			ret = -1;
+			continue;
+		}
+		if (dtcopy_check(fdt, node, b->gic_phandle, why, sizeof(why))) {
+			diag_prop(d, cfg->path, vm->node, "devices",
+				  "'%s': %s; fix: pass another device", dev,
+				  why);
+			ret = -1;
+			continue;
+		}
+		if (resolve_regs(pt, b, cfg, vm, node, dev, d) ||
+		    resolve_irqs(pt, b, cfg, vm, node, dev, d)) {
+			ret = -1;
+			continue;
+		}
+		pt->node[pt->node_count++] = node;
+	}
+	return ret;
+}
+
+/* Report MMIO of @a that shares a page with MMIO of @b. */
+static void check_mmio_pair(const struct passthrough *a,
+			    const struct passthrough *b, const char *file,
+			    const char *node, const char *other, struct diag *d)
+{
+	for (unsigned int m = 0; m < a->mmio_count; m++) {
+		for (unsigned int n = 0; n < b->mmio_count; n++) {
+			const char *dev = a->mmio_dev[m];
+
+			if (!overlaps(a->mmio[m].pa, a->mmio[m].size,
+				      b->mmio[n].pa, b->mmio[n].size))
+				continue;
+			if (strcmp(dev, b->mmio_dev[n]) == 0)
+				diag_prop(d, file, node, "devices",
+					  "'%s' is already given to %s; fix: "
+					  "give it to one VM",
+					  dev, other);
+			else
+				diag_prop(d, file, node, "devices",
+					  "'%s' shares a 4 KiB page with '%s' "
+					  "of %s; fix: give both to one VM",
+					  dev, b->mmio_dev[n], other);
+		}
+	}
+}
+
+/* Report SPIs of @a that @b has too (other than the same device). */
+static void check_irq_pair(const struct passthrough *a,
+			   const struct passthrough *b, const char *file,
+			   const char *node, const char *other, struct diag *d)
+{
+	for (unsigned int m = 0; m < a->irq_count; m++)
+		for (unsigned int n = 0; n < b->irq_count; n++)
+			if (a->irq[m].phys == b->irq[n].phys &&
+			    strcmp(a->irq_dev[m], b->irq_dev[n]) != 0)
+				diag_prop(d, file, node, "devices",
+					  "'%s' uses INTID %u, already given "
+					  "to %s with '%s'; fix: give both "
+					  "devices to one VM",
+					  a->irq_dev[m], a->irq[m].phys, other,
+					  b->irq_dev[n]);
+}
+
+/**
+ * devices_check_between() - Report devices, pages or SPIs given to two VMs.
+ * @pt: each VM's resolved devices.
+ * @cfg: the config.
+ * @d: where problems are reported.
+ *
+ * Return: 0, or -1 after reporting.
+ */
+int devices_check_between(const struct passthrough *const *pt,
+			  const struct config *cfg, struct diag *d)
+{
+	int errors = d->errors;
+
+	for (unsigned int i = 0; i < cfg->vm_count; i++) {
+		for (unsigned int j = 0; j < i; j++) {
+			check_mmio_pair(pt[i], pt[j], cfg->path,
+					cfg->vm[i].node, cfg->vm[j].node, d);
+			check_irq_pair(pt[i], pt[j], cfg->path, cfg->vm[i].node,
+				       cfg->vm[j].node, d);
+		}
+	}
+	return d->errors == errors ? 0 : -1;
+}

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef SHIKIRI_BUILD_DTGEN_H
+#define SHIKIRI_BUILD_DTGEN_H
+
+#include <stdint.h>
+
+#include "board.h"
+#include "config.h"
+#include "devices.h"
+#include "fileio.h"
+#include "layout.h"
+
+#define DTGEN_RNG_SEED_SIZE 32u
+#define DTGEN_KASLR_SEED_SIZE 8u
+#define DTGEN_SEED_SIZE (DTGEN_RNG_SEED_SIZE + DTGEN_KASLR_SEED_SIZE)
+#define DTGEN_GIC_PHANDLE 1u
+
+/**
+ * struct dtgen_out - A generated guest DT.
+ * @dtb: the packed blob.
+ * @rng_seed_offset: offset in @dtb of /chosen/rng-seed's value.
+ * @kaslr_seed_offset: offset in @dtb of /chosen/kaslr-seed's value.
+ */
+struct dtgen_out {
+	struct blob dtb;
+	uint32_t rng_seed_offset;
+	uint32_t kaslr_seed_offset;
+};
+
+/**
+ * dtgen_build() - Generate the device tree one VM boots with.
+ * @out: receives the blob (free @out->dtb with fileio_free()).
+ * @b: the board (CPU compatibles, GIC, timer, console PL011).
+ * @vm: the VM (label, CPUs, bootargs, console).
+ * @pt: its passed-through devices, copied from the board.
+ * @l: its memory layout (RAM and initrd addresses).
+ * @seed: DTGEN_SEED_SIZE bytes for rng-seed then kaslr-seed.
+ *
+ * Only what the VM owns is described: its vCPUs (reg = vCPU number), PSCI
+ * over HVC, its RAM, a GICv3 with one redistributor per vCPU, the timer, the
+ * console PL011 and its clock, its devices, and /chosen.
+ *
+ * Return: 0, or a negative libfdt error.
+ */
+int dtgen_build(struct dtgen_out *out, const struct board *b,
+		const struct vm_config *vm, const struct passthrough *pt,
+		const struct guest_layout *l, const uint8_t *seed);
+
+#endif /* SHIKIRI_BUILD_DTGEN_H */

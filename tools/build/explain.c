@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: MIT
+/* --explain: a human-readable partition table of the image. */
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "explain.h"
+
+#define MIB UINT64_C(0x100000)
+
+static void print_cpus(uint64_t mask, FILE *out)
+{
+	const char *sep = "";
+
+	for (unsigned int c = 0; c < 64; c++) {
+		if (mask & (1ull << c)) {
+			fprintf(out, "%s%u", sep, c);
+			sep = ",";
+		}
+	}
+}
+
+static void print_payload(const char *what, const struct shikiri_payload *p,
+			  FILE *out)
+{
+	fprintf(out,
+		"    %-9s image [0x%09" PRIx64 ", 0x%09" PRIx64
+		") -> IPA 0x%" PRIx64 " (%" PRIu64 " bytes, crc32 %08x)\n",
+		what, p->offset, p->offset + p->size, p->ipa, p->size,
+		p->crc32);
+}
+
+static void print_vm(const struct image_build *ib, unsigned int i, FILE *out)
+{
+	const struct shikiri_plan_vm *pv = &ib->plan->vm[i];
+	const struct vm_build *v = &ib->vm[i];
+	static const char *const kinds[] = { "?", "kernel", "initrd", "dtb" };
+
+	fprintf(out, "VM %u %-15s pCPUs ", i, pv->name);
+	print_cpus(pv->cpu_mask, out);
+	fprintf(out,
+		"\n    RAM       PA [0x%" PRIx64 ", 0x%" PRIx64
+		") = IPA 0x%" PRIx64 " (%" PRIu64 " MiB)\n",
+		pv->ram[0].pa, pv->ram[0].pa + pv->ram[0].size, pv->ram[0].ipa,
+		pv->ram[0].size / MIB);
+	if (pv->flags & SHIKIRI_VM_CONSOLE_VIRTUAL)
+		fprintf(out,
+			"    console   virtual PL011 at 0x%" PRIx64
+			", INTID %u\n",
+			pv->console_ipa, pv->console_virq);
+	for (unsigned int d = 0; d < v->cfg->device_count; d++)
+		fprintf(out, "    device    %s\n", v->cfg->devices[d]);
+	for (unsigned int m = 0; m < pv->mmio_count; m++)
+		fprintf(out,
+			"    MMIO      PA [0x%" PRIx64 ", 0x%" PRIx64
+			") = IPA 0x%" PRIx64 " (%s)\n",
+			pv->mmio[m].pa, pv->mmio[m].pa + pv->mmio[m].size,
+			pv->mmio[m].ipa, v->pt.mmio_dev[m]);
+	for (unsigned int q = 0; q < pv->irq_count; q++)
+		fprintf(out, "    IRQ       virt %u -> phys %u (%s)\n",
+			pv->irq[q].virt, pv->irq[q].phys, v->pt.irq_dev[q]);
+	for (unsigned int p = 0; p < pv->payload_count; p++)
+		print_payload(
+			kinds[pv->payload[p].kind <= 3 ? pv->payload[p].kind :
+							 0],
+			&pv->payload[p], out);
+	fprintf(out, "    entry     0x%" PRIx64 ", x0 = DTB 0x%" PRIx64 "\n",
+		pv->entry_ipa, pv->dtb_ipa);
+	fprintf(out,
+		"    policies  on-reset %s, on-poweroff %s, on-crash %s,"
+		" on-fault %s\n",
+		config_policy_name(pv->on_reset),
+		config_policy_name(pv->on_poweroff),
+		config_policy_name(pv->on_crash),
+		config_policy_name(pv->on_fault));
+}
+
+/**
+ * explain_print() - Print the partition table of an image.
+ * @ib: the image, after pack_plan().
+ * @out: where to print it.
+ */
+void explain_print(const struct image_build *ib, FILE *out)
+{
+	const struct shikiri_plan_board *b = &ib->plan->board;
+	const struct hv_layout *h = &ib->hvl;
+
+	fprintf(out,
+		"%s: RAM [0x%" PRIx64 ", 0x%" PRIx64 "), %u CPUs, "
+		"GICD 0x%" PRIx64 ", GICR 0x%" PRIx64 ", UART 0x%" PRIx64
+		" (INTID %u)\n",
+		ib->board->name, b->ram_base, b->ram_base + b->ram_size,
+		b->cpu_count, b->gicd_base, b->gicr_base, b->uart_base,
+		b->uart_intid);
+	fprintf(out,
+		"hypervisor: image %" PRIu64 " bytes loaded at 0x%" PRIx64
+		", plan at +0x%" PRIx64 ", loader DTB at 0x%" PRIx64
+		", reserved [0x%" PRIx64 ", 0x%" PRIx64 ")\n",
+		ib->image_size, h->load_pa, ib->plan_offset, h->fdt_pa,
+		h->resv_base, h->resv_end);
+	for (unsigned int i = 0; i < ib->vm_count; i++)
+		print_vm(ib, i, out);
+}

@@ -1,0 +1,234 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The image: hypervisor binary, boot plan, payloads (see shikiri/plan.h),
+ * and the plan's contents.  The plan is checked with the hypervisor's own
+ * plan_check() before anything is written.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pack.h"
+
+#define IMAGE_SIZE_AT 16
+
+/**
+ * pack_offsets() - Lay out the image: plan, then every payload.
+ * @ib: the image.
+ */
+void pack_offsets(struct image_build *ib)
+{
+	uint64_t at;
+
+	ib->plan_offset =
+		layout_align_up(ib->hv_img.footprint, SHIKIRI_PLAN_ALIGN);
+	ib->plan_size = sizeof(struct shikiri_plan) +
+			ib->vm_count * sizeof(struct shikiri_plan_vm);
+	at = ib->plan_offset + ib->plan_size;
+	for (unsigned int i = 0; i < ib->vm_count; i++) {
+		struct vm_build *v = &ib->vm[i];
+
+		v->kernel_off = layout_align_up(at, SHIKIRI_PAYLOAD_ALIGN);
+		at = v->kernel_off + v->pl.kernel.size;
+		if (v->pl.initrd.size) {
+			v->initrd_off =
+				layout_align_up(at, SHIKIRI_PAYLOAD_ALIGN);
+			at = v->initrd_off + v->pl.initrd.size;
+		}
+		v->dtb_off = layout_align_up(at, SHIKIRI_PAYLOAD_ALIGN);
+		at = v->dtb_off + v->dt.dtb.size;
+	}
+	ib->image_size = at;
+	layout_hv(&ib->hvl, ib->board->facts.ram_base,
+		  ib->board->facts.ram_size, ib->hv_img.text_offset, at);
+}
+
+/**
+ * pack_limits() - The ranges plan_check() must keep VMs clear of.
+ * @ib: the image.
+ * @lim: filled in.
+ */
+void pack_limits(const struct image_build *ib, struct plan_limits *lim)
+{
+	lim->hv_base = ib->hvl.load_pa;
+	lim->hv_size = ib->hvl.resv_end - ib->hvl.load_pa;
+	lim->fdt_base = ib->hvl.fdt_pa;
+	lim->fdt_size = ib->hvl.fdt_size;
+}
+
+static void add_payload(struct shikiri_plan_vm *pv, uint32_t kind,
+			uint64_t offset, const struct blob *b, uint64_t ipa)
+{
+	struct shikiri_payload *p = &pv->payload[pv->payload_count++];
+
+	p->kind = kind;
+	p->offset = offset;
+	p->size = b->size;
+	p->ipa = ipa;
+	p->crc32 = plan_crc32(0, b->data, b->size);
+}
+
+static void fill_vm(struct shikiri_plan_vm *pv, const struct vm_build *v,
+		    const struct board *b)
+{
+	const struct vm_config *c = v->cfg;
+	const struct guest_layout *l = &v->layout;
+
+	memcpy(pv->name, c->label, sizeof(pv->name));
+	pv->cpu_mask = c->cpu_mask;
+	pv->entry_ipa = l->kernel_ipa;
+	pv->dtb_ipa = l->dtb_ipa;
+	pv->ram_count = 1;
+	pv->ram[0].ipa = l->ram_ipa;
+	pv->ram[0].pa = v->ram_pa;
+	pv->ram[0].size = l->ram_size;
+	pv->mmio_count = v->pt.mmio_count;
+	memcpy(pv->mmio, v->pt.mmio, sizeof(pv->mmio));
+	pv->irq_count = v->pt.irq_count;
+	memcpy(pv->irq, v->pt.irq, sizeof(pv->irq));
+	if (c->console) {
+		pv->flags |= SHIKIRI_VM_CONSOLE_VIRTUAL;
+		pv->console_ipa = b->facts.uart_base;
+		pv->console_virq = b->facts.uart_intid;
+	}
+	add_payload(pv, SHIKIRI_PAYLOAD_KERNEL, v->kernel_off, &v->pl.kernel,
+		    l->kernel_ipa);
+	if (v->pl.initrd.size)
+		add_payload(pv, SHIKIRI_PAYLOAD_INITRD, v->initrd_off,
+			    &v->pl.initrd, l->initrd_ipa);
+	add_payload(pv, SHIKIRI_PAYLOAD_DTB, v->dtb_off, &v->dt.dtb,
+		    l->dtb_ipa);
+	pv->rng_seed_offset = v->dt.rng_seed_offset;
+	pv->kaslr_seed_offset = v->dt.kaslr_seed_offset;
+	pv->on_reset = c->on_reset;
+	pv->on_poweroff = c->on_poweroff;
+	pv->on_crash = c->on_crash;
+	pv->on_fault = c->on_fault;
+	pv->manage_mask = c->manage_mask;
+}
+
+/**
+ * pack_plan() - Fill in the plan and check it as the hypervisor will.
+ * @ib: the image.
+ * @err: receives plan_check()'s reason on failure.
+ *
+ * Return: 0, or plan_check()'s error.
+ */
+int pack_plan(struct image_build *ib, struct plan_error *err)
+{
+	struct shikiri_plan *p;
+	struct plan_limits lim;
+
+	free(ib->plan);
+	p = ib->plan = fileio_xmalloc(ib->plan_size);
+	p->magic = SHIKIRI_PLAN_MAGIC;
+	p->revision = SHIKIRI_PLAN_REVISION;
+	p->size = (uint32_t)ib->plan_size;
+	p->vm_count = ib->vm_count;
+	p->image_size = ib->image_size;
+	p->board = ib->board->facts;
+	for (unsigned int i = 0; i < ib->vm_count; i++)
+		fill_vm(&p->vm[i], &ib->vm[i], ib->board);
+	p->crc32 = plan_compute_crc(p);
+	pack_limits(ib, &lim);
+	return plan_check(p, ib->plan_size, &lim, err);
+}
+
+/* Write zeros until the file is @to bytes long. */
+static int pad_to(FILE *f, uint64_t *at, uint64_t to)
+{
+	static const uint8_t zeros[4096];
+
+	while (*at < to) {
+		size_t n = to - *at < sizeof(zeros) ? (size_t)(to - *at) :
+						      sizeof(zeros);
+
+		if (fwrite(zeros, 1, n, f) != n)
+			return -1;
+		*at += n;
+	}
+	return 0;
+}
+
+static int put(FILE *f, uint64_t *at, uint64_t offset, const void *data,
+	       size_t size)
+{
+	if (pad_to(f, at, offset) || (size && fwrite(data, 1, size, f) != size))
+		return -1;
+	*at += size;
+	return 0;
+}
+
+static int write_all(const struct image_build *ib, FILE *f)
+{
+	uint8_t header[PAYLOAD_IMAGE_HEADER_SIZE];
+	uint64_t at = 0, total = ib->image_size;
+	int err;
+
+	/* The loader reserves image_size bytes: make that the whole image. */
+	memcpy(header, ib->hv.data, sizeof(header));
+	for (int i = 0; i < 8; i++)
+		header[IMAGE_SIZE_AT + i] = (uint8_t)(total >> (8 * i));
+	err = put(f, &at, 0, header, sizeof(header));
+	if (!err)
+		err = put(f, &at, at, ib->hv.data + sizeof(header),
+			  ib->hv.size - sizeof(header));
+	if (!err)
+		err = put(f, &at, ib->plan_offset, ib->plan, ib->plan_size);
+	for (unsigned int i = 0; !err && i < ib->vm_count; i++) {
+		const struct vm_build *v = &ib->vm[i];
+
+		err = put(f, &at, v->kernel_off, v->pl.kernel.data,
+			  v->pl.kernel.size);
+		if (!err && v->pl.initrd.size)
+			err = put(f, &at, v->initrd_off, v->pl.initrd.data,
+				  v->pl.initrd.size);
+		if (!err)
+			err = put(f, &at, v->dtb_off, v->dt.dtb.data,
+				  v->dt.dtb.size);
+	}
+	return err || at != total ? -1 : 0;
+}
+
+/**
+ * pack_write() - Write the image atomically.
+ * @ib: the image.
+ * @path: the output file.
+ * @d: where problems are reported.
+ *
+ * Return: 0, or -1 after reporting.
+ */
+int pack_write(const struct image_build *ib, const char *path, struct diag *d)
+{
+	char *tmp = fileio_strdup_printf("%s.tmp", path);
+	FILE *f = fopen(tmp, "wb");
+	int err = f ? write_all(ib, f) : -1;
+
+	if (f && fclose(f))
+		err = -1;
+	if (!err && rename(tmp, path))
+		err = -1;
+	if (err) {
+		diag_error(d, "%s: cannot write the image: %s", path,
+			   strerror(errno));
+		remove(tmp);
+	}
+	free(tmp);
+	return err;
+}
+
+/**
+ * pack_free() - Release the plan and every VM's payloads and DTB.
+ * @ib: the image.
+ */
+void pack_free(struct image_build *ib)
+{
+	for (unsigned int i = 0; i < ib->vm_count; i++) {
+		payload_free(&ib->vm[i].pl);
+		fileio_free(&ib->vm[i].dt.dtb);
+	}
+	fileio_free(&ib->hv);
+	free(ib->plan);
+	ib->plan = NULL;
+}
