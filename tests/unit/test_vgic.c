@@ -1,0 +1,235 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The virtual GICv3 register model: a VM sees and touches only its own
+ * interrupts, and SGIs reach only its own vCPUs.  Runs vgic_v3.c against
+ * the fake architecture (hv/arch/fake).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "../../hv/arch/fake/fake.h"
+#include "arch/vgic.h"
+#include "hv/errno.h"
+#include "hv/vm.h"
+
+struct pcpu pcpus[SHIKIRI_MAX_CPUS];
+static struct vm vm;
+static struct shikiri_plan_vm rec;
+static bool line_high;
+
+#define GICD 0x08000000ull
+#define GICR 0x080a0000ull
+#define OWNED_HW 48   /* physical 78 */
+#define OWNED_SW 33   /* the console */
+#define FOREIGN 40
+
+static bool resample(struct vm *v)
+{
+	(void)v;
+	return line_high;
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	fake_reset();
+	memset(&vm, 0, sizeof(vm));
+	memset(pcpus, 0, sizeof(pcpus));
+	for (unsigned i = 0; i < SHIKIRI_MAX_CPUS; i++)
+		pcpus[i] = (struct pcpu){ .id = i, .mpidr = 0x100 + i };
+	vm.plan = &rec;
+	vm.vcpu_count = 2;
+	for (unsigned i = 0; i < 2; i++)
+		vm.vcpu[i] = (struct vcpu){ .vm = &vm, .id = i, .pcpu = 2 + i };
+	fake_cpu.pcpu = 2;
+	assert_int_equal(vgic_init(&vm, GICD, GICR), 0);
+	assert_int_equal(vgic_add_hw_spi(&vm, OWNED_HW, 78), 0);
+	assert_int_equal(vgic_add_sw_spi(&vm, OWNED_SW, resample), 0);
+	line_high = false;
+	fake_gic.calls = 0;
+	return 0;
+}
+
+static uint64_t rd(uint64_t ipa, unsigned size)
+{
+	struct mmio_access a = { .ipa = ipa, .size = size, .reg = 0,
+				 .reg64 = true };
+	uint64_t regs[31] = { 0 };
+
+	assert_int_equal(mmio_dispatch(&vm.mmio, &vm.vcpu[0], &a, regs), 0);
+	return regs[0];
+}
+
+static int wr(uint64_t ipa, unsigned size, uint64_t val)
+{
+	struct mmio_access a = { .ipa = ipa, .size = size, .reg = 1,
+				 .write = true };
+	uint64_t regs[31] = { 0 };
+
+	regs[1] = val;
+	return mmio_dispatch(&vm.mmio, &vm.vcpu[0], &a, regs);
+}
+
+static unsigned queued(unsigned vcpu)
+{
+	return vm.vcpu[vcpu].vgic.queue_len;
+}
+
+static void foreign_spis_read_as_zero_and_ignore_writes(void **state)
+{
+	(void)state;
+	/* ISENABLER1 covers INTIDs 32-63: FOREIGN is bit 8. */
+	assert_int_equal(wr(GICD + 0x104, 4, ~0u), 0);
+	assert_int_equal(wr(GICD + 0x404 * 0 + 0x400 + FOREIGN, 1, 0x10), 0);
+	assert_int_equal(wr(GICD + 0x6000 + FOREIGN * 8, 8, 1), 0);
+	assert_int_equal(wr(GICD + 0x204, 4, 1u << (FOREIGN - 32)), 0);
+	assert_false(fake_gic.spi_enabled[FOREIGN]);
+	assert_false(fake_gic.spi_pending[FOREIGN]);
+	assert_int_equal(fake_gic.spi_route[FOREIGN], 0);
+	/* Only the owned lines read back as enabled. */
+	assert_int_equal(rd(GICD + 0x104, 4),
+			 (1u << (OWNED_HW - 32)) | (1u << (OWNED_SW - 32)));
+	assert_int_equal(rd(GICD + 0x400 + FOREIGN, 1), 0);
+	/* The enable of the owned hardware line reached the physical GIC. */
+	assert_true(fake_gic.spi_enabled[78]);
+}
+
+static void owned_hw_spi_routes_to_own_cpus_only(void **state)
+{
+	(void)state;
+	assert_int_equal(wr(GICD + 0x6000 + OWNED_HW * 8, 8, 1), 0);
+	assert_int_equal(fake_gic.spi_route[78], pcpus[3].mpidr);
+	assert_int_equal(rd(GICD + 0x6000 + OWNED_HW * 8, 8), 1);
+	/* A vCPU the VM does not have: vCPU 0's CPU, never someone else's. */
+	assert_int_equal(wr(GICD + 0x6000 + OWNED_HW * 8, 8, 0x100000005ull), 0);
+	assert_int_equal(fake_gic.spi_route[78], pcpus[2].mpidr);
+	/* Edge configuration goes through; SGIs stay edge. */
+	assert_int_equal(wr(GICD + 0xc00 + (OWNED_HW / 16) * 4, 4,
+			    2u << ((OWNED_HW % 16) * 2)),
+			 0);
+	assert_true(fake_gic.spi_edge[78]);
+}
+
+static void sgis_reach_only_own_vcpus(void **state)
+{
+	(void)state;
+	/* Guest enables SGI 1 on both vCPUs through their redistributors. */
+	assert_int_equal(wr(GICR + 0x10100, 4, 0xffff), 0);
+	assert_int_equal(wr(GICR + 0x20000 + 0x10100, 4, 0xffff), 0);
+	/* To vCPU 1 by target list. */
+	vgic_send_sgi(&vm.vcpu[0], 1ull << 24 | 0x2);
+	assert_int_equal(queued(1), 1);
+	assert_int_equal(vm.vcpu[1].vgic.queue[0].vintid, 1);
+	assert_int_equal(fake_cpu.kicks[3], 1);
+	/* To affinity 0.0.1.x: no such vCPU in this VM, nothing happens. */
+	vgic_send_sgi(&vm.vcpu[0], 1ull << 24 | 1ull << 16 | 0xffff);
+	assert_int_equal(queued(0) + queued(1), 1);
+	/* To target list bits beyond the VM's vCPUs: ignored. */
+	vgic_send_sgi(&vm.vcpu[0], 1ull << 24 | 0xfffc);
+	assert_int_equal(queued(0) + queued(1), 1);
+	/* Broadcast: everyone but the sender. */
+	vgic_send_sgi(&vm.vcpu[1], 1ull << 40 | 2ull << 24);
+	assert_int_equal(queued(0), 1);
+	assert_int_equal(queued(1), 1);
+	for (unsigned i = 0; i < 8; i++)
+		if (i != 2 && i != 3)
+			assert_int_equal(fake_cpu.kicks[i], 0);
+}
+
+static void disabled_sgi_is_latched_until_enabled(void **state)
+{
+	(void)state;
+	vgic_send_sgi(&vm.vcpu[1], 5ull << 24 | 0x1);
+	assert_int_equal(queued(0), 0);
+	assert_int_equal(rd(GICR + 0x10200, 4), 1u << 5); /* ISPENDR0 */
+	assert_int_equal(wr(GICR + 0x10100, 4, 1u << 5), 0);
+	assert_int_equal(queued(0), 1);
+	assert_int_equal(rd(GICR + 0x10200, 4), 0);
+}
+
+static void level_software_line_resampled_on_eoi(void **state)
+{
+	(void)state;
+	assert_int_equal(wr(GICD + 0x104, 4, 1u << (OWNED_SW - 32)), 0);
+	line_high = true;
+	vgic_set_level(&vm, OWNED_SW, true);
+	vgic_set_level(&vm, OWNED_SW, true);
+	assert_int_equal(queued(0), 1); /* once while in flight */
+	assert_true(vm.vcpu[0].vgic.queue[0].notify_eoi);
+	vgic_eoi(&vm.vcpu[0], OWNED_SW);
+	assert_int_equal(queued(0), 2); /* still high: taken again */
+	line_high = false;
+	vgic_eoi(&vm.vcpu[0], OWNED_SW);
+	assert_int_equal(queued(0), 2);
+}
+
+static void hw_forwarding_only_for_own_lines(void **state)
+{
+	(void)state;
+	assert_true(vgic_forward_hw(&vm.vcpu[0], 78));
+	assert_int_equal(vm.vcpu[0].vgic.queue[0].vintid, OWNED_HW);
+	assert_int_equal(vm.vcpu[0].vgic.queue[0].pintid, 78);
+	assert_true(vgic_forward_hw(&vm.vcpu[0], 27)); /* the virtual timer */
+	assert_false(vgic_forward_hw(&vm.vcpu[0], FOREIGN));
+	assert_false(vgic_forward_hw(&vm.vcpu[0], 26)); /* hypervisor timer */
+}
+
+static void redistributor_identity_and_timer_ppi(void **state)
+{
+	(void)state;
+	assert_int_equal(rd(GICR + 0x8, 8), 0);               /* vCPU 0 */
+	assert_int_equal(rd(GICR + 0x20000 + 0x8, 8),
+			 1ull << 32 | 1u << 8 | 1u << 4);      /* 1, Last */
+	assert_int_equal(rd(GICR + 0xffe8, 4) >> 4 & 0xf, 3); /* GICv3 */
+	assert_int_equal(wr(GICR + 0x20000 + 0x10100, 4, 1u << 27), 0);
+	assert_true(fake_gic.ppi_enabled[3][27]);
+	assert_false(fake_gic.ppi_enabled[2][27]);
+	/* WAKER: sleep and wake. */
+	assert_int_equal(rd(GICR + 0x14, 4), 6);
+	assert_int_equal(wr(GICR + 0x14, 4, 0), 0);
+	assert_int_equal(rd(GICR + 0x14, 4), 0);
+}
+
+static void distributor_identity_and_access_sizes(void **state)
+{
+	struct mmio_access a = { .ipa = GICD + 0x100, .size = 2, .reg = 0 };
+	uint64_t regs[31] = { 0 };
+
+	(void)state;
+	assert_int_equal(rd(GICD + 0x4, 4) & 0x1f, 7); /* ITLinesNumber */
+	assert_int_equal(rd(GICD + 0x0, 4) & 0x50, 0x50); /* ARE, DS */
+	assert_int_equal(rd(GICD + 0xffe8, 4) >> 4 & 0xf, 3);
+	assert_int_equal(mmio_dispatch(&vm.mmio, &vm.vcpu[0], &a, regs),
+			 -HV_EFAULT);
+	/* Byte access to priorities is allowed. */
+	assert_int_equal(wr(GICD + 0x400 + OWNED_HW, 1, 0xa0), 0);
+	assert_int_equal(rd(GICD + 0x400 + (OWNED_HW & ~3u), 4),
+			 0xa0u << ((OWNED_HW % 4) * 8));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(foreign_spis_read_as_zero_and_ignore_writes,
+				       setup),
+		cmocka_unit_test_setup(owned_hw_spi_routes_to_own_cpus_only,
+				       setup),
+		cmocka_unit_test_setup(sgis_reach_only_own_vcpus, setup),
+		cmocka_unit_test_setup(disabled_sgi_is_latched_until_enabled,
+				       setup),
+		cmocka_unit_test_setup(level_software_line_resampled_on_eoi,
+				       setup),
+		cmocka_unit_test_setup(hw_forwarding_only_for_own_lines, setup),
+		cmocka_unit_test_setup(redistributor_identity_and_timer_ppi,
+				       setup),
+		cmocka_unit_test_setup(distributor_identity_and_access_sizes,
+				       setup),
+	};
+
+	return cmocka_run_group_tests_name("vgic", tests, NULL, NULL);
+}

@@ -1,0 +1,49 @@
+# Host unit tests (cmocka), built by `make unit-test-bins` and run by
+# tests/run-all.  Each area appends its test binaries to UNIT_TESTS with a
+# rule to build them; keep this a plain list.
+
+UNIT_TESTS += $(BUILD)/unit/test_plan $(BUILD)/unit/test_dtgen
+
+$(BUILD)/unit/test_plan: tests/unit/test_plan.c hv/core/plan_check.c \
+		hv/lib/crc32.c include/shikiri/plan.h \
+		hv/include/hv/plan_check.h
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) $(HOST_SAN) -o $@ $(filter %.c,$^) -lcmocka
+
+# The tool's pieces, tested in process; SHIKIRI_SRCDIR finds the golden
+# files wherever the test is run from.
+$(BUILD)/unit/test_dtgen: tests/unit/test_dtgen.c $(SHIKIRI_BUILD_LIB_SRCS) \
+		$(SHIKIRI_BUILD_HDRS) $(wildcard tests/unit/golden/*)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) $(HOST_SAN) -Itools/build \
+		-DSHIKIRI_SRCDIR='"$(CURDIR)"' -o $@ $(filter %.c,$^) \
+		-lcmocka -lfdt
+
+# Hypervisor pieces, built for the host against the fake architecture.
+UNIT_HV_CFLAGS := -Ihv/arch/aarch64/include
+UNIT_TESTS += $(BUILD)/unit/test_pgtable $(BUILD)/unit/test_mmio \
+	$(BUILD)/unit/test_vgic
+
+$(BUILD)/unit/test_pgtable: tests/unit/test_pgtable.c \
+		hv/arch/aarch64/pgtable.c hv/core/page_pool.c
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) $(UNIT_HV_CFLAGS) $(HOST_SAN) -o $@ $^ -lcmocka
+
+$(BUILD)/unit/test_mmio: tests/unit/test_mmio.c \
+		hv/arch/aarch64/mmio_decode.c hv/core/mmio.c
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) $(UNIT_HV_CFLAGS) $(HOST_SAN) -o $@ $^ -lcmocka
+
+$(BUILD)/unit/test_vgic: tests/unit/test_vgic.c hv/arch/aarch64/vgic_v3.c \
+		hv/arch/fake/fake.c hv/core/mmio.c
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) $(UNIT_HV_CFLAGS) $(HOST_SAN) -o $@ $^ -lcmocka
+
+# Keep this rule last: a prerequisite list is expanded where the rule is
+# read, so every UNIT_TESTS += above must come before it.
+.PHONY: unit-test-bins
+unit-test-bins: $(UNIT_TESTS)
+
+.PHONY: print-unit-tests
+print-unit-tests:
+	@echo $(UNIT_TESTS)
