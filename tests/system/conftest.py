@@ -1,0 +1,94 @@
+# SPDX-License-Identifier: MIT
+"""Fixtures for the system tests: built images and one fresh QEMU per test.
+
+  shikiri_image(config) -> qemu.Image   built once per session, shared
+  boot(image, *qemu_args) -> qemu.Console   killed when the test ends
+  boot_native(*qemu_args) -> qemu.Console   the kernel without shikiri
+
+Each console is logged to build/test-logs/<test>.log; a failing test's report
+names its logs.
+"""
+
+import re
+
+import pytest
+
+import qemu
+
+
+@pytest.fixture(scope="session")
+def shikiri_image(tmp_path_factory):
+    """Factory: build a config (name or path) with shikiri-build, once.
+
+    A missing build (hypervisor or tool) is a failure, not a skip: `make
+    test` builds both first, so their absence means the build is broken.
+    """
+    built = {}
+
+    def build(config):
+        try:
+            path = qemu.config_path(config)
+            if path not in built:
+                outdir = tmp_path_factory.mktemp(path.stem)
+                built[path] = qemu.build_image(path, outdir)
+        except (FileNotFoundError, RuntimeError) as e:
+            error = str(e)
+        else:
+            return built[path]
+        pytest.fail(error, pytrace=False)
+
+    return build
+
+
+def _log_name(item, n):
+    name = re.sub(r"[^A-Za-z0-9_.=-]+", "_", item.nodeid.split("/")[-1])
+    name = name.replace(".py_", ".", 1).strip("_")
+    return qemu.LOG_DIR / (name + (f"-{n}" if n else "") + ".log")
+
+
+@pytest.fixture
+def consoles(request):
+    """Consoles started by this test; every one is killed at teardown."""
+    started = []
+    request.node.shikiri_logs = []
+    yield started
+    for c in started:
+        c.close()
+
+
+@pytest.fixture
+def boot(request, consoles):
+    """Factory: boot a qemu.Image with scripts/run, return its Console."""
+
+    def start(image, *extra):
+        log = _log_name(request.node, len(consoles))
+        c = qemu.boot(image, log, extra)
+        consoles.append(c)
+        request.node.shikiri_logs.append(log)
+        return c
+
+    return start
+
+
+@pytest.fixture
+def boot_native(request, consoles):
+    """Factory: boot the kernel natively (scripts/run --native)."""
+
+    def start(*extra):
+        log = _log_name(request.node, len(consoles))
+        c = qemu.boot_native(log, extra)
+        consoles.append(c)
+        request.node.shikiri_logs.append(log)
+        return c
+
+    return start
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    logs = getattr(item, "shikiri_logs", None)
+    if report.failed and logs:
+        report.sections.append(("console logs",
+                                "\n".join(str(p) for p in logs)))
