@@ -23,19 +23,20 @@ include hv/hv.mk
 include tools/build/build.mk
 include tests/unit/unit.mk
 
-# The image for a config: build/<config name>/shikiri.img.
+# The image for a config anywhere: build/<config name>/shikiri.img.
 image_of = $(BUILD)/$(basename $(notdir $(1)))/shikiri.img
+CONFIG_IMAGE := $(call image_of,$(CONFIG))
+PAYLOADS := $(BUILD)/cache/Image $(BUILD)/guest/initramfs.cpio.gz
 
-$(BUILD)/%/shikiri.img: configs/%.dts $(HV_BIN) $(SHIKIRI_BUILD) \
-		$(BUILD)/cache/Image $(BUILD)/guest/initramfs.cpio.gz
+$(CONFIG_IMAGE): $(CONFIG) $(HV_BIN) $(SHIKIRI_BUILD) $(PAYLOADS)
 	@mkdir -p $(dir $@)
 	$(SHIKIRI_BUILD) --board qemu-virt --hv $(HV_BIN) $< -o $@
 
-all: $(HV_BIN) $(SHIKIRI_BUILD) $(call image_of,$(CONFIG))
+all: $(HV_BIN) $(SHIKIRI_BUILD) $(CONFIG_IMAGE)
 
 run: setup
 	@$(MAKE) --no-print-directory all CONFIG=$(CONFIG)
-	@scripts/run $(call image_of,$(CONFIG))
+	@scripts/run $(CONFIG_IMAGE)
 
 test: setup
 	@$(MAKE) --no-print-directory all unit-test-bins

@@ -57,6 +57,24 @@ static uint64_t boot_entropy(uint64_t fdt, uint64_t size)
 	return h;
 }
 
+/*
+ * The plan's CRC covers the plan only; a VM's device tree is checked too,
+ * because the hypervisor writes into it.  Kernels and initrds are not: a
+ * CRC over tens of MiB would cost the boot a second under emulation.
+ */
+static bool dtbs_intact(const struct shikiri_plan_vm *vm, uint64_t image)
+{
+	for (unsigned i = 0; i < vm->payload_count; i++) {
+		const struct shikiri_payload *p = &vm->payload[i];
+
+		if (p->kind == SHIKIRI_PAYLOAD_DTB &&
+		    plan_crc32(0, (const void *)(uintptr_t)(image + p->offset),
+			       p->size) != p->crc32)
+			return false;
+	}
+	return true;
+}
+
 static noreturn_fn void refuse(const char *what, int vm)
 {
 	if (vm >= 0)
@@ -115,6 +133,9 @@ void boot_primary(uint64_t fdt, uint64_t load_base)
 		refuse("image smaller than hypervisor and plan", -1);
 	if (plan->board.uart_base != plat_uart_base)
 		refuse("console UART is not this platform's", -1);
+	for (unsigned i = 0; i < plan->vm_count; i++)
+		if (!dtbs_intact(&plan->vm[i], load_base))
+			refuse("device tree payload CRC mismatch", (int)i);
 	for (unsigned i = 0; i < plan->board.cpu_count; i++)
 		if (plan->board.cpu_mpidr[i] == boot_mpidr)
 			boot = i;

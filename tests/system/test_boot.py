@@ -169,3 +169,17 @@ def test_truncated_plan_is_refused(image, boot, tmp_path):
         return data[:end]
 
     _boot_refused(boot, image, tmp_path / "truncated.img", truncate)
+
+
+def test_damaged_device_tree_payload_is_refused(image, boot, tmp_path):
+    def flip(data, off):
+        # The VM's device tree as packed in the image is the file the tool
+        # wrote beside it; damage one byte in its middle.
+        dtb = image.dtb(VM).read_bytes()
+        at = data.find(dtb, off)
+        assert at > off, "the VM's device tree is not in the image"
+        data[at + len(dtb) // 2] ^= 0x01
+        return data
+
+    reason = _boot_refused(boot, image, tmp_path / "bad-dtb.img", flip)
+    assert "device tree payload CRC mismatch (vm 0)" in reason

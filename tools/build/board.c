@@ -23,7 +23,6 @@ static const char *const qemu_virt_args[] = {
 	"-cpu", "cortex-a72",
 	"-smp", "4",
 	"-m", "2G",
-	"-nographic",
 	NULL,
 };
 /* clang-format on */
@@ -91,6 +90,9 @@ static int dump_qemu_dtb(struct board *b, struct diag *d)
 			argv[n++] = *a;
 		}
 	}
+	/* Dumping opens no window and no console. */
+	argv[n++] = "-display";
+	argv[n++] = "none";
 	argv[n] = NULL;
 	status = exec_run((char *const *)argv, &messages);
 	err = status == 0 ? fileio_read(tmp, &b->dtb) : 0;
