@@ -4,7 +4,7 @@
 
 CROSS ?= aarch64-linux-gnu-
 BUILD := build
-CONFIG ?= configs/qemu-virt-linux.dts
+CONFIG ?= configs/qemu-virt-demo.dts
 PYTHON := /usr/bin/python3
 
 HOST_CC ?= gcc

@@ -119,7 +119,7 @@ void boot_primary(uint64_t fdt, uint64_t load_base)
 	struct plan_error err;
 	unsigned boot = SHIKIRI_MAX_CPUS;
 
-	console_init(pl011_init(plat_uart_base));
+	console_init(pl011_init(plat_uart_base), NULL);
 	hv_log("shikiri on %s: EL2, loaded at 0x%lx, boot CPU 0x%lx",
 	       plat_name, load_base, boot_mpidr);
 

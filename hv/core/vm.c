@@ -113,6 +113,27 @@ void vm_load(struct vm *vm, const void *image, uint64_t entropy)
 	}
 }
 
+void vm_log_stats(const struct vm *vm)
+{
+	struct vcpu_stats t = { 0 };
+
+	for (unsigned i = 0; i < vm->vcpu_count; i++) {
+		const struct vcpu_stats *s = &vm->vcpu[i].stats;
+
+		t.exits_sync += s->exits_sync;
+		t.exits_irq += s->exits_irq;
+		t.mmio += s->mmio;
+		t.hvc += s->hvc;
+		t.smc += s->smc;
+		t.sysreg += s->sysreg;
+		t.injected += s->injected;
+	}
+	hv_log("vm %s: exits: %lu sync (%lu mmio, %lu hvc, %lu smc, %lu sysreg), "
+	       "%lu irq; %lu interrupts injected",
+	       vm->name, t.exits_sync, t.mmio, t.hvc, t.smc, t.sysreg,
+	       t.exits_irq, t.injected);
+}
+
 void vm_stop(struct vm *vm, const char *why)
 {
 	bool any_running = false;
@@ -129,6 +150,7 @@ void vm_stop(struct vm *vm, const char *why)
 	spin_unlock(&vm_lock);
 
 	hv_log("vm %s: stopped: %s", vm->name, why);
+	vm_log_stats(vm);
 	for (unsigned i = 0; i < vm->vcpu_count; i++) {
 		struct vcpu *v = &vm->vcpu[i];
 

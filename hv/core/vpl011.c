@@ -175,7 +175,8 @@ static int vpl011_write(struct vcpu *vcpu, void *priv, uint64_t off,
 	}
 	level = line_locked(u);
 	spin_unlock(&u->lock);
-	vgic_set_level(u->vm, u->intid, level);
+	if (level || off != UARTDR)
+		vgic_set_level(u->vm, u->intid, level);
 	return 0;
 }
 

@@ -8,6 +8,7 @@
  * needed but gic_cfg_lock for that read-modify-write.
  */
 #include "arch/gic.h"
+#include "arch/timer.h"
 #include "hv/spinlock.h"
 #include "sysreg.h"
 
@@ -115,7 +116,8 @@ void gic_init_cpu(unsigned pcpu, uint64_t mpidr, uint32_t maint_intid)
 	*reg32(sgi + GICD_ICACTIVER) = ~0u;
 	for (uint32_t i = 0; i < 32; i += 4)
 		*reg32(sgi + GICD_IPRIORITYR + i) = 0x01010101u * HV_PRIORITY;
-	*reg32(sgi + GICD_ISENABLER) = BIT(GIC_SGI_KICK) | BIT(maint_intid);
+	*reg32(sgi + GICD_ISENABLER) =
+		BIT(GIC_SGI_KICK) | BIT(maint_intid) | BIT(TIMER_HYP_INTID);
 
 	/* System register interface at EL2, and for EL1 (the guest's). */
 	write_sysreg(ICC_SRE_EL2, read_sysreg(ICC_SRE_EL2) | 0x9);

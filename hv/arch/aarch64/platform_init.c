@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 #include "arch/gic.h"
 #include "arch/psci.h"
+#include "arch/timer.h"
+#include "hv/console.h"
 #include "hv/arch/cpu.h"
 #include "hv/vm.h"
 #include "sysreg.h"
@@ -20,6 +22,7 @@ void arch_platform_init(const struct shikiri_plan_board *board,
 			unsigned boot_pcpu)
 {
 	gic_init(board);
+	console_init_clock(timer_console_clock());
 	psci_probe_firmware();
 	/* Console input interrupts go to the boot CPU. */
 	gic_spi_set_edge(board->uart_intid, false);

@@ -8,6 +8,7 @@
 #include "arch/inject.h"
 #include "arch/mmio_decode.h"
 #include "arch/psci.h"
+#include "arch/timer.h"
 #include "arch/vgic.h"
 #include "hv/arch/cpu.h"
 #include "hv/console.h"
@@ -160,6 +161,8 @@ static void irq_dispatch(struct pcpu *p, uint32_t intid)
 	gic_priority_drop(intid);
 	if (intid == hv_board->uart_intid) {
 		console_rx_poll();
+	} else if (intid == TIMER_HYP_INTID) {
+		timer_expired();
 	} else if (intid == hv_board->gic_maint_intid) {
 		if (v)
 			vgic_lr_maintenance(v);

@@ -96,6 +96,9 @@ uint64_t vm_ram_pa(const struct vm *vm, uint64_t ipa, uint64_t size);
 /** The board facts of the checked plan, for everyone after boot. */
 extern const struct shikiri_plan_board *hv_board;
 
+/** vm_log_stats() - Log @vm's exit counts, summed over its vCPUs. */
+void vm_log_stats(const struct vm *vm);
+
 /**
  * vm_stop() - Stop every vCPU of @vm (they park on their own CPUs) and mark
  * it stopped; @why is logged.  Other VMs are not touched.  When no VM is

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The hypervisor's own timer: the EL2 physical timer (CNTHP_*), whose PPI
+ * (26 on the SBSA/QEMU layout) is never a guest's.  The guests keep the EL1
+ * virtual and physical timers to themselves.
+ */
+#include "arch/timer.h"
+#include "hv/console.h"
+#include "sysreg.h"
+
+#define CNTHP_CTL_ENABLE 1ull
+#define CNTHP_CTL_IMASK 2ull
+#define CNTHP_CTL_ISTATUS 4ull
+
+static uint64_t timer_now(void)
+{
+	isb();
+	return read_sysreg(cntpct_el0);
+}
+
+/* Fire at @deadline, or earlier if this CPU already waits for an earlier one. */
+static void timer_arm(uint64_t deadline)
+{
+	uint64_t ctl = read_sysreg(cnthp_ctl_el2);
+
+	if ((ctl & CNTHP_CTL_ENABLE) && !(ctl & CNTHP_CTL_IMASK) &&
+	    read_sysreg(cnthp_cval_el2) < deadline)
+		return;
+	write_sysreg(cnthp_cval_el2, deadline);
+	write_sysreg(cnthp_ctl_el2, CNTHP_CTL_ENABLE);
+	isb();
+}
+
+static struct console_clock clock = {
+	.now = timer_now,
+	.arm = timer_arm,
+};
+
+const struct console_clock *timer_console_clock(void)
+{
+	clock.hz = read_sysreg(cntfrq_el0);
+	return &clock;
+}
+
+void timer_expired(void)
+{
+	write_sysreg(cnthp_ctl_el2, 0);
+	isb();
+	console_tick();
+}
