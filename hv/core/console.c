@@ -9,6 +9,7 @@
  */
 #include "hv/console.h"
 #include "hv/print.h"
+#include "hv/shell.h"
 #include "hv/spinlock.h"
 #include "hv/vm.h"
 
@@ -21,6 +22,8 @@ static const struct console_clock *clock;
 static struct vm *focus;
 /* The VM whose partial line is on the serial line (cursor mid-line). */
 static struct vm *midline;
+/* The hypervisor's own partial line (the shell) stands in for a VM. */
+static struct vm hv_partial;
 static bool escaped;
 
 static void put_str(const char *s, size_t n)
@@ -121,6 +124,23 @@ void console_hv_line(const char *text, size_t len)
 	spin_unlock(&console_lock);
 }
 
+void console_hv_partial(const char *text, size_t len)
+{
+	if (!uart)
+		return;
+	spin_lock(&console_lock);
+	if (midline != &hv_partial)
+		break_line();
+	put_str(text, len);
+	midline = len >= 2 && text[len - 1] == '\n' ? NULL : &hv_partial;
+	spin_unlock(&console_lock);
+}
+
+uint64_t console_clock_hz(void)
+{
+	return clock ? clock->hz : 0;
+}
+
 void console_tick(void)
 {
 	uint64_t now, next = 0;
@@ -148,7 +168,7 @@ void console_tick(void)
 static void help(void)
 {
 	hv_log("console: Ctrl-] then: 0-%u focus that VM, n next VM, "
-	       "h this help, Ctrl-] a literal Ctrl-]",
+	       ": hypervisor shell, h this help, Ctrl-] a literal Ctrl-]",
 	       vm_count ? vm_count - 1 : 0);
 	for (unsigned i = 0; i < vm_count; i++)
 		hv_log("  %u %s%s", i, vms[i].name,
@@ -180,6 +200,8 @@ static void escape_key(char c)
 		}
 	} else if (c == 'h' || c == '?') {
 		help();
+	} else if (c == ':') {
+		shell_open();
 	} else if (c == CONSOLE_ESCAPE && focus) {
 		vpl011_rx(&focus->uart, c);
 	}
@@ -191,18 +213,39 @@ void console_rx_poll(void)
 
 	if (!uart)
 		return;
-	while ((c = uart->getc()) >= 0) {
+	for (;;) {
 		struct vm *vm = focus;
 
-		if (escaped) {
+		/*
+		 * Take a character only when it has somewhere to go: while
+		 * the VM's FIFO is full, it waits in the UART (and the sender
+		 * behind it), instead of being dropped.
+		 */
+		if (vm && vm_running(vm) && !escaped && !shell_active() &&
+		    !vpl011_rx_room(&vm->uart)) {
+			uart->rx_irq(false);
+			return;
+		}
+		c = uart->getc();
+		if (c < 0)
+			return;
+		if (shell_active()) {
+			shell_input((char)c);
+		} else if (escaped) {
 			escaped = false;
 			escape_key((char)c);
 		} else if (c == CONSOLE_ESCAPE) {
 			escaped = true;
-		} else if (vm && vm->state == VM_RUNNING) {
+		} else if (vm && vm_running(vm)) {
 			vpl011_rx(&vm->uart, (char)c);
 		}
 	}
+}
+
+void console_rx_room(struct vm *vm)
+{
+	if (uart && vm == focus)
+		uart->rx_irq(true);
 }
 
 struct vm *console_focus(void)

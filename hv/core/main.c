@@ -85,15 +85,6 @@ static noreturn_fn void refuse(const char *what, int vm)
 	arch_system_off();
 }
 
-static noreturn_fn void pcpu_enter(struct pcpu *p)
-{
-	struct vcpu *v = p->vcpu;
-
-	if (v && v->power == VCPU_ON_PENDING)
-		arch_vcpu_start(v, v->boot_pc, v->boot_ctx);
-	arch_idle();
-}
-
 static void log_vm(const struct vm *vm)
 {
 	const struct shikiri_plan_vm *p = vm->plan;
@@ -151,14 +142,11 @@ void boot_primary(uint64_t fdt, uint64_t load_base)
 					  .mpidr = hv_board->cpu_mpidr[i] };
 	arch_platform_init(hv_board, boot);
 
-	uint64_t entropy = boot_entropy(fdt, fsize);
-
 	vm_count = plan->vm_count;
 	for (unsigned i = 0; i < vm_count; i++) {
 		if (vm_from_plan(&vms[i], i, &plan->vm[i], _start, &hv_pages))
 			refuse("VM set-up failed (page-table pool exhausted?)",
 			       (int)i);
-		vm_load(&vms[i], (const void *)(uintptr_t)load_base, entropy);
 		log_vm(&vms[i]);
 		if (!console_focus() &&
 		    (plan->vm[i].flags & SHIKIRI_VM_CONSOLE_VIRTUAL))
@@ -166,6 +154,11 @@ void boot_primary(uint64_t fdt, uint64_t load_base)
 	}
 
 	arch_cpu_init(&pcpus[boot]);
+	/* Each VM is loaded by its own vCPU 0's CPU, in parallel. */
+	vm_set_image((const void *)(uintptr_t)load_base,
+		     boot_entropy(fdt, fsize));
+	for (unsigned i = 0; i < vm_count; i++)
+		vm_request(&vms[i], VM_REQ_START, VM_CAUSE_BOOT);
 	for (unsigned i = 0; i < pcpu_count; i++) {
 		int ret;
 
@@ -176,7 +169,7 @@ void boot_primary(uint64_t fdt, uint64_t load_base)
 			hv_log("CPU %u (0x%lx) did not start: PSCI error %d", i,
 			       pcpus[i].mpidr, ret);
 	}
-	pcpu_enter(&pcpus[boot]);
+	arch_idle();
 }
 
 void boot_secondary(unsigned idx)
@@ -184,5 +177,5 @@ void boot_secondary(unsigned idx)
 	struct pcpu *p = &pcpus[idx];
 
 	arch_cpu_init(p);
-	pcpu_enter(p);
+	arch_idle();
 }

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * VMs built from the checked boot plan: their vCPUs on their own physical
- * CPUs, their stage 2, emulated devices, and payloads copied into their RAM.
+ * VMs built from the checked boot plan, and their lives: start, stop and
+ * restart, each carried out on the VM's own CPUs so that no other VM ever
+ * waits for it.
  *
- * Lock order: vm_lock before any VM's device or vgic locks.
+ * Lock order: vm.lock, then any device or vgic lock of that VM, then the
+ * console lock.  No two vm.locks are ever held together.
  */
 #include <string.h>
 
@@ -19,7 +21,8 @@ struct pcpu pcpus[SHIKIRI_MAX_CPUS];
 unsigned pcpu_count;
 const struct shikiri_plan_board *hv_board;
 
-static struct spinlock vm_lock = SPINLOCK_INIT;
+static const unsigned char *hv_image;
+static uint64_t hv_entropy;
 
 uint64_t vm_ram_pa(const struct vm *vm, uint64_t ipa, uint64_t size)
 {
@@ -31,6 +34,21 @@ uint64_t vm_ram_pa(const struct vm *vm, uint64_t ipa, uint64_t size)
 			return r->pa + (ipa - r->ipa);
 	}
 	return 0;
+}
+
+struct vm *vm_find(const char *name)
+{
+	if (name[0] >= '0' && name[0] <= '9' && !name[1])
+		return (unsigned)(name[0] - '0') < vm_count ?
+			       &vms[name[0] - '0'] :
+			       NULL;
+	for (unsigned i = 0; i < vm_count; i++) {
+		size_t n = strlen(name);
+
+		if (n < SHIKIRI_NAME_LEN && !memcmp(vms[i].name, name, n + 1))
+			return &vms[i];
+	}
+	return NULL;
 }
 
 int vm_from_plan(struct vm *vm, unsigned idx,
@@ -45,7 +63,7 @@ int vm_from_plan(struct vm *vm, unsigned idx,
 	vm->plan = rec;
 	memcpy(vm->name, rec->name, SHIKIRI_NAME_LEN);
 	vm->name[SHIKIRI_NAME_LEN - 1] = '\0';
-	vm->state = VM_RUNNING;
+	vm->life = (struct vm_life){ .state = VM_STOPPED };
 	for (unsigned cpu = 0; cpu < pcpu_count; cpu++) {
 		if (!(rec->cpu_mask & BIT(cpu)))
 			continue;
@@ -62,12 +80,13 @@ int vm_from_plan(struct vm *vm, unsigned idx,
 			ret = vgic_add_sw_spi(vm, rec->console_virq,
 					      vpl011_line);
 	}
-	if (ret)
-		return ret;
-	vm->vcpu[0].boot_pc = rec->entry_ipa;
-	vm->vcpu[0].boot_ctx = rec->dtb_ipa;
-	vm->vcpu[0].power = VCPU_ON_PENDING;
-	return 0;
+	return ret;
+}
+
+void vm_set_image(const void *image, uint64_t entropy)
+{
+	hv_image = image;
+	hv_entropy = entropy;
 }
 
 /* splitmix64: spreads one 64-bit seed into a stream of good bits. */
@@ -89,18 +108,31 @@ static void fill_seed(unsigned char *dst, unsigned len, uint64_t *state)
 	}
 }
 
-void vm_load(struct vm *vm, const void *image, uint64_t entropy)
+/* Zero all of @vm's RAM, and make sure memory (not a cache) holds zeros. */
+static void scrub(struct vm *vm)
+{
+	for (unsigned i = 0; i < vm->plan->ram_count; i++) {
+		const struct shikiri_region *r = &vm->plan->ram[i];
+		void *p = (void *)(uintptr_t)r->pa;
+
+		memset(p, 0, r->size);
+		arch_dcache_clean(p, r->size);
+	}
+}
+
+/* Copy the pristine payloads into the VM's RAM, with fresh seeds. */
+static void load_payloads(struct vm *vm)
 {
 	const struct shikiri_plan_vm *p = vm->plan;
-	uint64_t state = entropy ^ ((uint64_t)vm->id << 56) ^ arch_counter();
+	uint64_t state = hv_entropy ^ ((uint64_t)vm->id << 56) ^
+			 ((uint64_t)vm->life.restarts << 40) ^ arch_counter();
 
 	for (unsigned i = 0; i < p->payload_count; i++) {
 		const struct shikiri_payload *pl = &p->payload[i];
 		unsigned char *dst = (unsigned char *)(uintptr_t)vm_ram_pa(
 			vm, pl->ipa, pl->size);
 
-		memcpy(dst, (const unsigned char *)image + pl->offset,
-		       pl->size);
+		memcpy(dst, hv_image + pl->offset, pl->size);
 		if (pl->kind == SHIKIRI_PAYLOAD_DTB) {
 			/* Fresh seeds every boot, as a bootloader would give. */
 			if (p->rng_seed_offset)
@@ -111,6 +143,167 @@ void vm_load(struct vm *vm, const void *image, uint64_t entropy)
 		/* The guest starts with its MMU and caches off. */
 		arch_dcache_clean(dst, pl->size);
 	}
+}
+
+/*
+ * Bring @vm back to its power-on state, on one of its own CPUs while all
+ * of its vCPUs are parked: devices and interrupt state reset, RAM scrubbed
+ * (not at power-on: the platform hands over cleared RAM), payloads copied
+ * again from the image.
+ */
+static void reload(struct vm *vm)
+{
+	arch_vm_reset(vm);
+	if (vm->plan->flags & SHIKIRI_VM_CONSOLE_VIRTUAL)
+		vpl011_reset(&vm->uart);
+	if (vm->life.cause != VM_CAUSE_BOOT)
+		scrub(vm);
+	load_payloads(vm);
+	for (unsigned i = 0; i < vm->vcpu_count; i++)
+		__atomic_store_n(&vm->vcpu[i].power, VCPU_OFF,
+				 __ATOMIC_RELEASE);
+	vm->vcpu[0].boot_pc = vm->plan->entry_ipa;
+	vm->vcpu[0].boot_ctx = vm->plan->dtb_ipa;
+}
+
+static bool guest_caused(enum vm_cause c)
+{
+	return c == VM_CAUSE_GUEST_POWEROFF || c == VM_CAUSE_GUEST_RESET ||
+	       c == VM_CAUSE_CRASH || c == VM_CAUSE_FAULT ||
+	       c == VM_CAUSE_WATCHDOG;
+}
+
+/* A VM stopped because of its guest; power off once none is left. */
+static void maybe_power_off(void)
+{
+	for (unsigned i = 0; i < vm_count; i++) {
+		struct vm *vm = &vms[i];
+
+		if (vm->life.state != VM_STOPPED || !guest_caused(vm->life.cause))
+			return;
+	}
+	hv_log("no VM is left running: powering off");
+	arch_system_off();
+}
+
+/* Carry out @act for @vm; called without vm.lock. */
+static void act(struct vm *vm, enum vm_action act)
+{
+	unsigned self = arch_pcpu_id();
+
+	switch (act) {
+	case VM_ACT_PARK:
+		for (unsigned i = 0; i < vm->vcpu_count; i++)
+			if (vm->vcpu[i].pcpu != self)
+				arch_kick(vm->vcpu[i].pcpu);
+		break;
+	case VM_ACT_LOAD:
+		spin_lock(&vm->lock);
+		vm->load_pending = true;
+		spin_unlock(&vm->lock);
+		if (vm->vcpu[0].pcpu != self)
+			arch_kick(vm->vcpu[0].pcpu);
+		break;
+	default:
+		break;
+	}
+}
+
+int vm_request(struct vm *vm, enum vm_request req, enum vm_cause cause)
+{
+	enum vm_action a;
+	int ret;
+
+	spin_lock(&vm->lock);
+	ret = vm_life_request(&vm->life, req, cause, &a);
+	spin_unlock(&vm->lock);
+	if (ret)
+		return ret;
+	if (a == VM_ACT_PARK)
+		hv_log("vm %s: %s (%s)", vm->name,
+		       req == VM_REQ_STOP ? "stopping" : "restarting",
+		       vm_cause_name(cause));
+	act(vm, a);
+	return 0;
+}
+
+void vm_request_policy(struct vm *vm, enum vm_cause cause)
+{
+	const struct shikiri_plan_vm *p = vm->plan;
+	uint32_t policy = cause == VM_CAUSE_GUEST_POWEROFF ? p->on_poweroff :
+			  cause == VM_CAUSE_CRASH	   ? p->on_crash :
+			  cause == VM_CAUSE_FAULT	   ? p->on_fault :
+							     p->on_reset;
+
+	vm_request(vm,
+		   policy == SHIKIRI_POLICY_RESTART ? VM_REQ_RESTART :
+						      VM_REQ_STOP,
+		   cause);
+}
+
+static bool all_parked(const struct vm *vm)
+{
+	for (unsigned i = 0; i < vm->vcpu_count; i++)
+		if (vm->vcpu[i].in_guest)
+			return false;
+	return true;
+}
+
+bool vm_vcpu_idle(struct vcpu *v)
+{
+	struct vm *vm = v->vm;
+	enum vm_action a = VM_ACT_NONE;
+	bool load = false, enter = false, stopped = false;
+
+	spin_lock(&vm->lock);
+	v->in_guest = false;
+	if (vm->life.state == VM_STOPPING && all_parked(vm)) {
+		a = vm_life_parked(&vm->life);
+		stopped = vm->life.state == VM_STOPPED;
+	}
+	if (v->id == 0 && vm->life.state == VM_STARTING &&
+	    (vm->load_pending || a == VM_ACT_LOAD)) {
+		vm->load_pending = false;
+		a = VM_ACT_NONE;
+		load = true;
+	}
+	if (vm->life.state == VM_RUNNING &&
+	    __atomic_load_n(&v->power, __ATOMIC_ACQUIRE) == VCPU_ON_PENDING) {
+		v->in_guest = true;
+		enter = true;
+	}
+	spin_unlock(&vm->lock);
+
+	if (stopped) {
+		hv_log("vm %s: stopped (%s)", vm->name,
+		       vm_cause_name(vm->life.cause));
+		vm_log_stats(vm);
+		maybe_power_off();
+	}
+	act(vm, a);
+	if (!load)
+		return enter;
+
+	reload(vm);
+	spin_lock(&vm->lock);
+	a = vm_life_loaded(&vm->life);
+	if (a == VM_ACT_ENTER) {
+		vm->started_at = arch_counter();
+		__atomic_store_n(&v->power, VCPU_ON_PENDING, __ATOMIC_RELEASE);
+		v->in_guest = true;
+	}
+	spin_unlock(&vm->lock);
+	if (a != VM_ACT_ENTER) {
+		hv_log("vm %s: stopped (%s)", vm->name,
+		       vm_cause_name(vm->life.cause));
+		return false;
+	}
+	if (vm->life.cause == VM_CAUSE_BOOT)
+		hv_log("vm %s: started", vm->name);
+	else
+		hv_log("vm %s: started (%s, restart %u)", vm->name,
+		       vm_cause_name(vm->life.cause), vm->life.restarts);
+	return true;
 }
 
 void vm_log_stats(const struct vm *vm)
@@ -132,34 +325,4 @@ void vm_log_stats(const struct vm *vm)
 	       "%lu irq; %lu interrupts injected",
 	       vm->name, t.exits_sync, t.mmio, t.hvc, t.smc, t.sysreg,
 	       t.exits_irq, t.injected);
-}
-
-void vm_stop(struct vm *vm, const char *why)
-{
-	bool any_running = false;
-	unsigned self = arch_pcpu_id();
-
-	spin_lock(&vm_lock);
-	if (vm->state == VM_STOPPED) {
-		spin_unlock(&vm_lock);
-		return;
-	}
-	vm->state = VM_STOPPED;
-	for (unsigned i = 0; i < vm_count; i++)
-		any_running |= vms[i].state == VM_RUNNING;
-	spin_unlock(&vm_lock);
-
-	hv_log("vm %s: stopped: %s", vm->name, why);
-	vm_log_stats(vm);
-	for (unsigned i = 0; i < vm->vcpu_count; i++) {
-		struct vcpu *v = &vm->vcpu[i];
-
-		__atomic_store_n(&v->power, VCPU_OFF, __ATOMIC_RELEASE);
-		if (v->pcpu != self)
-			arch_kick(v->pcpu);
-	}
-	if (!any_running) {
-		hv_log("no VM is running: powering off");
-		arch_system_off();
-	}
 }

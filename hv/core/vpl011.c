@@ -71,7 +71,7 @@ static int vpl011_read(struct vcpu *vcpu, void *priv, uint64_t off,
 		       unsigned size, uint64_t *val)
 {
 	struct vpl011 *u = priv;
-	bool level;
+	bool level, was_full = false;
 
 	(void)vcpu;
 	if (size > 4 || (off & 3))
@@ -80,6 +80,7 @@ static int vpl011_read(struct vcpu *vcpu, void *priv, uint64_t off,
 	switch (off) {
 	case UARTDR:
 		*val = 0;
+		was_full = u->rx_count == VPL011_RX_FIFO;
 		if (u->rx_count) {
 			*val = u->rx[u->rx_head];
 			u->rx_head = (u->rx_head + 1) % VPL011_RX_FIFO;
@@ -126,6 +127,8 @@ static int vpl011_read(struct vcpu *vcpu, void *priv, uint64_t off,
 	spin_unlock(&u->lock);
 	if (off == UARTDR)
 		vgic_set_level(u->vm, u->intid, level);
+	if (was_full)
+		console_rx_room(u->vm);
 	return 0;
 }
 
@@ -185,6 +188,12 @@ const struct mmio_ops vpl011_ops = {
 	.write = vpl011_write,
 };
 
+bool vpl011_rx_room(struct vpl011 *u)
+{
+	return __atomic_load_n(&u->rx_count, __ATOMIC_ACQUIRE) <
+	       VPL011_RX_FIFO;
+}
+
 bool vpl011_rx(struct vpl011 *u, char c)
 {
 	bool ok, level;
@@ -202,13 +211,19 @@ bool vpl011_rx(struct vpl011 *u, char c)
 	return ok;
 }
 
+void vpl011_reset(struct vpl011 *u)
+{
+	spin_lock(&u->lock);
+	u->cr = 0x300; /* TXE | RXE */
+	u->ifls = 0x12;
+	u->lcr_h = u->ibrd = u->fbrd = u->imsc = u->dmacr = u->ris = 0;
+	u->rx_head = u->rx_count = 0;
+	spin_unlock(&u->lock);
+}
+
 int vpl011_init(struct vpl011 *u, struct vm *vm, uint64_t ipa, uint32_t intid)
 {
-	*u = (struct vpl011){
-		.vm = vm,
-		.intid = intid,
-		.cr = 0x300, /* TXE | RXE, as after reset */
-		.ifls = 0x12,
-	};
+	*u = (struct vpl011){ .vm = vm, .intid = intid };
+	vpl011_reset(u);
 	return mmio_register(&vm->mmio, ipa, VPL011_SIZE, &vpl011_ops, u);
 }

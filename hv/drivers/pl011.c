@@ -36,9 +36,15 @@ static int pl011_getc(void)
 	return (int)(*reg(UARTDR) & 0xff);
 }
 
+static void pl011_rx_irq(bool on)
+{
+	*reg(UARTIMSC) = on ? INT_RX | INT_RT : 0;
+}
+
 static const struct console_uart pl011_uart = {
 	.putc = pl011_putc,
 	.getc = pl011_getc,
+	.rx_irq = pl011_rx_irq,
 };
 
 const struct console_uart *pl011_init(uint64_t addr)

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "hv/console.h"
@@ -45,6 +46,7 @@ size_t print_format(char *buf, size_t size, const char *fmt, va_list ap)
 
 	for (; *fmt; fmt++) {
 		unsigned width = 0, lng = 0;
+		bool left = false;
 		char pad = ' ';
 		uint64_t u;
 		int64_t s;
@@ -54,7 +56,11 @@ size_t print_format(char *buf, size_t size, const char *fmt, va_list ap)
 			continue;
 		}
 		fmt++;
-		if (*fmt == '0')
+		if (*fmt == '-') {
+			left = true;
+			fmt++;
+		}
+		if (*fmt == '0' && !left)
 			pad = '0';
 		while (*fmt >= '0' && *fmt <= '9')
 			width = width * 10 + (unsigned)(*fmt++ - '0');
@@ -87,11 +93,18 @@ size_t print_format(char *buf, size_t size, const char *fmt, va_list ap)
 			break;
 		case 's': {
 			const char *str = va_arg(ap, const char *);
+			unsigned n = 0;
 
 			if (!str)
 				str = "(null)";
+			while (str[n])
+				n++;
+			for (; !left && width > n; width--)
+				emit(&o, ' ');
 			while (*str)
 				emit(&o, *str++);
+			for (; left && width > n; width--)
+				emit(&o, ' ');
 			break;
 		}
 		case '%':

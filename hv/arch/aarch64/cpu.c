@@ -160,6 +160,11 @@ void arch_vcpu_start(struct vcpu *vcpu, uint64_t pc, uint64_t arg)
 	__asm__ volatile("ic iallu\n\tdsb ish" ::: "memory");
 	isb();
 	__atomic_store_n(&vcpu->power, VCPU_ON, __ATOMIC_RELEASE);
+	/*
+	 * Interrupts queued while the vCPU was parked (their kick was taken
+	 * by the idle loop) go in now: no exit may come for a long time.
+	 */
+	vgic_lr_flush(vcpu);
 	arch_guest_enter(f);
 }
 
@@ -172,6 +177,10 @@ static void vcpu_quiesce(struct vcpu *v)
 	gic_ppi_enable(v->pcpu, 27, false);
 	gic_ppi_enable(v->pcpu, 30, false);
 	vgic_lr_clear();
+	/* Whatever it was waiting for from the vGIC is gone with it. */
+	spin_lock(&v->vgic.lock);
+	v->vgic.queue_len = 0;
+	spin_unlock(&v->vgic.lock);
 }
 
 static noreturn_fn void idle_loop(void)
@@ -182,9 +191,7 @@ static noreturn_fn void idle_loop(void)
 	if (v)
 		vcpu_quiesce(v);
 	for (;;) {
-		if (v && v->vm->state == VM_RUNNING &&
-		    __atomic_load_n(&v->power, __ATOMIC_ACQUIRE) ==
-			    VCPU_ON_PENDING)
+		if (v && vm_vcpu_idle(v))
 			arch_vcpu_start(v, v->boot_pc, v->boot_ctx);
 		wfi();
 		irq_handle_all(p);

@@ -21,7 +21,8 @@
 #define PSCI_SYSTEM_RESET 0x84000009u
 #define PSCI_FEATURES 0x8400000au
 #define PSCI_SYSTEM_RESET2 0x84000012u
-#define PSCI_64 0x40000000u /* SMC64 variant of a function ID */
+#define PSCI_64 0x40000000u
+#define PSCI_RESET2_SYSTEM_WARM 0u /* SMC64 variant of a function ID */
 #define SMCCC_VERSION 0x80000000u
 #define SMCCC_ARCH_FEATURES 0x80000001u
 #define SMCCC_ARCH_WORKAROUND_1 0x80008000u
@@ -151,12 +152,20 @@ void psci_handle(struct vcpu *vcpu, struct vcpu_regs *regs)
 		ret = features((uint32_t)x[1]);
 		break;
 	case PSCI_SYSTEM_OFF:
-		vm_stop(vcpu->vm, "powered off");
+		vm_request_policy(vcpu->vm, VM_CAUSE_GUEST_POWEROFF);
 		arch_idle();
 	case PSCI_SYSTEM_RESET:
+		vm_request_policy(vcpu->vm, VM_CAUSE_GUEST_RESET);
+		arch_idle();
 	case PSCI_SYSTEM_RESET2:
 	case PSCI_SYSTEM_RESET2 | PSCI_64:
-		vm_stop(vcpu->vm, "reset requested (restart not supported yet)");
+		/*
+		 * Linux booted with reboot=panic_warm resets with SYSTEM_RESET2
+		 * (warm) only when it panics: that is how a crash shows.
+		 */
+		vm_request_policy(vcpu->vm, x[1] == PSCI_RESET2_SYSTEM_WARM ?
+						    VM_CAUSE_CRASH :
+						    VM_CAUSE_GUEST_RESET);
 		arch_idle();
 	case SMCCC_VERSION:
 	case SMCCC_ARCH_FEATURES:

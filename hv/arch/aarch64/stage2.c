@@ -9,6 +9,11 @@
 #include "hv/arch/cpu.h"
 #include "hv/vm.h"
 
+void arch_vm_reset(struct vm *vm)
+{
+	vgic_reset_vm(vm);
+}
+
 int arch_vm_init(struct vm *vm, struct page_pool *pool)
 {
 	const struct shikiri_plan_vm *p = vm->plan;

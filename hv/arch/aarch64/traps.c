@@ -79,17 +79,13 @@ static void guest_fault(struct vcpu *vcpu, struct vcpu_regs *regs,
 {
 	struct vm *vm = vcpu->vm;
 
-	switch (vm->plan->on_fault) {
-	case SHIKIRI_POLICY_REFLECT:
+	if (vm->plan->on_fault == SHIKIRI_POLICY_REFLECT) {
 		inject_abort(regs, esr, read_sysreg(far_el2), data);
 		return;
-	default:
-		hv_log("vm %s: vcpu %u: %s abort at ipa 0x%lx pc 0x%lx, stopping",
-		       vm->name, vcpu->id, data ? "data" : "instruction", ipa,
-		       regs->elr);
-		vm_stop(vm, "fault");
-		return;
 	}
+	hv_log("vm %s: vcpu %u: %s abort at ipa 0x%lx pc 0x%lx", vm->name,
+	       vcpu->id, data ? "data" : "instruction", ipa, regs->elr);
+	vm_request_policy(vm, VM_CAUSE_FAULT);
 }
 
 static void handle_dabt(struct vcpu *vcpu, struct vcpu_regs *regs,
@@ -137,7 +133,7 @@ static const trap_handler_fn trap_handlers[EC_MAX + 1] = {
 /* Before every return to the guest: park if it was stopped, else refill. */
 static void exit_to_guest(struct vcpu *vcpu)
 {
-	if (vcpu->vm->state != VM_RUNNING ||
+	if (!vm_running(vcpu->vm) ||
 	    __atomic_load_n(&vcpu->power, __ATOMIC_ACQUIRE) != VCPU_ON)
 		arch_idle();
 	vgic_lr_flush(vcpu);
@@ -198,9 +194,9 @@ void trap_serror(struct vcpu_regs *regs)
 	struct vcpu *vcpu = arch_this_pcpu()->vcpu;
 
 	(void)regs;
-	hv_log("vm %s: vcpu %u: SError (ESR 0x%lx), stopping", vcpu->vm->name,
+	hv_log("vm %s: vcpu %u: SError (ESR 0x%lx)", vcpu->vm->name,
 	       vcpu->id, read_sysreg(esr_el2));
-	vm_stop(vcpu->vm, "SError");
+	vm_request_policy(vcpu->vm, VM_CAUSE_CRASH);
 	exit_to_guest(vcpu);
 }
 
@@ -209,9 +205,9 @@ void trap_aarch32(struct vcpu_regs *regs)
 	struct vcpu *vcpu = arch_this_pcpu()->vcpu;
 
 	(void)regs;
-	hv_log("vm %s: vcpu %u: AArch32 exception, stopping", vcpu->vm->name,
+	hv_log("vm %s: vcpu %u: AArch32 exception", vcpu->vm->name,
 	       vcpu->id);
-	vm_stop(vcpu->vm, "AArch32");
+	vm_request_policy(vcpu->vm, VM_CAUSE_CRASH);
 	exit_to_guest(vcpu);
 }
 

@@ -7,6 +7,7 @@
  * wait for a free register (underflow) or when a software level-triggered
  * line needs a look after the guest's EOI.
  */
+#include "arch/gic.h"
 #include "arch/vgic.h"
 #include "hv/vm.h"
 #include "sysreg.h"
@@ -161,8 +162,17 @@ void vgic_lr_clear(void)
 {
 	unsigned count = lr_count();
 
-	for (unsigned n = 0; n < count; n++)
+	for (unsigned n = 0; n < count; n++) {
+		uint64_t v = lr_read(n);
+
+		/*
+		 * A hardware interrupt the guest never EOIed stays active in
+		 * the GIC and would never fire again: deactivate it here.
+		 */
+		if ((v & LR_HW) && (v & LR_STATE_MASK))
+			gic_deactivate((uint32_t)(v >> LR_PINTID_SHIFT) & 0x1fff);
 		lr_write(n, 0);
+	}
 	write_sysreg(ICH_AP0R0_EL2, 0);
 	write_sysreg(ICH_AP1R0_EL2, 0);
 	write_sysreg(ICH_VMCR_EL2, 0);

@@ -420,6 +420,31 @@ void vgic_reset_cpu(struct vcpu *vcpu)
 	spin_unlock(&vc->lock);
 }
 
+void vgic_reset_vm(struct vm *vm)
+{
+	struct vgic_dist *d = &vm->vgic;
+
+	spin_lock(&d->lock);
+	d->ctlr = 0;
+	for (unsigned i = 0; i < d->spi_count; i++) {
+		struct vgic_irq *irq = &d->spi[i];
+
+		if (!irq->present)
+			continue;
+		if (irq->phys) {
+			gic_spi_enable(irq->phys, false);
+			gic_set_active(irq->phys, false);
+			gic_set_pending(irq->phys, false);
+			gic_spi_route(irq->phys,
+				      pcpus[vm->vcpu[0].pcpu].mpidr);
+		}
+		*irq = (struct vgic_irq){ .present = true, .phys = irq->phys };
+	}
+	for (unsigned i = 0; i < vm->vcpu_count; i++)
+		vgic_reset_cpu(&vm->vcpu[i]);
+	spin_unlock(&d->lock);
+}
+
 int vgic_init(struct vm *vm, uint64_t gicd_ipa, uint64_t gicr_ipa)
 {
 	struct vgic_dist *d = &vm->vgic;

@@ -22,6 +22,8 @@ struct console_uart {
 	void (*putc)(char c);
 	/** Return the next received character, or -1 when none is waiting. */
 	int (*getc)(void);
+	/** Stop (false) or resume (true) receive interrupts: flow control. */
+	void (*rx_irq)(bool on);
 };
 
 /** The time source the console uses to flush idle partial lines. */
@@ -55,15 +57,31 @@ void console_vm_putc(struct vm *vm, char c);
 /** console_hv_line() - One whole hypervisor line (prefix included). */
 void console_hv_line(const char *text, size_t len);
 
+/**
+ * console_hv_partial() - Hypervisor text without a newline (the shell's
+ * prompt and echo); a VM line that comes meanwhile starts a new line.
+ */
+void console_hv_partial(const char *text, size_t len);
+
+/** console_clock_hz() - The console clock's frequency, 0 without one. */
+uint64_t console_clock_hz(void);
+
 /** console_tick() - Flush partial lines that have gone quiet; re-arm. */
 void console_tick(void);
 
 /**
  * console_rx_poll() - Drain the UART's input: to the focused VM, except
  * the escape key, which switches focus (Ctrl-] then a VM number, n for the
- * next VM, h for help, Ctrl-] again for a literal Ctrl-]).
+ * next VM, : for the hypervisor shell, h for help, Ctrl-] again for a
+ * literal Ctrl-]).
  */
 void console_rx_poll(void);
+
+/**
+ * console_rx_room() - The focused VM's UART has room again: take more input
+ * (input waits in the physical UART while the VM's FIFO is full).
+ */
+void console_rx_room(struct vm *vm);
 
 /** console_focus() - The VM input goes to, or NULL. */
 struct vm *console_focus(void);

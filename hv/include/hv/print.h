@@ -9,7 +9,7 @@
  * print_format() - Format like a small vsnprintf into @buf.
  *
  * Supports %s %c %d %i %u %x %X %p %% with the l/ll/z length modifiers,
- * '0' padding and a field width.  Always NUL-terminates when @size > 0.
+ * '0' padding, a field width and '-' (left-justified, for %s).  Always NUL-terminates when @size > 0.
  *
  * Return: the length of the formatted text (truncated to @size - 1).
  */

@@ -8,6 +8,7 @@
 #include "hv/mmio.h"
 #include "hv/spinlock.h"
 #include "hv/types.h"
+#include "hv/vm_life.h"
 #include "hv/vpl011.h"
 #include "shikiri/plan.h"
 
@@ -42,15 +43,11 @@ struct vcpu {
 	unsigned id;   /**< index in the VM, its Aff0 */
 	unsigned pcpu; /**< physical CPU index */
 	enum vcpu_power power; /* atomic: written by CPU_ON from other CPUs */
+	bool in_guest; /* under vm.lock: entered, not yet parked */
 	uint64_t boot_pc;
 	uint64_t boot_ctx;
 	struct vgic_cpu vgic;
 	struct vcpu_stats stats;
-};
-
-enum vm_state {
-	VM_RUNNING,
-	VM_STOPPED,
 };
 
 /** A partition: its CPUs, memory, devices and emulated hardware. */
@@ -58,7 +55,10 @@ struct vm {
 	unsigned id;
 	char name[SHIKIRI_NAME_LEN];
 	const struct shikiri_plan_vm *plan; /**< checked, in hypervisor memory */
-	enum vm_state state;
+	struct spinlock lock; /* protects life, load_pending, vcpu.in_guest */
+	struct vm_life life;
+	bool load_pending;  /**< STARTING: vCPU 0's CPU is to reload the VM */
+	uint64_t started_at; /**< counter value when it last entered RUNNING */
 	struct pgtable stage2;
 	unsigned vcpu_count;
 	struct vcpu vcpu[SHIKIRI_MAX_CPUS];
@@ -85,8 +85,38 @@ int vm_from_plan(struct vm *vm, unsigned idx,
 		 const struct shikiri_plan_vm *rec, const void *image,
 		 struct page_pool *pool);
 
-/** vm_load() - Copy the VM's payloads from the image into its RAM. */
-void vm_load(struct vm *vm, const void *image, uint64_t entropy);
+/**
+ * vm_set_image() - Where the pristine payloads are (the loaded image), and
+ * the entropy the VMs' seeds are drawn from.  Boot CPU, before any VM starts.
+ */
+void vm_set_image(const void *image, uint64_t entropy);
+
+/**
+ * vm_request() - Start, stop or restart @vm because of @cause, from any
+ * CPU.  The work happens on the VM's own CPUs; this only asks for it.
+ * Return: 0, or -HV_EBUSY when it does not apply (e.g. stop a stopped VM).
+ */
+int vm_request(struct vm *vm, enum vm_request req, enum vm_cause cause);
+
+/**
+ * vm_request_policy() - The guest asked for (or caused) @cause: act on the
+ * VM's policy for it (restart or stop).
+ */
+void vm_request_policy(struct vm *vm, enum vm_cause cause);
+
+/**
+ * vm_vcpu_idle() - @v's CPU is parked in the idle loop: note it left the
+ * guest, finish a stop when it was the last, do the reload when it is vCPU
+ * 0's turn.  Return: true when @v should enter the guest now (its
+ * boot_pc/boot_ctx are set).
+ */
+bool vm_vcpu_idle(struct vcpu *v);
+
+/** vm_running() - Whether @vm's guest may run. */
+static inline bool vm_running(const struct vm *vm)
+{
+	return __atomic_load_n(&vm->life.state, __ATOMIC_ACQUIRE) == VM_RUNNING;
+}
 
 /** vm_ram_pa() - Physical address of guest address @ipa, or 0. */
 uint64_t vm_ram_pa(const struct vm *vm, uint64_t ipa, uint64_t size);
@@ -99,9 +129,5 @@ extern const struct shikiri_plan_board *hv_board;
 /** vm_log_stats() - Log @vm's exit counts, summed over its vCPUs. */
 void vm_log_stats(const struct vm *vm);
 
-/**
- * vm_stop() - Stop every vCPU of @vm (they park on their own CPUs) and mark
- * it stopped; @why is logged.  Other VMs are not touched.  When no VM is
- * left running, the machine powers off.
- */
-void vm_stop(struct vm *vm, const char *why);
+/** vm_find() - The VM called @name, or with index @name, or NULL. */
+struct vm *vm_find(const char *name);

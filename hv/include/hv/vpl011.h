@@ -30,11 +30,17 @@ struct vpl011 {
 int vpl011_init(struct vpl011 *u, struct vm *vm, uint64_t ipa,
 		uint32_t intid);
 
+/** vpl011_reset() - Registers and FIFO back to their reset values. */
+void vpl011_reset(struct vpl011 *u);
+
 /**
  * vpl011_rx() - Queue received @c.
  * Return: false when the FIFO was full and @c was dropped.
  */
 bool vpl011_rx(struct vpl011 *u, char c);
+
+/** vpl011_rx_room() - Whether the receive FIFO can take a character. */
+bool vpl011_rx_room(struct vpl011 *u);
 
 /** vpl011_line() - Whether the interrupt line is high (for resampling). */
 bool vpl011_line(struct vm *vm);

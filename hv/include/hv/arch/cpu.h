@@ -41,6 +41,13 @@ int arch_cpu_start(unsigned idx, uint64_t mpidr);
 int arch_vm_init(struct vm *vm, struct page_pool *pool);
 
 /**
+ * arch_vm_reset() - Put @vm's interrupt state back to power-on: virtual
+ * state cleared, its physical SPIs disabled, inactive and not pending.
+ * While all of its vCPUs are parked.
+ */
+void arch_vm_reset(struct vm *vm);
+
+/**
  * arch_vcpu_start() - Enter @vcpu at @pc with x0 = @arg, EL1 reset state.
  * On @vcpu's own CPU.
  */

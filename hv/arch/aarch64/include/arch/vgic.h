@@ -94,6 +94,13 @@ void vgic_send_sgi(struct vcpu *vcpu, uint64_t val);
  */
 bool vgic_forward_hw(struct vcpu *vcpu, uint32_t pintid);
 
+/**
+ * vgic_reset_vm() - Back to power-on: every line of @vm disabled, not
+ * pending, default priority and route; its physical SPIs disabled,
+ * deactivated and cleared.  While all its vCPUs are parked.
+ */
+void vgic_reset_vm(struct vm *vm);
+
 /** vgic_reset_cpu() - Clear @vcpu's private interrupts and queue. */
 void vgic_reset_cpu(struct vcpu *vcpu);
 
