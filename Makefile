@@ -22,6 +22,7 @@ setup:
 include hv/hv.mk
 include tools/build/build.mk
 include tests/unit/unit.mk
+include guests/baremetal/baremetal.mk
 
 # The image for a config anywhere: build/<config name>/shikiri.img.
 image_of = $(BUILD)/$(basename $(notdir $(1)))/shikiri.img
@@ -32,7 +33,7 @@ $(CONFIG_IMAGE): $(CONFIG) $(HV_BIN) $(SHIKIRI_BUILD) $(PAYLOADS)
 	@mkdir -p $(dir $@)
 	$(SHIKIRI_BUILD) --board qemu-virt --hv $(HV_BIN) $< -o $@
 
-all: $(HV_BIN) $(SHIKIRI_BUILD) $(CONFIG_IMAGE)
+all: $(HV_BIN) $(SHIKIRI_BUILD) $(CONFIG_IMAGE) $(BAREMETAL_IMAGES)
 
 run: setup
 	@$(MAKE) --no-print-directory all CONFIG=$(CONFIG)

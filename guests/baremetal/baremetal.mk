@@ -1,0 +1,54 @@
+# Bare-metal test guests: a tiny EL1 runtime (everything in guests/baremetal
+# but the guests themselves) linked with one guest file each, output as an
+# arm64 Image that shikiri-build takes as a VM's kernel:
+# build/guests/<name>.Image.  A new guest: add guests/baremetal/<name>.c
+# and its name to BAREMETAL_GUESTS.
+
+BAREMETAL_DIR := guests/baremetal
+BAREMETAL_OUT := $(BUILD)/guests
+BAREMETAL_GUESTS := isolation
+BAREMETAL_IMAGES := $(patsubst %,$(BAREMETAL_OUT)/%.Image,$(BAREMETAL_GUESTS))
+
+BAREMETAL_CC := $(CROSS)gcc
+BAREMETAL_CFLAGS := -std=c11 -ffreestanding -fno-builtin -nostdinc \
+	-isystem $(shell $(CROSS)gcc -print-file-name=include) \
+	-Wall -Wextra -Werror -O2 -g -fno-pie -mgeneral-regs-only \
+	-mstrict-align -mno-outline-atomics -fno-stack-protector -fno-common \
+	-fno-tree-loop-distribute-patterns -fno-asynchronous-unwind-tables \
+	-I$(BAREMETAL_DIR)/include -MMD -MP
+BAREMETAL_LDFLAGS := -nostdlib -static -no-pie \
+	-Wl,-T,$(BAREMETAL_DIR)/baremetal.ld -Wl,--build-id=none \
+	-Wl,-z,noexecstack -Wl,--no-warn-rwx-segments
+
+BAREMETAL_RT_SRCS := $(filter-out \
+	$(patsubst %,$(BAREMETAL_DIR)/%.c,$(BAREMETAL_GUESTS)), \
+	$(wildcard $(BAREMETAL_DIR)/*.c $(BAREMETAL_DIR)/*.S))
+BAREMETAL_RT_OBJS := $(patsubst $(BAREMETAL_DIR)/%,$(BAREMETAL_OUT)/obj/%.o, \
+	$(BAREMETAL_RT_SRCS))
+BAREMETAL_GUEST_OBJS := $(patsubst %,$(BAREMETAL_OUT)/obj/%.c.o, \
+	$(BAREMETAL_GUESTS))
+
+$(BAREMETAL_OUT)/obj/%.c.o: $(BAREMETAL_DIR)/%.c
+	@mkdir -p $(dir $@)
+	$(BAREMETAL_CC) $(BAREMETAL_CFLAGS) -c $< -o $@
+
+$(BAREMETAL_OUT)/obj/%.S.o: $(BAREMETAL_DIR)/%.S
+	@mkdir -p $(dir $@)
+	$(BAREMETAL_CC) $(BAREMETAL_CFLAGS) -D__ASSEMBLER__ -c $< -o $@
+
+$(BAREMETAL_OUT)/%.elf: $(BAREMETAL_OUT)/obj/%.c.o $(BAREMETAL_RT_OBJS) \
+		$(BAREMETAL_DIR)/baremetal.ld
+	$(BAREMETAL_CC) $(BAREMETAL_LDFLAGS) $< $(BAREMETAL_RT_OBJS) -lgcc -o $@
+
+$(BAREMETAL_OUT)/%.Image: $(BAREMETAL_OUT)/%.elf
+	$(CROSS)objcopy -O binary $< $@
+
+.PRECIOUS: $(BAREMETAL_OUT)/%.elf $(BAREMETAL_OUT)/obj/%.c.o \
+	$(BAREMETAL_OUT)/obj/%.S.o
+
+.PHONY: baremetal-clean
+baremetal-clean:
+	rm -rf $(BAREMETAL_OUT)
+clean: baremetal-clean
+
+-include $(BAREMETAL_RT_OBJS:.o=.d) $(BAREMETAL_GUEST_OBJS:.o=.d)
