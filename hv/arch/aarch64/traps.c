@@ -26,8 +26,8 @@ typedef void (*trap_handler_fn)(struct vcpu *vcpu, struct vcpu_regs *regs,
 	((uint64_t)(op0) << 20 | (uint64_t)(op2) << 17 | (uint64_t)(op1) << 14 | \
 	 (uint64_t)(crn) << 10 | (uint64_t)(crm) << 1)
 #define ISS_ICC_SGI1R SYSREG_ISS(3, 0, 12, 11, 5)
-#define ISS_ICC_ASGI1R SYSREG_ISS(3, 1, 12, 11, 6)
-#define ISS_ICC_SGI0R SYSREG_ISS(3, 2, 12, 11, 7)
+#define ISS_ICC_ASGI1R SYSREG_ISS(3, 0, 12, 11, 6)
+#define ISS_ICC_SGI0R SYSREG_ISS(3, 0, 12, 11, 7)
 
 static void skip_instruction(struct vcpu_regs *regs, uint64_t esr)
 {
