@@ -23,6 +23,12 @@ include hv/hv.mk
 include tools/build/build.mk
 include tests/unit/unit.mk
 include guests/baremetal/baremetal.mk
+include tools/ctl/ctl.mk
+
+$(BUILD)/guest/initramfs.cpio.gz: $(BUILD)/cache/busybox $(SHIKIRICTL) \
+		guests/rootfs/mkinitramfs guests/rootfs/init \
+		$(shell find guests/rootfs/etc -type f)
+	guests/rootfs/mkinitramfs $(BUILD)/cache/busybox $@ $(SHIKIRICTL)
 
 # The image for a config anywhere: build/<config name>/shikiri.img.
 image_of = $(BUILD)/$(basename $(notdir $(1)))/shikiri.img

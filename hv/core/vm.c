@@ -80,6 +80,8 @@ int vm_from_plan(struct vm *vm, unsigned idx,
 			ret = vgic_add_sw_spi(vm, rec->console_virq,
 					      vpl011_line);
 	}
+	if (!ret)
+		ret = manage_init(vm);
 	return ret;
 }
 

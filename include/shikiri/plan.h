@@ -109,6 +109,7 @@ struct shikiri_plan_vm {
 	uint32_t on_fault;    /**< enum shikiri_policy */
 	uint32_t manage_mask; /**< VMs (by index) this VM may manage */
 	uint32_t reserved;
+	uint64_t manage_ipa;  /**< management page (shikiri/manage.h), 0: none */
 };
 
 /** The board facts the hypervisor needs; the tool reads them from the DTB. */

@@ -185,6 +185,24 @@ static int write_devices(struct gen *g)
 	return err;
 }
 
+/* The hypervisor's management page (include/shikiri/manage.h). */
+static int write_manage(struct gen *g)
+{
+	char name[40];
+	int err;
+
+	snprintf(name, sizeof(name), "shikiri-manage@%llx",
+		 (unsigned long long)g->l->manage_ipa);
+	err = fdt_begin_node(g->fdt, name);
+	if (!err)
+		err = fdt_property_string(g->fdt, "compatible",
+					  "shikiri,manage-v1");
+	if (!err)
+		err = prop_u64_pair(g->fdt, "reg", g->l->manage_ipa,
+				    LAYOUT_MANAGE_SIZE);
+	return err ? err : fdt_end_node(g->fdt);
+}
+
 static int write_chosen(struct gen *g)
 {
 	const struct guest_layout *l = g->l;
@@ -238,7 +256,8 @@ static int generate(struct gen *g, int size)
 {
 	static int (*const steps[])(struct gen *) = {
 		write_root, write_cpus,	 write_psci,	write_memory,
-		write_gic,  write_timer, write_devices, write_chosen,
+		write_gic,  write_timer, write_devices, write_manage,
+		write_chosen,
 	};
 	int err;
 

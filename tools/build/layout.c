@@ -36,6 +36,12 @@ int layout_guest(struct guest_layout *l, uint64_t ram_ipa, uint64_t ram_size,
 
 	l->ram_ipa = ram_ipa;
 	l->ram_size = ram_size;
+	/*
+	 * The management page sits in the page below RAM: on qemu-virt that
+	 * is in the PCIe window, which no VM is given (the plan check refuses
+	 * a clash with a device that is).
+	 */
+	l->manage_ipa = ram_ipa - LAYOUT_MANAGE_SIZE;
 	l->kernel_ipa = ram_ipa + kimg->text_offset;
 	l->kernel_size = kernel_size;
 	l->kernel_footprint = kimg->footprint;

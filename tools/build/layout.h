@@ -26,6 +26,8 @@ static inline uint64_t layout_align_up(uint64_t v, uint64_t align)
  * RAM + min(RAM / 2, 128 MiB) or after the kernel's footprint (2 MiB
  * aligned) when that is higher, DTB 2 MiB aligned after the initrd.
  */
+#define LAYOUT_MANAGE_SIZE 0x1000u /* include/shikiri/manage.h */
+
 struct guest_layout {
 	uint64_t ram_ipa;
 	uint64_t ram_size;
@@ -37,6 +39,7 @@ struct guest_layout {
 	uint64_t dtb_ipa;
 	uint64_t dtb_size;
 	uint64_t end; /**< end of the last payload */
+	uint64_t manage_ipa; /**< the management page, just below RAM */
 };
 
 /**

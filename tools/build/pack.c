@@ -106,6 +106,7 @@ static void fill_vm(struct shikiri_plan_vm *pv, const struct vm_build *v,
 	pv->on_crash = c->on_crash;
 	pv->on_fault = c->on_fault;
 	pv->manage_mask = c->manage_mask;
+	pv->manage_ipa = l->manage_ipa;
 }
 
 /**

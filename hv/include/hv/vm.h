@@ -5,6 +5,7 @@
 #include "arch/vgic.h"
 #include "hv/arch/pgtable.h"
 #include "hv/console.h"
+#include "hv/manage.h"
 #include "hv/mmio.h"
 #include "hv/spinlock.h"
 #include "hv/types.h"
@@ -66,6 +67,7 @@ struct vm {
 	struct vgic_dist vgic;
 	struct vpl011 uart;
 	struct console_vm console;
+	struct manage_regs manage;
 };
 
 /** Per physical CPU data, found through TPIDR_EL2. */
