@@ -17,6 +17,7 @@
 #define PLAN_GICD_SIZE 0x10000ull
 #define PLAN_UART_SIZE 0x1000ull
 #define PLAN_MANAGE_SIZE 0x1000u /* include/shikiri/manage.h */
+#define PLAN_WATCHDOG_SIZE 0x2000u /* hv/vwdt.h */
 #define PLAN_RNG_SEED_SIZE 32u
 #define PLAN_KASLR_SEED_SIZE 8u
 #define PLAN_PPI_FIRST 16u
@@ -347,6 +348,31 @@ static int check_manage(const struct plan_ctx *ctx, int i)
 	return 0;
 }
 
+/* The watchdog's two frames: like the management page, and clear of it. */
+static int check_watchdog(const struct plan_ctx *ctx, int i)
+{
+	const struct shikiri_plan_vm *vm = &ctx->plan->vm[i];
+	uint64_t ipa = vm->watchdog_ipa, size = PLAN_WATCHDOG_SIZE;
+
+	if (!ipa)
+		return vm->watchdog_ms ? refuse(ctx, i, "bad watchdog") : 0;
+	if (!vm->watchdog_ms || !aligned(ipa, 0x1000) ||
+	    !range_valid(ipa, size) ||
+	    hits_hv_device(&ctx->plan->board, ipa, size) ||
+	    (vm->manage_ipa &&
+	     overlaps(ipa, size, vm->manage_ipa, PLAN_MANAGE_SIZE)) ||
+	    ((vm->flags & SHIKIRI_VM_CONSOLE_VIRTUAL) &&
+	     overlaps(ipa, size, vm->console_ipa, PLAN_UART_SIZE)))
+		return refuse(ctx, i, "bad watchdog");
+	for (uint32_t r = 0; r < vm->ram_count; r++)
+		if (overlaps(ipa, size, vm->ram[r].ipa, vm->ram[r].size))
+			return refuse(ctx, i, "watchdog overlaps RAM");
+	for (uint32_t r = 0; r < vm->mmio_count && r < SHIKIRI_MAX_MMIO; r++)
+		if (overlaps(ipa, size, vm->mmio[r].ipa, vm->mmio[r].size))
+			return refuse(ctx, i, "watchdog overlaps a device");
+	return 0;
+}
+
 /* Whether [ipa, ipa + size) lies inside one of the VM's RAM regions. */
 static bool in_vm_ram(const struct shikiri_plan_vm *vm, uint64_t ipa,
 		      uint64_t size)
@@ -472,7 +498,7 @@ int plan_check(const struct shikiri_plan *plan, uint64_t avail,
 	static int (*const vm_checks[])(const struct plan_ctx *, int) = {
 		check_name, check_console, check_cpus,	   check_ram,
 		check_mmio, check_irqs,	   check_payloads, check_policies,
-		check_manage,
+		check_manage, check_watchdog,
 	};
 	const struct plan_ctx ctx = { plan, limits, err };
 	int ret;

@@ -82,6 +82,8 @@ int vm_from_plan(struct vm *vm, unsigned idx,
 	}
 	if (!ret)
 		ret = manage_init(vm);
+	if (!ret)
+		ret = vwdt_init(vm);
 	return ret;
 }
 
@@ -158,6 +160,7 @@ static void reload(struct vm *vm)
 	arch_vm_reset(vm);
 	if (vm->plan->flags & SHIKIRI_VM_CONSOLE_VIRTUAL)
 		vpl011_reset(&vm->uart);
+	vwdt_reset(&vm->wdt);
 	if (vm->life.cause != VM_CAUSE_BOOT)
 		scrub(vm);
 	load_payloads(vm);
@@ -233,7 +236,9 @@ void vm_request_policy(struct vm *vm, enum vm_cause cause)
 {
 	const struct shikiri_plan_vm *p = vm->plan;
 	uint32_t policy = cause == VM_CAUSE_GUEST_POWEROFF ? p->on_poweroff :
-			  cause == VM_CAUSE_CRASH	   ? p->on_crash :
+			  cause == VM_CAUSE_CRASH ||
+					  cause == VM_CAUSE_WATCHDOG ?
+							     p->on_crash :
 			  cause == VM_CAUSE_FAULT	   ? p->on_fault :
 							     p->on_reset;
 

@@ -110,6 +110,14 @@ struct shikiri_plan_vm {
 	uint32_t manage_mask; /**< VMs (by index) this VM may manage */
 	uint32_t reserved;
 	uint64_t manage_ipa;  /**< management page (shikiri/manage.h), 0: none */
+	/*
+	 * An emulated SBSA Generic Watchdog: control frame at watchdog_ipa,
+	 * refresh frame 4 KiB above; a guest that enables it and stops
+	 * refreshing is handled by on_crash.  watchdog_ms caps its timeout.
+	 */
+	uint64_t watchdog_ipa; /**< 0: none */
+	uint32_t watchdog_ms;
+	uint32_t reserved2;
 };
 
 /** The board facts the hypervisor needs; the tool reads them from the DTB. */

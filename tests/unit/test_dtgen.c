@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -26,6 +27,7 @@
 #include "fileio.h"
 #include "hv/plan_check.h"
 #include "layout.h"
+#include "qemuargs.h"
 
 #define MIB 0x100000ull
 #define GIB 0x40000000ull
@@ -633,11 +635,18 @@ static void test_guest_dt_contents(void **state)
 			print_error("%s should not be there\n", absent[i]);
 		assert_true(fdt_path_offset(fdt, absent[i]) < 0);
 	}
+	/* The hypervisor's management page, just below RAM. */
+	assert_str(fdt, "/shikiri-manage@3ffff000", "compatible",
+		   "shikiri,manage-v1");
+	reg = get_cells(fdt, "/shikiri-manage@3ffff000", "reg", 16);
+	assert_int_equal(fdt32_to_cpu(reg[1]), 0x3ffff000);
+	assert_int_equal(fdt32_to_cpu(reg[3]), 0x1000);
+
 	/* Only the console's clock, only the VM's device: nothing else. */
 	node = 0;
 	len = 0;
 	fdt_for_each_subnode(node, fdt, 0) len++;
-	assert_int_equal(len, 9);
+	assert_int_equal(len, 10);
 	fileio_free(&blob);
 }
 
@@ -860,6 +869,43 @@ static const struct config_error config_errors[] = {
 	  "cfg.dts: /vm@1: property 'devices': '/virtio_mmio@a003c00' shares "
 	  "a 4 KiB page with '/virtio_mmio@a003e00' of /vm@0; fix: give both "
 	  "to one VM\n" },
+	{ "qemu-args not strings", "qemu-args = <1>;\n" VM0,
+	  "cfg.dts: /: property 'qemu-args': must be a list of strings; fix: "
+	  "e.g. qemu-args = \"-device\", \"virtio-rng-device\"\n" },
+	{ "qemu-args empty property", "qemu-args;\n" VM0,
+	  "cfg.dts: /: property 'qemu-args': must be a list of strings" },
+	{ "qemu-args empty argument", "qemu-args = \"-device\", \"\";\n" VM0,
+	  "cfg.dts: /: property 'qemu-args': argument 2 is empty; fix: remove "
+	  "it or write what QEMU should get\n" },
+	{ "qemu-args starts with a value",
+	  "qemu-args = \"virtio-rng-device\";\n" VM0,
+	  "cfg.dts: /: property 'qemu-args': starts with 'virtio-rng-device', "
+	  "not with an option; fix: begin with a QEMU option such as "
+	  "\"-drive\"\n" },
+	{ "qemu-args machine option", "qemu-args = \"-smp\", \"2\";\n" VM0,
+	  "cfg.dts: /: property 'qemu-args': '-smp' is one of the board's "
+	  "machine options, which shikiri-build writes itself; fix: remove "
+	  "it\n" },
+	{ "qemu-args machine option, long form",
+	  "qemu-args = \"-device\", \"x\", \"--machine\", \"virt\";\n" VM0,
+	  "property 'qemu-args': '--machine' is one of the board's machine "
+	  "options" },
+	{ "qemu-args boot option", "qemu-args = \"-kernel\", \"Image\";\n" VM0,
+	  "cfg.dts: /: property 'qemu-args': '-kernel' would change what QEMU "
+	  "boots, which is the image; fix: remove it\n" },
+	{ "qemu-args console option",
+	  "qemu-args = \"-serial\", \"stdio\";\n" VM0,
+	  "cfg.dts: /: property 'qemu-args': '-serial' is chosen by "
+	  "scripts/run; fix: remove it\n" },
+	{ "qemu-args line break", "qemu-args = \"-device\", \"a\\nb\";\n" VM0,
+	  "cfg.dts: /: property 'qemu-args': an argument contains a line "
+	  "break, which OUT.img.qemu (one argument per line) cannot hold; fix: "
+	  "remove it\n" },
+	{ "qemu-args without a QEMU board",
+	  "qemu-args = \"-device\", \"virtio-rng-device\";\n" VM0,
+	  "cfg.dts: /: property 'qemu-args': needs a board that QEMU runs, and "
+	  "--board-dtb names none (no OUT.img.qemu is written); fix: build "
+	  "with --board qemu-virt, or remove it\n" },
 };
 
 static void test_config_error(void **state)
@@ -973,6 +1019,120 @@ static void test_all_errors_reported(void **state)
 	assert_int_equal(lines, sizeof(want) / sizeof(want[0]));
 }
 
+/* -------------------------------------------------------- qemu-args --- */
+
+static bool blob_has(const struct blob *b, const char *s)
+{
+	size_t n = strlen(s);
+
+	for (size_t i = 0; i + n <= b->size; i++)
+		if (memcmp(b->data + i, s, n) == 0)
+			return true;
+	return false;
+}
+
+/* qemuargs_resolve(): which file= values become absolute, and how. */
+static void test_qemuargs_resolve(void **state)
+{
+	static const struct {
+		const char *arg, *dir, *want;
+	} cases[] = {
+		{ "file=disk.img,if=none,format=raw,id=hd0", "/cfg",
+		  "file=/cfg/disk.img,if=none,format=raw,id=hd0" },
+		{ "if=none,file=sub/d.img,id=x", "/cfg",
+		  "if=none,file=/cfg/sub/d.img,id=x" },
+		{ "file=./d.img", "/cfg", "file=/cfg/./d.img" },
+		{ "file=/abs/d.img,id=x", "/cfg", "file=/abs/d.img,id=x" },
+		{ "file=nbd:localhost:10809,id=x", "/cfg",
+		  "file=nbd:localhost:10809,id=x" },
+		{ "file=dir/a:b.img", "/cfg", "file=/cfg/dir/a:b.img" },
+		{ "file=a,,b.img,id=x", "/cfg", "file=/cfg/a,,b.img,id=x" },
+		{ "id=x,,file=y.img", "/cfg", "id=x,,file=y.img" },
+		{ "file=d.img", "/c,d", "file=/c,,d/d.img" },
+		{ "file=d.img", "/", "file=/d.img" },
+		{ "file=,id=x", "/cfg", "file=,id=x" },
+		{ "xfile=d.img,backing.file=e.img", "/cfg",
+		  "xfile=d.img,backing.file=e.img" },
+		{ "virtio-blk-device,drive=hd0", "/cfg",
+		  "virtio-blk-device,drive=hd0" },
+		{ "", "/cfg", "" },
+		{ "a,,", "/cfg", "a,," },
+		{ "a,", "/cfg", "a," },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *got = qemuargs_resolve(cases[i].arg, cases[i].dir);
+
+		if (strcmp(got, cases[i].want))
+			print_error("%s in %s: got %s, want %s\n", cases[i].arg,
+				    cases[i].dir, got, cases[i].want);
+		assert_string_equal(got, cases[i].want);
+		free(got);
+	}
+}
+
+/*
+ * A config's qemu-args go into OUT.img.qemu after the machine options,
+ * relative file= paths taken from the config's directory, and not into
+ * the QEMU run that dumps the board's DTB.  A fake QEMU records how it was
+ * started and hands out the golden board DTB.
+ */
+static void test_qemu_args_written(void **state)
+{
+	static const char fake[] =
+		"#!/bin/sh\n"
+		"printf '%s\\n' \"$@\" >> \"$(dirname \"$0\")/qemu-argv\"\n"
+		"for a; do case $a in *dumpdtb=*)\n"
+		"\tcp \"$(dirname \"$0\")/board.dtb\" \"${a##*dumpdtb=}\";;\n"
+		"esac; done\n";
+	char *qemu = tmp_path("fake-qemu"), *argv_path = tmp_path("qemu-argv");
+	char *dir = realpath(tmpdir, NULL), *want;
+	const char *old = getenv("SHIKIRI_QEMU");
+	struct blob q, argv;
+
+	(void)state;
+	write_tmp("fake-qemu", fake, strlen(fake));
+	assert_int_equal(chmod(qemu, 0755), 0);
+	unlink(argv_path);
+	setenv("SHIKIRI_QEMU", qemu, 1);
+	assert_int_equal(
+		run_opts("qemu-args = \"-drive\", \"file=disk.img,if=none,"
+			 "format=raw,id=hd0\", \"-device\", "
+			 "\"virtio-blk-device,drive=hd0\", \"-drive\", "
+			 "\"if=none,id=hd1,file=/srv/b.img\";\n" VM0,
+			 false, "qemu-virt"),
+		0);
+	if (old)
+		setenv("SHIKIRI_QEMU", old, 1);
+	else
+		unsetenv("SHIKIRI_QEMU");
+	assert_string_equal(errors, "");
+
+	q = read_tmp("out.img.qemu");
+	want = fileio_strdup_printf(
+		"-M\nvirt,virtualization=on,gic-version=3\n-cpu\ncortex-a72\n"
+		"-smp\n4\n-m\n2G\n-drive\nfile=%s/disk.img,if=none,"
+		"format=raw,id=hd0\n-device\nvirtio-blk-device,drive=hd0\n"
+		"-drive\nif=none,id=hd1,file=/srv/b.img\n",
+		dir);
+	assert_int_equal(q.size, strlen(want));
+	assert_memory_equal(q.data, want, q.size);
+
+	/* The DTB is the machine's own: no config devices in its run. */
+	argv = read_tmp("qemu-argv");
+	assert_true(blob_has(&argv, "dumpdtb="));
+	assert_false(blob_has(&argv, "-drive"));
+	assert_false(blob_has(&argv, "virtio-blk"));
+
+	fileio_free(&q);
+	fileio_free(&argv);
+	free(want);
+	free(dir);
+	free(qemu);
+	free(argv_path);
+}
+
 int main(void)
 {
 	const size_t n_errors =
@@ -985,6 +1145,8 @@ int main(void)
 		cmocka_unit_test(test_explain),
 		cmocka_unit_test(test_check_writes_nothing),
 		cmocka_unit_test(test_qemu_board),
+		cmocka_unit_test(test_qemuargs_resolve),
+		cmocka_unit_test(test_qemu_args_written),
 		cmocka_unit_test(test_guest_dt_contents),
 		cmocka_unit_test(test_guest_dt_without_console),
 		cmocka_unit_test(test_guest_dt_golden),

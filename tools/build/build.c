@@ -32,6 +32,12 @@ static int select_board(struct run *r)
 	const char *name = o->board ? o->board : r->cfg.board;
 	const struct board_model *model;
 
+	if (o->board_dtb && r->cfg.qemu.count)
+		diag_prop(&r->d, r->cfg.path, "/", "qemu-args",
+			  "needs a board that QEMU runs, and --board-dtb "
+			  "names none (no OUT.img.qemu is written); fix: "
+			  "build with --board %s, or remove it",
+			  board_model_names());
 	if (o->board_dtb)
 		return board_load(&r->board, NULL, o->board_dtb, &r->d);
 	if (!name) {
@@ -212,6 +218,8 @@ static void write_side_files(struct run *r)
 		for (const char *const *a = r->board.model->qemu_args; f && *a;
 		     a++)
 			fprintf(f, "%s\n", *a);
+		for (unsigned int i = 0; f && i < r->cfg.qemu.count; i++)
+			fprintf(f, "%s\n", r->cfg.qemu.arg[i]);
 		if (!f || fclose(f))
 			diag_error(&r->d, "%s: cannot write", path);
 		free(path);

@@ -290,6 +290,24 @@ static void parse_manage(struct vm_parse *p, const char *name, const void *val,
 	}
 }
 
+#define WATCHDOG_MS_MIN 100u
+#define WATCHDOG_MS_MAX 3600000u
+
+static void parse_watchdog(struct vm_parse *p, const char *name,
+			   const void *val, int len)
+{
+	uint32_t ms = len == 4 ? fdt32_to_cpu(*(const fdt32_t *)val) : 0;
+
+	if (ms < WATCHDOG_MS_MIN || ms > WATCHDOG_MS_MAX) {
+		diag_prop(p->d, p->cfg->path, p->vm->node, name,
+			  "must be one number of milliseconds from %u to %u; "
+			  "fix: e.g. watchdog-ms = <10000>",
+			  WATCHDOG_MS_MIN, WATCHDOG_MS_MAX);
+		return;
+	}
+	p->vm->watchdog_ms = ms;
+}
+
 /* The properties of a vm@N node; anything else is an error. */
 static const struct vm_prop {
 	const char *name;
@@ -309,6 +327,7 @@ static const struct vm_prop {
 	{ "on-crash", parse_policy, NULL },
 	{ "on-fault", parse_policy, NULL },
 	{ "manage", parse_manage, NULL },
+	{ "watchdog-ms", parse_watchdog, NULL },
 };
 
 #define VM_PROP_COUNT (sizeof(vm_props) / sizeof(vm_props[0]))
@@ -446,9 +465,10 @@ int config_parse(struct config *cfg, const struct board *board, struct diag *d)
 static int check_root(struct config *cfg, struct diag *d)
 {
 	static const char *const known[] = {
-		"compatible", "board", "model", "#address-cells", "#size-cells",
+		"compatible",	  "board",	 "model",
+		"#address-cells", "#size-cells", "qemu-args",
 	};
-	const void *fdt = cfg->dtb.data;
+	const void *fdt = cfg->dtb.data, *qemu;
 	int errors = d->errors, prop, len;
 
 	if (fdt_node_check_compatible(fdt, 0, CONFIG_COMPATIBLE) != 0)
@@ -463,6 +483,9 @@ static int check_root(struct config *cfg, struct diag *d)
 			  "e.g. board = \"qemu-virt\"");
 		cfg->board = NULL;
 	}
+	qemu = fdt_getprop(fdt, 0, "qemu-args", &len);
+	if (qemu)
+		qemuargs_parse(&cfg->qemu, cfg->path, cfg->dir, qemu, len, d);
 	fdt_for_each_property_offset(prop, fdt, 0)
 	{
 		const char *name;
@@ -544,6 +567,7 @@ void config_free(struct config *cfg)
 		free(cfg->vm[i].initrd);
 		free(cfg->vm[i].bootargs);
 	}
+	qemuargs_free(&cfg->qemu);
 	fileio_free(&cfg->dtb);
 	free(cfg->dir);
 	memset(cfg, 0, sizeof(*cfg));

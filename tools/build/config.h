@@ -8,6 +8,7 @@
 #include "board.h"
 #include "diag.h"
 #include "fileio.h"
+#include "qemuargs.h"
 #include "shikiri/plan.h"
 
 #define CONFIG_BOOTARGS_MAX 1024u
@@ -30,6 +31,7 @@
  * @on_crash: enum shikiri_policy.
  * @on_fault: enum shikiri_policy.
  * @manage_mask: VMs (by index) this VM may manage.
+ * @watchdog_ms: its SBSA watchdog's longest timeout; 0: no watchdog.
  */
 struct vm_config {
 	char node[24];
@@ -47,6 +49,7 @@ struct vm_config {
 	uint32_t on_crash;
 	uint32_t on_fault;
 	uint32_t manage_mask;
+	uint32_t watchdog_ms;
 };
 
 /**
@@ -55,6 +58,7 @@ struct vm_config {
  * @dir: its directory; payload paths are relative to it.
  * @dtb: the config compiled by dtc.
  * @board: the root "board" property, or NULL.
+ * @qemu: the root "qemu-args", to start the board's QEMU with.
  * @vm_count: VMs in @vm.
  * @vm: the VMs, in index order.
  */
@@ -63,6 +67,7 @@ struct config {
 	char *dir;
 	struct blob dtb;
 	const char *board;
+	struct qemuargs qemu;
 	unsigned int vm_count;
 	struct vm_config vm[SHIKIRI_MAX_VMS];
 };

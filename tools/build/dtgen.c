@@ -203,6 +203,35 @@ static int write_manage(struct gen *g)
 	return err ? err : fdt_end_node(g->fdt);
 }
 
+/*
+ * The emulated SBSA Generic Watchdog: control frame, then refresh frame,
+ * as Linux's sbsa_gwdt expects them; its timeout defaults to the most the
+ * hypervisor allows.
+ */
+static int write_watchdog(struct gen *g)
+{
+	uint64_t ipa = g->l->watchdog_ipa;
+	fdt64_t reg[4] = { cpu_to_fdt64(ipa), cpu_to_fdt64(0x1000),
+			   cpu_to_fdt64(ipa + 0x1000), cpu_to_fdt64(0x1000) };
+	char name[40];
+	int err;
+
+	if (!g->vm->watchdog_ms)
+		return 0;
+	snprintf(name, sizeof(name), "watchdog@%llx", (unsigned long long)ipa);
+	err = fdt_begin_node(g->fdt, name);
+	if (!err)
+		err = fdt_property_string(g->fdt, "compatible", "arm,sbsa-gwdt");
+	if (!err)
+		err = fdt_property(g->fdt, "reg", reg, sizeof(reg));
+	if (!err)
+		err = fdt_property_u32(g->fdt, "timeout-sec",
+				       g->vm->watchdog_ms / 1000 ?
+					       g->vm->watchdog_ms / 1000 :
+					       1);
+	return err ? err : fdt_end_node(g->fdt);
+}
+
 static int write_chosen(struct gen *g)
 {
 	const struct guest_layout *l = g->l;
@@ -257,7 +286,7 @@ static int generate(struct gen *g, int size)
 	static int (*const steps[])(struct gen *) = {
 		write_root, write_cpus,	 write_psci,	write_memory,
 		write_gic,  write_timer, write_devices, write_manage,
-		write_chosen,
+		write_watchdog, write_chosen,
 	};
 	int err;
 

@@ -42,6 +42,7 @@ int layout_guest(struct guest_layout *l, uint64_t ram_ipa, uint64_t ram_size,
 	 * a clash with a device that is).
 	 */
 	l->manage_ipa = ram_ipa - LAYOUT_MANAGE_SIZE;
+	l->watchdog_ipa = l->manage_ipa - LAYOUT_WATCHDOG_SIZE;
 	l->kernel_ipa = ram_ipa + kimg->text_offset;
 	l->kernel_size = kernel_size;
 	l->kernel_footprint = kimg->footprint;

@@ -27,6 +27,7 @@ static inline uint64_t layout_align_up(uint64_t v, uint64_t align)
  * aligned) when that is higher, DTB 2 MiB aligned after the initrd.
  */
 #define LAYOUT_MANAGE_SIZE 0x1000u /* include/shikiri/manage.h */
+#define LAYOUT_WATCHDOG_SIZE 0x2000u /* SBSA watchdog: control, refresh */
 
 struct guest_layout {
 	uint64_t ram_ipa;
@@ -40,6 +41,7 @@ struct guest_layout {
 	uint64_t dtb_size;
 	uint64_t end; /**< end of the last payload */
 	uint64_t manage_ipa; /**< the management page, just below RAM */
+	uint64_t watchdog_ipa; /**< the watchdog's two frames, below that */
 };
 
 /**

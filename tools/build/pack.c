@@ -107,6 +107,10 @@ static void fill_vm(struct shikiri_plan_vm *pv, const struct vm_build *v,
 	pv->on_fault = c->on_fault;
 	pv->manage_mask = c->manage_mask;
 	pv->manage_ipa = l->manage_ipa;
+	if (c->watchdog_ms) {
+		pv->watchdog_ipa = l->watchdog_ipa;
+		pv->watchdog_ms = c->watchdog_ms;
+	}
 }
 
 /**

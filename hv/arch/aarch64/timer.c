@@ -5,7 +5,9 @@
  * virtual and physical timers to themselves.
  */
 #include "arch/timer.h"
+#include "hv/arch/cpu.h"
 #include "hv/console.h"
+#include "hv/vwdt.h"
 #include "sysreg.h"
 
 #define CNTHP_CTL_ENABLE 1ull
@@ -18,8 +20,7 @@ static uint64_t timer_now(void)
 	return read_sysreg(cntpct_el0);
 }
 
-/* Fire at @deadline, or earlier if this CPU already waits for an earlier one. */
-static void timer_arm(uint64_t deadline)
+void arch_timer_arm(uint64_t deadline)
 {
 	uint64_t ctl = read_sysreg(cnthp_ctl_el2);
 
@@ -33,7 +34,7 @@ static void timer_arm(uint64_t deadline)
 
 static struct console_clock clock = {
 	.now = timer_now,
-	.arm = timer_arm,
+	.arm = arch_timer_arm,
 };
 
 const struct console_clock *timer_console_clock(void)
@@ -47,4 +48,5 @@ void timer_expired(void)
 	write_sysreg(cnthp_ctl_el2, 0);
 	isb();
 	console_tick();
+	vwdt_tick();
 }

@@ -11,6 +11,7 @@
 #include "hv/types.h"
 #include "hv/vm_life.h"
 #include "hv/vpl011.h"
+#include "hv/vwdt.h"
 #include "shikiri/plan.h"
 
 /** Guest general registers as saved on every exit (see vectors.S). */
@@ -68,6 +69,7 @@ struct vm {
 	struct vpl011 uart;
 	struct console_vm console;
 	struct manage_regs manage;
+	struct vwdt wdt;
 };
 
 /** Per physical CPU data, found through TPIDR_EL2. */

@@ -75,5 +75,12 @@ uint64_t arch_counter(void);
 void arch_platform_init(const struct shikiri_plan_board *board,
 			unsigned boot_pcpu);
 
+/**
+ * arch_timer_arm() - Interrupt this CPU at counter value @deadline (or at
+ * an earlier deadline it already waits for); the console and the
+ * watchdogs then look at what is due.
+ */
+void arch_timer_arm(uint64_t deadline);
+
 /** arch_dcache_clean() - Write [@start, @start + @size) back to memory. */
 void arch_dcache_clean(const void *start, uint64_t size);
