@@ -13,7 +13,7 @@ HOST_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -Wall -Wextra -Werror -g -O1 \
 HOST_SAN := -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=all
 
-.PHONY: all setup run test unit-test system-test clean check format
+.PHONY: all setup run test unit-test system-test clean check format bench
 all:
 
 setup:
@@ -24,11 +24,16 @@ include tools/build/build.mk
 include tests/unit/unit.mk
 include guests/baremetal/baremetal.mk
 include tools/ctl/ctl.mk
+include tests/fuzz/fuzz.mk
+include bench/bench.mk
+
+GUEST_MODULES = $(wildcard $(BUILD)/cache/modules/*.ko)
 
 $(BUILD)/guest/initramfs.cpio.gz: $(BUILD)/cache/busybox $(SHIKIRICTL) \
 		guests/rootfs/mkinitramfs guests/rootfs/init \
-		$(shell find guests/rootfs/etc -type f)
-	guests/rootfs/mkinitramfs $(BUILD)/cache/busybox $@ $(SHIKIRICTL)
+		$(shell find guests/rootfs/etc -type f) $(GUEST_MODULES)
+	guests/rootfs/mkinitramfs $(BUILD)/cache/busybox $@ $(SHIKIRICTL) \
+		$(GUEST_MODULES)
 
 # The image for a config anywhere: build/<config name>/shikiri.img.
 image_of = $(BUILD)/$(basename $(notdir $(1)))/shikiri.img

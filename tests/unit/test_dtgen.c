@@ -789,6 +789,13 @@ static const struct config_error config_errors[] = {
 	{ "unknown property", VM0 SET("0", "colour = \"blue\"; "),
 	  "cfg.dts: /vm@0: property 'colour': unknown property; fix: remove it "
 	  "(see docs/config.md)\n" },
+	{ "misspelt property", VM0 SET("0", "on-crahs = \"stop\"; "),
+	  "cfg.dts: /vm@0: property 'on-crahs': unknown property; fix: did "
+	  "you mean 'on-crash'? (see docs/config.md)\n" },
+	{ "bad watchdog", VM0 SET("0", "watchdog-ms = <5>; "),
+	  "cfg.dts: /vm@0: property 'watchdog-ms': must be one number of "
+	  "milliseconds from 100 to 3600000; fix: e.g. watchdog-ms = "
+	  "<10000>\n" },
 	{ "unknown root property", "colour = \"blue\";\n" VM0,
 	  "cfg.dts: /: property 'colour': unknown property" },
 	{ "unknown VM subnode", VM0 SET("0", "extra { }; "),

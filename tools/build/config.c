@@ -332,6 +332,51 @@ static const struct vm_prop {
 
 #define VM_PROP_COUNT (sizeof(vm_props) / sizeof(vm_props[0]))
 
+/* Edit distance between two short names (bounded: 32 characters). */
+static unsigned int distance(const char *a, const char *b)
+{
+	unsigned int row[33], n = (unsigned int)strlen(b);
+
+	if (strlen(a) > 32 || n > 32)
+		return ~0u;
+	for (unsigned int j = 0; j <= n; j++)
+		row[j] = j;
+	for (unsigned int i = 1; a[i - 1]; i++) {
+		unsigned int diag = row[0];
+
+		row[0] = i;
+		for (unsigned int j = 1; j <= n; j++) {
+			unsigned int up = row[j];
+			unsigned int best = diag + (a[i - 1] != b[j - 1]);
+
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			diag = up;
+		}
+	}
+	return row[n];
+}
+
+/* The known property a typo most likely meant, or NULL. */
+static const char *nearest_prop(const char *name)
+{
+	const char *best = NULL;
+	unsigned int best_d = 3; /* farther than 2 edits is no typo */
+
+	for (size_t i = 0; i < VM_PROP_COUNT; i++) {
+		unsigned int d = distance(name, vm_props[i].name);
+
+		if (d < best_d) {
+			best_d = d;
+			best = vm_props[i].name;
+		}
+	}
+	return best;
+}
+
 static void parse_vm(struct vm_parse *p, const void *fdt, int node)
 {
 	struct vm_config *vm = p->vm;
@@ -355,9 +400,23 @@ static void parse_vm(struct vm_parse *p, const void *fdt, int node)
 			if (strcmp(vm_props[i].name, name) == 0)
 				break;
 		if (i == VM_PROP_COUNT) {
+			const char *near = nearest_prop(name);
+
+			if (near)
+				diag_prop(p->d, p->cfg->path, vm->node, name,
+					  "unknown property; fix: did you mean "
+					  "'%s'? (see docs/config.md)",
+					  near);
+			else
+				diag_prop(p->d, p->cfg->path, vm->node, name,
+					  "unknown property; fix: remove it "
+					  "(see docs/config.md)");
+			continue;
+		}
+		if (seen[i]) {
+			/* dtc never writes this; a hand-made DTB might. */
 			diag_prop(p->d, p->cfg->path, vm->node, name,
-				  "unknown property; fix: remove it (see "
-				  "docs/config.md)");
+				  "given twice; fix: keep one");
 			continue;
 		}
 		seen[i] = true;
@@ -553,6 +612,25 @@ int config_compile(struct config *cfg, const char *path, struct diag *d)
 	free(messages);
 	if (status != 0 || err || fdt_check_header(cfg->dtb.data) != 0)
 		return -1;
+	return check_root(cfg, d);
+}
+
+/**
+ * config_read() - Take an already compiled config (the fuzzer's way in).
+ * @cfg: zeroed, then filled; owns @dtb from now on.
+ * @path: the name to report problems under.
+ * @dtb: a blob that passed fdt_check_full().
+ * @d: where problems are reported.
+ *
+ * Return: 0, or -1 after reporting.
+ */
+int config_read(struct config *cfg, const char *path, struct blob *dtb,
+		struct diag *d)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->path = path;
+	cfg->dir = fileio_dirname(path);
+	cfg->dtb = *dtb;
 	return check_root(cfg, d);
 }
 

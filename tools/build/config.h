@@ -83,6 +83,14 @@ struct config {
 int config_compile(struct config *cfg, const char *path, struct diag *d);
 
 /**
+ * config_read() - Take an already compiled config, as config_compile()
+ * would after running dtc.  @cfg owns @dtb afterwards.
+ * Return: 0, or -1 after reporting.
+ */
+int config_read(struct config *cfg, const char *path, struct blob *dtb,
+		struct diag *d);
+
+/**
  * config_parse() - Read and validate every vm@N node against a board.
  * @cfg: a compiled config.
  * @board: the board the VMs will run on.
