@@ -178,8 +178,8 @@ static void help(void)
 static void focus_index(unsigned i)
 {
 	if (i < vm_count && (vms[i].plan->flags & SHIKIRI_VM_CONSOLE_VIRTUAL)) {
-		console_set_focus(&vms[i]);
 		hv_log("console: input goes to %s", vms[i].name);
+		console_set_focus(&vms[i]);
 	}
 }
 
@@ -224,7 +224,14 @@ void console_rx_poll(void)
 		if (vm && vm_running(vm) && !escaped && !shell_active() &&
 		    !vpl011_rx_room(&vm->uart)) {
 			uart->rx_irq(false);
-			return;
+			/*
+			 * The VM may have made room between the check and the
+			 * masking, and its console_rx_room() come too early to
+			 * count: look once more, now that the mask is set.
+			 */
+			if (!vpl011_rx_room(&vm->uart))
+				return;
+			uart->rx_irq(true);
 		}
 		c = uart->getc();
 		if (c < 0)

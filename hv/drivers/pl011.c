@@ -5,7 +5,10 @@
 
 #define UARTDR 0x000
 #define UARTFR 0x018
+#define UARTLCR_H 0x02c
 #define UARTCR 0x030
+#define LCR_H_FEN (1u << 4)
+#define LCR_H_WLEN8 (3u << 5)
 #define UARTIMSC 0x038
 #define UARTICR 0x044
 #define FR_TXFF (1u << 5)
@@ -30,8 +33,14 @@ static void pl011_putc(char c)
 static int pl011_getc(void)
 {
 	if (*reg(UARTFR) & FR_RXFE) {
+		/*
+		 * Clear the receive interrupt, then look again: a character
+		 * that arrived between the two would otherwise sit unread
+		 * with its interrupt already cleared, and input would stop.
+		 */
 		*reg(UARTICR) = INT_RX | INT_RT;
-		return -1;
+		if (*reg(UARTFR) & FR_RXFE)
+			return -1;
 	}
 	return (int)(*reg(UARTDR) & 0xff);
 }
@@ -50,6 +59,7 @@ static const struct console_uart pl011_uart = {
 const struct console_uart *pl011_init(uint64_t addr)
 {
 	base = addr;
+	*reg(UARTLCR_H) = LCR_H_FEN | LCR_H_WLEN8; /* FIFOs on: 16 deep */
 	*reg(UARTCR) = 0x301; /* UARTEN | TXE | RXE */
 	*reg(UARTIMSC) = INT_RX | INT_RT;
 	return &pl011_uart;
