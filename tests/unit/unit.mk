@@ -2,7 +2,7 @@
 # tests/run-all.  Each area appends its test binaries to UNIT_TESTS with a
 # rule to build them; keep this a plain list.
 
-UNIT_TESTS += $(BUILD)/unit/test_plan $(BUILD)/unit/test_dtgen
+UNIT_TESTS += $(BUILD)/unit/test_plan
 
 $(BUILD)/unit/test_plan: tests/unit/test_plan.c hv/core/plan_check.c \
 		hv/lib/crc32.c include/shikiri/plan.h \
@@ -10,10 +10,15 @@ $(BUILD)/unit/test_plan: tests/unit/test_plan.c hv/core/plan_check.c \
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_CFLAGS) $(HOST_SAN) -o $@ $(filter %.c,$^) -lcmocka
 
-# The tool's pieces, tested in process; SHIKIRI_SRCDIR finds the golden
-# files wherever the test is run from.
-$(BUILD)/unit/test_dtgen: tests/unit/test_dtgen.c $(SHIKIRI_BUILD_LIB_SRCS) \
-		$(SHIKIRI_BUILD_HDRS) $(wildcard tests/unit/golden/*)
+# The tool's pieces, tested in process, with the harness in buildtest.c;
+# SHIKIRI_SRCDIR finds the golden files wherever the test is run from.
+BUILDTEST_TESTS := test_dtgen test_config_errors test_vm_extras test_configs
+UNIT_TESTS += $(addprefix $(BUILD)/unit/,$(BUILDTEST_TESTS))
+
+$(addprefix $(BUILD)/unit/,$(BUILDTEST_TESTS)): $(BUILD)/unit/%: \
+		tests/unit/%.c tests/unit/buildtest.c tests/unit/buildtest.h \
+		$(SHIKIRI_BUILD_LIB_SRCS) $(SHIKIRI_BUILD_HDRS) \
+		$(wildcard tests/unit/golden/* tests/unit/golden/configs/*)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_CFLAGS) $(HOST_SAN) -Itools/build \
 		-DSHIKIRI_SRCDIR='"$(CURDIR)"' -o $@ $(filter %.c,$^) \
@@ -44,6 +49,15 @@ UNIT_TESTS += $(BUILD)/unit/test_vm_life
 $(BUILD)/unit/test_vm_life: tests/unit/test_vm_life.c hv/core/vm_life.c
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_CFLAGS) $(HOST_SAN) -o $@ $^ -lcmocka
+
+UNIT_TESTS += $(BUILD)/unit/test_console
+
+# The console multiplexer with hv_log() from print.c; the UART, the clock,
+# the VMs' emulated UARTs and the shell are fakes in the test.
+$(BUILD)/unit/test_console: tests/unit/test_console.c hv/core/console.c \
+		hv/lib/print.c
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) $(UNIT_HV_CFLAGS) $(HOST_SAN) -o $@ $^ -lcmocka
 
 # Keep this rule last: a prerequisite list is expanded where the rule is
 # read, so every UNIT_TESTS += above must come before it.

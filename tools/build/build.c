@@ -12,7 +12,9 @@
 
 #include "build.h"
 #include "explain.h"
+#include "overlay.h"
 #include "pack.h"
+#include "place.h"
 
 #define MIB UINT64_C(0x100000)
 
@@ -133,6 +135,13 @@ static void make_guest(struct run *r, unsigned int i)
 			   r->cfg.path, c->node, fdt_strerror(err));
 		return;
 	}
+	if (v->overlay.size) {
+		const struct overlay_vm o = { &r->board, c, &v->pt, l };
+
+		if (overlay_apply(&v->dt.dtb, &v->overlay, &o, &r->cfg, &r->d))
+			return;
+		dtgen_locate_seeds(&v->dt);
+	}
 	if (layout_guest(l, r->board.facts.ram_base, c->mem_size, &v->pl.kimg,
 			 v->pl.kernel.size, v->pl.initrd.size,
 			 v->dt.dtb.size) == 0)
@@ -163,6 +172,7 @@ static void make_vms(struct run *r)
 		v->cfg = &r->cfg.vm[i];
 		pts[i] = &v->pt;
 		payload_load(&v->pl, &r->cfg, v->cfg, &r->d);
+		overlay_load(&v->overlay, &r->cfg, v->cfg, &r->d);
 		devices_resolve(&v->pt, &r->board, &r->cfg, v->cfg, &r->d);
 		ok[i] = r->d.errors == errors && v->cfg->mem_size &&
 			v->cfg->label[0] && v->cfg->cpu_mask;
@@ -171,31 +181,6 @@ static void make_vms(struct run *r)
 	for (unsigned int i = 0; i < ib->vm_count; i++)
 		if (ok[i])
 			make_guest(r, i);
-}
-
-/* Give each VM physical RAM, top-down from the end of board RAM. */
-static void place_vms(struct run *r)
-{
-	const struct shikiri_plan_board *f = &r->board.facts;
-	uint64_t top = f->ram_base + f->ram_size;
-	uint64_t floor = r->ib.hvl.resv_end;
-
-	for (unsigned int i = 0; i < r->ib.vm_count; i++) {
-		struct vm_build *v = &r->ib.vm[i];
-
-		if (!v->cfg->mem_size)
-			continue;
-		if (layout_place_vm(&top, floor, v->cfg->mem_size,
-				    &v->ram_pa) == 0)
-			continue;
-		diag_prop(&r->d, r->cfg.path, v->cfg->node, "memory-size",
-			  "%" PRIu64 " MiB does not fit in board RAM: %" PRIu64
-			  " MiB are left between the hypervisor's area (ending"
-			  " at 0x%" PRIx64 ") and the VMs before it; fix: give "
-			  "VMs less memory",
-			  v->cfg->mem_size / MIB,
-			  top > floor ? (top - floor) / MIB : 0, floor);
-	}
 }
 
 static void write_side_files(struct run *r)
@@ -270,7 +255,7 @@ int build_run(const struct build_opts *o, FILE *out, FILE *err)
 			make_vms(r);
 		/* Payload sizes only move the hypervisor's area a little. */
 		pack_offsets(&r->ib);
-		place_vms(r);
+		place_vms(&r->ib, &r->cfg, &r->d);
 		if (!r->d.errors)
 			finish(r, out);
 	}

@@ -7,22 +7,14 @@
 #include <libfdt.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "config.h"
+#include "config_vm.h"
 #include "exec.h"
 
 #define CONFIG_COMPATIBLE "shikiri,config-v1"
 #define SZ_2M 0x200000ull
 #define SZ_1M 0x100000ull
-
-/* State while one vm@N node is read. */
-struct vm_parse {
-	const struct config *cfg;
-	const struct board *board;
-	struct diag *d;
-	struct vm_config *vm;
-};
 
 typedef void (*prop_parser)(struct vm_parse *p, const char *name,
 			    const void *val, int len);
@@ -120,19 +112,28 @@ static void parse_cpus(struct vm_parse *p, const char *name, const void *val,
 	}
 }
 
+/* A 64-bit value as two cells (or one); false when it is neither. */
+static bool as_u64(const void *val, int len, uint64_t *v)
+{
+	if (len == 8) {
+		fdt64_t raw;
+
+		memcpy(&raw, val, sizeof(raw));
+		*v = fdt64_to_cpu(raw);
+	} else if (len == 4) {
+		*v = fdt32_to_cpu(*(const fdt32_t *)val);
+	} else {
+		return false;
+	}
+	return true;
+}
+
 static void parse_memory(struct vm_parse *p, const char *name, const void *val,
 			 int len)
 {
 	uint64_t size;
 
-	if (len == 8) {
-		fdt64_t raw;
-
-		memcpy(&raw, val, sizeof(raw));
-		size = fdt64_to_cpu(raw);
-	} else if (len == 4) {
-		size = fdt32_to_cpu(*(const fdt32_t *)val);
-	} else {
+	if (!as_u64(val, len, &size)) {
 		diag_prop(p->d, p->cfg->path, p->vm->node, name,
 			  "must be a 64-bit size as two cells; fix: e.g. "
 			  "memory-size = <0x0 0x20000000> for 512 MiB");
@@ -153,18 +154,58 @@ static void parse_memory(struct vm_parse *p, const char *name, const void *val,
 	p->vm->mem_size = size;
 }
 
+/*
+ * Where the VM's RAM goes in physical memory, instead of top-down; whether
+ * it fits beside the hypervisor and the other VMs is checked at placement.
+ */
+static void parse_memory_base(struct vm_parse *p, const char *name,
+			      const void *val, int len)
+{
+	uint64_t base;
+
+	if (!as_u64(val, len, &base)) {
+		diag_prop(p->d, p->cfg->path, p->vm->node, name,
+			  "must be a 64-bit physical address as two cells; "
+			  "fix: e.g. memory-base = <0x0 0x80000000>");
+		return;
+	}
+	if (base % CONFIG_MEM_ALIGN) {
+		uint64_t down = base & ~(CONFIG_MEM_ALIGN - 1);
+
+		diag_prop(p->d, p->cfg->path, p->vm->node, name,
+			  "0x%llx is not 2 MiB aligned; fix: use e.g. "
+			  "<0x%llx 0x%llx>",
+			  (unsigned long long)base,
+			  (unsigned long long)(down >> 32),
+			  (unsigned long long)(down & 0xffffffffu));
+		return;
+	}
+	p->vm->mem_base = base;
+	p->vm->mem_fixed = true;
+}
+
 static void parse_path(struct vm_parse *p, const char *name, const void *val,
 		       int len)
 {
-	const char *s = as_string(val, len);
+	static const struct {
+		const char *name, *example;
+	} examples[] = {
+		{ "kernel", "Image" },
+		{ "initrd", "initramfs.cpio.gz" },
+		{ "overlay", "extra.dtso" },
+	};
+	const char *s = as_string(val, len), *example = "";
 	char **field = strcmp(name, "kernel") == 0 ? &p->vm->kernel :
-						     &p->vm->initrd;
+		       strcmp(name, "initrd") == 0 ? &p->vm->initrd :
+						     &p->vm->overlay;
 
+	for (size_t i = 0; i < sizeof(examples) / sizeof(examples[0]); i++)
+		if (strcmp(examples[i].name, name) == 0)
+			example = examples[i].example;
 	if (!s || !*s) {
 		diag_prop(p->d, p->cfg->path, p->vm->node, name,
 			  "must be a file name; fix: e.g. %s = \"%s\"", name,
-			  strcmp(name, "kernel") == 0 ? "Image" :
-							"initramfs.cpio.gz");
+			  example);
 		return;
 	}
 	*field = fileio_join(p->cfg->dir, s);
@@ -233,11 +274,13 @@ static void parse_devices(struct vm_parse *p, const char *name, const void *val,
 		else if (dup)
 			diag_prop(p->d, p->cfg->path, vm->node, name,
 				  "'%s' is listed twice; fix: list it once", s);
-		else if (vm->device_count == CONFIG_MAX_DEVICES)
+		else if (vm->device_count == CONFIG_MAX_DEVICES) {
 			diag_prop(p->d, p->cfg->path, vm->node, name,
-				  "more than %u devices; fix: pass fewer",
+				  "lists more than %u devices, the most a VM "
+				  "can have; fix: pass fewer",
 				  CONFIG_MAX_DEVICES);
-		else
+			return;
+		} else
 			vm->devices[vm->device_count++] = s;
 	}
 }
@@ -308,6 +351,20 @@ static void parse_watchdog(struct vm_parse *p, const char *name,
 	p->vm->watchdog_ms = ms;
 }
 
+#define SHARED_MEMORY_PLANNED                                                \
+	"shared memory between VMs is not supported yet; planned: a root "   \
+	"node shm@N naming the VMs that share it, its size and the IPA it "  \
+	"appears at in each (docs/config.md, \"Shared memory (planned)\"); " \
+	"fix: remove it"
+
+static void parse_shared_memory(struct vm_parse *p, const char *name,
+				const void *val, int len)
+{
+	(void)val;
+	(void)len;
+	diag_prop(p->d, p->cfg->path, p->vm->node, name, SHARED_MEMORY_PLANNED);
+}
+
 /* The properties of a vm@N node; anything else is an error. */
 static const struct vm_prop {
 	const char *name;
@@ -317,17 +374,22 @@ static const struct vm_prop {
 	{ "label", parse_label, "label = \"linux0\"" },
 	{ "cpus", parse_cpus, "cpus = <0 1>" },
 	{ "memory-size", parse_memory, "memory-size = <0x0 0x20000000>" },
+	{ "memory-base", parse_memory_base, NULL },
 	{ "kernel", parse_path, "kernel = \"Image\"" },
 	{ "initrd", parse_path, NULL },
 	{ "bootargs", parse_bootargs, NULL },
 	{ "console", parse_console, NULL },
 	{ "devices", parse_devices, NULL },
+	{ "interrupts", config_irq_parse, NULL },
+	{ "interrupt-ranges", config_irq_parse, NULL },
+	{ "overlay", parse_path, NULL },
 	{ "on-reset", parse_policy, NULL },
 	{ "on-poweroff", parse_policy, NULL },
 	{ "on-crash", parse_policy, NULL },
 	{ "on-fault", parse_policy, NULL },
 	{ "manage", parse_manage, NULL },
 	{ "watchdog-ms", parse_watchdog, NULL },
+	{ "shared-memory", parse_shared_memory, NULL },
 };
 
 #define VM_PROP_COUNT (sizeof(vm_props) / sizeof(vm_props[0]))
@@ -429,6 +491,7 @@ static void parse_vm(struct vm_parse *p, const void *fdt, int node)
 				  "is missing; fix: add e.g. "
 				  "%s",
 				  vm_props[i].example);
+	config_irq_finish(p);
 	fdt_for_each_subnode(sub, fdt, node)
 		diag_error(p->d, "%s: %s/%s: unknown node; fix: remove it",
 			   p->cfg->path, vm->node,
@@ -489,6 +552,12 @@ int config_parse(struct config *cfg, const struct board *board, struct diag *d)
 		char *end;
 		unsigned long unit;
 
+		if (strncmp(name, "shm@", 4) == 0 || strcmp(name, "shm") == 0 ||
+		    strcmp(name, "shared-memory") == 0) {
+			diag_error(d, "%s: /%s: " SHARED_MEMORY_PLANNED,
+				   cfg->path, name);
+			continue;
+		}
 		if (strncmp(name, "vm@", 3) != 0) {
 			diag_error(d,
 				   "%s: /%s: unknown node; fix: only vm@N "
@@ -554,7 +623,10 @@ static int check_root(struct config *cfg, struct diag *d)
 		for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
 			if (strcmp(known[i], name) == 0)
 				break;
-		if (i == sizeof(known) / sizeof(known[0]))
+		if (strcmp(name, "shared-memory") == 0)
+			diag_prop(d, cfg->path, "/", name,
+				  SHARED_MEMORY_PLANNED);
+		else if (i == sizeof(known) / sizeof(known[0]))
 			diag_prop(d, cfg->path, "/", name,
 				  "unknown property; "
 				  "fix: remove it (see docs/config.md)");
@@ -572,45 +644,24 @@ static int check_root(struct config *cfg, struct diag *d)
  */
 int config_compile(struct config *cfg, const char *path, struct diag *d)
 {
-	const char *dtc = getenv("SHIKIRI_DTC");
-	char *tmp, *messages = NULL;
-	int status, err = 0;
+	char *messages = NULL;
+	int status;
 
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->path = path;
 	cfg->dir = fileio_dirname(path);
-	if (!dtc || !*dtc)
-		dtc = "dtc";
-	tmp = fileio_tmpfile("config");
-	if (!tmp) {
-		diag_error(d, "%s: cannot create a temporary file", path);
-		return -1;
-	}
-	{
-		const char *argv[] = {
-			dtc,   "-q", "-I", "dts", "-O",
-			"dtb", "-o", tmp,  path,  NULL,
-		};
-
-		status = exec_run((char *const *)argv, &messages);
-	}
-	if (status == 0)
-		err = fileio_read(tmp, &cfg->dtb);
-	if (status != 0) {
-		size_t n = strlen(messages);
-
-		while (n && (messages[n - 1] == '\n' || messages[n - 1] == ' '))
-			messages[--n] = '\0';
+	status = exec_dtc(path, false, &cfg->dtb, &messages);
+	if (status != 0 && status != -2)
 		diag_error(d,
 			   "%s: dtc could not compile it (exit status %d):"
 			   "\n%s",
 			   path, status, messages);
-	} else if (err || fdt_check_header(cfg->dtb.data) != 0)
+	else if (status == -2 || cfg->dtb.size < sizeof(struct fdt_header) ||
+		 fdt_check_header(cfg->dtb.data) != 0)
 		diag_error(d, "%s: dtc produced no usable DTB", path);
-	unlink(tmp);
-	free(tmp);
 	free(messages);
-	if (status != 0 || err || fdt_check_header(cfg->dtb.data) != 0)
+	if (status != 0 || cfg->dtb.size < sizeof(struct fdt_header) ||
+	    fdt_check_header(cfg->dtb.data) != 0)
 		return -1;
 	return check_root(cfg, d);
 }
@@ -644,6 +695,7 @@ void config_free(struct config *cfg)
 		free(cfg->vm[i].kernel);
 		free(cfg->vm[i].initrd);
 		free(cfg->vm[i].bootargs);
+		free(cfg->vm[i].overlay);
 	}
 	qemuargs_free(&cfg->qemu);
 	fileio_free(&cfg->dtb);

@@ -13,6 +13,7 @@
 
 #define CONFIG_BOOTARGS_MAX 1024u
 #define CONFIG_MAX_DEVICES SHIKIRI_MAX_MMIO
+#define CONFIG_MEM_ALIGN 0x200000ull
 
 /**
  * struct vm_config - One vm@N node, as the user wrote it.
@@ -20,12 +21,20 @@
  * @label: the VM's name.
  * @cpu_mask: physical CPUs (bit n = board CPU n).
  * @mem_size: bytes of RAM; 0 when the property is missing or bad.
+ * @mem_base: physical base of its RAM when @mem_fixed.
+ * @mem_fixed: "memory-base" was given (and is 2 MiB aligned).
  * @kernel: kernel path, relative to the working directory (malloc'd).
  * @initrd: initrd path, or NULL.
  * @bootargs: kernel command line ("" when absent).
  * @console: whether the VM gets the virtual console.
  * @devices: board DT paths of passed-through devices.
  * @device_count: entries in @devices.
+ * @overlay: DT overlay source for the guest DT, or NULL (malloc'd).
+ * @irq: extra SPIs passed through (INTIDs), from "interrupts" and
+ *       "interrupt-ranges", checked against the board and each other.
+ * @irq_prop: the property each @irq entry comes from, for messages.
+ * @irq_count: entries in @irq.
+ * @irq_total: how many were given, valid ones beyond @irq's room included.
  * @on_reset: enum shikiri_policy.
  * @on_poweroff: enum shikiri_policy.
  * @on_crash: enum shikiri_policy.
@@ -38,12 +47,19 @@ struct vm_config {
 	char label[SHIKIRI_NAME_LEN];
 	uint64_t cpu_mask;
 	uint64_t mem_size;
+	uint64_t mem_base;
+	bool mem_fixed;
 	char *kernel;
 	char *initrd;
 	char *bootargs;
 	bool console;
 	const char *devices[CONFIG_MAX_DEVICES];
 	unsigned int device_count;
+	char *overlay;
+	uint32_t irq[SHIKIRI_MAX_IRQS];
+	const char *irq_prop[SHIKIRI_MAX_IRQS];
+	unsigned int irq_count;
+	unsigned int irq_total;
 	uint32_t on_reset;
 	uint32_t on_poweroff;
 	uint32_t on_crash;

@@ -94,13 +94,20 @@ static int resolve_regs(struct passthrough *pt, const struct board *b,
 				  dev, hv);
 			return -1;
 		}
-		if (size == 0 || base + size < base ||
-		    add_mmio(pt, base, size, dev)) {
+		if (size == 0 || base + size < base) {
+			diag_prop(
+				d, cfg->path, vm->node, "devices",
+				"'%s': reg entry %d is empty or wraps around; "
+				"fix: pass another device",
+				dev, i);
+			return -1;
+		}
+		if (add_mmio(pt, base, size, dev)) {
 			diag_prop(d, cfg->path, vm->node, "devices",
-				  "'%s': reg entry %d is empty or there are "
-				  "more than %u MMIO regions; fix: pass fewer "
-				  "devices",
-				  dev, i, SHIKIRI_MAX_MMIO);
+				  "'%s' makes more than %u MMIO regions (4 KiB "
+				  "pages, merged where they touch), the most a "
+				  "VM can have; fix: pass fewer devices",
+				  dev, SHIKIRI_MAX_MMIO);
 			return -1;
 		}
 	}
@@ -149,20 +156,81 @@ static int resolve_irqs(struct passthrough *pt, const struct board *b,
 			continue;
 		if (pt->irq_count == SHIKIRI_MAX_IRQS) {
 			diag_prop(d, cfg->path, vm->node, "devices",
-				  "more than %u interrupts; fix: pass fewer "
+				  "'%s' brings the devices' SPIs to more than "
+				  "%u, the most a VM can have; fix: pass fewer "
 				  "devices",
-				  SHIKIRI_MAX_IRQS);
+				  dev, SHIKIRI_MAX_IRQS);
 			return -1;
 		}
 		pt->irq[pt->irq_count].virt = intid;
 		pt->irq[pt->irq_count].phys = intid;
+		pt->irq_prop[pt->irq_count] = "devices";
 		pt->irq_dev[pt->irq_count++] = dev;
 	}
 	return 0;
 }
 
+/*
+ * Add the VM's extra SPIs after its devices' SPIs.  The config reader has
+ * checked them against the board and each other; here they meet the
+ * devices.
+ */
+static int add_extra_irqs(struct passthrough *pt, const struct config *cfg,
+			  const struct vm_config *vm, struct diag *d)
+{
+	unsigned int from_devices = pt->irq_count, wanted = from_devices;
+	int ret = 0;
+
+	for (unsigned int k = 0; k < vm->irq_count; k++) {
+		const char *dev = NULL;
+
+		for (unsigned int i = 0; i < from_devices; i++)
+			if (pt->irq[i].phys == vm->irq[k])
+				dev = pt->irq_dev[i];
+		if (dev) {
+			diag_prop(d, cfg->path, vm->node, vm->irq_prop[k],
+				  "INTID %u is already passed through with "
+				  "'%s'; fix: remove it from %s",
+				  vm->irq[k], dev, vm->irq_prop[k]);
+			ret = -1;
+			continue;
+		}
+		wanted++;
+		if (pt->irq_count == SHIKIRI_MAX_IRQS)
+			continue;
+		pt->irq[pt->irq_count].virt = vm->irq[k];
+		pt->irq[pt->irq_count].phys = vm->irq[k];
+		pt->irq_prop[pt->irq_count] = vm->irq_prop[k];
+		pt->irq_dev[pt->irq_count++] = NULL;
+	}
+	/* More extras than fit alone were reported with the config. */
+	if (wanted > SHIKIRI_MAX_IRQS && vm->irq_total <= SHIKIRI_MAX_IRQS) {
+		diag_prop(d, cfg->path, vm->node, vm->irq_prop[0],
+			  "%u SPIs in all (%u from devices, %u from "
+			  "interrupts and interrupt-ranges), more than the %u "
+			  "a VM can have; fix: pass fewer",
+			  wanted, from_devices, wanted - from_devices,
+			  SHIKIRI_MAX_IRQS);
+		ret = -1;
+	}
+	return ret;
+}
+
 /**
- * devices_resolve() - Find a VM's devices in the board DT.
+ * devices_name_irq() - What an entry of @pt->irq comes from, for messages.
+ * @pt: the resolved devices.
+ * @i: the entry.
+ *
+ * Return: the device's path, or the property ("interrupts").
+ */
+const char *devices_name_irq(const struct passthrough *pt, unsigned int i)
+{
+	return pt->irq_dev[i] ? pt->irq_dev[i] : pt->irq_prop[i];
+}
+
+/**
+ * devices_resolve() - Find a VM's devices in the board DT, then add its
+ * extra SPIs.
  * @pt: filled in.
  * @b: the board.
  * @cfg: the config, for messages.
@@ -215,6 +283,8 @@ int devices_resolve(struct passthrough *pt, const struct board *b,
 		}
 		pt->node[pt->node_count++] = node;
 	}
+	if (add_extra_irqs(pt, cfg, vm, d))
+		ret = -1;
 	return ret;
 }
 
@@ -244,21 +314,53 @@ static void check_mmio_pair(const struct passthrough *a,
 	}
 }
 
+/* Report one SPI that @a's entry @m and @b's entry @n both have. */
+static void report_irq(const struct passthrough *a, unsigned int m,
+		       const struct passthrough *b, unsigned int n,
+		       const char *file, const char *node, const char *other,
+		       struct diag *d)
+{
+	const char *adev = a->irq_dev[m], *bdev = b->irq_dev[n];
+	uint32_t intid = a->irq[m].phys;
+
+	if (adev && bdev)
+		diag_prop(d, file, node, "devices",
+			  "'%s' uses INTID %u, already given to %s with '%s'; "
+			  "fix: give both devices to one VM",
+			  adev, intid, other, bdev);
+	else if (adev)
+		diag_prop(d, file, node, "devices",
+			  "'%s' uses INTID %u, which %s has in its %s; fix: "
+			  "give the device and the INTID to one VM",
+			  adev, intid, other, b->irq_prop[n]);
+	else if (bdev)
+		diag_prop(d, file, node, a->irq_prop[m],
+			  "INTID %u belongs to '%s' of %s; fix: give the "
+			  "INTID and the device to one VM",
+			  intid, bdev, other);
+	else
+		diag_prop(d, file, node, a->irq_prop[m],
+			  "INTID %u is already given to %s; fix: give it to "
+			  "one VM",
+			  intid, other);
+}
+
 /* Report SPIs of @a that @b has too (other than the same device). */
 static void check_irq_pair(const struct passthrough *a,
 			   const struct passthrough *b, const char *file,
 			   const char *node, const char *other, struct diag *d)
 {
-	for (unsigned int m = 0; m < a->irq_count; m++)
-		for (unsigned int n = 0; n < b->irq_count; n++)
-			if (a->irq[m].phys == b->irq[n].phys &&
-			    strcmp(a->irq_dev[m], b->irq_dev[n]) != 0)
-				diag_prop(d, file, node, "devices",
-					  "'%s' uses INTID %u, already given "
-					  "to %s with '%s'; fix: give both "
-					  "devices to one VM",
-					  a->irq_dev[m], a->irq[m].phys, other,
-					  b->irq_dev[n]);
+	for (unsigned int m = 0; m < a->irq_count; m++) {
+		for (unsigned int n = 0; n < b->irq_count; n++) {
+			if (a->irq[m].phys != b->irq[n].phys)
+				continue;
+			/* The same device twice: its MMIO says so. */
+			if (a->irq_dev[m] && b->irq_dev[n] &&
+			    strcmp(a->irq_dev[m], b->irq_dev[n]) == 0)
+				continue;
+			report_irq(a, m, b, n, file, node, other, d);
+		}
+	}
 }
 
 /**

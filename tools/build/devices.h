@@ -14,8 +14,10 @@
  * @mmio: their MMIO, page-rounded and merged; IPA = PA.
  * @mmio_dev: the (first) device each @mmio entry comes from.
  * @mmio_count: entries in @mmio.
- * @irq: their SPIs; virtual INTID = physical INTID.
- * @irq_dev: the device each @irq entry comes from.
+ * @irq: their SPIs, then the VM's extra SPIs ("interrupts",
+ *       "interrupt-ranges"); virtual INTID = physical INTID.
+ * @irq_dev: the device each @irq entry comes from; NULL for an extra SPI.
+ * @irq_prop: the config property each @irq entry comes from.
  * @irq_count: entries in @irq.
  */
 struct passthrough {
@@ -26,11 +28,13 @@ struct passthrough {
 	unsigned int mmio_count;
 	struct shikiri_irq irq[SHIKIRI_MAX_IRQS];
 	const char *irq_dev[SHIKIRI_MAX_IRQS];
+	const char *irq_prop[SHIKIRI_MAX_IRQS];
 	unsigned int irq_count;
 };
 
 /**
- * devices_resolve() - Find a VM's devices in the board DT.
+ * devices_resolve() - Find a VM's devices in the board DT, then add its
+ * extra SPIs.
  * @pt: filled in (zeroed first).
  * @b: the board.
  * @cfg: the config, for messages.
@@ -42,6 +46,15 @@ struct passthrough {
 int devices_resolve(struct passthrough *pt, const struct board *b,
 		    const struct config *cfg, const struct vm_config *vm,
 		    struct diag *d);
+
+/**
+ * devices_name_irq() - What an entry of @pt->irq comes from, for messages.
+ * @pt: the resolved devices.
+ * @i: the entry.
+ *
+ * Return: the device's path, or the property ("interrupts").
+ */
+const char *devices_name_irq(const struct passthrough *pt, unsigned int i);
 
 /**
  * devices_check_between() - Report devices, pages or SPIs given to two VMs.

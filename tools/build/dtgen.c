@@ -345,7 +345,16 @@ int dtgen_build(struct dtgen_out *out, const struct board *b,
 	}
 	out->dtb.data = g.fdt;
 	out->dtb.size = fdt_totalsize(g.fdt);
-	out->rng_seed_offset = chosen_offset(g.fdt, "rng-seed");
-	out->kaslr_seed_offset = chosen_offset(g.fdt, "kaslr-seed");
+	dtgen_locate_seeds(out);
 	return 0;
+}
+
+/**
+ * dtgen_locate_seeds() - Find the seeds' values in @out->dtb again.
+ * @out: the generated DT.
+ */
+void dtgen_locate_seeds(struct dtgen_out *out)
+{
+	out->rng_seed_offset = chosen_offset(out->dtb.data, "rng-seed");
+	out->kaslr_seed_offset = chosen_offset(out->dtb.data, "kaslr-seed");
 }

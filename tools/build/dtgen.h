@@ -46,4 +46,11 @@ int dtgen_build(struct dtgen_out *out, const struct board *b,
 		const struct vm_config *vm, const struct passthrough *pt,
 		const struct guest_layout *l, const uint8_t *seed);
 
+/**
+ * dtgen_locate_seeds() - Find /chosen/rng-seed and kaslr-seed in @out->dtb
+ * again, after the blob changed (an overlay was applied).
+ * @out: the generated DT.
+ */
+void dtgen_locate_seeds(struct dtgen_out *out);
+
 #endif /* SHIKIRI_BUILD_DTGEN_H */

@@ -88,3 +88,51 @@ int exec_run(char *const argv[], char **messages)
 		return WEXITSTATUS(status);
 	return -1;
 }
+
+/**
+ * exec_dtc() - Compile a device-tree source into a blob with dtc.
+ * @src: the source file.
+ * @overlay: pass -@.
+ * @out: receives the blob.
+ * @messages: receives what dtc said.
+ *
+ * Return: dtc's exit status, or -2 when its output could not be read.
+ */
+int exec_dtc(const char *src, bool overlay, struct blob *out, char **messages)
+{
+	const char *dtc = getenv("SHIKIRI_DTC");
+	char *tmp = fileio_tmpfile("dtc");
+	const char *argv[12];
+	size_t n = 0, len;
+	int status;
+
+	if (!dtc || !*dtc)
+		dtc = "dtc";
+	if (!tmp) {
+		*messages = fileio_strdup_printf("cannot create a temporary "
+						 "file");
+		return 127;
+	}
+	argv[n++] = dtc;
+	argv[n++] = "-q";
+	if (overlay)
+		argv[n++] = "-@";
+	argv[n++] = "-I";
+	argv[n++] = "dts";
+	argv[n++] = "-O";
+	argv[n++] = "dtb";
+	argv[n++] = "-o";
+	argv[n++] = tmp;
+	argv[n++] = src;
+	argv[n] = NULL;
+	status = exec_run((char *const *)argv, messages);
+	if (status == 0 && fileio_read(tmp, out))
+		status = -2;
+	unlink(tmp);
+	free(tmp);
+	len = strlen(*messages);
+	while (len &&
+	       ((*messages)[len - 1] == '\n' || (*messages)[len - 1] == ' '))
+		(*messages)[--len] = '\0';
+	return status;
+}

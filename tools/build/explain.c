@@ -39,9 +39,10 @@ static void print_vm(const struct image_build *ib, unsigned int i, FILE *out)
 	print_cpus(pv->cpu_mask, out);
 	fprintf(out,
 		"\n    RAM       PA [0x%" PRIx64 ", 0x%" PRIx64
-		") = IPA 0x%" PRIx64 " (%" PRIu64 " MiB)\n",
+		") = IPA 0x%" PRIx64 " (%" PRIu64 " MiB%s)\n",
 		pv->ram[0].pa, pv->ram[0].pa + pv->ram[0].size, pv->ram[0].ipa,
-		pv->ram[0].size / MIB);
+		pv->ram[0].size / MIB,
+		v->cfg->mem_fixed ? ", memory-base" : "");
 	if (pv->flags & SHIKIRI_VM_CONSOLE_VIRTUAL)
 		fprintf(out,
 			"    console   virtual PL011 at 0x%" PRIx64
@@ -57,7 +58,10 @@ static void print_vm(const struct image_build *ib, unsigned int i, FILE *out)
 			pv->mmio[m].ipa, v->pt.mmio_dev[m]);
 	for (unsigned int q = 0; q < pv->irq_count; q++)
 		fprintf(out, "    IRQ       virt %u -> phys %u (%s)\n",
-			pv->irq[q].virt, pv->irq[q].phys, v->pt.irq_dev[q]);
+			pv->irq[q].virt, pv->irq[q].phys,
+			devices_name_irq(&v->pt, q));
+	if (v->cfg->overlay)
+		fprintf(out, "    overlay   %s\n", v->cfg->overlay);
 	for (unsigned int p = 0; p < pv->payload_count; p++)
 		print_payload(
 			kinds[pv->payload[p].kind <= 3 ? pv->payload[p].kind :

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Placement: payloads inside each VM, the image and VMs in board RAM. */
+#include <stdbool.h>
+
 #include "layout.h"
 
 #define LAYOUT_PAGE 0x1000ull
@@ -87,26 +89,98 @@ void layout_hv(struct hv_layout *h, uint64_t ram_base, uint64_t ram_size,
 	h->resv_end = h->fdt_pa + h->fdt_size;
 }
 
+static bool overlaps(uint64_t a, uint64_t a_size, uint64_t b, uint64_t b_size)
+{
+	return a < b + b_size && b < a + a_size;
+}
+
+/* The highest @align aligned place in [floor, top) clear of @taken. */
+static int place_aligned(const struct layout_range *taken, unsigned int count,
+			 uint64_t floor, uint64_t top, uint64_t size,
+			 uint64_t align, uint64_t *pa)
+{
+	uint64_t base;
+	bool moved = true;
+
+	if (size == 0 || top < floor || size > top - floor)
+		return -1;
+	base = (top - size) & ~(align - 1);
+	/* Every move is below a taken range's base, so this ends. */
+	while (moved) {
+		if (base < floor)
+			return -1;
+		moved = false;
+		for (unsigned int i = 0; i < count && !moved; i++) {
+			if (!overlaps(base, size, taken[i].base, taken[i].size))
+				continue;
+			if (taken[i].base < size)
+				return -1;
+			base = (taken[i].base - size) & ~(align - 1);
+			moved = true;
+		}
+	}
+	*pa = base;
+	return 0;
+}
+
 /**
- * layout_place_vm() - Take a VM's RAM from the top of the free range.
- * @top: the end of free RAM; lowered to the VM's base on success.
+ * layout_place_vm() - Find the highest free place for a VM's RAM.
+ * @taken: ranges already given away.
+ * @taken_count: entries in @taken.
  * @floor: the start of free RAM.
+ * @top: the end of free RAM.
  * @size: the VM's RAM size.
  * @pa: receives the VM's physical base.
  *
  * Return: 0, or -1 when it does not fit.
  */
-int layout_place_vm(uint64_t *top, uint64_t floor, uint64_t size, uint64_t *pa)
+int layout_place_vm(const struct layout_range *taken, unsigned int taken_count,
+		    uint64_t floor, uint64_t top, uint64_t size, uint64_t *pa)
 {
-	uint64_t align = size % LAYOUT_SZ_1G == 0 ? LAYOUT_SZ_1G : LAYOUT_SZ_2M;
-	uint64_t base;
+	if (size % LAYOUT_SZ_1G == 0 &&
+	    place_aligned(taken, taken_count, floor, top, size, LAYOUT_SZ_1G,
+			  pa) == 0)
+		return 0;
+	return place_aligned(taken, taken_count, floor, top, size, LAYOUT_SZ_2M,
+			     pa);
+}
 
-	if (size == 0 || *top < floor || size > *top - floor)
-		return -1;
-	base = (*top - size) & ~(align - 1);
-	if (base < floor)
-		return -1;
-	*pa = base;
-	*top = base;
-	return 0;
+/**
+ * layout_largest_free() - The largest free range between @floor and @top.
+ * @taken: ranges already given away.
+ * @taken_count: entries in @taken.
+ * @floor: the start of free RAM.
+ * @top: the end of free RAM.
+ * @base: receives its start.
+ *
+ * Return: its size.
+ */
+uint64_t layout_largest_free(const struct layout_range *taken,
+			     unsigned int taken_count, uint64_t floor,
+			     uint64_t top, uint64_t *base)
+{
+	uint64_t best = 0;
+
+	*base = floor;
+	/* A free range starts at the floor or where a taken one ends. */
+	for (unsigned int s = 0; s <= taken_count; s++) {
+		uint64_t start = s == taken_count ?
+					 floor :
+					 taken[s].base + taken[s].size;
+		uint64_t end = top;
+		bool inside = start < floor || start >= top;
+
+		for (unsigned int i = 0; i < taken_count && !inside; i++) {
+			if (start >= taken[i].base &&
+			    start < taken[i].base + taken[i].size)
+				inside = true;
+			else if (taken[i].base >= start && taken[i].base < end)
+				end = taken[i].base;
+		}
+		if (!inside && end - start > best) {
+			best = end - start;
+			*base = start;
+		}
+	}
+	return best;
 }

@@ -26,7 +26,7 @@ static inline uint64_t layout_align_up(uint64_t v, uint64_t align)
  * RAM + min(RAM / 2, 128 MiB) or after the kernel's footprint (2 MiB
  * aligned) when that is higher, DTB 2 MiB aligned after the initrd.
  */
-#define LAYOUT_MANAGE_SIZE 0x1000u /* include/shikiri/manage.h */
+#define LAYOUT_MANAGE_SIZE 0x1000u   /* include/shikiri/manage.h */
 #define LAYOUT_WATCHDOG_SIZE 0x2000u /* SBSA watchdog: control, refresh */
 
 struct guest_layout {
@@ -39,8 +39,8 @@ struct guest_layout {
 	uint64_t initrd_size;
 	uint64_t dtb_ipa;
 	uint64_t dtb_size;
-	uint64_t end; /**< end of the last payload */
-	uint64_t manage_ipa; /**< the management page, just below RAM */
+	uint64_t end;	       /**< end of the last payload */
+	uint64_t manage_ipa;   /**< the management page, just below RAM */
 	uint64_t watchdog_ipa; /**< the watchdog's two frames, below that */
 };
 
@@ -95,16 +95,40 @@ struct hv_layout {
 void layout_hv(struct hv_layout *h, uint64_t ram_base, uint64_t ram_size,
 	       uint64_t text_offset, uint64_t image_size);
 
+/** struct layout_range - A range of physical memory: [base, base + size). */
+struct layout_range {
+	uint64_t base;
+	uint64_t size;
+};
+
 /**
- * layout_place_vm() - Take a VM's RAM from the top of the free range.
- * @top: the end of free RAM; lowered to the VM's base on success.
- * @floor: the start of free RAM.
+ * layout_place_vm() - Find the highest free place for a VM's RAM.
+ * @taken: ranges already given away (other VMs' RAM).
+ * @taken_count: entries in @taken.
+ * @floor: the start of free RAM (the end of the hypervisor's area).
+ * @top: the end of free RAM (the end of board RAM).
  * @size: the VM's RAM size (a 2 MiB multiple).
- * @pa: receives the VM's physical base, aligned to 1 GiB when @size is a
- *      1 GiB multiple (so stage 2 can use 1 GiB blocks), else 2 MiB.
+ * @pa: receives the VM's physical base: 1 GiB aligned when @size is a
+ *      1 GiB multiple and such a place is free (so stage 2 can use 1 GiB
+ *      blocks), else 2 MiB aligned.
  *
- * Return: 0, or -1 when it does not fit (nothing changed).
+ * Return: 0, or -1 when no free range holds it.
  */
-int layout_place_vm(uint64_t *top, uint64_t floor, uint64_t size, uint64_t *pa);
+int layout_place_vm(const struct layout_range *taken, unsigned int taken_count,
+		    uint64_t floor, uint64_t top, uint64_t size, uint64_t *pa);
+
+/**
+ * layout_largest_free() - The largest free range between @floor and @top.
+ * @taken: ranges already given away.
+ * @taken_count: entries in @taken.
+ * @floor: the start of free RAM.
+ * @top: the end of free RAM.
+ * @base: receives its start (@floor when nothing is free).
+ *
+ * Return: its size, 0 when nothing is free.
+ */
+uint64_t layout_largest_free(const struct layout_range *taken,
+			     unsigned int taken_count, uint64_t floor,
+			     uint64_t top, uint64_t *base);
 
 #endif /* SHIKIRI_BUILD_LAYOUT_H */

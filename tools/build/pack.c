@@ -232,6 +232,7 @@ void pack_free(struct image_build *ib)
 	for (unsigned int i = 0; i < ib->vm_count; i++) {
 		payload_free(&ib->vm[i].pl);
 		fileio_free(&ib->vm[i].dt.dtb);
+		fileio_free(&ib->vm[i].overlay);
 	}
 	fileio_free(&ib->hv);
 	free(ib->plan);

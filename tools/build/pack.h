@@ -19,7 +19,8 @@
  * @pl: its kernel and initrd.
  * @pt: its passed-through devices.
  * @layout: where its payloads go in its RAM.
- * @dt: its generated device tree.
+ * @overlay: its compiled DT overlay (empty when it has none).
+ * @dt: its generated device tree, overlay applied.
  * @ram_pa: physical base of its RAM.
  * @kernel_off: image offset of its kernel.
  * @initrd_off: image offset of its initrd (when it has one).
@@ -30,6 +31,7 @@ struct vm_build {
 	struct vm_payloads pl;
 	struct passthrough pt;
 	struct guest_layout layout;
+	struct blob overlay;
 	struct dtgen_out dt;
 	uint64_t ram_pa;
 	uint64_t kernel_off;

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef SHIKIRI_BUILD_PLACE_H
+#define SHIKIRI_BUILD_PLACE_H
+
+#include "config.h"
+#include "diag.h"
+#include "pack.h"
+
+/**
+ * place_vms() - Give every VM its physical RAM.
+ * @ib: the image, after pack_offsets() (so the hypervisor's area is known);
+ *      each VM's @ram_pa is set.
+ * @cfg: the config, for messages.
+ * @d: where problems are reported.
+ *
+ * VMs with "memory-base" get exactly that, once it is checked to lie in
+ * board RAM, above the hypervisor's area and clear of the other fixed VMs.
+ * The others then take the highest free RAM that holds them, in config
+ * order.  VMs whose memory-size is unknown (already reported) are skipped.
+ *
+ * Return: 0, or -1 after reporting.
+ */
+int place_vms(struct image_build *ib, const struct config *cfg, struct diag *d);
+
+#endif /* SHIKIRI_BUILD_PLACE_H */
