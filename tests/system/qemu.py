@@ -4,7 +4,9 @@
 The hypervisor's console contract (on QEMU's serial port):
   * its own lines start with "shikiri: ";
   * a VM's output lines start with "[<vm>] ";
-  * what is typed goes to the VM that has the console focus.
+  * what is typed goes to the VM that has the console focus: at first the
+    first VM with a console; Ctrl-] then a VM's index moves it there, and
+    the hypervisor confirms with "shikiri: console: input goes to <vm>".
 
 Console reads the serial output line by line, keeps every line, and matches
 patterns per channel (one VM, or the hypervisor), each channel with its own
@@ -21,6 +23,8 @@ from pathlib import Path
 
 import pexpect
 
+import fdt
+
 REPO = Path(__file__).resolve().parents[2]
 SHIKIRI_BUILD = REPO / "build" / "bin" / "shikiri-build"
 HV_BIN = REPO / "build" / "hv" / "shikiri.bin"
@@ -35,6 +39,11 @@ BOOT_TIMEOUT = 90 * TIMEOUT_SCALE
 COMMAND_TIMEOUT = 30 * TIMEOUT_SCALE
 
 HV = "shikiri"  # channel name of the hypervisor's own lines
+ESCAPE = "\x1d"  # Ctrl-]: the console's escape key
+# The hypervisor's word on where input goes: after the escape key, and
+# when its shell closes (its `focus VM` command takes effect then).
+FOCUS_LINE = re.compile(
+    r"^shikiri: (?:console: |shell closed; )input goes to (\S+|no VM)$")
 
 PLAN_MAGIC = b"SKIRPLAN"
 PLAN_ALIGN = 0x10000
@@ -59,12 +68,33 @@ def config_path(name):
     raise FileNotFoundError(f"no config {name} in {', '.join(map(str, CONFIG_DIRS))}")
 
 
+def config_vms(config):
+    """[(label, has a console)] of the VMs in config file @config, in
+    index order (vm@0 first): the order the console's escape key counts."""
+    vms = []
+    for node in fdt.compile_dts(config).children:
+        if node.name.startswith("vm@") and "label" in node.props:
+            console = ("console" not in node.props
+                       or node.string("console") == "virtual")
+            vms.append((int(node.name[3:], 16), node.string("label"),
+                        console))
+    return [(label, console) for _, label, console in sorted(vms)]
+
+
 class Image:
     """An image shikiri-build wrote, with its .qemu and .dtb-<vm> files."""
 
     def __init__(self, path, config=None):
         self.path = Path(path)
         self.config = config
+        self._vms = None
+
+    def vms(self):
+        """[(label, has a console)] of its VMs in index order; [] when the
+        config is not known."""
+        if self._vms is None:
+            self._vms = config_vms(self.config) if self.config else []
+        return self._vms
 
     @property
     def qemu_path(self):
@@ -144,14 +174,25 @@ class Console:
     the console behaves as it does for a person at a terminal.  Everything
     read is written to @log_path.  With @prefixed false (the kernel booted
     natively, no hypervisor) a VM's lines carry no "[vm] " prefix and every
-    line belongs to every VM channel.
+    line belongs to every VM channel.  @vms is [(label, has a console)] of
+    the image's VMs in index order (Image.vms()), for focus().
     """
 
-    def __init__(self, argv, log_path, prefixed=True):
+    # After typing a character, how long send() waits at most for its echo,
+    # and how long it leaves the UART alone after the echo; see send().
+    ECHO_WAIT = 0.1
+    CHAR_GAP = 0.004
+
+    def __init__(self, argv, log_path, prefixed=True, vms=()):
         self.prefixed = prefixed
+        self.vms = [label for label, _ in vms]
+        # Where input goes: the first VM with a console, until the
+        # hypervisor says otherwise (_add() follows its lines).
+        self.focused = next((label for label, con in vms if con), None)
         self.lines = []
         self.log_path = Path(log_path)
         self._partial = ""
+        self._echo = None  # what is read while send() waits for an echo
         self._cursor = {}
         self._shell_ready = set()
         self._eof = False
@@ -166,6 +207,9 @@ class Console:
                                    codec_errors="replace", echo=False,
                                    dimensions=(50, 200), logfile=None)
         self.child.logfile_read = self._log
+        # send() paces itself; pexpect's own 50 ms before each write would
+        # make typing a character take five times as long.
+        self.child.delaybeforesend = None
 
     # --- reading -------------------------------------------------------
 
@@ -179,6 +223,9 @@ class Console:
     def _add(self, raw):
         line = _ANSI.sub("", raw).replace("\r", "")
         self.lines.append(line)
+        m = FOCUS_LINE.match(line)
+        if m:
+            self.focused = None if m.group(1) == "no VM" else m.group(1)
 
     def _pump(self, deadline):
         """Read for at most one second until @deadline. False at EOF."""
@@ -195,6 +242,8 @@ class Console:
                 self._add(self._partial)
                 self._partial = ""
             return False
+        if self._echo is not None:
+            self._echo += data
         *done, self._partial = (self._partial + data).split("\n")
         for raw in done:
             self._add(raw)
@@ -272,14 +321,57 @@ class Console:
     # --- writing -------------------------------------------------------
 
     def send(self, text):
-        """Type @text on the console, a few characters at a time.
+        """Type @text on the console one character at a time, each once the
+        one before has been echoed (or ECHO_WAIT s have passed: the escape
+        key, for one, is not echoed).
 
-        Pacing keeps a slow receive path (an emulated UART's small FIFO
-        behind the hypervisor's console mux) from dropping characters.
+        A character must not arrive while the hypervisor is emptying the
+        physical UART: its PL011 driver finds the FIFO empty, then clears
+        the RX interrupt, and a character landing in between is never
+        read, which stops all console input for good (QEMU's PL011 holds
+        one character and takes no more).  Typing the next character only
+        after the echo of the last, and a moment later, as a person does,
+        leaves the UART empty whenever the hypervisor looks: the wedge then
+        needs the CPU emptying it to be held up (by the host) between those
+        two steps for as long as the echo takes to come back.
         """
-        for i in range(0, len(text), 8):
-            self.child.send(text[i:i + 8])
-            time.sleep(0.01)
+        for ch in text:
+            # A typed Enter comes back as a newline.
+            echo = "\n" if ch == "\r" else ch
+            self._echo = ""
+            self.child.send(ch)
+            deadline = time.monotonic() + self.ECHO_WAIT
+            try:
+                while (echo not in self._echo
+                       and time.monotonic() < deadline
+                       and self._pump(deadline)):
+                    pass
+            finally:
+                self._echo = None
+            time.sleep(self.CHAR_GAP)
+
+    def focus(self, vm, timeout=COMMAND_TIMEOUT):
+        """Give VM @vm the console input: Ctrl-] and its index, then wait
+        for the hypervisor's "console: input goes to @vm".  Nothing is typed
+        when it has the input already."""
+        if vm == self.focused:
+            return
+        self.send(self.focus_keys(vm))
+        self.expect_hv(rf"^console: input goes to {re.escape(vm)}$",
+                       timeout)
+        self.focused = vm
+
+    def focus_keys(self, vm):
+        """The keys that give VM @vm the input: Ctrl-] and its index.  For
+        a test that types them among other keys; focus() waits for the
+        hypervisor's answer too."""
+        if vm not in self.vms:
+            raise ValueError(f"no VM {vm} in this image (VMs: {self.vms})")
+        index = self.vms.index(vm)
+        if index > 9:
+            raise ValueError(f"VM {vm} is number {index}: the escape key"
+                             " reaches VMs 0-9 only")
+        return f"{ESCAPE}{index}"
 
     def wait_shell(self, vm, timeout=BOOT_TIMEOUT):
         """Wait until VM @vm's shell runs commands.
@@ -289,6 +381,7 @@ class Console:
         """
         if vm in self._shell_ready:
             return
+        self._focus_for_input(vm)
         tag = uuid.uuid4().hex[:8]
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -311,8 +404,12 @@ class Console:
         if "\n" in cmd or "\r" in cmd:
             raise ValueError("run_in_vm takes a single command line")
         self.wait_shell(vm)
+        self._focus_for_input(vm)
         tag = uuid.uuid4().hex[:8]
-        self.send(f'echo @SK""{tag}B@; {cmd}; echo @SK""{tag}E@ $?\r')
+        # "cmd &; echo" is a syntax error: a background job ends its list.
+        cmd = cmd.rstrip()
+        sep = " " if cmd.endswith("&") and not cmd.endswith("&&") else "; "
+        self.send(f'echo @SK""{tag}B@; {cmd}{sep}echo @SK""{tag}E@ $?\r')
         self.expect_vm(vm, rf"^@SK{tag}B@\s*$", timeout)
         start = self._cursor[vm]
         m = self.expect_vm(vm, rf"^@SK{tag}E@ (\d+)\s*$", timeout)
@@ -325,6 +422,24 @@ class Console:
             raise ConsoleError(f"`{cmd}` in VM {vm} exited {status}:\n"
                                + "\n".join(out))
         return "\n".join(out)
+
+    def start_in_vm(self, vm, cmd, enter=True):
+        """Type shell command @cmd (one line) into VM @vm and return at
+        once, without waiting for it to end (e.g. to let two VMs work at
+        the same time).  Waits for the shell first, like run_in_vm().  With
+        @enter false the line is typed but not entered: the test presses
+        Enter later (with focus_keys(), several VMs almost at once)."""
+        if "\n" in cmd or "\r" in cmd:
+            raise ValueError("start_in_vm takes a single command line")
+        self.wait_shell(vm)
+        self._focus_for_input(vm)
+        self.send(cmd + ("\r" if enter else ""))
+
+    def _focus_for_input(self, vm):
+        """focus() when the console knows its VMs; natively (no
+        hypervisor) or without a config, input goes to the one guest."""
+        if self.prefixed and self.vms:
+            self.focus(vm)
 
     # --- life ----------------------------------------------------------
 
@@ -359,7 +474,7 @@ class Console:
 
 def boot(image, log_path, extra=()):
     """Boot @image (an Image) with scripts/run; return its Console."""
-    return Console([RUN, image.path, *extra], log_path)
+    return Console([RUN, image.path, *extra], log_path, vms=image.vms())
 
 
 def boot_native(log_path, extra=()):
