@@ -174,6 +174,7 @@ static void test_layout_place_top_down(void **state)
 	"\t\tkernel = \"Image\";\n"                      \
 	"\t\tinitrd = \"initrd\";\n"                     \
 	"\t\tbootargs = \"console=ttyAMA0 panic=-1\";\n" \
+	"\t\tmemory-base = <0x0 0x80000000>;\n"           \
 	"\t\tdevices = \"/virtio_mmio@a003e00\";\n"      \
 	"\t\tmanage = <1>;\n"                            \
 	"\t};\n"                                         \
@@ -248,9 +249,13 @@ static void test_image_and_plan(void **state)
 	assert_string_equal(a->name, "alpha");
 	assert_int_equal(a->cpu_mask, 0x3);
 	assert_int_equal(b->cpu_mask, 0x8);
-	/* Top-down: 1 GiB at a 1 GiB boundary, then 64 MiB below it. */
+	/*
+	 * alpha is pinned at 2 GiB and, owning a device, sees its RAM there
+	 * (no IOMMU: DMA addresses are physical); beta goes top-down below.
+	 */
 	assert_int_equal(a->ram[0].pa, 0x80000000);
-	assert_int_equal(a->ram[0].ipa, 0x40000000);
+	assert_int_equal(a->ram[0].ipa, 0x80000000);
+	assert_int_equal(b->ram[0].ipa, 0x40000000);
 	assert_int_equal(a->ram[0].size, GIB);
 	assert_int_equal(b->ram[0].pa, 0x7c000000);
 	assert_int_equal(a->mmio_count, 1);
@@ -278,19 +283,19 @@ static void test_image_and_plan(void **state)
 	assert_int_equal(b->payload_count, 2);
 	assert_int_equal(a->payload[0].kind, SHIKIRI_PAYLOAD_KERNEL);
 	assert_int_equal(a->payload[0].offset, BUILDTEST_HV_FOOTPRINT + 0x1000);
-	assert_int_equal(a->payload[0].ipa, 0x40000000);
-	assert_int_equal(a->entry_ipa, 0x40000000);
+	assert_int_equal(a->payload[0].ipa, 0x80000000);
+	assert_int_equal(a->entry_ipa, 0x80000000);
 	assert_memory_equal(img.data + a->payload[0].offset, kernel.data,
 			    kernel.size);
 	assert_int_equal(a->payload[1].kind, SHIKIRI_PAYLOAD_INITRD);
-	assert_int_equal(a->payload[1].ipa, 0x48000000);
+	assert_int_equal(a->payload[1].ipa, 0x88000000);
 	assert_memory_equal(img.data + a->payload[1].offset, initrd.data,
 			    initrd.size);
 	assert_int_equal(a->payload[1].crc32,
 			 plan_crc32(0, initrd.data, initrd.size));
 	assert_int_equal(a->payload[2].kind, SHIKIRI_PAYLOAD_DTB);
-	assert_int_equal(a->payload[2].ipa, 0x48200000);
-	assert_int_equal(a->dtb_ipa, 0x48200000);
+	assert_int_equal(a->payload[2].ipa, 0x88200000);
+	assert_int_equal(a->dtb_ipa, 0x88200000);
 	assert_int_equal(a->payload[2].size, dtb_a.size);
 	assert_memory_equal(img.data + a->payload[2].offset, dtb_a.data,
 			    dtb_a.size);
@@ -330,7 +335,7 @@ static void test_explain(void **state)
 	assert_non_null(strstr(buildtest_explained, "pCPUs 0,1\n"));
 	assert_non_null(strstr(buildtest_explained,
 			       "PA [0x80000000, 0xc0000000) = "
-			       "IPA 0x40000000 (1024 MiB)"));
+			       "IPA 0x80000000 (1024 MiB, memory-base)"));
 	assert_non_null(strstr(buildtest_explained,
 			       "IRQ       virt 79 -> phys 79 "
 			       "(/virtio_mmio@a003e00)"));
@@ -470,11 +475,11 @@ static void test_guest_dt_contents(void **state)
 	assert_str(fdt, "/psci", "compatible", "arm,psci-1.0");
 	assert_str(fdt, "/psci", "method", "hvc");
 
-	reg = get_cells(fdt, "/memory@40000000", "reg", 16);
-	assert_int_equal(fdt32_to_cpu(reg[1]), 0x40000000);
+	reg = get_cells(fdt, "/memory@80000000", "reg", 16);
+	assert_int_equal(fdt32_to_cpu(reg[1]), 0x80000000);
 	assert_int_equal(fdt32_to_cpu(reg[2]), 0);
 	assert_int_equal(fdt32_to_cpu(reg[3]), GIB);
-	assert_str(fdt, "/memory@40000000", "device_type", "memory");
+	assert_str(fdt, "/memory@80000000", "device_type", "memory");
 
 	/* GIC: GICD, then one redistributor frame pair per vCPU. */
 	node = fdt_path_offset(fdt, "/intc@8000000");
@@ -522,10 +527,10 @@ static void test_guest_dt_contents(void **state)
 	assert_str(fdt, "/chosen", "stdout-path", "/pl011@9000000");
 	assert_str(fdt, "/chosen", "shikiri,vm-name", "alpha");
 	reg = get_cells(fdt, "/chosen", "linux,initrd-start", 8);
-	assert_int_equal(fdt32_to_cpu(reg[1]), 0x48000000);
+	assert_int_equal(fdt32_to_cpu(reg[1]), 0x88000000);
 	reg = get_cells(fdt, "/chosen", "linux,initrd-end", 8);
 	assert_int_equal(fdt32_to_cpu(reg[1]),
-			 0x48000000 + BUILDTEST_INITRD_SIZE);
+			 0x88000000 + BUILDTEST_INITRD_SIZE);
 	get_cells(fdt, "/chosen", "rng-seed", 32);
 	get_cells(fdt, "/chosen", "kaslr-seed", 8);
 
@@ -535,10 +540,10 @@ static void test_guest_dt_contents(void **state)
 		assert_true(fdt_path_offset(fdt, absent[i]) < 0);
 	}
 	/* The hypervisor's management page, just below RAM. */
-	assert_str(fdt, "/shikiri-manage@3ffff000", "compatible",
+	assert_str(fdt, "/shikiri-manage@7ffff000", "compatible",
 		   "shikiri,manage-v1");
-	reg = get_cells(fdt, "/shikiri-manage@3ffff000", "reg", 16);
-	assert_int_equal(fdt32_to_cpu(reg[1]), 0x3ffff000);
+	reg = get_cells(fdt, "/shikiri-manage@7ffff000", "reg", 16);
+	assert_int_equal(fdt32_to_cpu(reg[1]), 0x7ffff000);
 	assert_int_equal(fdt32_to_cpu(reg[3]), 0x1000);
 
 	/* Only the console's clock, only the VM's device: nothing else. */

@@ -88,7 +88,8 @@ static void test_extra_interrupts(void **state)
 	struct blob img;
 
 	(void)state;
-	assert_int_equal(buildtest_run(VM0 SET("0", "devices = "
+	assert_int_equal(buildtest_run(VM0 SET("0", "memory-base = <0 "
+						    "0x50000000>; devices = "
 						    "\"/virtio_mmio@a003e00\"; "
 						    "interrupts = <40 41>; "
 						    "interrupt-ranges = "
@@ -121,7 +122,7 @@ static const char good_overlay[] =
 	"\taliases { serial0 = \"/pl011@9000000\"; };\n"
 	"\treserved-memory {\n"
 	"\t\t#address-cells = <2>; #size-cells = <2>; ranges;\n"
-	"\t\tbuf: buf@43000000 { reg = <0 0x43000000 0 0x100000>; no-map; };\n"
+	"\t\tbuf: buf@53000000 { reg = <0 0x53000000 0 0x100000>; no-map; };\n"
 	"\t};\n"
 	"\tdoorbell { compatible = \"test,doorbell\"; memory-region = <&buf>;\n"
 	"\t\tinterrupts = <0 8 4>; };\n"
@@ -140,7 +141,8 @@ static void test_overlay_applied(void **state)
 
 	(void)state;
 	buildtest_write_text("extra.dtso", good_overlay);
-	assert_int_equal(buildtest_run(VM0 SET("0", "devices = "
+	assert_int_equal(buildtest_run(VM0 SET("0", "memory-base = <0 "
+						    "0x50000000>; devices = "
 						    "\"/virtio_mmio@a003e00\"; "
 						    "interrupts = <40>; "
 						    "overlay = "
@@ -157,7 +159,7 @@ static void test_overlay_applied(void **state)
 			    dtb.size);
 
 	/* The overlay's phandles come after the generated ones. */
-	buf = get_u32(fdt, "/reserved-memory/buf@43000000", "phandle");
+	buf = get_u32(fdt, "/reserved-memory/buf@53000000", "phandle");
 	assert_int_equal(buf, 3);
 	assert_int_equal(get_u32(fdt, "/doorbell", "memory-region"), buf);
 	node = fdt_path_offset(fdt, "/aliases");
@@ -260,7 +262,7 @@ static const struct overlay_error overlay_errors[] = {
 	  "(the VM's virtual console)" OV_RULE },
 	{ "overlay reg on the VM's device",
 	  OV_ROOT("thing@a003c00 { reg = <0 0xa003c00 0 0x200>; };"),
-	  "devices = \"/virtio_mmio@a003e00\";",
+	  "memory-base = <0 0x50000000>; devices = \"/virtio_mmio@a003e00\";",
 	  "node /thing@a003c00: reg [0xa003c00, 0xa003e00) overlaps "
 	  "'/virtio_mmio@a003e00', a device the VM already has" OV_RULE },
 	{ "overlay reg on the management page",

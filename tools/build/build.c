@@ -116,15 +116,51 @@ static int read_seed(struct run *r)
 	return 0;
 }
 
+/* Whether one of the VM's devices masters the bus (DMA). */
+static bool does_dma(const struct run *r, const struct vm_build *v)
+{
+	const void *fdt = r->board.dtb.data;
+
+	for (unsigned int i = 0; i < v->pt.node_count; i++)
+		if (fdt_getprop(fdt, v->pt.node[i], "dma-coherent", NULL) ||
+		    fdt_node_check_compatible(fdt, v->pt.node[i],
+					      "virtio,mmio") == 0)
+			return true;
+	return false;
+}
+
+/*
+ * Where a VM sees its RAM.  Normally at the board's RAM base, wherever it
+ * really is.  A VM that owns a DMA-capable device gets it at its physical
+ * address: without an IOMMU the device uses the addresses the guest gives
+ * it as physical ones, so they must be the same.
+ */
+static uint64_t ram_ipa_of(const struct run *r, const struct vm_build *v)
+{
+	if (v->cfg->mem_fixed && does_dma(r, v))
+		return v->cfg->mem_base;
+	return r->board.facts.ram_base;
+}
+
 /* Lay out one VM's RAM and generate its DT; report what does not fit. */
 static void make_guest(struct run *r, unsigned int i)
 {
 	struct vm_build *v = &r->ib.vm[i];
 	const struct vm_config *c = v->cfg;
 	struct guest_layout *l = &v->layout;
+	uint64_t ram_ipa = ram_ipa_of(r, v);
 	int err;
 
-	layout_guest(l, r->board.facts.ram_base, c->mem_size, &v->pl.kimg,
+	if (!c->mem_fixed && does_dma(r, v)) {
+		diag_prop(&r->d, r->cfg.path, c->node, "devices",
+			  "a VM that owns a DMA-capable device needs its RAM "
+			  "at a fixed physical address, which is also where "
+			  "it sees it (device DMA is not translated: there is "
+			  "no IOMMU); fix: add memory-base = <hi lo> (2 MiB "
+			  "aligned, in board RAM)");
+		return;
+	}
+	layout_guest(l, ram_ipa, c->mem_size, &v->pl.kimg,
 		     v->pl.kernel.size, v->pl.initrd.size, 0);
 	err = dtgen_build(&v->dt, &r->board, c, &v->pt, l,
 			  r->seed + i * DTGEN_SEED_SIZE);
@@ -142,7 +178,7 @@ static void make_guest(struct run *r, unsigned int i)
 			return;
 		dtgen_locate_seeds(&v->dt);
 	}
-	if (layout_guest(l, r->board.facts.ram_base, c->mem_size, &v->pl.kimg,
+	if (layout_guest(l, ram_ipa, c->mem_size, &v->pl.kimg,
 			 v->pl.kernel.size, v->pl.initrd.size,
 			 v->dt.dtb.size) == 0)
 		return;
