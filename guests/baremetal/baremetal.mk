@@ -6,7 +6,7 @@
 
 BAREMETAL_DIR := guests/baremetal
 BAREMETAL_OUT := $(BUILD)/guests
-BAREMETAL_GUESTS := isolation
+BAREMETAL_GUESTS := isolation scrubcheck
 BAREMETAL_IMAGES := $(patsubst %,$(BAREMETAL_OUT)/%.Image,$(BAREMETAL_GUESTS))
 
 BAREMETAL_CC := $(CROSS)gcc
@@ -15,7 +15,7 @@ BAREMETAL_CFLAGS := -std=c11 -ffreestanding -fno-builtin -nostdinc \
 	-Wall -Wextra -Werror -O2 -g -fno-pie -mgeneral-regs-only \
 	-mstrict-align -mno-outline-atomics -fno-stack-protector -fno-common \
 	-fno-tree-loop-distribute-patterns -fno-asynchronous-unwind-tables \
-	-I$(BAREMETAL_DIR)/include -MMD -MP
+	-I$(BAREMETAL_DIR)/include -Iinclude -MMD -MP
 BAREMETAL_LDFLAGS := -nostdlib -static -no-pie \
 	-Wl,-T,$(BAREMETAL_DIR)/baremetal.ld -Wl,--build-id=none \
 	-Wl,-z,noexecstack -Wl,--no-warn-rwx-segments

@@ -1,0 +1,57 @@
+# SPDX-License-Identifier: MIT
+"""A restarted VM finds nothing of its previous life in its RAM: the
+bare-metal `scrubcheck` guest (guests/baremetal/scrubcheck.c) fills its RAM
+with a secret and resets itself; after the restart the secret is nowhere
+and the RAM is zero.  A Linux VM beside it is not disturbed."""
+
+import re
+
+import baremetal
+import lifecycle
+import qemu
+
+CONFIG = "scrubcheck"  # tests/system/configs/scrubcheck.dts
+GUEST = "scrubcheck"
+LINUX = "linux0"
+PLANTED = re.compile(r"^scrubcheck: planted 0x[0-9a-f]+ in (\d+) words of "
+                     r"\[(0x[0-9a-f]+), (0x[0-9a-f]+)\), resetting$")
+TESTS = ("restarted_once", "secret_is_gone", "ram_is_zeroed")
+GUEST_TIMEOUT = 60 * qemu.TIMEOUT_SCALE
+
+
+def test_restart_scrubs_ram(shikiri_image, boot):
+    image = shikiri_image(CONFIG)
+    c = boot(image)
+    m = c.expect_vm(GUEST, PLANTED.pattern, GUEST_TIMEOUT)
+    words = int(m.group(1))
+    start, end = int(m.group(2), 16), int(m.group(3), 16)
+    c.expect_vm(GUEST, baremetal.SUMMARY.pattern, GUEST_TIMEOUT)
+    c.expect_hv(rf"^vm {GUEST}: stopped \(guest power-off\)",
+                qemu.COMMAND_TIMEOUT)
+
+    # The secret covered most of the VM's 128 MiB: all but the guest's
+    # image and device tree.
+    assert words * 8 >= 120 << 20, f"only {words} words planted"
+    assert end - start >= words * 8
+
+    report = baremetal.Report(c.vm_lines(GUEST))
+    assert report.summary == (len(TESTS), 0), (
+        f"{GUEST}: {report.summary}; failed: {report.with_status('FAIL')}")
+    assert [n for n in report.results] == list(TESTS)
+    assert set(report.with_status("PASS")) == set(TESTS)
+
+    # Planted once, reset by the guest, restarted once, then off.
+    assert len([l for l in c.vm_lines(GUEST) if PLANTED.match(l)]) == 1
+    assert lifecycle.events(c, GUEST) == [
+        ("started", None, None),
+        ("restarting", "guest reset", None),
+        ("started", "guest reset", 1),
+        ("stopping", "guest power-off", None),
+        ("stopped", "guest power-off", None),
+    ]
+
+    # The Linux VM beside it never noticed.
+    c.expect_vm(LINUX, lifecycle.USERSPACE)
+    assert c.run_in_vm(LINUX, "echo still here") == "still here"
+    assert lifecycle.events(c, LINUX) == [("started", None, None)]
+    assert c.alive
