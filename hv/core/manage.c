@@ -47,6 +47,7 @@ static uint64_t info(struct vm *caller, uint64_t off, unsigned size)
 		return 0;
 	}
 	t = &vms[sel];
+	caller->manage.status = SHIKIRI_MANAGE_OK;
 	if (off >= SHIKIRI_MANAGE_REG_NAME &&
 	    off < SHIKIRI_MANAGE_REG_NAME + SHIKIRI_NAME_LEN) {
 		uint64_t v = 0;

@@ -388,9 +388,6 @@ def test_management_page_garbage(pair):
     assert events(c, LINUX1) == [("started", None, None)]
 
 
-@pytest.mark.xfail(strict=True, reason="hypervisor bug: STATUS keeps the "
-                   "error of an earlier access after a read that succeeds "
-                   "(hv/core/manage.c info() sets it on errors only)")
 def test_management_page_status_is_last_access(pair):
     """STATUS is "the result of the last access" (manage.h): a read of
     the caller's own STATE right after a refused command reads OK."""

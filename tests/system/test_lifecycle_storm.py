@@ -34,9 +34,6 @@ AFTER = 1.0  # seconds of heartbeat watched after the storm
 #    1.0 s: 1.5 times the worst seen, still below a restart's length.
 MAX_RESET_GAP = 0.4
 MAX_GAP = 1.0
-# Linux's complaint when one of its CPUs gets no timer interrupts; see
-# "Known problems" in docs/lifecycle.md.
-RCU_STALL = "rcu: INFO: rcu_sched detected stalls"
 
 
 def test_reboot_storm(shikiri_image, boot, tmp_path):
@@ -62,11 +59,10 @@ def test_reboot_storm(shikiri_image, boot, tmp_path):
         c.expect_vm(LINUX1, rf"rebootstorm: done after {REBOOTS} restarts$",
                     qemu.COMMAND_TIMEOUT)
     except qemu.ConsoleError as e:
-        if any(RCU_STALL in l for l in c.vm_lines(LINUX1)):
-            raise AssertionError(
-                f"{LINUX1} hung after {len(boots) - 1} restarts with a CPU"
-                " that gets no timer interrupts (RCU stall)") from e
-        raise
+        raise AssertionError(
+            f"{LINUX1} did not come back from reboot {len(boots)} of"
+            f" {REBOOTS}; a hang in `reboot` is what the known lost-timer"
+            " bug does (docs/lifecycle.md, Known problems)") from e
     last = lifecycle.beats(c.lines, LINUX0)[-1]
     while lifecycle.beats(c.lines, LINUX0)[-1] < last + AFTER:
         c.expect_vm(LINUX0, lifecycle.HEARTBEAT.pattern,

@@ -195,6 +195,11 @@ void gic_ppi_enable(unsigned pcpu, uint32_t intid, bool on)
 	*reg32(sgi + (on ? GICD_ISENABLER : GICD_ICENABLER)) = 1u << intid;
 }
 
+void gic_ppi_deactivate(unsigned pcpu, uint32_t intid)
+{
+	*reg32(gicr_of[pcpu] + GICR_SGI + GICD_ICACTIVER) = 1u << intid;
+}
+
 void gic_send_sgi(uint64_t mpidr, unsigned sgi)
 {
 	uint64_t v = ((mpidr >> 32) & 0xff) << 48 | ((mpidr >> 16) & 0xff) << 32 |

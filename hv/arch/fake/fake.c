@@ -62,6 +62,13 @@ void gic_ppi_enable(unsigned pcpu, uint32_t intid, bool on)
 	fake_gic.calls++;
 }
 
+void gic_ppi_deactivate(unsigned pcpu, uint32_t intid)
+{
+	(void)pcpu;
+	(void)intid;
+	fake_gic.calls++;
+}
+
 void gic_send_sgi(uint64_t mpidr, unsigned sgi)
 {
 	(void)sgi;

@@ -53,6 +53,9 @@ void gic_set_active(uint32_t intid, bool active);
 /** gic_ppi_enable() - Enable or disable PPI @intid on CPU @pcpu. */
 void gic_ppi_enable(unsigned pcpu, uint32_t intid, bool on);
 
+/** gic_ppi_deactivate() - Clear PPI @intid's active state on CPU @pcpu. */
+void gic_ppi_deactivate(unsigned pcpu, uint32_t intid);
+
 /** gic_send_sgi() - Raise SGI @sgi on the CPU with affinity @mpidr. */
 void gic_send_sgi(uint64_t mpidr, unsigned sgi);
 
