@@ -20,7 +20,7 @@ setup:
 	@scripts/setup
 
 include hv/hv.mk
-include tools/build/build.mk
+include tools/shikiri-build/shikiri-build.mk
 include tests/unit/unit.mk
 include guests/baremetal/baremetal.mk
 include tools/ctl/ctl.mk

@@ -18,7 +18,7 @@ $(FUZZ_BIN): tests/fuzz/fuzz_config.c $(SHIKIRI_BUILD_LIB_SRCS) \
 		$(SHIKIRI_BUILD_HDRS) | fuzz-setup
 	@mkdir -p $(dir $@)
 	clang -std=c11 -D_DEFAULT_SOURCE -g -O1 -Iinclude -Ihv/include \
-		-Itools/build -fsanitize=fuzzer,address,undefined \
+		-Itools/shikiri-build -fsanitize=fuzzer,address,undefined \
 		-o $@ $(filter %.c,$^) -lfdt
 
 $(FUZZ_BOARD): tests/unit/golden/qemu-virt.dts

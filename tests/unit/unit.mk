@@ -20,7 +20,7 @@ $(addprefix $(BUILD)/unit/,$(BUILDTEST_TESTS)): $(BUILD)/unit/%: \
 		$(SHIKIRI_BUILD_LIB_SRCS) $(SHIKIRI_BUILD_HDRS) \
 		$(wildcard tests/unit/golden/* tests/unit/golden/configs/*)
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(HOST_CFLAGS) $(HOST_SAN) -Itools/build \
+	$(HOST_CC) $(HOST_CFLAGS) $(HOST_SAN) -Itools/shikiri-build \
 		-DSHIKIRI_SRCDIR='"$(CURDIR)"' -o $@ $(filter %.c,$^) \
 		-lcmocka -lfdt
 

@@ -125,7 +125,6 @@ static inline bool vm_running(const struct vm *vm)
 /** vm_ram_pa() - Physical address of guest address @ipa, or 0. */
 uint64_t vm_ram_pa(const struct vm *vm, uint64_t ipa, uint64_t size);
 
-#endif /* HV_VM_H */
 
 /** The board facts of the checked plan, for everyone after boot. */
 extern const struct shikiri_plan_board *hv_board;
@@ -135,3 +134,5 @@ void vm_log_stats(const struct vm *vm);
 
 /** vm_find() - The VM called @name, or with index @name, or NULL. */
 struct vm *vm_find(const char *name);
+
+#endif /* HV_VM_H */

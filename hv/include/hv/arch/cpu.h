@@ -21,8 +21,6 @@ noreturn_fn void arch_system_off(void);
 /** arch_system_reset() - Reset the whole machine (firmware call). */
 noreturn_fn void arch_system_reset(void);
 
-#endif /* HV_ARCH_CPU_H */
-
 struct pcpu;
 struct vm;
 struct shikiri_plan_board;
@@ -84,3 +82,5 @@ void arch_timer_arm(uint64_t deadline);
 
 /** arch_dcache_clean() - Write [@start, @start + @size) back to memory. */
 void arch_dcache_clean(const void *start, uint64_t size);
+
+#endif /* HV_ARCH_CPU_H */

@@ -5,12 +5,12 @@
 SHIKIRI_BUILD := $(BUILD)/bin/shikiri-build
 
 # Everything but main(), so unit tests can link the tool's pieces.
-SHIKIRI_BUILD_LIB_SRCS := $(filter-out tools/build/main.c, \
-	$(wildcard tools/build/*.c)) hv/core/plan_check.c hv/lib/crc32.c
-SHIKIRI_BUILD_HDRS := $(wildcard tools/build/*.h) include/shikiri/plan.h \
+SHIKIRI_BUILD_LIB_SRCS := $(filter-out tools/shikiri-build/main.c, \
+	$(wildcard tools/shikiri-build/*.c)) hv/core/plan_check.c hv/lib/crc32.c
+SHIKIRI_BUILD_HDRS := $(wildcard tools/shikiri-build/*.h) include/shikiri/plan.h \
 	hv/include/hv/plan_check.h hv/include/hv/errno.h
 
-$(SHIKIRI_BUILD): tools/build/main.c $(SHIKIRI_BUILD_LIB_SRCS) \
+$(SHIKIRI_BUILD): tools/shikiri-build/main.c $(SHIKIRI_BUILD_LIB_SRCS) \
 		$(SHIKIRI_BUILD_HDRS)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_CFLAGS) $(HOST_SAN) -o $@ \
