@@ -13,6 +13,15 @@ HOST_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -Wall -Wextra -Werror -g -O1 \
 HOST_SAN := -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=all
 
+# One short line per file built (CC hv/core/vm.c); V=1 shows each command.
+ifeq ($(V),1)
+Q :=
+msg =
+else
+Q := @
+msg = @printf '  %-8s %s\n' '$(1)' '$(2)'
+endif
+
 .PHONY: all setup run test unit-test system-test clean check format bench
 all:
 
@@ -32,7 +41,8 @@ GUEST_MODULES = $(wildcard $(BUILD)/cache/modules/*.ko)
 $(BUILD)/guest/initramfs.cpio.gz: $(BUILD)/cache/busybox $(SHIKIRICTL) \
 		guests/rootfs/mkinitramfs guests/rootfs/init \
 		$(shell find guests/rootfs/etc -type f) $(GUEST_MODULES)
-	guests/rootfs/mkinitramfs $(BUILD)/cache/busybox $@ $(SHIKIRICTL) \
+	$(call msg,CPIO,$@)
+	$(Q)guests/rootfs/mkinitramfs $(BUILD)/cache/busybox $@ $(SHIKIRICTL) \
 		$(GUEST_MODULES)
 
 # The image for a config anywhere: build/<config name>/shikiri.img.
@@ -42,9 +52,21 @@ PAYLOADS := $(BUILD)/cache/Image $(BUILD)/guest/initramfs.cpio.gz
 
 $(CONFIG_IMAGE): $(CONFIG) $(HV_BIN) $(SHIKIRI_BUILD) $(PAYLOADS)
 	@mkdir -p $(dir $@)
-	$(SHIKIRI_BUILD) --board qemu-virt --hv $(HV_BIN) $< -o $@
+	$(call msg,IMAGE,$@)
+	$(Q)$(SHIKIRI_BUILD) --board qemu-virt --hv $(HV_BIN) $< -o $@
 
+# Plain `make` on a machine not set up yet builds what it can and says in
+# one line what to run, instead of failing on a file set-up fetches.
+SETUP_HINT := run 'make setup' as root (make run and make test set up too)
+ifeq ($(shell command -v $(CROSS)gcc 2>/dev/null),)
+all:
+	@echo "make: no $(CROSS)gcc: $(SETUP_HINT)" >&2; exit 1
+else ifeq ($(wildcard $(BUILD)/cache/Image),)
+all: $(HV_BIN) $(SHIKIRI_BUILD) $(BAREMETAL_IMAGES)
+	@echo "make: built all but $(CONFIG_IMAGE): no guest kernel in $(BUILD)/cache; $(SETUP_HINT)"
+else
 all: $(HV_BIN) $(SHIKIRI_BUILD) $(CONFIG_IMAGE) $(BAREMETAL_IMAGES)
+endif
 
 run: setup
 	@$(MAKE) --no-print-directory all CONFIG=$(CONFIG)

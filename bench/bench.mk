@@ -14,24 +14,29 @@ BENCH_ROUNDS ?= $(if $(filter 1,$(BENCH_ICOUNT)),3,5)
 
 $(GUESTBENCH): bench/guestbench.c
 	@mkdir -p $(dir $@)
-	$(CROSS)gcc -O2 -static -Wall -Wextra -Werror -o $@ $<
+	$(call msg,CC,$<)
+	$(Q)$(CROSS)gcc -O2 -static -Wall -Wextra -Werror -o $@ $<
 
 $(BENCH_DIR)/nullhv.o: bench/nullhv/nullhv.S
 	@mkdir -p $(dir $@)
-	$(CROSS)gcc -c -o $@ $<
+	$(call msg,AS,$<)
+	$(Q)$(CROSS)gcc -c -o $@ $<
 
 $(NULLHV): $(BENCH_DIR)/nullhv.o bench/nullhv/nullhv.ld
-	$(CROSS)ld -nostdlib --no-warn-rwx-segments -T bench/nullhv/nullhv.ld \
+	$(call msg,LD,$@)
+	$(Q)$(CROSS)ld -nostdlib --no-warn-rwx-segments -T bench/nullhv/nullhv.ld \
 		-o $(BENCH_DIR)/nullhv.elf $<
-	$(CROSS)objcopy -O binary $(BENCH_DIR)/nullhv.elf $@
+	$(Q)$(CROSS)objcopy -O binary $(BENCH_DIR)/nullhv.elf $@
 
 $(BENCH_INITRD): $(BUILD)/cache/busybox $(GUESTBENCH) bench/mkinitramfs \
 		bench/rootfs/init
-	bench/mkinitramfs $(BUILD)/cache/busybox $(GUESTBENCH) $@
+	$(call msg,CPIO,$@)
+	$(Q)bench/mkinitramfs $(BUILD)/cache/busybox $(GUESTBENCH) $@
 
 $(BENCH_IMAGE): bench/shikiri.dts $(HV_BIN) $(SHIKIRI_BUILD) \
 		$(BUILD)/cache/Image $(BENCH_INITRD)
-	$(SHIKIRI_BUILD) --board qemu-virt --hv $(HV_BIN) $< -o $@
+	$(call msg,IMAGE,$@)
+	$(Q)$(SHIKIRI_BUILD) --board qemu-virt --hv $(HV_BIN) $< -o $@
 
 bench: setup
 	@bench/setup

@@ -9,7 +9,7 @@ HV_ELF := $(HV_OUT)/shikiri.elf
 
 HV_CC := $(CROSS)gcc
 HV_CFLAGS := -std=c11 -ffreestanding -fno-builtin -nostdinc \
-	-isystem $(shell $(CROSS)gcc -print-file-name=include) \
+	-isystem $(shell $(CROSS)gcc -print-file-name=include 2>/dev/null) \
 	-Wall -Wextra -Werror -O2 -g -fpie -mgeneral-regs-only -mstrict-align \
 	-mno-outline-atomics -fno-stack-protector -fno-common \
 	-fno-tree-loop-distribute-patterns -fno-asynchronous-unwind-tables \
@@ -26,16 +26,20 @@ HV_OBJS := $(patsubst %,$(HV_OUT)/%.o,$(HV_SRCS))
 
 $(HV_OUT)/%.c.o: %.c
 	@mkdir -p $(dir $@)
-	$(HV_CC) $(HV_CFLAGS) -c $< -o $@
+	$(call msg,CC,$<)
+	$(Q)$(HV_CC) $(HV_CFLAGS) -c $< -o $@
 
 $(HV_OUT)/%.S.o: %.S
 	@mkdir -p $(dir $@)
-	$(HV_CC) $(HV_CFLAGS) -D__ASSEMBLER__ -c $< -o $@
+	$(call msg,AS,$<)
+	$(Q)$(HV_CC) $(HV_CFLAGS) -D__ASSEMBLER__ -c $< -o $@
 
 $(HV_ELF): $(HV_OBJS) hv/arch/$(HV_ARCH)/hv.ld
-	$(HV_CC) $(HV_LDFLAGS) $(HV_OBJS) -lgcc -o $@
+	$(call msg,LD,$@)
+	$(Q)$(HV_CC) $(HV_LDFLAGS) $(HV_OBJS) -lgcc -o $@
 
 $(HV_BIN): $(HV_ELF)
-	$(CROSS)objcopy -O binary $< $@
+	$(call msg,OBJCOPY,$@)
+	$(Q)$(CROSS)objcopy -O binary $< $@
 
 -include $(HV_OBJS:.o=.d)

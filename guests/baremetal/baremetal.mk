@@ -11,11 +11,12 @@ BAREMETAL_IMAGES := $(patsubst %,$(BAREMETAL_OUT)/%.Image,$(BAREMETAL_GUESTS))
 
 BAREMETAL_CC := $(CROSS)gcc
 BAREMETAL_CFLAGS := -std=c11 -ffreestanding -fno-builtin -nostdinc \
-	-isystem $(shell $(CROSS)gcc -print-file-name=include) \
+	-isystem $(shell $(CROSS)gcc -print-file-name=include 2>/dev/null) \
 	-Wall -Wextra -Werror -O2 -g -fno-pie -mgeneral-regs-only \
 	-mstrict-align -mno-outline-atomics -fno-stack-protector -fno-common \
 	-fno-tree-loop-distribute-patterns -fno-asynchronous-unwind-tables \
-	-I$(BAREMETAL_DIR)/include -Iinclude -MMD -MP
+	-I$(BAREMETAL_DIR)/include -Iinclude -Ihv/lib/include \
+	-Ihv/arch/aarch64/include -MMD -MP
 BAREMETAL_LDFLAGS := -nostdlib -static -no-pie \
 	-Wl,-T,$(BAREMETAL_DIR)/baremetal.ld -Wl,--build-id=none \
 	-Wl,-z,noexecstack -Wl,--no-warn-rwx-segments
@@ -23,27 +24,40 @@ BAREMETAL_LDFLAGS := -nostdlib -static -no-pie \
 BAREMETAL_RT_SRCS := $(filter-out \
 	$(patsubst %,$(BAREMETAL_DIR)/%.c,$(BAREMETAL_GUESTS)), \
 	$(wildcard $(BAREMETAL_DIR)/*.c $(BAREMETAL_DIR)/*.S))
+# Shared with the hypervisor rather than written twice.
+BAREMETAL_HV_SRCS := hv/lib/string.c
 BAREMETAL_RT_OBJS := $(patsubst $(BAREMETAL_DIR)/%,$(BAREMETAL_OUT)/obj/%.o, \
-	$(BAREMETAL_RT_SRCS))
+	$(BAREMETAL_RT_SRCS)) \
+	$(patsubst %,$(BAREMETAL_OUT)/obj/%.o,$(BAREMETAL_HV_SRCS))
 BAREMETAL_GUEST_OBJS := $(patsubst %,$(BAREMETAL_OUT)/obj/%.c.o, \
 	$(BAREMETAL_GUESTS))
 
 $(BAREMETAL_OUT)/obj/%.c.o: $(BAREMETAL_DIR)/%.c
 	@mkdir -p $(dir $@)
-	$(BAREMETAL_CC) $(BAREMETAL_CFLAGS) -c $< -o $@
+	$(call msg,CC,$<)
+	$(Q)$(BAREMETAL_CC) $(BAREMETAL_CFLAGS) -c $< -o $@
+
+$(BAREMETAL_OUT)/obj/hv/%.c.o: hv/%.c
+	@mkdir -p $(dir $@)
+	$(call msg,CC,$<)
+	$(Q)$(BAREMETAL_CC) $(BAREMETAL_CFLAGS) -c $< -o $@
 
 $(BAREMETAL_OUT)/obj/%.S.o: $(BAREMETAL_DIR)/%.S
 	@mkdir -p $(dir $@)
-	$(BAREMETAL_CC) $(BAREMETAL_CFLAGS) -D__ASSEMBLER__ -c $< -o $@
+	$(call msg,AS,$<)
+	$(Q)$(BAREMETAL_CC) $(BAREMETAL_CFLAGS) -D__ASSEMBLER__ -c $< -o $@
 
 $(BAREMETAL_OUT)/%.elf: $(BAREMETAL_OUT)/obj/%.c.o $(BAREMETAL_RT_OBJS) \
 		$(BAREMETAL_DIR)/baremetal.ld
-	$(BAREMETAL_CC) $(BAREMETAL_LDFLAGS) $< $(BAREMETAL_RT_OBJS) -lgcc -o $@
+	$(call msg,LD,$@)
+	$(Q)$(BAREMETAL_CC) $(BAREMETAL_LDFLAGS) $< $(BAREMETAL_RT_OBJS) -lgcc -o $@
 
 $(BAREMETAL_OUT)/%.Image: $(BAREMETAL_OUT)/%.elf
-	$(CROSS)objcopy -O binary $< $@
+	$(call msg,OBJCOPY,$@)
+	$(Q)$(CROSS)objcopy -O binary $< $@
 
 .PRECIOUS: $(BAREMETAL_OUT)/%.elf $(BAREMETAL_OUT)/obj/%.c.o \
+	$(BAREMETAL_OUT)/obj/hv/%.c.o \
 	$(BAREMETAL_OUT)/obj/%.S.o
 
 .PHONY: baremetal-clean

@@ -5,5 +5,6 @@ SHIKIRICTL := $(BUILD)/guest/shikirictl
 
 $(SHIKIRICTL): tools/ctl/shikirictl.c include/shikiri/manage.h
 	@mkdir -p $(dir $@)
-	$(CROSS)gcc -std=c11 -D_DEFAULT_SOURCE -Wall -Wextra -Werror -O2 \
+	$(call msg,CC,$<)
+	$(Q)$(CROSS)gcc -std=c11 -D_DEFAULT_SOURCE -Wall -Wextra -Werror -O2 \
 		-static -Iinclude -o $@ $<

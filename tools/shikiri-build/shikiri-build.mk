@@ -13,5 +13,6 @@ SHIKIRI_BUILD_HDRS := $(wildcard tools/shikiri-build/*.h) include/shikiri/plan.h
 $(SHIKIRI_BUILD): tools/shikiri-build/main.c $(SHIKIRI_BUILD_LIB_SRCS) \
 		$(SHIKIRI_BUILD_HDRS)
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(HOST_CFLAGS) $(HOST_SAN) -o $@ \
+	$(call msg,HOSTCC,$@)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(HOST_SAN) -o $@ \
 		$(filter %.c,$^) -lfdt

@@ -12,28 +12,6 @@
 #include "hv/spinlock.h"
 #include "sysreg.h"
 
-#define GICD_CTLR 0x0000
-#define GICD_IGROUPR 0x0080
-#define GICD_ISENABLER 0x0100
-#define GICD_ICENABLER 0x0180
-#define GICD_ISPENDR 0x0200
-#define GICD_ICPENDR 0x0280
-#define GICD_ISACTIVER 0x0300
-#define GICD_ICACTIVER 0x0380
-#define GICD_IPRIORITYR 0x0400
-#define GICD_ICFGR 0x0c00
-#define GICD_IROUTER 0x6000
-#define GICD_CTLR_RWP BIT(31)
-#define GICD_CTLR_ARE BIT(4)
-#define GICD_CTLR_GRP1 BIT(1)
-#define GICD_CTLR_GRP0 BIT(0)
-
-#define GICR_WAKER 0x0014
-#define GICR_TYPER 0x0008
-#define GICR_SGI 0x10000
-#define WAKER_PROCESSOR_SLEEP BIT(1)
-#define WAKER_CHILDREN_ASLEEP BIT(2)
-
 #define HV_PRIORITY 0xa0
 
 static uint64_t gicd;
@@ -107,8 +85,8 @@ void gic_init_cpu(unsigned pcpu, uint64_t mpidr, uint32_t maint_intid)
 	uint64_t sgi = rd + GICR_SGI;
 
 	gicr_of[pcpu] = rd;
-	*reg32(rd + GICR_WAKER) &= ~(uint32_t)WAKER_PROCESSOR_SLEEP;
-	while (*reg32(rd + GICR_WAKER) & WAKER_CHILDREN_ASLEEP)
+	*reg32(rd + GICR_WAKER) &= ~(uint32_t)GICR_WAKER_SLEEP;
+	while (*reg32(rd + GICR_WAKER) & GICR_WAKER_CHILDREN_ASLEEP)
 		;
 	*reg32(sgi + GICD_IGROUPR) = ~0u;
 	*reg32(sgi + GICD_ICENABLER) = ~0u;

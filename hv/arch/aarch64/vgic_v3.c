@@ -16,9 +16,6 @@
 #include "hv/errno.h"
 #include "hv/vm.h"
 
-#define GICD_CTLR_ARE BIT(4)
-#define GICD_CTLR_DS BIT(6)
-#define GICR_SGI_FRAME 0x10000u
 #define PIDR2_GICV3 0x3bu
 #define IROUTER_IRM BIT(31)
 
@@ -374,19 +371,19 @@ static int gicr_access(struct vcpu *vcpu, void *priv, uint64_t off,
 	const struct reg_bank *bank = NULL;
 
 	(void)vcpu;
-	if (in >= GICR_SGI_FRAME)
+	if (in >= GICR_SGI)
 		bank = find_bank(gicr_sgi_banks, ARRAY_SIZE(gicr_sgi_banks),
-				 in - GICR_SGI_FRAME);
+				 in - GICR_SGI);
 	if (!size_ok(bank, in, size))
 		return -HV_EFAULT;
 	spin_lock(&vm->vgic.lock);
 	if (bank)
-		bank_access(vm, frame, bank, in - GICR_SGI_FRAME, size, val,
+		bank_access(vm, frame, bank, in - GICR_SGI, size, val,
 			    write);
 	else if (write && in == 0x0014)
 		frame->vgic.asleep = (*val & 2) != 0;
 	else if (!write)
-		*val = in < GICR_SGI_FRAME ? gicr_rd_read(frame, in) : 0;
+		*val = in < GICR_SGI ? gicr_rd_read(frame, in) : 0;
 	spin_unlock(&vm->vgic.lock);
 	return 0;
 }

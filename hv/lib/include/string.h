@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* The hypervisor's <string.h>: only what hv/lib/string.c provides. */
+/*
+ * The hypervisor's <string.h>: only what hv/lib/string.c provides.  The
+ * bare-metal test guests link the same file.
+ */
 #ifndef HV_LIB_STRING_H
 #define HV_LIB_STRING_H
 
@@ -11,5 +14,6 @@ void *memset(void *dst, int c, size_t n);
 int memcmp(const void *a, const void *b, size_t n);
 size_t strlen(const char *s);
 int strcmp(const char *a, const char *b);
+int strncmp(const char *a, const char *b, size_t n);
 
 #endif /* HV_LIB_STRING_H */

@@ -6,39 +6,8 @@
 #ifndef BAREMETAL_GIC_H
 #define BAREMETAL_GIC_H
 
+#include "arch/gicv3_regs.h"
 #include "baremetal/types.h"
-
-/* Distributor registers (IHI0069 12.9). */
-#define GICD_CTLR 0x0000
-#define GICD_TYPER 0x0004
-#define GICD_IIDR 0x0008
-#define GICD_IGROUPR 0x0080
-#define GICD_ISENABLER 0x0100
-#define GICD_ICENABLER 0x0180
-#define GICD_ISPENDR 0x0200
-#define GICD_ICPENDR 0x0280
-#define GICD_ISACTIVER 0x0300
-#define GICD_ICACTIVER 0x0380
-#define GICD_IPRIORITYR 0x0400
-#define GICD_ICFGR 0x0c00
-#define GICD_IROUTER 0x6000
-#define GICD_PIDR2 0xffe8
-
-/* Redistributor: RD frame, then the SGI frame 64 KiB above (12.10, 12.11). */
-#define GICR_STRIDE 0x20000
-#define GICR_CTLR 0x0000
-#define GICR_TYPER 0x0008
-#define GICR_WAKER 0x0014
-#define GICR_SGI 0x10000
-#define GICR_IGROUPR0 (GICR_SGI + 0x0080)
-#define GICR_ISENABLER0 (GICR_SGI + 0x0100)
-#define GICR_ICENABLER0 (GICR_SGI + 0x0180)
-#define GICR_ICPENDR0 (GICR_SGI + 0x0280)
-#define GICR_IPRIORITYR (GICR_SGI + 0x0400)
-
-#define GICR_TYPER_LAST BIT(4)
-#define GICR_WAKER_SLEEP BIT(1)
-#define GICR_WAKER_CHILDREN_ASLEEP BIT(2)
 
 #define GIC_SPURIOUS 1023u
 

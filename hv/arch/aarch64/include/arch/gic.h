@@ -2,16 +2,13 @@
 #ifndef ARCH_GIC_H
 #define ARCH_GIC_H
 
+#include "arch/gicv3_regs.h"
 #include "hv/types.h"
 #include "shikiri/plan.h"
 
 /* The hypervisor's own interrupts. */
 #define GIC_SGI_KICK 0u    /* "look at your vCPU's queue and state" */
 #define GIC_SPURIOUS 1020u /* INTIDs from here are special or spurious */
-
-/* Distributor registers the virtual distributor reports from hardware. */
-#define GICD_TYPER 0x0004u
-#define GICD_IIDR 0x0008u
 
 /**
  * gic_init() - Program the distributor: every SPI group 1, disabled,
