@@ -12,6 +12,7 @@
 #include "arch/vgic.h"
 #include "hv/arch/cpu.h"
 #include "hv/chacha20.h"
+#include "hv/console.h"
 #include "hv/errno.h"
 #include "hv/print.h"
 #include "hv/seed.h"
@@ -105,13 +106,20 @@ void vm_set_image(const void *image, const uint8_t key[32])
 /* Zero all of @vm's RAM, and make sure memory (not a cache) holds zeros. */
 static void scrub(struct vm *vm)
 {
+	uint64_t t0 = arch_counter(), bytes = 0, hz = console_clock_hz();
+
 	for (unsigned i = 0; i < vm->plan->ram_count; i++) {
 		const struct shikiri_region *r = &vm->plan->ram[i];
 		void *p = (void *)(uintptr_t)r->pa;
 
 		memset(p, 0, r->size);
 		arch_dcache_clean(p, r->size);
+		bytes += r->size;
 	}
+	/* What the first start pays for it, for docs/lifecycle.md. */
+	if (vm->life.cause == VM_CAUSE_BOOT && hz)
+		hv_log("vm %s: %lu MiB of RAM scrubbed in %lu ms", vm->name,
+		       bytes >> 20, (arch_counter() - t0) * 1000 / hz);
 }
 
 /*
@@ -149,9 +157,11 @@ static void load_payloads(struct vm *vm)
 
 /*
  * Bring @vm back to its power-on state, on one of its own CPUs while all
- * of its vCPUs are parked: devices and interrupt state reset, RAM scrubbed
- * (not at power-on: the platform hands over cleared RAM), payloads copied
- * again from the image.
+ * of its vCPUs are parked: devices and interrupt state reset, RAM scrubbed,
+ * payloads copied again from the image.  The first start scrubs too: a
+ * warm reset of the machine keeps RAM, and with it whatever the previous
+ * owner of these pages left, unless the config says the platform clears
+ * RAM at every boot.
  */
 static void reload(struct vm *vm)
 {
@@ -159,7 +169,8 @@ static void reload(struct vm *vm)
 	if (vm->plan->flags & SHIKIRI_VM_CONSOLE_VIRTUAL)
 		vpl011_reset(&vm->uart);
 	vwdt_reset(&vm->wdt);
-	if (vm->life.cause != VM_CAUSE_BOOT)
+	if (vm->life.cause != VM_CAUSE_BOOT ||
+	    !(vm->plan->flags & SHIKIRI_VM_RAM_CLEARED_AT_BOOT))
 		scrub(vm);
 	load_payloads(vm);
 	for (unsigned i = 0; i < vm->vcpu_count; i++)
