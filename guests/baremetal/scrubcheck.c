@@ -12,7 +12,14 @@
  * zeroes a VM's RAM before it reloads the payloads).  The image and the
  * device tree are left out on both boots: the first boot runs from them,
  * and at every start the hypervisor copies them in again.
+ *
+ * With the bootarg scrubcheck.mode=cold (tests/system/test_cold_scrub.py)
+ * the VM never resets itself: each boot looks for the secret and the zeros
+ * first, then plants the secret and powers the VM off, and the test resets
+ * the whole machine warm (RAM kept): the VM of the next boot of the
+ * hypervisor must find nothing.
  */
+#include "baremetal/bootargs.h"
 #include "baremetal/fdt.h"
 #include "baremetal/platform.h"
 #include "baremetal/printf.h"
@@ -109,6 +116,8 @@ TEST(restarted_once)
 	ASSERT_NE(page, 0);
 	restarts = own_restarts(page);
 	find_spans();
+	if (bootargs_is("scrubcheck.mode", "cold"))
+		SKIP_TEST("cold mode: the machine is reset, not the VM");
 	if (restarts == 0) {
 		words = fill(SECRET);
 		/* Every word holds it: the stores landed in this VM's RAM. */
@@ -143,5 +152,11 @@ TEST(ram_is_zeroed)
 		printf("scrubcheck: %lu words are not zero, the first at "
 		       "0x%lx: 0x%lx\n",
 		       n, first, *(volatile uint64_t *)(uintptr_t)first);
+	/* Cold mode: leave the secret for the next boot of the machine. */
+	if (bootargs_is("scrubcheck.mode", "cold"))
+		printf("scrubcheck: planted 0x%lx in %lu words of [0x%lx, "
+		       "0x%lx), for the next boot\n",
+		       SECRET, fill(SECRET), spans[0].start,
+		       spans[span_count - 1].end);
 	ASSERT_EQ(n, 0);
 }

@@ -5,12 +5,15 @@
  * its vCPU or parked.  See docs/architecture.md.
  */
 #include "hv/arch/cpu.h"
+#include "hv/arch/rng.h"
+#include "hv/chacha20.h"
 #include "hv/console.h"
 #include "hv/drivers/pl011.h"
 #include "hv/page_pool.h"
 #include "hv/plan_check.h"
 #include "hv/platform.h"
 #include "hv/print.h"
+#include "hv/seed.h"
 #include "hv/vm.h"
 
 #define FDT_MAGIC 0xd00dfeedu
@@ -42,19 +45,45 @@ static uint64_t fdt_size(uint64_t fdt)
 	return size <= FDT_MAX_SIZE ? size : 0;
 }
 
-/*
- * Entropy for the guests' seeds without parsing anything: the loader's
- * device tree carries fresh random bytes on every boot (QEMU's rng-seed and
- * kaslr-seed), so a hash of the whole blob changes with every boot.
- */
-static uint64_t boot_entropy(uint64_t fdt, uint64_t size)
-{
-	const unsigned char *b = (const unsigned char *)(uintptr_t)fdt;
-	uint64_t h = 0xcbf29ce484222325ull ^ arch_counter();
+#define RNDR_WORDS 4u
 
-	for (uint64_t i = 0; i < size; i++)
-		h = (h ^ b[i]) * 0x100000001b3ull;
-	return h;
+/*
+ * The key of the guests' seeds (hv/seed.h): SHA-256 of every random byte
+ * this boot was given.  The loader's device tree carries fresh ones on
+ * every boot (QEMU's /chosen/rng-seed and kaslr-seed, as U-Boot and UEFI
+ * stubs give them too); the CPU's RNDR adds its own where FEAT_RNG exists;
+ * the counter is the last resort, and alone it is guessable.
+ */
+static void boot_entropy(uint64_t fdt, uint64_t size,
+			 uint8_t key[SEED_KEY_SIZE])
+{
+	static const char domain[] = "shikiri seed key 1";
+	struct sha256 s;
+	uint64_t v;
+	size_t dt = 0;
+	unsigned rndr = 0;
+
+	sha256_init(&s);
+	sha256_update(&s, domain, sizeof(domain));
+	if (size)
+		dt = seed_hash_fdt(&s, (const void *)(uintptr_t)fdt, size);
+	for (unsigned i = 0; i < RNDR_WORDS; i++)
+		if (arch_random(&v)) {
+			sha256_update(&s, &v, sizeof(v));
+			rndr++;
+		}
+	v = arch_counter();
+	sha256_update(&s, &v, sizeof(v));
+	sha256_final(&s, key);
+	chacha20_wipe(&v, sizeof(v));
+	if (!dt && !rndr)
+		hv_log("WARNING: no random bytes from the loader (no "
+		       "/chosen/rng-seed) nor the CPU (no RNDR): the VMs' "
+		       "seeds are guessable");
+	else
+		hv_log("seeds: keyed from %lu bytes of the loader's DT seeds "
+		       "and %u RNDR words",
+		       (unsigned long)dt, rndr);
 }
 
 /*
@@ -109,6 +138,7 @@ void boot_primary(uint64_t fdt, uint64_t load_base)
 	struct plan_limits limits;
 	struct plan_error err;
 	unsigned boot = SHIKIRI_MAX_CPUS;
+	uint8_t key[SEED_KEY_SIZE];
 
 	console_init(pl011_init(plat_uart_base), NULL);
 	hv_log("shikiri on %s: EL2, loaded at 0x%lx, boot CPU 0x%lx",
@@ -155,8 +185,9 @@ void boot_primary(uint64_t fdt, uint64_t load_base)
 
 	arch_cpu_init(&pcpus[boot]);
 	/* Each VM is loaded by its own vCPU 0's CPU, in parallel. */
-	vm_set_image((const void *)(uintptr_t)load_base,
-		     boot_entropy(fdt, fsize));
+	boot_entropy(fdt, fsize, key);
+	vm_set_image((const void *)(uintptr_t)load_base, key);
+	chacha20_wipe(key, sizeof(key));
 	for (unsigned i = 0; i < vm_count; i++)
 		vm_request(&vms[i], VM_REQ_START, VM_CAUSE_BOOT);
 	for (unsigned i = 0; i < pcpu_count; i++) {

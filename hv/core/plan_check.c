@@ -22,7 +22,8 @@
 #define PLAN_KASLR_SEED_SIZE 8u
 #define PLAN_PPI_FIRST 16u
 #define PLAN_PPI_LAST 31u
-#define PLAN_VM_FLAGS_KNOWN SHIKIRI_VM_CONSOLE_VIRTUAL
+#define PLAN_VM_FLAGS_KNOWN \
+	(SHIKIRI_VM_CONSOLE_VIRTUAL | SHIKIRI_VM_RAM_CLEARED_AT_BOOT)
 
 /* State shared by the checks of one plan_check() call. */
 struct plan_ctx {
@@ -316,6 +317,10 @@ static int check_console(const struct plan_ctx *ctx, int i)
 
 	if (vm->flags & ~PLAN_VM_FLAGS_KNOWN)
 		return refuse(ctx, i, "unknown VM flags");
+	/* A fact about the board, so the same for every VM. */
+	if ((vm->flags ^ ctx->plan->vm[0].flags) &
+	    SHIKIRI_VM_RAM_CLEARED_AT_BOOT)
+		return refuse(ctx, i, "VMs disagree on RAM cleared at boot");
 	if (!(vm->flags & SHIKIRI_VM_CONSOLE_VIRTUAL))
 		return 0;
 	if (!aligned(vm->console_ipa, PLAN_UART_SIZE) ||

@@ -11,8 +11,11 @@
 
 #include "arch/vgic.h"
 #include "hv/arch/cpu.h"
+#include "hv/chacha20.h"
+#include "hv/console.h"
 #include "hv/errno.h"
 #include "hv/print.h"
+#include "hv/seed.h"
 #include "hv/vm.h"
 
 struct vm vms[SHIKIRI_MAX_VMS];
@@ -21,8 +24,15 @@ struct pcpu pcpus[SHIKIRI_MAX_CPUS];
 unsigned pcpu_count;
 const struct shikiri_plan_board *hv_board;
 
+#define VM_RNG_SEED_BYTES 32u
+#define VM_KASLR_SEED_BYTES 8u
+#define VM_SEED_BYTES (VM_RNG_SEED_BYTES + VM_KASLR_SEED_BYTES)
+
 static const unsigned char *hv_image;
-static uint64_t hv_entropy;
+/* Only the hypervisor's memory holds it: no stage 2 maps it. */
+static uint8_t seed_key[SEED_KEY_SIZE];
+/* Each VM's loads so far: its next life's number, for its seeds. */
+static uint64_t lives[SHIKIRI_MAX_VMS];
 
 uint64_t vm_ram_pa(const struct vm *vm, uint64_t ipa, uint64_t size)
 {
@@ -87,50 +97,42 @@ int vm_from_plan(struct vm *vm, unsigned idx,
 	return ret;
 }
 
-void vm_set_image(const void *image, uint64_t entropy)
+void vm_set_image(const void *image, const uint8_t key[32])
 {
 	hv_image = image;
-	hv_entropy = entropy;
-}
-
-/* splitmix64: spreads one 64-bit seed into a stream of good bits. */
-static uint64_t mix(uint64_t *state)
-{
-	uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
-
-static void fill_seed(unsigned char *dst, unsigned len, uint64_t *state)
-{
-	for (unsigned i = 0; i < len; i += 8) {
-		uint64_t r = mix(state);
-
-		memcpy(dst + i, &r, MIN(8u, len - i));
-	}
+	memcpy(seed_key, key, SEED_KEY_SIZE);
 }
 
 /* Zero all of @vm's RAM, and make sure memory (not a cache) holds zeros. */
 static void scrub(struct vm *vm)
 {
+	uint64_t t0 = arch_counter(), bytes = 0, hz = console_clock_hz();
+
 	for (unsigned i = 0; i < vm->plan->ram_count; i++) {
 		const struct shikiri_region *r = &vm->plan->ram[i];
 		void *p = (void *)(uintptr_t)r->pa;
 
 		memset(p, 0, r->size);
 		arch_dcache_clean(p, r->size);
+		bytes += r->size;
 	}
+	/* What the first start pays for it, for docs/lifecycle.md. */
+	if (vm->life.cause == VM_CAUSE_BOOT && hz)
+		hv_log("vm %s: %lu MiB of RAM scrubbed in %lu ms", vm->name,
+		       bytes >> 20, (arch_counter() - t0) * 1000 / hz);
 }
 
-/* Copy the pristine payloads into the VM's RAM, with fresh seeds. */
+/*
+ * Copy the pristine payloads into the VM's RAM, with fresh seeds: the
+ * 32 bytes of rng-seed, then the 8 of kaslr-seed, from this VM's stream
+ * for this life (hv/seed.h).
+ */
 static void load_payloads(struct vm *vm)
 {
 	const struct shikiri_plan_vm *p = vm->plan;
-	uint64_t state = hv_entropy ^ ((uint64_t)vm->id << 56) ^
-			 ((uint64_t)vm->life.restarts << 40) ^ arch_counter();
+	uint8_t seeds[VM_SEED_BYTES];
 
+	seed_fill(seed_key, vm->id, lives[vm->id]++, seeds, sizeof(seeds));
 	for (unsigned i = 0; i < p->payload_count; i++) {
 		const struct shikiri_payload *pl = &p->payload[i];
 		unsigned char *dst = (unsigned char *)(uintptr_t)vm_ram_pa(
@@ -140,20 +142,26 @@ static void load_payloads(struct vm *vm)
 		if (pl->kind == SHIKIRI_PAYLOAD_DTB) {
 			/* Fresh seeds every boot, as a bootloader would give. */
 			if (p->rng_seed_offset)
-				fill_seed(dst + p->rng_seed_offset, 32, &state);
+				memcpy(dst + p->rng_seed_offset, seeds,
+				       VM_RNG_SEED_BYTES);
 			if (p->kaslr_seed_offset)
-				fill_seed(dst + p->kaslr_seed_offset, 8, &state);
+				memcpy(dst + p->kaslr_seed_offset,
+				       seeds + VM_RNG_SEED_BYTES,
+				       VM_KASLR_SEED_BYTES);
 		}
 		/* The guest starts with its MMU and caches off. */
 		arch_dcache_clean(dst, pl->size);
 	}
+	chacha20_wipe(seeds, sizeof(seeds));
 }
 
 /*
  * Bring @vm back to its power-on state, on one of its own CPUs while all
- * of its vCPUs are parked: devices and interrupt state reset, RAM scrubbed
- * (not at power-on: the platform hands over cleared RAM), payloads copied
- * again from the image.
+ * of its vCPUs are parked: devices and interrupt state reset, RAM scrubbed,
+ * payloads copied again from the image.  The first start scrubs too: a
+ * warm reset of the machine keeps RAM, and with it whatever the previous
+ * owner of these pages left, unless the config says the platform clears
+ * RAM at every boot.
  */
 static void reload(struct vm *vm)
 {
@@ -161,7 +169,8 @@ static void reload(struct vm *vm)
 	if (vm->plan->flags & SHIKIRI_VM_CONSOLE_VIRTUAL)
 		vpl011_reset(&vm->uart);
 	vwdt_reset(&vm->wdt);
-	if (vm->life.cause != VM_CAUSE_BOOT)
+	if (vm->life.cause != VM_CAUSE_BOOT ||
+	    !(vm->plan->flags & SHIKIRI_VM_RAM_CLEARED_AT_BOOT))
 		scrub(vm);
 	load_payloads(vm);
 	for (unsigned i = 0; i < vm->vcpu_count; i++)

@@ -78,6 +78,12 @@ enum shikiri_policy {
 };
 
 #define SHIKIRI_VM_CONSOLE_VIRTUAL 1u /**< emulated PL011 on the mux */
+/**
+ * The platform hands over the VM's RAM cleared at every boot of the
+ * hypervisor (config: ram-cleared-at-boot), so it is not scrubbed before
+ * the VM's first start.  Set on every VM or on none.
+ */
+#define SHIKIRI_VM_RAM_CLEARED_AT_BOOT 2u
 
 /** One VM. */
 struct shikiri_plan_vm {

@@ -150,9 +150,26 @@ static const struct config_error config_errors[] = {
 	  "UART, which the hypervisor keeps; fix: remove it\n" },
 	{ "device is the GIC", VM0 SET("0", "devices = \"/intc@8000000\"; "),
 	  "'/intc@8000000' overlaps the GIC, which the hypervisor keeps" },
-	{ "device nested",
+	{ "device nested", VM0 SET("0", "devices = \"/cpus/cpu@0\"; "),
+	  "'/cpus/cpu@0' is not a child of the root node" },
+	/* Nodes that write to memory for the whole machine. */
+	{ "device is the GIC's ITS",
 	  VM0 SET("0", "devices = \"/intc@8000000/its@8080000\"; "),
-	  "'/intc@8000000/its@8080000' is not a child of the root node" },
+	  "cfg.dts: /vm@0: property 'devices': '/intc@8000000/its@8080000' "
+	  "is part of the GIC, which the hypervisor keeps, and an ITS writes "
+	  "its tables anywhere in memory; fix: remove it (guests get no "
+	  "MSIs)\n" },
+	{ "device is fw_cfg",
+	  VM0 SET("0", "devices = \"/fw-cfg@9020000\"; "
+		       "memory-base = <0 0x80000000>; "),
+	  "cfg.dts: /vm@0: property 'devices': '/fw-cfg@9020000' is QEMU's "
+	  "fw_cfg, the firmware interface of the whole machine, whose DMA "
+	  "interface writes anywhere in memory; fix: remove it\n" },
+	{ "ram-cleared-at-boot with a value",
+	  "ram-cleared-at-boot = <1>;\n" VM0,
+	  "cfg.dts: /: property 'ram-cleared-at-boot': takes no value; fix: "
+	  "write ram-cleared-at-boot; (only when every boot of the board, "
+	  "warm resets included, clears RAM: see docs/config.md)\n" },
 	{ "device without reg", VM0 SET("0", "devices = \"/pmu\"; "),
 	  "'/pmu' has no usable reg, so it is not an MMIO device" },
 	{ "device with foreign refs",
@@ -537,6 +554,77 @@ static void test_too_many_device_spis(void **state)
 	buildtest_make_board(NULL);
 }
 
+#define NEEDS_MEMORY_BASE                                                  \
+	"cfg.dts: /vm@0: property 'devices': a VM that owns a DMA-capable "  \
+	"device needs its RAM at a fixed physical address, which is also "   \
+	"where it sees it (device DMA is not translated: there is no "       \
+	"IOMMU); fix: add memory-base = <hi lo> (2 MiB aligned, in board "  \
+	"RAM)\n"
+
+/*
+ * Bus masters without dma-coherent are DMA-capable all the same, and an
+ * IOMMU or a fw_cfg without dma-coherent is refused: a board with one of
+ * each, as other boards (or other QEMU versions) describe them.
+ */
+static void test_dma_without_dma_coherent(void **state)
+{
+	static const struct {
+		const char *dev, *want;
+	} cases[] = {
+		{ "/pcie@20000000", NEEDS_MEMORY_BASE },
+		{ "/dma@20010000", NEEDS_MEMORY_BASE },
+		{ "/eth@20020000", NEEDS_MEMORY_BASE },
+		{ "/smmuv3@20030000",
+		  "cfg.dts: /vm@0: property 'devices': '/smmuv3@20030000' is "
+		  "an IOMMU, which translates the DMA of every device behind "
+		  "it and walks its tables in memory: only the hypervisor "
+		  "could own it; fix: remove it\n" },
+		{ "/fw-cfg@20040000",
+		  "cfg.dts: /vm@0: property 'devices': '/fw-cfg@20040000' is "
+		  "QEMU's fw_cfg, the firmware interface of the whole "
+		  "machine, whose DMA interface writes anywhere in memory; "
+		  "fix: remove it\n" },
+	};
+
+	(void)state;
+	buildtest_make_board(
+		"/ {\n"
+		"\tpcie@20000000 { compatible = \"pci-host-ecam-generic\"; "
+		"device_type = \"pci\"; reg = <0 0x20000000 0 0x1000>; };\n"
+		"\tdma@20010000 { compatible = \"test,dma\"; #dma-cells = "
+		"<1>; reg = <0 0x20010000 0 0x1000>; };\n"
+		"\teth@20020000 { compatible = \"test,eth\"; dma-ranges; "
+		"reg = <0 0x20020000 0 0x1000>; };\n"
+		"\tsmmuv3@20030000 { compatible = \"arm,smmu-v3\"; "
+		"#iommu-cells = <1>; reg = <0 0x20030000 0 0x1000>; };\n"
+		"\tfw-cfg@20040000 { compatible = \"qemu,fw-cfg-mmio\"; "
+		"reg = <0 0x20040000 0 0x18>; };\n"
+		"\tplain@20050000 { compatible = \"test,plain\"; "
+		"reg = <0 0x20050000 0 0x1000>; };\n};\n");
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *body = fileio_strdup_printf(
+			VM0 SET("0", "devices = \"%s\";"), cases[i].dev);
+		int rc = buildtest_run(body);
+
+		if (rc != 1 || !strstr(buildtest_errors, cases[i].want))
+			print_error("%s: rc %d, errors:\n%s\n", cases[i].dev,
+				    rc, buildtest_errors);
+		assert_int_equal(rc, 1);
+		assert_non_null(strstr(buildtest_errors, cases[i].want));
+		free(body);
+	}
+	/* A bus master with memory-base, and a plain device, are fine. */
+	assert_int_equal(buildtest_run(VM0 SET("0", "devices = "
+						    "\"/dma@20010000\"; "
+						    "memory-base = "
+						    "<0 0x80000000>;")),
+			 0);
+	assert_int_equal(
+		buildtest_run(VM0 SET("0", "devices = \"/plain@20050000\";")),
+		0);
+	buildtest_make_board(NULL);
+}
+
 /* One config, many mistakes: every one of them is reported. */
 static void test_all_errors_reported(void **state)
 {
@@ -585,6 +673,7 @@ int main(void)
 		cmocka_unit_test(test_too_many_devices),
 		cmocka_unit_test(test_too_many_mmio_regions),
 		cmocka_unit_test(test_too_many_device_spis),
+		cmocka_unit_test(test_dma_without_dma_coherent),
 		cmocka_unit_test(test_all_errors_reported),
 	};
 	struct CMUnitTest *errs = calloc(n_errors, sizeof(*errs));

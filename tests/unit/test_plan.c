@@ -250,6 +250,7 @@ DAMAGE(irq_console, V0.irq[0].virt = 33)
 DAMAGE(irq_twice, V0.irq_count = 2; V0.irq[1] = V0.irq[0])
 DAMAGE(irq_shared, V1.irq_count = 1; V1.irq[0] = V0.irq[0])
 DAMAGE(flags_unknown, V1.flags |= 0x80)
+DAMAGE(ram_cleared_one_vm, V1.flags |= SHIKIRI_VM_RAM_CLEARED_AT_BOOT)
 DAMAGE(console_misaligned, V1.console_ipa = 0x9000800)
 DAMAGE(console_not_spi, V1.console_virq = 15)
 DAMAGE(payload_none, V0.payload_count = 0)
@@ -332,6 +333,8 @@ static const struct refusal refusals[] = {
 	{ "IRQ twice", irq_twice, "IRQ given twice", 0, false },
 	{ "IRQ shared", irq_shared, "IRQ owned by another VM", 1, false },
 	{ "flags", flags_unknown, "unknown VM flags", 1, false },
+	{ "RAM cleared on one VM", ram_cleared_one_vm,
+	  "VMs disagree on RAM cleared at boot", 1, false },
 	{ "console IPA", console_misaligned, "bad console", 1, false },
 	{ "console IRQ", console_not_spi, "bad console", 1, false },
 	{ "no payload", payload_none, "bad payload count", 0, false },

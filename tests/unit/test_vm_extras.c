@@ -43,6 +43,34 @@ static uint32_t get_u32(const void *fdt, const char *path, const char *prop)
 	return fdt32_to_cpu(*v);
 }
 
+/* ----------------------------------------------- ram-cleared-at-boot --- */
+
+/* Every VM carries the flag with the property, none without it. */
+static void test_ram_cleared_at_boot(void **state)
+{
+	const struct shikiri_plan *p;
+	struct blob img;
+
+	(void)state;
+	assert_int_equal(buildtest_run("ram-cleared-at-boot;\n" VM0 VM1), 0);
+	img = buildtest_read("out.img");
+	p = image_plan(&img);
+	assert_true(p->vm[0].flags & SHIKIRI_VM_RAM_CLEARED_AT_BOOT);
+	assert_true(p->vm[1].flags & SHIKIRI_VM_RAM_CLEARED_AT_BOOT);
+	assert_non_null(strstr(buildtest_explained,
+			       "RAM cleared at every boot by the platform: "
+			       "VMs' RAM not scrubbed before their first "
+			       "start\n"));
+	fileio_free(&img);
+	assert_int_equal(buildtest_run(VM0 VM1), 0);
+	img = buildtest_read("out.img");
+	p = image_plan(&img);
+	assert_false(p->vm[0].flags & SHIKIRI_VM_RAM_CLEARED_AT_BOOT);
+	assert_false(p->vm[1].flags & SHIKIRI_VM_RAM_CLEARED_AT_BOOT);
+	assert_null(strstr(buildtest_explained, "RAM cleared"));
+	fileio_free(&img);
+}
+
 /* ------------------------------------------------------- memory-base --- */
 
 static void test_memory_base(void **state)
@@ -345,6 +373,7 @@ int main(void)
 	const size_t n_errors =
 		sizeof(overlay_errors) / sizeof(overlay_errors[0]);
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_ram_cleared_at_boot),
 		cmocka_unit_test(test_memory_base),
 		cmocka_unit_test(test_extra_interrupts),
 		cmocka_unit_test(test_overlay_applied),

@@ -59,6 +59,14 @@ $(BUILD)/unit/test_console: tests/unit/test_console.c hv/core/console.c \
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_CFLAGS) $(UNIT_HV_CFLAGS) $(HOST_SAN) -o $@ $^ -lcmocka
 
+UNIT_TESTS += $(BUILD)/unit/test_seed
+
+# The guests' seeds and the ciphers under them; libfdt builds test trees.
+$(BUILD)/unit/test_seed: tests/unit/test_seed.c hv/core/seed.c \
+		hv/lib/chacha20.c hv/lib/sha256.c
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) $(HOST_SAN) -o $@ $^ -lcmocka -lfdt
+
 # Keep this rule last: a prerequisite list is expanded where the rule is
 # read, so every UNIT_TESTS += above must come before it.
 .PHONY: unit-test-bins

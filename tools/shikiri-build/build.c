@@ -122,9 +122,7 @@ static bool does_dma(const struct run *r, const struct vm_build *v)
 	const void *fdt = r->board.dtb.data;
 
 	for (unsigned int i = 0; i < v->pt.node_count; i++)
-		if (fdt_getprop(fdt, v->pt.node[i], "dma-coherent", NULL) ||
-		    fdt_node_check_compatible(fdt, v->pt.node[i],
-					      "virtio,mmio") == 0)
+		if (devices_dma_capable(fdt, v->pt.node[i]))
 			return true;
 	return false;
 }
@@ -201,6 +199,7 @@ static void make_vms(struct run *r)
 	bool ok[SHIKIRI_MAX_VMS] = { false };
 
 	ib->vm_count = r->cfg.vm_count;
+	ib->ram_cleared = r->cfg.ram_cleared;
 	for (unsigned int i = 0; i < ib->vm_count; i++) {
 		struct vm_build *v = &ib->vm[i];
 		int errors = r->d.errors;

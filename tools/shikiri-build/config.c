@@ -595,6 +595,7 @@ static int check_root(struct config *cfg, struct diag *d)
 	static const char *const known[] = {
 		"compatible",	  "board",	 "model",
 		"#address-cells", "#size-cells", "qemu-args",
+		"ram-cleared-at-boot",
 	};
 	const void *fdt = cfg->dtb.data, *qemu;
 	int errors = d->errors, prop, len;
@@ -614,6 +615,16 @@ static int check_root(struct config *cfg, struct diag *d)
 	qemu = fdt_getprop(fdt, 0, "qemu-args", &len);
 	if (qemu)
 		qemuargs_parse(&cfg->qemu, cfg->path, cfg->dir, qemu, len, d);
+	if (fdt_getprop(fdt, 0, "ram-cleared-at-boot", &len)) {
+		if (len)
+			diag_prop(d, cfg->path, "/", "ram-cleared-at-boot",
+				  "takes no value; fix: write "
+				  "ram-cleared-at-boot; (only when every boot "
+				  "of the board, warm resets included, clears "
+				  "RAM: see docs/config.md)");
+		else
+			cfg->ram_cleared = true;
+	}
 	fdt_for_each_property_offset(prop, fdt, 0)
 	{
 		const char *name;

@@ -75,6 +75,8 @@ struct vm_config {
  * @dtb: the config compiled by dtc.
  * @board: the root "board" property, or NULL.
  * @qemu: the root "qemu-args", to start the board's QEMU with.
+ * @ram_cleared: the root "ram-cleared-at-boot": the platform clears RAM at
+ *               every boot, so the hypervisor need not scrub it then.
  * @vm_count: VMs in @vm.
  * @vm: the VMs, in index order.
  */
@@ -84,6 +86,7 @@ struct config {
 	struct blob dtb;
 	const char *board;
 	struct qemuargs qemu;
+	bool ram_cleared;
 	unsigned int vm_count;
 	struct vm_config vm[SHIKIRI_MAX_VMS];
 };

@@ -60,6 +60,75 @@ static uint32_t interrupt_parent(const void *fdt, int node)
 	return 0;
 }
 
+/* Whether @node is @ancestor or lies below it. */
+static bool under(const void *fdt, int node, int ancestor)
+{
+	for (; node >= 0; node = fdt_parent_offset(fdt, node))
+		if (node == ancestor)
+			return true;
+	return false;
+}
+
+static bool compatible(const void *fdt, int node, const char *compat)
+{
+	return fdt_node_check_compatible(fdt, node, compat) == 0;
+}
+
+/*
+ * Nodes that write to memory and serve the whole machine, so no VM may own
+ * them: why not, or NULL.  Checked before anything else, since the ITS sits
+ * below the GIC's node, not at the root.
+ */
+static const char *machine_dma(const struct board *b, int node)
+{
+	const void *fdt = b->dtb.data;
+
+	if (compatible(fdt, node, "arm,gic-v3-its") ||
+	    (node != b->gic_node && under(fdt, node, b->gic_node)))
+		return "is part of the GIC, which the hypervisor keeps, and "
+		       "an ITS writes its tables anywhere in memory; fix: "
+		       "remove it (guests get no MSIs)";
+	if (fdt_getprop(fdt, node, "#iommu-cells", NULL) ||
+	    compatible(fdt, node, "arm,smmu-v3"))
+		return "is an IOMMU, which translates the DMA of every device "
+		       "behind it and walks its tables in memory: only the "
+		       "hypervisor could own it; fix: remove it";
+	if (compatible(fdt, node, "qemu,fw-cfg-mmio"))
+		return "is QEMU's fw_cfg, the firmware interface of the whole "
+		       "machine, whose DMA interface writes anywhere in "
+		       "memory; fix: remove it";
+	return NULL;
+}
+
+/**
+ * devices_dma_capable() - Whether a passed-through board node can master
+ * the bus (DMA), by what its DT says.
+ * @fdt: the board DT.
+ * @node: the device.
+ *
+ * A DMA-capable device writes wherever its driver tells it, so its VM must
+ * see its RAM where it really is.  Marks: dma-coherent; a virtio,mmio
+ * transport; a PCI host bridge (device_type "pci": every bus-mastering
+ * device behind it); a DMA controller (#dma-cells); a device behind an
+ * IOMMU (iommus) or with DMA address ranges (dma-ranges).  A bus master that
+ * carries none of them (a non-coherent one on some boards) is not seen.
+ *
+ * Return: true when it has one of the marks.
+ */
+bool devices_dma_capable(const void *fdt, int node)
+{
+	static const char *const marks[] = {
+		"dma-coherent", "#dma-cells", "iommus", "dma-ranges",
+	};
+	const char *type = fdt_getprop(fdt, node, "device_type", NULL);
+
+	for (size_t i = 0; i < sizeof(marks) / sizeof(marks[0]); i++)
+		if (fdt_getprop(fdt, node, marks[i], NULL))
+			return true;
+	return compatible(fdt, node, "virtio,mmio") ||
+	       (type && strcmp(type, "pci") == 0);
+}
+
 /* The hypervisor's own: RAM, GIC, its UART, CPUs. */
 static const char *owned_by_hv(const struct board *b, int node, uint64_t base,
 			       uint64_t size)
@@ -250,6 +319,7 @@ int devices_resolve(struct passthrough *pt, const struct board *b,
 	for (unsigned int i = 0; i < vm->device_count; i++) {
 		const char *dev = vm->devices[i];
 		int node = fdt_path_offset(fdt, dev);
+		const char *hv;
 		char why[128];
 
 		if (node < 0) {
@@ -258,6 +328,13 @@ int devices_resolve(struct passthrough *pt, const struct board *b,
 				  "node path from 'dtc -I dtb -O dts' of the "
 				  "board DTB",
 				  dev);
+			ret = -1;
+			continue;
+		}
+		hv = machine_dma(b, node);
+		if (hv) {
+			diag_prop(d, cfg->path, vm->node, "devices", "'%s' %s",
+				  dev, hv);
 			ret = -1;
 			continue;
 		}

@@ -48,6 +48,12 @@ int devices_resolve(struct passthrough *pt, const struct board *b,
 		    struct diag *d);
 
 /**
+ * devices_dma_capable() - Whether a board node can master the bus (DMA),
+ * by the marks its DT gives it (see devices.c).
+ */
+bool devices_dma_capable(const void *fdt, int node);
+
+/**
  * devices_name_irq() - What an entry of @pt->irq comes from, for messages.
  * @pt: the resolved devices.
  * @i: the entry.

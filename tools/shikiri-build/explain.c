@@ -101,6 +101,9 @@ void explain_print(const struct image_build *ib, FILE *out)
 		", reserved [0x%" PRIx64 ", 0x%" PRIx64 ")\n",
 		ib->image_size, h->load_pa, ib->plan_offset, h->fdt_pa,
 		h->resv_base, h->resv_end);
+	if (ib->ram_cleared)
+		fprintf(out, "RAM cleared at every boot by the platform: VMs' "
+			     "RAM not scrubbed before their first start\n");
 	for (unsigned int i = 0; i < ib->vm_count; i++)
 		print_vm(ib, i, out);
 }

@@ -133,8 +133,11 @@ int pack_plan(struct image_build *ib, struct plan_error *err)
 	p->vm_count = ib->vm_count;
 	p->image_size = ib->image_size;
 	p->board = ib->board->facts;
-	for (unsigned int i = 0; i < ib->vm_count; i++)
+	for (unsigned int i = 0; i < ib->vm_count; i++) {
 		fill_vm(&p->vm[i], &ib->vm[i], ib->board);
+		if (ib->ram_cleared)
+			p->vm[i].flags |= SHIKIRI_VM_RAM_CLEARED_AT_BOOT;
+	}
 	p->crc32 = plan_compute_crc(p);
 	pack_limits(ib, &lim);
 	return plan_check(p, ib->plan_size, &lim, err);

@@ -51,6 +51,7 @@ struct vm_build {
  * @image_size: the whole image's size.
  * @hvl: where the loader puts the image and its DTB.
  * @plan: the plan (malloc'd by pack_plan()).
+ * @ram_cleared: the platform clears RAM at every boot (config).
  */
 struct image_build {
 	const struct board *board;
@@ -63,6 +64,7 @@ struct image_build {
 	uint64_t image_size;
 	struct hv_layout hvl;
 	struct shikiri_plan *plan;
+	bool ram_cleared;
 };
 
 /**

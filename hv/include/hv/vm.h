@@ -91,9 +91,10 @@ int vm_from_plan(struct vm *vm, unsigned idx,
 
 /**
  * vm_set_image() - Where the pristine payloads are (the loaded image), and
- * the entropy the VMs' seeds are drawn from.  Boot CPU, before any VM starts.
+ * the key the VMs' seeds are drawn from (hv/seed.h), which is copied: the
+ * caller wipes its own.  Boot CPU, before any VM starts.
  */
-void vm_set_image(const void *image, uint64_t entropy);
+void vm_set_image(const void *image, const uint8_t key[32]);
 
 /**
  * vm_request() - Start, stop or restart @vm because of @cause, from any
