@@ -15,7 +15,7 @@ BAREMETAL_CFLAGS := -std=c11 -ffreestanding -fno-builtin -nostdinc \
 	-Wall -Wextra -Werror -O2 -g -fno-pie -mgeneral-regs-only \
 	-mstrict-align -mno-outline-atomics -fno-stack-protector -fno-common \
 	-fno-tree-loop-distribute-patterns -fno-asynchronous-unwind-tables \
-	-I$(BAREMETAL_DIR)/include -Iinclude -Ihv/lib/include \
+	-I$(BAREMETAL_DIR)/include -Iinclude -Ihv/lib/include -Ihv/include \
 	-Ihv/arch/aarch64/include -MMD -MP
 BAREMETAL_LDFLAGS := -nostdlib -static -no-pie \
 	-Wl,-T,$(BAREMETAL_DIR)/baremetal.ld -Wl,--build-id=none \

@@ -7,13 +7,7 @@
  */
 #include "baremetal/fdt.h"
 #include "baremetal/string.h"
-
-#define FDT_MAGIC 0xd00dfeedu
-#define FDT_BEGIN_NODE 1u
-#define FDT_END_NODE 2u
-#define FDT_PROP 3u
-#define FDT_NOP 4u
-#define FDT_END 9u
+#include "hv/fdt_format.h"
 
 #define HDR_TOTALSIZE 1
 #define HDR_OFF_STRUCT 2

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+/* SPDX-License-Identifier: MIT */
 /*
  * The guests' seeds (/chosen/rng-seed, /chosen/kaslr-seed), fresh at every
  * start of every VM.  A guest credits them as entropy, so one VM that
@@ -12,14 +12,8 @@
 #include <string.h>
 
 #include "hv/chacha20.h"
+#include "hv/fdt_format.h"
 #include "hv/seed.h"
-
-#define FDT_MAGIC 0xd00dfeedu
-#define FDT_BEGIN_NODE 1u
-#define FDT_END_NODE 2u
-#define FDT_PROP 3u
-#define FDT_NOP 4u
-#define FDT_END 9u
 
 /**
  * seed_fill() - Fill @len bytes at @out with the seeds of VM @vm for its
