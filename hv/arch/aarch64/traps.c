@@ -156,13 +156,18 @@ static void irq_dispatch(struct pcpu *p, uint32_t intid)
 
 	gic_priority_drop(intid);
 	if (intid == hv_board->uart_intid) {
+		p->stats.hv++;
 		console_rx_poll();
 	} else if (intid == TIMER_HYP_INTID) {
+		p->stats.timer++;
 		timer_expired();
 	} else if (intid == hv_board->gic_maint_intid) {
+		p->stats.hv++;
 		if (v)
 			vgic_lr_maintenance(v);
-	} else if (intid != GIC_SGI_KICK && v &&
+	} else if (intid == GIC_SGI_KICK) {
+		p->stats.hv++;
+	} else if (v &&
 		   __atomic_load_n(&v->power, __ATOMIC_ACQUIRE) == VCPU_ON &&
 		   vgic_forward_hw(v, intid)) {
 		return; /* the guest's EOI deactivates it */
