@@ -52,6 +52,14 @@ static void cmd_list(void)
 	}
 }
 
+/* What the VM's CPU @p took for the hypervisor (see struct pcpu_stats). */
+static void cmd_stats_pcpu(const struct pcpu *p)
+{
+	hv_log("    CPU %u: %lu EL2 timer, %lu other hypervisor interrupts, "
+	       "%lu held",
+	       p->id, p->stats.timer, p->stats.hv, p->stats.held);
+}
+
 static void cmd_stats(struct vm *vm)
 {
 	vm_log_stats(vm);
@@ -62,6 +70,7 @@ static void cmd_stats(struct vm *vm)
 		       "injected, %u queued",
 		       i, v->pcpu, v->stats.exits_sync, v->stats.exits_irq,
 		       v->stats.injected, v->vgic.queue_len);
+		cmd_stats_pcpu(&pcpus[v->pcpu]);
 	}
 }
 

@@ -274,6 +274,13 @@ bool vm_vcpu_idle(struct vcpu *v)
 	spin_lock(&vm->lock);
 	v->in_guest = false;
 	if (vm->life.state == VM_STOPPING && all_parked(vm)) {
+		/*
+		 * Its devices may keep interrupting: mask them from now until
+		 * the next life's guest enables them (reload resets the vGIC,
+		 * so they stay masked until then).  Under vm.lock, so a start
+		 * that follows at once cannot enable one first.
+		 */
+		vgic_hold_vm(vm);
 		a = vm_life_parked(&vm->life);
 		stopped = vm->life.state == VM_STOPPED;
 	}

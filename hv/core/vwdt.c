@@ -2,8 +2,11 @@
 /*
  * The emulated SBSA Generic Watchdog (see hv/vwdt.h).  Refreshes trap, so a
  * guest that pets it every few seconds costs a trap every few seconds;
- * expiry is checked by the EL2 timer of the CPU that last refreshed it,
- * which keeps running when the guest itself is wedged with interrupts off.
+ * expiry is checked by the EL2 timer of the CPU that last wrote it, which
+ * keeps running when the guest itself is wedged with interrupts off, and
+ * while that CPU's vCPU is off (the idle loop serves its EL2 timer).  That
+ * CPU is always one of the VM's own: a write traps on the writer's CPU,
+ * and vwdt_tick() is only ever called for the VM of the CPU it runs on.
  */
 #include "hv/arch/cpu.h"
 #include "hv/console.h"
@@ -31,9 +34,10 @@ static void refresh_locked(struct vwdt *w)
 	w->wcv = arch_counter() + w->wor;
 }
 
+/* Arm the deadline on this CPU if it is the one that holds it. */
 static void arm(const struct vwdt *w)
 {
-	if (w->wcs & WCS_EN)
+	if ((w->wcs & WCS_EN) && w->pcpu == arch_pcpu_id())
 		arch_timer_arm(w->wcv);
 }
 
@@ -80,13 +84,16 @@ static int vwdt_write(struct vcpu *vcpu, void *priv, uint64_t off,
 	if (size != 4 || !IS_ALIGNED(off, 4))
 		return -HV_EFAULT;
 	spin_lock(&w->lock);
+	/* From now on the deadline lives on the writer's CPU, one of the VM's. */
+	w->pcpu = arch_pcpu_id();
 	switch (off) {
 	case CTRL_WCS:
 		w->wcs = (uint32_t)val & WCS_EN;
 		refresh_locked(w);
 		break;
 	case CTRL_WOR:
-		w->wor = (uint32_t)MIN(val & 0xffffffffu, w->max_wor);
+		w->wor = (uint32_t)MIN(MAX(val & 0xffffffffu, w->min_wor),
+				       w->max_wor);
 		refresh_locked(w);
 		break;
 	case REFRESH_WRR:
@@ -123,39 +130,43 @@ int vwdt_init(struct vm *vm)
 		return 0;
 	/* Both stages together last at most watchdog_ms. */
 	vm->wdt.max_wor = MIN(hz / 1000 * p->watchdog_ms / 2, 0xffffffffull);
+	/*
+	 * The plan checker refuses watchdog_ms under 100, so the floor is
+	 * below the cap; MIN() keeps it so for any plan all the same.
+	 */
+	vm->wdt.min_wor = MIN(hz / 1000 * VWDT_MIN_STAGE_MS, vm->wdt.max_wor);
+	vm->wdt.pcpu = vm->vcpu[0].pcpu;
 	vwdt_reset(&vm->wdt);
 	return mmio_register(&vm->mmio, p->watchdog_ipa, VWDT_SIZE, &vwdt_ops,
 			     &vm->wdt);
 }
 
-void vwdt_tick(void)
+void vwdt_tick(struct vm *vm)
 {
-	uint64_t now = arch_counter();
+	struct vwdt *w;
+	uint64_t now;
+	bool bite = false;
 
-	for (unsigned i = 0; i < vm_count; i++) {
-		struct vm *vm = &vms[i];
-		struct vwdt *w = &vm->wdt;
-		bool bite = false;
-
-		if (!vm->plan->watchdog_ipa || !vm_running(vm))
-			continue;
-		spin_lock(&w->lock);
-		if ((w->wcs & WCS_EN) && now >= w->wcv) {
-			if (w->wcs & WCS_WS0) {
-				w->wcs |= WCS_WS1;
-				w->wcs &= ~(uint32_t)WCS_EN;
-				bite = true;
-			} else {
-				w->wcs |= WCS_WS0;
-				w->wcv = now + w->wor;
-			}
-		}
-		spin_unlock(&w->lock);
-		if (bite) {
-			hv_log("vm %s: watchdog expired", vm->name);
-			vm_request_policy(vm, VM_CAUSE_WATCHDOG);
+	if (!vm || !vm->plan->watchdog_ipa || !vm_running(vm))
+		return;
+	w = &vm->wdt;
+	now = arch_counter();
+	spin_lock(&w->lock);
+	if ((w->wcs & WCS_EN) && now >= w->wcv) {
+		if (w->wcs & WCS_WS0) {
+			w->wcs |= WCS_WS1;
+			w->wcs &= ~(uint32_t)WCS_EN;
+			bite = true;
 		} else {
-			arm(w);
+			w->wcs |= WCS_WS0;
+			w->wcv = now + w->wor;
 		}
+	}
+	spin_unlock(&w->lock);
+	if (bite) {
+		hv_log("vm %s: watchdog expired", vm->name);
+		vm_request_policy(vm, VM_CAUSE_WATCHDOG);
+	} else {
+		arm(w);
 	}
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The virtual GICv3 register model: a VM sees and touches only its own
- * interrupts, and SGIs reach only its own vCPUs.  Runs vgic_v3.c against
+ * interrupts, and SGIs reach only its own vCPUs; its hardware lines are
+ * masked while it cannot take them (vCPU off, VM stopped).  Runs vgic_v3.c against
  * the fake architecture (hv/arch/fake).
  */
 #include <setjmp.h>
@@ -27,6 +28,8 @@ static bool line_high;
 #define OWNED_HW 48   /* physical 78 */
 #define OWNED_SW 33   /* the console */
 #define FOREIGN 40
+#define OTHER_HW 49   /* physical 79, added by the tests that need it */
+#define VTIMER 27
 
 static bool resample(struct vm *v)
 {
@@ -212,6 +215,102 @@ static void distributor_identity_and_access_sizes(void **state)
 			 0xa0u << ((OWNED_HW % 4) * 8));
 }
 
+/* Masking a VM's hardware lines while they cannot be taken. */
+
+/* The guest enables SPI @v in its distributor, routed to vCPU @target. */
+static void enable_spi(uint32_t v, unsigned target)
+{
+	assert_int_equal(wr(GICD + 0x6000 + v * 8, 8, target), 0);
+	assert_int_equal(wr(GICD + 0x100 + (v / 32) * 4, 4, 1u << (v % 32)), 0);
+}
+
+static void line_for_an_off_vcpu_is_masked_until_it_is_on(void **state)
+{
+	(void)state;
+	assert_int_equal(vgic_add_hw_spi(&vm, OTHER_HW, 79), 0);
+	enable_spi(OWNED_HW, 0);
+	enable_spi(OTHER_HW, 1);
+	assert_true(fake_gic.spi_enabled[78]);
+	/* vCPU 0 is off: its CPU takes the line and masks it. */
+	assert_true(vgic_hold_hw(&vm.vcpu[0], 78));
+	assert_false(fake_gic.spi_enabled[78]);
+	assert_int_equal(vm.vcpu[0].vgic.queue_len, 0);
+	/* vCPU 1 coming on does not unmask vCPU 0's line ... */
+	vgic_release_hw(&vm.vcpu[1]);
+	assert_false(fake_gic.spi_enabled[78]);
+	assert_true(fake_gic.spi_enabled[79]);
+	/* ... vCPU 0 coming on does: the guest has it enabled. */
+	vgic_release_hw(&vm.vcpu[0]);
+	assert_true(fake_gic.spi_enabled[78]);
+	/* Taken again now, it is forwarded. */
+	assert_true(vgic_forward_hw(&vm.vcpu[0], 78));
+}
+
+static void release_keeps_a_line_the_guest_disabled(void **state)
+{
+	(void)state;
+	enable_spi(OWNED_HW, 0);
+	assert_true(vgic_hold_hw(&vm.vcpu[0], 78));
+	/* The guest (on vCPU 1) disables it meanwhile. */
+	assert_int_equal(
+		wr(GICD + 0x180 + (OWNED_HW / 32) * 4, 4, 1u << (OWNED_HW % 32)), 0);
+	vgic_release_hw(&vm.vcpu[0]);
+	assert_false(fake_gic.spi_enabled[78]);
+}
+
+static void rerouting_a_held_line_unmasks_it(void **state)
+{
+	(void)state;
+	enable_spi(OWNED_HW, 0);
+	assert_true(vgic_hold_hw(&vm.vcpu[0], 78));
+	/* The guest moves it to vCPU 1, which is on: it may fire there. */
+	assert_int_equal(wr(GICD + 0x6000 + OWNED_HW * 8, 8, 1), 0);
+	assert_true(fake_gic.spi_enabled[78]);
+	assert_int_equal(fake_gic.spi_route[78], pcpus[3].mpidr);
+}
+
+static void foreign_lines_are_not_held(void **state)
+{
+	(void)state;
+	assert_false(vgic_hold_hw(&vm.vcpu[0], 40));
+	assert_false(vgic_hold_hw(&vm.vcpu[0], 26)); /* the hypervisor's */
+	assert_false(fake_gic.spi_enabled[40]);
+}
+
+static void timer_ppi_comes_back_as_the_guest_left_it(void **state)
+{
+	(void)state;
+	/* vCPU 0's redistributor: enable PPI 27. */
+	assert_int_equal(wr(GICR + 0x10100, 4, 1u << VTIMER), 0);
+	assert_true(fake_gic.ppi_enabled[2][VTIMER]);
+	assert_true(vgic_hold_hw(&vm.vcpu[0], VTIMER));
+	assert_false(fake_gic.ppi_enabled[2][VTIMER]);
+	vgic_release_hw(&vm.vcpu[0]);
+	assert_true(fake_gic.ppi_enabled[2][VTIMER]);
+	/* PPI 30 the guest never enabled stays off. */
+	assert_false(fake_gic.ppi_enabled[2][30]);
+}
+
+static void stopped_vm_lines_stay_masked_until_enabled(void **state)
+{
+	(void)state;
+	assert_int_equal(vgic_add_hw_spi(&vm, OTHER_HW, 79), 0);
+	enable_spi(OWNED_HW, 0);
+	enable_spi(OTHER_HW, 1);
+	vgic_hold_vm(&vm);
+	assert_false(fake_gic.spi_enabled[78]);
+	assert_false(fake_gic.spi_enabled[79]);
+	/* The next life: reset, then its guest enables one line only. */
+	vgic_reset_vm(&vm);
+	vgic_release_hw(&vm.vcpu[0]);
+	vgic_release_hw(&vm.vcpu[1]);
+	assert_false(fake_gic.spi_enabled[78]);
+	assert_false(fake_gic.spi_enabled[79]);
+	enable_spi(OTHER_HW, 1);
+	assert_false(fake_gic.spi_enabled[78]);
+	assert_true(fake_gic.spi_enabled[79]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -227,6 +326,16 @@ int main(void)
 		cmocka_unit_test_setup(hw_forwarding_only_for_own_lines, setup),
 		cmocka_unit_test_setup(redistributor_identity_and_timer_ppi,
 				       setup),
+		cmocka_unit_test_setup(
+			line_for_an_off_vcpu_is_masked_until_it_is_on, setup),
+		cmocka_unit_test_setup(release_keeps_a_line_the_guest_disabled,
+				       setup),
+		cmocka_unit_test_setup(rerouting_a_held_line_unmasks_it, setup),
+		cmocka_unit_test_setup(foreign_lines_are_not_held, setup),
+		cmocka_unit_test_setup(timer_ppi_comes_back_as_the_guest_left_it,
+				       setup),
+		cmocka_unit_test_setup(
+			stopped_vm_lines_stay_masked_until_enabled, setup),
 		cmocka_unit_test_setup(distributor_identity_and_access_sizes,
 				       setup),
 	};

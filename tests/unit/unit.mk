@@ -67,6 +67,15 @@ $(BUILD)/unit/test_seed: tests/unit/test_seed.c hv/core/seed.c \
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_CFLAGS) $(HOST_SAN) -o $@ $^ -lcmocka -lfdt
 
+UNIT_TESTS += $(BUILD)/unit/test_vwdt
+
+# The watchdog with the fake architecture's CPU; counter, EL2 timer and VM
+# policy are fakes in the test.
+$(BUILD)/unit/test_vwdt: tests/unit/test_vwdt.c hv/core/vwdt.c \
+		hv/arch/fake/fake.c hv/core/mmio.c
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) $(UNIT_HV_CFLAGS) $(HOST_SAN) -o $@ $^ -lcmocka
+
 # Keep this rule last: a prerequisite list is expanded where the rule is
 # read, so every UNIT_TESTS += above must come before it.
 .PHONY: unit-test-bins

@@ -200,8 +200,14 @@ static noreturn_fn void idle_loop(void)
 	if (v)
 		vcpu_quiesce(v);
 	for (;;) {
-		if (v && vm_vcpu_idle(v))
+		if (v && vm_vcpu_idle(v)) {
+			/*
+			 * Lines masked while it was off come back as the guest
+			 * left them; one still asserted is taken in the guest.
+			 */
+			vgic_release_hw(v);
 			arch_vcpu_start(v, v->boot_pc, v->boot_ctx);
+		}
 		wfi();
 		irq_handle_all(p);
 	}

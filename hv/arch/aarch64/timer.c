@@ -7,6 +7,7 @@
 #include "arch/timer.h"
 #include "hv/arch/cpu.h"
 #include "hv/console.h"
+#include "hv/vm.h"
 #include "hv/vwdt.h"
 #include "sysreg.h"
 
@@ -45,8 +46,12 @@ const struct console_clock *timer_console_clock(void)
 
 void timer_expired(void)
 {
+	struct vcpu *v = arch_this_pcpu()->vcpu;
+
 	write_sysreg(cnthp_ctl_el2, 0);
 	isb();
 	console_tick();
-	vwdt_tick();
+	/* Only this CPU's own VM: another VM's deadlines never land here. */
+	if (v)
+		vwdt_tick(v->vm);
 }

@@ -150,33 +150,63 @@ void trap_sync(struct vcpu_regs *regs)
 	exit_to_guest(vcpu);
 }
 
+/*
+ * At most this many interrupts per entry: a device that keeps a line
+ * asserted must not keep a CPU from ever looking at its requests (a
+ * restart, a vCPU to start).  What is left stays pending and is taken on
+ * the next entry, right after.
+ */
+#define IRQ_BATCH 16u
+
+/* Whether @v's guest can take an interrupt now. */
+static bool vcpu_takes_irqs(const struct vcpu *v)
+{
+	return vm_running(v->vm) &&
+	       __atomic_load_n(&v->power, __ATOMIC_ACQUIRE) == VCPU_ON;
+}
+
 static void irq_dispatch(struct pcpu *p, uint32_t intid)
 {
 	struct vcpu *v = p->vcpu;
 
 	gic_priority_drop(intid);
 	if (intid == hv_board->uart_intid) {
+		p->stats.hv++;
 		console_rx_poll();
 	} else if (intid == TIMER_HYP_INTID) {
+		p->stats.timer++;
 		timer_expired();
 	} else if (intid == hv_board->gic_maint_intid) {
+		p->stats.hv++;
 		if (v)
 			vgic_lr_maintenance(v);
-	} else if (intid != GIC_SGI_KICK && v &&
-		   __atomic_load_n(&v->power, __ATOMIC_ACQUIRE) == VCPU_ON &&
-		   vgic_forward_hw(v, intid)) {
-		return; /* the guest's EOI deactivates it */
+	} else if (intid == GIC_SGI_KICK) {
+		p->stats.hv++;
+	} else if (v && vcpu_takes_irqs(v)) {
+		if (vgic_forward_hw(v, intid))
+			return; /* the guest's EOI deactivates it */
+	} else if (v && vgic_hold_hw(v, intid)) {
+		/*
+		 * Its vCPU is off or its VM stopped: a level-triggered line
+		 * would be taken again the moment it is deactivated, forever.
+		 * It stays masked until the vCPU is on again.
+		 */
+		p->stats.held++;
 	}
 	gic_deactivate(intid);
 }
 
-/** irq_handle_all() - Serve every pending physical interrupt. */
+/** irq_handle_all() - Serve the pending physical interrupts, a batch. */
 void irq_handle_all(struct pcpu *p)
 {
 	uint32_t intid;
 
-	while ((intid = gic_ack()) < GIC_SPURIOUS)
+	for (unsigned n = 0; n < IRQ_BATCH; n++) {
+		intid = gic_ack();
+		if (intid >= GIC_SPURIOUS)
+			return;
 		irq_dispatch(p, intid);
+	}
 }
 
 void trap_irq(struct vcpu_regs *regs)

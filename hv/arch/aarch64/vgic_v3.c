@@ -131,6 +131,11 @@ static void set_enable(struct vm *vm, struct vcpu *frame, uint32_t intid,
 		       struct vgic_irq *irq, bool on)
 {
 	irq->enabled = on;
+	/*
+	 * A held line gets another chance: if its vCPU is still off, it is
+	 * taken once more on that vCPU's CPU and held again.
+	 */
+	irq->held = false;
 	if (irq->phys) {
 		if (intid < VGIC_PRIVATE_IRQS)
 			gic_ppi_enable(frame->pcpu, irq->phys, on);
@@ -150,9 +155,14 @@ static void set_route(struct vm *vm, struct vgic_irq *irq, uint64_t val)
 	irq->target = (!(val & IROUTER_IRM) && aff < vm->vcpu_count) ?
 			      (uint8_t)aff :
 			      0;
-	if (irq->phys)
+	if (irq->phys) {
 		gic_spi_route(irq->phys,
 			      pcpus[vm->vcpu[irq->target].pcpu].mpidr);
+		/* Held for its old target: the new one may take it (as above). */
+		if (irq->held && irq->enabled)
+			gic_spi_enable(irq->phys, true);
+		irq->held = false;
+	}
 }
 
 static uint64_t field_get(const struct vgic_irq *irq, enum field f)
@@ -549,32 +559,107 @@ void vgic_send_sgi(struct vcpu *vcpu, uint64_t val)
 	spin_unlock(&vm->vgic.lock);
 }
 
+/* The hardware line @pintid of @vcpu's VM, its virtual INTID in @vintid. */
+static struct vgic_irq *hw_irq_of(struct vcpu *vcpu, uint32_t pintid,
+				  uint32_t *vintid)
+{
+	struct vm *vm = vcpu->vm;
+
+	if (pintid < VGIC_PRIVATE_IRQS) {
+		*vintid = pintid;
+		return vcpu->vgic.priv[pintid].phys == pintid ?
+			       &vcpu->vgic.priv[pintid] :
+			       NULL;
+	}
+	for (unsigned i = 0; i < vm->vgic.spi_count; i++) {
+		if (vm->vgic.spi[i].present && vm->vgic.spi[i].phys == pintid) {
+			*vintid = i + VGIC_PRIVATE_IRQS;
+			return &vm->vgic.spi[i];
+		}
+	}
+	return NULL;
+}
+
 bool vgic_forward_hw(struct vcpu *vcpu, uint32_t pintid)
 {
 	struct vm *vm = vcpu->vm;
-	struct vgic_irq *irq = NULL;
+	struct vgic_irq *irq;
 	uint32_t vintid = 0;
 
 	spin_lock(&vm->vgic.lock);
-	if (pintid < VGIC_PRIVATE_IRQS) {
-		if (vcpu->vgic.priv[pintid].phys == pintid) {
-			irq = &vcpu->vgic.priv[pintid];
-			vintid = pintid;
-		}
-	} else {
-		for (unsigned i = 0; i < vm->vgic.spi_count; i++) {
-			if (vm->vgic.spi[i].present &&
-			    vm->vgic.spi[i].phys == pintid) {
-				irq = &vm->vgic.spi[i];
-				vintid = i + VGIC_PRIVATE_IRQS;
-				break;
-			}
-		}
-	}
+	irq = hw_irq_of(vcpu, pintid, &vintid);
 	if (irq)
 		queue(vcpu, (struct vgic_pending){ .vintid = vintid,
 						   .pintid = (uint16_t)pintid,
 						   .priority = irq->priority });
 	spin_unlock(&vm->vgic.lock);
 	return irq != NULL;
+}
+
+/* Apply @irq's enable to the GIC, @frame's CPU for a PPI. Dist lock held. */
+static void hw_enable(struct vcpu *frame, uint32_t pintid, bool on)
+{
+	if (pintid < VGIC_PRIVATE_IRQS)
+		gic_ppi_enable(frame->pcpu, pintid, on);
+	else
+		gic_spi_enable(pintid, on);
+}
+
+bool vgic_hold_hw(struct vcpu *vcpu, uint32_t pintid)
+{
+	struct vm *vm = vcpu->vm;
+	struct vgic_irq *irq;
+	uint32_t vintid;
+
+	spin_lock(&vm->vgic.lock);
+	irq = hw_irq_of(vcpu, pintid, &vintid);
+	if (irq) {
+		hw_enable(vcpu, pintid, false);
+		irq->held = true;
+	}
+	spin_unlock(&vm->vgic.lock);
+	return irq != NULL;
+}
+
+void vgic_release_hw(struct vcpu *vcpu)
+{
+	struct vm *vm = vcpu->vm;
+
+	spin_lock(&vm->vgic.lock);
+	/*
+	 * Its CPU's hardware PPIs were disabled when it parked
+	 * (vcpu_quiesce()): all of them go back to what the guest set.
+	 */
+	for (unsigned i = 0; i < VGIC_PRIVATE_IRQS; i++) {
+		struct vgic_irq *irq = &vcpu->vgic.priv[i];
+
+		if (irq->phys)
+			hw_enable(vcpu, irq->phys, irq->enabled);
+		irq->held = false;
+	}
+	for (unsigned i = 0; i < vm->vgic.spi_count; i++) {
+		struct vgic_irq *irq = &vm->vgic.spi[i];
+
+		if (!irq->held || target_of(vm, NULL, i + VGIC_PRIVATE_IRQS,
+					    irq) != vcpu)
+			continue;
+		irq->held = false;
+		if (irq->phys && irq->enabled)
+			gic_spi_enable(irq->phys, true);
+	}
+	spin_unlock(&vm->vgic.lock);
+}
+
+void vgic_hold_vm(struct vm *vm)
+{
+	spin_lock(&vm->vgic.lock);
+	for (unsigned i = 0; i < vm->vgic.spi_count; i++) {
+		struct vgic_irq *irq = &vm->vgic.spi[i];
+
+		if (!irq->present || !irq->phys)
+			continue;
+		gic_spi_enable(irq->phys, false);
+		irq->held = true;
+	}
+	spin_unlock(&vm->vgic.lock);
 }

@@ -72,11 +72,19 @@ struct vm {
 	struct vwdt wdt;
 };
 
+/** Interrupts one physical CPU took for the hypervisor, for `stats`. */
+struct pcpu_stats {
+	uint64_t timer; /**< its EL2 timer (console, watchdog deadlines) */
+	uint64_t hv;    /**< kicks, maintenance, the console UART */
+	uint64_t held;  /**< a guest's, while it could not take them: masked */
+};
+
 /** Per physical CPU data, found through TPIDR_EL2. */
 struct pcpu {
 	unsigned id;
 	uint64_t mpidr;
 	struct vcpu *vcpu; /**< the vCPU this CPU runs, or NULL (parked) */
+	struct pcpu_stats stats; /* written by this CPU only */
 };
 
 extern struct vm vms[SHIKIRI_MAX_VMS];

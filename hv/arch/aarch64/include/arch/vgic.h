@@ -26,6 +26,8 @@ struct vgic_irq {
 	bool edge;        /**< ICFGR: edge-triggered */
 	bool pending;     /**< software latch, not yet in a list register */
 	bool in_flight;   /**< in a list register, awaiting the guest's EOI */
+	bool held;        /**< hardware line masked by the hypervisor: its
+			       vCPU is off or its VM stopped */
 };
 
 /** A virtual interrupt waiting for a free list register. */
@@ -93,6 +95,26 @@ void vgic_send_sgi(struct vcpu *vcpu, uint64_t val);
  * EOI deactivates it.  Return: false when it was not the VM's to take.
  */
 bool vgic_forward_hw(struct vcpu *vcpu, uint32_t pintid);
+
+/**
+ * vgic_hold_hw() - A physical interrupt @pintid of @vcpu's VM fired on this
+ * CPU while @vcpu is off or its VM is not running: mask it in the GIC until
+ * vgic_release_hw() (or the guest's next write of its enable or route).
+ * Return: false when it is no hardware line of the VM.
+ */
+bool vgic_hold_hw(struct vcpu *vcpu, uint32_t pintid);
+
+/**
+ * vgic_release_hw() - @vcpu is about to be on again: unmask the hardware
+ * lines held for it that the guest has enabled.  On @vcpu's CPU.
+ */
+void vgic_release_hw(struct vcpu *vcpu);
+
+/**
+ * vgic_hold_vm() - @vm stopped (all its vCPUs parked): mask every physical
+ * SPI it owns, until its next life's guest enables them.
+ */
+void vgic_hold_vm(struct vm *vm);
 
 /**
  * vgic_reset_vm() - Back to power-on: every line of @vm disabled, not
