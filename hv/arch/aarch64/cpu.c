@@ -36,7 +36,7 @@ extern char __stacks[];
 void mmu_enable_secondary(void);
 void irq_handle_all(struct pcpu *p);
 
-char __stacks[HV_MAX_CPUS * HV_STACK_SIZE] __attribute__((aligned(16)));
+char __stacks[HV_MAX_CPUS * HV_STACK_SLOT] __attribute__((aligned(4096)));
 
 struct pcpu *arch_this_pcpu(void)
 {
@@ -69,7 +69,7 @@ void arch_system_reset(void)
 
 static struct vcpu_regs *frame_of(unsigned pcpu)
 {
-	return (struct vcpu_regs *)(__stacks + (pcpu + 1) * HV_STACK_SIZE -
+	return (struct vcpu_regs *)(__stacks + (pcpu + 1) * HV_STACK_SLOT -
 				    VCPU_REGS_SIZE);
 }
 

@@ -68,7 +68,7 @@ secondary_entry:
 set_stack:
 	adr_l	x1, __stacks
 	add	x0, x0, #1
-	mov	x2, #HV_STACK_SIZE
+	mov	x2, #HV_STACK_SLOT
 	madd	x1, x0, x2, x1
 	sub	sp, x1, #VCPU_REGS_SIZE
 	ret
