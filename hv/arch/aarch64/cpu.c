@@ -133,6 +133,11 @@ static void feature_controls_init(void)
 	uint64_t pfr0 = read_sysreg(ID_AA64PFR0_EL1);
 	uint64_t dfr0 = read_sysreg(ID_AA64DFR0_EL1);
 
+	/* With AMO set, the guest's DISR_EL1 is VDISR_EL2: nothing pending. */
+	if (ID_FIELD(pfr0, PFR0_RAS)) {
+		write_sysreg(VDISR_EL2, 0);
+		write_sysreg(VSESR_EL2, 0);
+	}
 	if (ID_FIELD(dfr0, DFR0_PMSVER))
 		write_sysreg(PMSCR_EL2, 0);
 	if (ID_FIELD(dfr0, DFR0_TRACEFILT))
