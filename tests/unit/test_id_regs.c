@@ -105,7 +105,11 @@ static void hidden_pmu_reads_absent(void **state)
 
 	(void)state;
 	assert_int_equal(h.pmu, ID_REGS_PMU_HIDDEN);
+	assert_true(h.pmuv3);
 	assert_true(h.aarch32_el0);
+	/* An IMPLEMENTATION DEFINED PMU: hidden, and no PMUv3 registers. */
+	assert_false(id_regs_host_of(0x22, 0xf00).pmuv3);
+	assert_false(id_regs_host_of(0x22, 0).pmuv3);
 	assert_int_equal(field(id_regs_guest_value(5, 0, 0x106, &h), 2), 0);
 	/* ID_DFR0.PerfMon, the AArch32 view of the same PMU. */
 	assert_int_equal(field(id_regs_guest_value(1, 2, 0x3000000, &h), 6), 0);

@@ -110,7 +110,7 @@ static uint64_t mdcr_value(const struct id_regs_host *host)
 {
 	uint64_t mdcr = MDCR_TPMS | MDCR_TTRF;
 
-	if (host->pmu != ID_REGS_PMU_NONE)
+	if (host->pmuv3)
 		mdcr |= (read_sysreg(pmcr_el0) >> 11) & MDCR_HPMN_MASK;
 	if (host->pmu == ID_REGS_PMU_HIDDEN)
 		mdcr |= MDCR_TPM | MDCR_TPMCR;

@@ -159,8 +159,10 @@ enum id_regs_pmu id_regs_pmu_mode(uint64_t dfr0)
 struct id_regs_host id_regs_host_of(uint64_t pfr0, uint64_t dfr0)
 {
 	unsigned el0 = (unsigned)(pfr0 >> FIELD_SHIFT(PFR0_EL0)) & 0xfu;
+	unsigned pmu = (unsigned)(dfr0 >> FIELD_SHIFT(DFR0_PMUVER)) & 0xfu;
 
 	return (struct id_regs_host){ .aarch32_el0 = el0 == EL0_AARCH32,
+				      .pmuv3 = pmu && pmu != PMUVER_IMPDEF,
 				      .pmu = id_regs_pmu_mode(dfr0) };
 }
 

@@ -16,6 +16,7 @@ enum id_regs_pmu {
 /** What the host CPU offers that changes what a guest is shown. */
 struct id_regs_host {
 	bool aarch32_el0;     /* ID_AA64PFR0_EL1.EL0 says AArch32 */
+	bool pmuv3;	      /* the PMUv3 registers exist (EL2 may use them) */
 	enum id_regs_pmu pmu; /* from id_regs_pmu_mode() */
 };
 
