@@ -9,6 +9,7 @@
  * hypervisor.
  */
 #include "arch/inject.h"
+#include "arch/sysreg_hw.h"
 #include "arch/sysreg_trap.h"
 #include "arch/vgic.h"
 #include "hv/arch/cpu.h"
@@ -27,6 +28,7 @@
 #define ISS_CRM(iss) ((unsigned)((iss) >> 1) & 0xfu)
 #define ISS_OP2(iss) ((unsigned)((iss) >> 17) & 7u)
 #define ISS_CRM_ID_LAST 7u
+#define ISS_CRM_DC_CSW 10u
 
 /** One trapped access: a read returns @val; a write carries it. */
 struct sysreg_access {
@@ -69,39 +71,6 @@ static bool sgi1r(struct vcpu *vcpu, struct sysreg_access *a)
 	return true;
 }
 
-/* ID registers are read through a row of readers per CRm, built here. */
-#define ID_READER(crm, op2)                                 \
-	static uint64_t id_read_##crm##_##op2(void)         \
-	{                                                   \
-		return read_sysreg(S3_0_C0_C##crm##_##op2); \
-	}
-#define ID_READERS(crm)   \
-	ID_READER(crm, 0) \
-	ID_READER(crm, 1) \
-	ID_READER(crm, 2) \
-	ID_READER(crm, 3) \
-	ID_READER(crm, 4) ID_READER(crm, 5) ID_READER(crm, 6) ID_READER(crm, 7)
-#define ID_ROW(crm)                                                      \
-	{                                                                \
-		id_read_##crm##_0, id_read_##crm##_1, id_read_##crm##_2, \
-			id_read_##crm##_3, id_read_##crm##_4,            \
-			id_read_##crm##_5, id_read_##crm##_6,            \
-			id_read_##crm##_7                                \
-	}
-
-ID_READERS(1)
-ID_READERS(2)
-ID_READERS(3)
-ID_READERS(4)
-ID_READERS(5)
-ID_READERS(6)
-ID_READERS(7)
-
-static uint64_t (*const id_readers[ISS_CRM_ID_LAST][8])(void) = {
-	ID_ROW(1), ID_ROW(2), ID_ROW(3), ID_ROW(4),
-	ID_ROW(5), ID_ROW(6), ID_ROW(7),
-};
-
 static bool id_reg(struct vcpu *vcpu, struct sysreg_access *a)
 {
 	unsigned crm = ISS_CRM(a->iss), op2 = ISS_OP2(a->iss);
@@ -111,8 +80,7 @@ static bool id_reg(struct vcpu *vcpu, struct sysreg_access *a)
 	/* Reserved encodings of the ID space are RAZ (Arm ARM D19.1.2). */
 	a->val = 0;
 	if (id_regs_known(crm, op2))
-		a->val = id_regs_guest_value(crm, op2,
-					     id_readers[crm - 1][op2](),
+		a->val = id_regs_guest_value(crm, op2, sysreg_hw_id(crm, op2),
 					     &cpu_host[vcpu->pcpu]);
 	return true;
 }
@@ -126,7 +94,7 @@ static bool actlr(struct vcpu *vcpu, struct sysreg_access *a)
 {
 	(void)vcpu;
 	if (a->read)
-		a->val = read_sysreg(actlr_el1);
+		a->val = sysreg_hw_actlr();
 	return true;
 }
 
@@ -143,11 +111,7 @@ static bool dc_sw(struct vcpu *vcpu, struct sysreg_access *a)
 	(void)vcpu;
 	if (a->read)
 		return false;
-	if (ISS_CRM(a->iss) == 10)
-		__asm__ volatile("dc csw, %0" : : "r"(a->val) : "memory");
-	else
-		__asm__ volatile("dc cisw, %0" : : "r"(a->val) : "memory");
-	dsb(sy);
+	sysreg_hw_dc_sw(a->val, ISS_CRM(a->iss) != ISS_CRM_DC_CSW);
 	return true;
 }
 
@@ -161,9 +125,9 @@ static bool pmcr(struct vcpu *vcpu, struct sysreg_access *a)
 	if (cpu_host[vcpu->pcpu].pmu != ID_REGS_PMU_DP)
 		return false;
 	if (a->read)
-		a->val = read_sysreg(pmcr_el0);
+		a->val = sysreg_hw_pmcr();
 	else
-		write_sysreg(pmcr_el0, a->val | PMCR_DP);
+		sysreg_hw_set_pmcr(a->val | PMCR_DP);
 	return true;
 }
 
@@ -215,8 +179,9 @@ void sysreg_trap_handle(struct vcpu *vcpu, struct vcpu_regs *regs, uint64_t esr)
 
 struct id_regs_host sysreg_trap_init(void)
 {
-	struct id_regs_host host = id_regs_host_of(
-		read_sysreg(ID_AA64PFR0_EL1), read_sysreg(ID_AA64DFR0_EL1));
+	/* ID_AA64PFR0_EL1 and ID_AA64DFR0_EL1. */
+	struct id_regs_host host =
+		id_regs_host_of(sysreg_hw_id(4, 0), sysreg_hw_id(5, 0));
 
 	cpu_host[arch_pcpu_id()] = host;
 	return host;
