@@ -108,8 +108,13 @@ static uint64_t hcr_value(void)
  */
 static uint64_t mdcr_value(const struct id_regs_host *host)
 {
-	uint64_t mdcr = MDCR_TPMS | MDCR_TTRF;
+	uint64_t dfr0 = read_sysreg(ID_AA64DFR0_EL1), mdcr = 0;
 
+	/* Each trap bit is RES0 on a CPU without its feature: set it only there. */
+	if (ID_FIELD(dfr0, DFR0_PMSVER))
+		mdcr |= MDCR_TPMS;
+	if (ID_FIELD(dfr0, DFR0_TRACEFILT))
+		mdcr |= MDCR_TTRF;
 	if (host->pmuv3)
 		mdcr |= (read_sysreg(pmcr_el0) >> 11) & MDCR_HPMN_MASK;
 	if (host->pmu == ID_REGS_PMU_HIDDEN)
