@@ -92,9 +92,9 @@ static uint64_t hcr_value(void)
 	/* Pointer authentication, if present, is the guest's: no trap. */
 	if (isar1 & (0xffull << 4 | 0xffull << 24))
 		hcr |= HCR_API | HCR_APK;
-	if (ID_FIELD(read_sysreg(ID_AA64PFR0_EL1), PFR0_RAS))
+	if (ID_FIELD(read_sysreg_s(ID_AA64PFR0_EL1), PFR0_RAS))
 		hcr |= HCR_TERR;
-	if (ID_FIELD(read_sysreg(ID_AA64MMFR1_EL1), MMFR1_LO))
+	if (ID_FIELD(read_sysreg_s(ID_AA64MMFR1_EL1), MMFR1_LO))
 		hcr |= HCR_TLOR;
 	return hcr;
 }
@@ -108,7 +108,7 @@ static uint64_t hcr_value(void)
  */
 static uint64_t mdcr_value(const struct id_regs_host *host)
 {
-	uint64_t dfr0 = read_sysreg(ID_AA64DFR0_EL1), mdcr = 0;
+	uint64_t dfr0 = read_sysreg_s(ID_AA64DFR0_EL1), mdcr = 0;
 
 	/* Each trap bit is RES0 on a CPU without its feature: set it only there. */
 	if (ID_FIELD(dfr0, DFR0_PMSVER))
@@ -135,31 +135,31 @@ static uint64_t mdcr_value(const struct id_regs_host *host)
  */
 static void feature_controls_init(void)
 {
-	uint64_t pfr0 = read_sysreg(ID_AA64PFR0_EL1);
-	uint64_t dfr0 = read_sysreg(ID_AA64DFR0_EL1);
+	uint64_t pfr0 = read_sysreg_s(ID_AA64PFR0_EL1);
+	uint64_t dfr0 = read_sysreg_s(ID_AA64DFR0_EL1);
 
 	/* With AMO set, the guest's DISR_EL1 is VDISR_EL2: nothing pending. */
 	if (ID_FIELD(pfr0, PFR0_RAS)) {
-		write_sysreg(VDISR_EL2, 0);
-		write_sysreg(VSESR_EL2, 0);
+		write_sysreg_s(VDISR_EL2, 0);
+		write_sysreg_s(VSESR_EL2, 0);
 	}
 	if (ID_FIELD(dfr0, DFR0_PMSVER))
-		write_sysreg(PMSCR_EL2, 0);
+		write_sysreg_s(PMSCR_EL2, 0);
 	if (ID_FIELD(dfr0, DFR0_TRACEFILT))
-		write_sysreg(TRFCR_EL2, 0);
-	if (ID_FIELD(read_sysreg(ID_AA64MMFR1_EL1), MMFR1_HCX))
-		write_sysreg(HCRX_EL2, 0);
+		write_sysreg_s(TRFCR_EL2, 0);
+	if (ID_FIELD(read_sysreg_s(ID_AA64MMFR1_EL1), MMFR1_HCX))
+		write_sysreg_s(HCRX_EL2, 0);
 	if (ID_FIELD(pfr0, PFR0_AMU))
 		write_sysreg(cptr_el2, CPTR_EL2_VALUE | CPTR_TAM);
-	if (!ID_FIELD(read_sysreg(ID_AA64MMFR0_EL1), MMFR0_FGT))
+	if (!ID_FIELD(read_sysreg_s(ID_AA64MMFR0_EL1), MMFR0_FGT))
 		return;
-	write_sysreg(HFGRTR_EL2, 0);
-	write_sysreg(HFGWTR_EL2, 0);
-	write_sysreg(HFGITR_EL2, 0);
-	write_sysreg(HDFGRTR_EL2, 0);
-	write_sysreg(HDFGWTR_EL2, 0);
+	write_sysreg_s(HFGRTR_EL2, 0);
+	write_sysreg_s(HFGWTR_EL2, 0);
+	write_sysreg_s(HFGITR_EL2, 0);
+	write_sysreg_s(HDFGRTR_EL2, 0);
+	write_sysreg_s(HDFGWTR_EL2, 0);
 	if (ID_FIELD(pfr0, PFR0_AMU))
-		write_sysreg(HAFGRTR_EL2, 0);
+		write_sysreg_s(HAFGRTR_EL2, 0);
 }
 
 void arch_cpu_init(struct pcpu *p)

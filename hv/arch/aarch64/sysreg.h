@@ -4,17 +4,14 @@
 
 #include <stdint.h>
 
-/* Two levels, so a register named by a macro below (S3_...) expands first. */
-#define read_sysreg(r) read_sysreg_(r)
-#define read_sysreg_(r)                                         \
+#define read_sysreg(r)                                          \
 	({                                                      \
 		uint64_t v_;                                    \
 		__asm__ volatile("mrs %0, " #r : "=r"(v_));     \
 		v_;                                             \
 	})
 
-#define write_sysreg(r, v) write_sysreg_(r, v)
-#define write_sysreg_(r, v)                                             \
+#define write_sysreg(r, v)                                              \
 	do {                                                            \
 		uint64_t v_ = (uint64_t)(v);                            \
 		__asm__ volatile("msr " #r ", %0" : : "r"(v_) : "memory"); \
@@ -78,7 +75,13 @@
 /* PMCR_EL0.DP: the cycle counter stops where event counting is prohibited. */
 #define PMCR_DP (1ull << 5)
 
-/* Registers gas may not know by name; the generic form always assembles. */
+/*
+ * Registers gas may not know by name; the generic form always assembles.
+ * Name them through read_sysreg_s()/write_sysreg_s(), which expand the
+ * name to its encoding before read_sysreg()/write_sysreg() quote it.
+ */
+#define read_sysreg_s(r) read_sysreg(r)
+#define write_sysreg_s(r, v) write_sysreg(r, v)
 #define HCRX_EL2 S3_4_C1_C2_2
 #define HFGRTR_EL2 S3_4_C1_C1_4
 #define HFGWTR_EL2 S3_4_C1_C1_5
@@ -96,7 +99,7 @@
 #define ID_AA64MMFR1_EL1 S3_0_C0_C7_1
 
 /* ID register fields: 4 bits each, at these shifts (D19.2). */
-#define ID_FIELD(reg, shift) (((reg) >> (shift)) & 0xfu)
+#define ID_FIELD(reg, shift) ((unsigned)((reg) >> (shift)) & 0xfu)
 #define PFR0_RAS 28
 #define PFR0_AMU 44
 #define DFR0_PMUVER 8
