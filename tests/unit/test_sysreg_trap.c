@@ -2,7 +2,7 @@
 /*
  * Trapped system register emulation (sysreg_trap.c) on the host: the
  * descriptor table, register transfer, what is UNDEFINED, and a sweep of
- * random syndromes, with the hardware accesses faked here.
+ * random syndromes, on the fake hardware (hv/arch/fake/sysreg_hw.c).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,62 +17,31 @@
 #include "arch/sysreg_hw.h"
 #include "arch/sysreg_trap.h"
 #include "arch/vgic.h"
+#include "fake_sysreg_hw.h"
 #include "hv/vm.h"
 #include "sysreg.h"
 
 #define PC 0x40001000ull
 
-/* What the fake hardware holds and what the code under test asked of it. */
+/* What the code under test asked of the guest side. */
 static struct {
-	uint64_t id[8][8]; /* [crm][op2] */
-	unsigned id_reads;
-	uint64_t actlr, pmcr;
-	unsigned dc_calls;
-	uint64_t dc_setway;
-	bool dc_invalidate;
 	unsigned undefs, sgis;
 	uint64_t sgi_val;
-} hw;
+} guest;
 
-uint64_t sysreg_hw_id(unsigned crm, unsigned op2)
-{
-	hw.id_reads++;
-	return crm < 8 && op2 < 8 ? hw.id[crm][op2] : 0;
-}
-
-uint64_t sysreg_hw_actlr(void)
-{
-	return hw.actlr;
-}
-
-void sysreg_hw_dc_sw(uint64_t setway, bool invalidate)
-{
-	hw.dc_calls++;
-	hw.dc_setway = setway;
-	hw.dc_invalidate = invalidate;
-}
-
-uint64_t sysreg_hw_pmcr(void)
-{
-	return hw.pmcr;
-}
-
-void sysreg_hw_set_pmcr(uint64_t val)
-{
-	hw.pmcr = val;
-}
+#define hw fake_sysreg_hw
 
 void inject_undef(struct vcpu_regs *regs)
 {
 	(void)regs;
-	hw.undefs++;
+	guest.undefs++;
 }
 
 void vgic_send_sgi(struct vcpu *vcpu, uint64_t val)
 {
 	(void)vcpu;
-	hw.sgis++;
-	hw.sgi_val = val;
+	guest.sgis++;
+	guest.sgi_val = val;
 }
 
 unsigned arch_pcpu_id(void)
@@ -94,11 +63,11 @@ static uint64_t esr(unsigned op0, unsigned op1, unsigned crn, unsigned crm,
 /* Run one trapped access; return whether it was emulated (not UNDEF). */
 static bool trap(uint64_t e)
 {
-	unsigned undefs = hw.undefs;
+	unsigned undefs = guest.undefs;
 
 	regs.elr = PC;
 	sysreg_trap_handle(&vcpu, &regs, e);
-	if (hw.undefs != undefs) {
+	if (guest.undefs != undefs) {
 		assert_int_equal(regs.elr, PC); /* inject_undef() takes it */
 		return false;
 	}
@@ -110,6 +79,7 @@ static bool trap(uint64_t e)
 static int cpu_with_pmu(unsigned pmuver)
 {
 	memset(&hw, 0, sizeof(hw));
+	memset(&guest, 0, sizeof(guest));
 	memset(&regs, 0, sizeof(regs));
 	hw.id[4][0] = 0x22;
 	hw.id[5][0] = (uint64_t)pmuver << 8;
@@ -208,12 +178,12 @@ static void sgis_and_xzr(void **state)
 	(void)state;
 	regs.x[6] = 0x10001;
 	assert_true(trap(esr(3, 0, 12, 11, 5, 6, false))); /* ICC_SGI1R */
-	assert_int_equal(hw.sgi_val, 0x10001);
+	assert_int_equal(guest.sgi_val, 0x10001);
 	assert_true(trap(esr(3, 0, 12, 11, 5, 31, false))); /* from XZR */
-	assert_int_equal(hw.sgi_val, 0);
+	assert_int_equal(guest.sgi_val, 0);
 	assert_false(trap(esr(3, 0, 12, 11, 5, 6, true)));
 	assert_true(trap(esr(3, 0, 12, 11, 7, 6, false))); /* ICC_SGI0R */
-	assert_int_equal(hw.sgis, 2);
+	assert_int_equal(guest.sgis, 2);
 	/* A read into XZR is discarded (x[] has no slot 31: ASan checks). */
 	assert_true(trap(esr(3, 0, 5, 3, 0, 31, true)));
 }

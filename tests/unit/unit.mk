@@ -52,12 +52,13 @@ $(BUILD)/unit/test_id_regs: tests/unit/test_id_regs.c hv/arch/aarch64/id_regs.c
 
 UNIT_TESTS += $(BUILD)/unit/test_sysreg_trap
 
-# The emulation with its hardware accesses (sysreg_hw.c) faked in the test.
+# The emulation on the fake hardware accesses (hv/arch/fake/sysreg_hw.c).
 $(BUILD)/unit/test_sysreg_trap: tests/unit/test_sysreg_trap.c \
-		hv/arch/aarch64/sysreg_trap.c hv/arch/aarch64/id_regs.c
+		hv/arch/aarch64/sysreg_trap.c hv/arch/aarch64/id_regs.c \
+		hv/arch/fake/sysreg_hw.c
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_CFLAGS) $(UNIT_HV_CFLAGS) -Ihv/arch/aarch64 \
-		$(HOST_SAN) -o $@ $^ -lcmocka
+		-Ihv/arch/fake $(HOST_SAN) -o $@ $^ -lcmocka
 
 UNIT_TESTS += $(BUILD)/unit/test_vm_life
 
