@@ -185,6 +185,60 @@ static void stage1_attributes(void **state)
 	expect_map(&s1, 0x90000000, 0x90000000, 1, PGTABLE_MEM_NORMAL);
 }
 
+/*
+ * EL2 stage 1 is write xor execute: no kind of mapping is both writable
+ * (AP[2] clear) and executable (XN clear); code is read-only and
+ * executable, read-only data and RAM never executable.
+ */
+static void stage1_write_xor_execute(void **state)
+{
+	static const enum pgtable_mem kinds[] = {
+		PGTABLE_MEM_NORMAL, PGTABLE_MEM_DEVICE, PGTABLE_MEM_CODE,
+		PGTABLE_MEM_RODATA
+	};
+	struct fixture *f = *state;
+	struct pgtable s1;
+
+	assert_int_equal(pgtable_init(&s1, PGTABLE_STAGE1_EL2, &f->pool), 0);
+	for (unsigned i = 0; i < 4; i++) {
+		uint64_t va = (uint64_t)(i + 1) << 30; /* one 1 GiB block each */
+		uint64_t desc;
+
+		assert_int_equal(pgtable_map(&s1, va, va, 1ull << 30, kinds[i]),
+				 0);
+		expect_map(&s1, va, va, 1, kinds[i]);
+		desc = s1.root[i + 1];
+		/* AP[2] (bit 7) read-only, XN (bit 54) never executable. */
+		assert_true((desc & (1ull << 7)) || (desc & (1ull << 54)));
+		assert_int_equal(!(desc & (1ull << 54)),
+				 kinds[i] == PGTABLE_MEM_CODE);
+		assert_int_equal(!!(desc & (1ull << 7)),
+				 kinds[i] == PGTABLE_MEM_CODE ||
+					 kinds[i] == PGTABLE_MEM_RODATA);
+	}
+	/* A page of code inside RAM keeps its own permissions. */
+	assert_int_equal(pgtable_map(&s1, 0x40001000, 0x40001000, 0x1000,
+				     PGTABLE_MEM_CODE),
+			 0);
+	expect_map(&s1, 0x40001000, 0x40001000, 3, PGTABLE_MEM_CODE);
+	expect_map(&s1, 0x40002000, 0x40002000, 3, PGTABLE_MEM_NORMAL);
+}
+
+/* Stage 2 keeps read-only kinds apart too (S2AP read-only, XN for data). */
+static void stage2_read_only_kinds(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(pgtable_map(&f->pt, 0x40000000, 0x40000000, 0x1000,
+				     PGTABLE_MEM_RODATA),
+			 0);
+	assert_int_equal(pgtable_map(&f->pt, 0x40001000, 0x40001000, 0x1000,
+				     PGTABLE_MEM_CODE),
+			 0);
+	expect_map(&f->pt, 0x40000000, 0x40000000, 3, PGTABLE_MEM_RODATA);
+	expect_map(&f->pt, 0x40001000, 0x40001000, 3, PGTABLE_MEM_CODE);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -204,6 +258,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(pool_exhaustion_is_an_error,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(stage1_attributes, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(stage1_write_xor_execute,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(stage2_read_only_kinds, setup,
 						teardown),
 	};
 

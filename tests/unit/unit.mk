@@ -44,6 +44,22 @@ $(BUILD)/unit/test_vgic: tests/unit/test_vgic.c hv/arch/aarch64/vgic_v3.c \
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_CFLAGS) $(UNIT_HV_CFLAGS) $(HOST_SAN) -o $@ $^ -lcmocka
 
+UNIT_TESTS += $(BUILD)/unit/test_id_regs
+
+$(BUILD)/unit/test_id_regs: tests/unit/test_id_regs.c hv/arch/aarch64/id_regs.c
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) $(UNIT_HV_CFLAGS) $(HOST_SAN) -o $@ $^ -lcmocka
+
+UNIT_TESTS += $(BUILD)/unit/test_sysreg_trap
+
+# The emulation on the fake hardware accesses (hv/arch/fake/sysreg_hw.c).
+$(BUILD)/unit/test_sysreg_trap: tests/unit/test_sysreg_trap.c \
+		hv/arch/aarch64/sysreg_trap.c hv/arch/aarch64/id_regs.c \
+		hv/arch/fake/sysreg_hw.c
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) $(UNIT_HV_CFLAGS) -Ihv/arch/aarch64 \
+		-Ihv/arch/fake $(HOST_SAN) -o $@ $^ -lcmocka
+
 UNIT_TESTS += $(BUILD)/unit/test_vm_life
 
 $(BUILD)/unit/test_vm_life: tests/unit/test_vm_life.c hv/core/vm_life.c

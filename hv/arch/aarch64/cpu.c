@@ -5,6 +5,7 @@
  * stay in the CPU and are only reset when the vCPU (re)starts.
  */
 #include "arch/gic.h"
+#include "arch/sysreg_trap.h"
 #include "arch/vgic.h"
 #include "asm_defs.h"
 #include "hv/arch/cpu.h"
@@ -17,8 +18,12 @@
 #define PSCI_SYSTEM_OFF 0x84000008ull
 #define PSCI_SYSTEM_RESET 0x84000009ull
 
-/* CPTR_EL2 (E2H=0): RES1 bits only; FP/SIMD and SVE not trapped. */
-#define CPTR_EL2_VALUE 0x32ffull
+/*
+ * CPTR_EL2 (E2H=0): FP/SIMD and SVE are the guest's; SME (TSM, in the RES1
+ * bits), trace registers (TTA) and activity monitors (TAM, where they
+ * exist) trap and are UNDEFINED for the guest.
+ */
+#define CPTR_EL2_VALUE (CPTR_RES1 | CPTR_TTA)
 /* SCTLR_EL1 at reset for Linux: RES1 bits, MMU and caches off. */
 #define SCTLR_EL1_RESET 0x30d00800ull
 /* VTCR_EL2: T0SZ 25, start at level 1, WBWA, inner shareable, 40-bit PA. */
@@ -31,7 +36,7 @@ extern char __stacks[];
 void mmu_enable_secondary(void);
 void irq_handle_all(struct pcpu *p);
 
-char __stacks[HV_MAX_CPUS * HV_STACK_SIZE] __attribute__((aligned(16)));
+char __stacks[HV_MAX_CPUS * HV_STACK_SLOT] __attribute__((aligned(4096)));
 
 struct pcpu *arch_this_pcpu(void)
 {
@@ -64,25 +69,103 @@ void arch_system_reset(void)
 
 static struct vcpu_regs *frame_of(unsigned pcpu)
 {
-	return (struct vcpu_regs *)(__stacks + (pcpu + 1) * HV_STACK_SIZE -
+	return (struct vcpu_regs *)(__stacks + (pcpu + 1) * HV_STACK_SLOT -
 				    VCPU_REGS_SIZE);
 }
 
+/*
+ * What a guest may not touch traps: set/way maintenance (TSW), ACTLR_EL1
+ * (TACR), IMPLEMENTATION DEFINED registers (TIDCP), the ID registers (TID3),
+ * and where the CPU has them the RAS error records (TERR) and LORegions
+ * (TLOR); sysreg_trap.c emulates them.  TEA stays clear: a synchronous
+ * external abort on the guest's own access is taken by the guest, as on
+ * bare metal; physical SErrors come to EL2 (AMO) and stop the VM whose vCPU
+ * ran on this CPU (trap_serror()).
+ */
 static uint64_t hcr_value(void)
 {
 	uint64_t hcr = HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO |
-		       HCR_TSC | HCR_RW;
+		       HCR_TSC | HCR_RW | HCR_TSW | HCR_TACR | HCR_TIDCP |
+		       HCR_TID3;
 	uint64_t isar1 = read_sysreg(id_aa64isar1_el1);
 
 	/* Pointer authentication, if present, is the guest's: no trap. */
 	if (isar1 & (0xffull << 4 | 0xffull << 24))
 		hcr |= HCR_API | HCR_APK;
+	if (ID_FIELD(read_sysreg_s(ID_AA64PFR0_EL1), PFR0_RAS))
+		hcr |= HCR_TERR;
+	if (ID_FIELD(read_sysreg_s(ID_AA64MMFR1_EL1), MMFR1_LO))
+		hcr |= HCR_TLOR;
 	return hcr;
+}
+
+/*
+ * MDCR_EL2: no guest counter counts EL2 (HPMD, and HCCD for the cycle
+ * counter on PMUv3p5; before that, PMCR_EL0.DP kept set through the TPMCR
+ * trap); where EL2 cannot be filtered (PMUv3 without p1) the PMU is hidden
+ * (TPM).  Statistical profiling (TPMS, E2PB 0) and trace filter controls
+ * (TTRF) trap; the trace buffer (E2TB 0) is EL2's.
+ */
+static uint64_t mdcr_value(const struct id_regs_host *host)
+{
+	uint64_t dfr0 = read_sysreg_s(ID_AA64DFR0_EL1), mdcr = 0;
+
+	/* Each trap bit is RES0 on a CPU without its feature: set it only there. */
+	if (ID_FIELD(dfr0, DFR0_PMSVER))
+		mdcr |= MDCR_TPMS;
+	if (ID_FIELD(dfr0, DFR0_TRACEFILT))
+		mdcr |= MDCR_TTRF;
+	if (host->pmuv3)
+		mdcr |= (read_sysreg(pmcr_el0) >> 11) & MDCR_HPMN_MASK;
+	if (host->pmu == ID_REGS_PMU_HIDDEN)
+		mdcr |= MDCR_TPM | MDCR_TPMCR;
+	if (host->pmu == ID_REGS_PMU_DP)
+		mdcr |= MDCR_HPMD | MDCR_TPMCR;
+	if (host->pmu == ID_REGS_PMU_FULL)
+		mdcr |= MDCR_HPMD | MDCR_HCCD;
+	return mdcr;
+}
+
+/*
+ * Controls of newer CPUs, written where the CPU has them because their
+ * reset values are UNKNOWN: no profiling or tracing at EL2, HCRX_EL2 with
+ * every feature it enables off (the ID registers hide them), and no
+ * fine-grained trap beyond the coarse ones (the negative-polarity bits,
+ * 0, trap registers of features the guest is not shown).
+ */
+static void feature_controls_init(void)
+{
+	uint64_t pfr0 = read_sysreg_s(ID_AA64PFR0_EL1);
+	uint64_t dfr0 = read_sysreg_s(ID_AA64DFR0_EL1);
+
+	/* With AMO set, the guest's DISR_EL1 is VDISR_EL2: nothing pending. */
+	if (ID_FIELD(pfr0, PFR0_RAS)) {
+		write_sysreg_s(VDISR_EL2, 0);
+		write_sysreg_s(VSESR_EL2, 0);
+	}
+	if (ID_FIELD(dfr0, DFR0_PMSVER))
+		write_sysreg_s(PMSCR_EL2, 0);
+	if (ID_FIELD(dfr0, DFR0_TRACEFILT))
+		write_sysreg_s(TRFCR_EL2, 0);
+	if (ID_FIELD(read_sysreg_s(ID_AA64MMFR1_EL1), MMFR1_HCX))
+		write_sysreg_s(HCRX_EL2, 0);
+	if (ID_FIELD(pfr0, PFR0_AMU))
+		write_sysreg(cptr_el2, CPTR_EL2_VALUE | CPTR_TAM);
+	if (!ID_FIELD(read_sysreg_s(ID_AA64MMFR0_EL1), MMFR0_FGT))
+		return;
+	write_sysreg_s(HFGRTR_EL2, 0);
+	write_sysreg_s(HFGWTR_EL2, 0);
+	write_sysreg_s(HFGITR_EL2, 0);
+	write_sysreg_s(HDFGRTR_EL2, 0);
+	write_sysreg_s(HDFGWTR_EL2, 0);
+	if (ID_FIELD(pfr0, PFR0_AMU))
+		write_sysreg_s(HAFGRTR_EL2, 0);
 }
 
 void arch_cpu_init(struct pcpu *p)
 {
 	struct vcpu *v = p->vcpu;
+	struct id_regs_host host;
 
 	write_sysreg(tpidr_el2, p);
 	write_sysreg(vbar_el2, el2_vectors);
@@ -90,8 +173,11 @@ void arch_cpu_init(struct pcpu *p)
 		mmu_enable_secondary();
 	write_sysreg(cptr_el2, CPTR_EL2_VALUE);
 	write_sysreg(hstr_el2, 0);
-	/* All PMU counters to the guest, nothing trapped. */
-	write_sysreg(mdcr_el2, (read_sysreg(pmcr_el0) >> 11) & 0x1f);
+	host = sysreg_trap_init();
+	write_sysreg(mdcr_el2, mdcr_value(&host));
+	if (host.pmu == ID_REGS_PMU_DP)
+		write_sysreg(pmcr_el0, read_sysreg(pmcr_el0) | PMCR_DP);
+	feature_controls_init();
 	write_sysreg(cnthctl_el2, 3); /* EL1PCTEN | EL1PCEN */
 	write_sysreg(cntvoff_el2, 0);
 	write_sysreg(cnthp_ctl_el2, 0);

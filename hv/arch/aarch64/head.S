@@ -64,11 +64,17 @@ secondary_entry:
 	bl	boot_secondary
 	b	.
 
-/* sp = top of CPU x0's stack, less the guest register frame. */
+/*
+ * sp = top of CPU x0's stack, less the guest register frame.  The vectors
+ * go in first, so that a fault from here on is reported (hv_fault).
+ */
 set_stack:
+	adr_l	x1, el2_vectors
+	msr	vbar_el2, x1
+	isb
 	adr_l	x1, __stacks
 	add	x0, x0, #1
-	mov	x2, #HV_STACK_SIZE
+	mov	x2, #HV_STACK_SLOT
 	madd	x1, x0, x2, x1
 	sub	sp, x1, #VCPU_REGS_SIZE
 	ret

@@ -2,8 +2,13 @@
 /*
  * The hypervisor's own EL2 stage-1 identity map (VA = PA): board RAM as
  * normal memory, the GIC and the console UART as device memory, nothing
- * else.  Built once on the boot CPU; every CPU turns on the same tables.
+ * else.  Write xor execute (SCTLR_EL2.WXN, and the map itself): the
+ * hypervisor's code is read-only and executable, its read-only data
+ * read-only, everything else never executable; the guard page under each
+ * CPU's stack is not mapped at all.  Built once on the boot CPU; every CPU
+ * turns on the same tables.
  */
+#include "asm_defs.h"
 #include "hv/arch/cpu.h"
 #include "hv/arch/pgtable.h"
 #include "hv/errno.h"
@@ -15,8 +20,10 @@
 #define TCR_EL2_VALUE                                                   \
 	(25ull | 1ull << 8 | 1ull << 10 | 3ull << 12 | 2ull << 16 | \
 	 1ull << 23 | 1ull << 31)
-/* SCTLR_EL2 RES1 bits with M, C, SA and I set. */
-#define SCTLR_EL2_VALUE 0x30c5183dull
+/* SCTLR_EL2 RES1 bits with M, C, SA, I and WXN set. */
+#define SCTLR_EL2_VALUE (0x30c5183dull | 1ull << 19)
+
+extern char _start[], _text_end[], _rodata_end[], _hv_end[], __stacks[];
 
 static struct pgtable hv_pt;
 static unsigned char page_memory[256 * PAGE_SIZE] __attribute__((aligned(4096)));
@@ -32,6 +39,41 @@ static void mmu_enable(void)
 	isb();
 	write_sysreg(sctlr_el2, SCTLR_EL2_VALUE);
 	isb();
+}
+
+/* The hypervisor image over the RAM map: code, read-only data, guards. */
+static int map_image(void)
+{
+	uintptr_t text = (uintptr_t)_start, rodata = (uintptr_t)_text_end;
+	uintptr_t data = (uintptr_t)_rodata_end;
+	int ret;
+
+	if (!IS_ALIGNED(text, SZ_4K))
+		return -HV_EINVAL;
+	ret = pgtable_map(&hv_pt, text, text, rodata - text, PGTABLE_MEM_CODE);
+	if (!ret)
+		ret = pgtable_map(&hv_pt, rodata, rodata, data - rodata,
+				  PGTABLE_MEM_RODATA);
+	for (unsigned i = 0; i < HV_MAX_CPUS && !ret; i++)
+		ret = pgtable_unmap(&hv_pt,
+				    (uintptr_t)__stacks + i * HV_STACK_SLOT,
+				    HV_STACK_GUARD);
+	return ret;
+}
+
+/* The map is what map_image() meant, checked before it is turned on. */
+static bool image_map_ok(void)
+{
+	uintptr_t stack0 = (uintptr_t)__stacks;
+	enum pgtable_mem text, rodata, data, stack;
+
+	return !pgtable_lookup(&hv_pt, (uintptr_t)_start, 0, 0, &text) &&
+	       !pgtable_lookup(&hv_pt, (uintptr_t)_text_end, 0, 0, &rodata) &&
+	       !pgtable_lookup(&hv_pt, (uintptr_t)_rodata_end, 0, 0, &data) &&
+	       !pgtable_lookup(&hv_pt, stack0 + HV_STACK_GUARD, 0, 0, &stack) &&
+	       pgtable_lookup(&hv_pt, stack0, 0, 0, 0) == -HV_ENOENT &&
+	       text == PGTABLE_MEM_CODE && rodata == PGTABLE_MEM_RODATA &&
+	       data == PGTABLE_MEM_NORMAL && stack == PGTABLE_MEM_NORMAL;
 }
 
 int arch_mmu_setup(const struct shikiri_plan_board *board, uint64_t hv_base,
@@ -55,6 +97,10 @@ int arch_mmu_setup(const struct shikiri_plan_board *board, uint64_t hv_base,
 	if (!ret)
 		ret = pgtable_map(&hv_pt, board->uart_base, board->uart_base,
 				  SZ_4K, PGTABLE_MEM_DEVICE);
+	if (!ret)
+		ret = map_image();
+	if (!ret && !image_map_ok())
+		ret = -HV_EINVAL;
 	if (ret)
 		return ret;
 	mmu_enable();

@@ -19,9 +19,13 @@
 #define DESC_AF BIT(10)
 #define DESC_SH_INNER (3ull << 8)
 
-/* Stage 1, EL2: AttrIndx selects MAIR_EL2 (see mmu.c); AP[1] is RES1. */
+/*
+ * Stage 1, EL2: AttrIndx selects MAIR_EL2 (see mmu.c); AP[1] is RES1,
+ * AP[2] makes the page read-only.
+ */
 #define S1_ATTRIDX(n) ((uint64_t)(n) << 2)
 #define S1_AP1_RES1 BIT(6)
+#define S1_AP2_RO BIT(7)
 #define S1_XN BIT(54)
 #define MAIR_IDX_DEVICE 0u
 #define MAIR_IDX_NORMAL 1u
@@ -29,6 +33,7 @@
 /* Stage 2: MemAttr[5:2] and S2AP[7:6] (Arm ARM D8.5.5). */
 #define S2_MEMATTR_NORMAL_WB (0xfull << 2)
 #define S2_MEMATTR_DEVICE_NGNRE (0x1ull << 2)
+#define S2_AP_RO (1ull << 6)
 #define S2_AP_RW (3ull << 6)
 #define S2_XN BIT(54)
 
@@ -42,30 +47,39 @@ static uint64_t leaf_attrs(enum pgtable_kind kind, enum pgtable_mem mem)
 	uint64_t a = DESC_AF;
 
 	if (kind == PGTABLE_STAGE1_EL2) {
+		/* Write xor execute: only read-only code is executable. */
 		a |= S1_AP1_RES1;
-		if (mem == PGTABLE_MEM_NORMAL)
-			a |= S1_ATTRIDX(MAIR_IDX_NORMAL) | DESC_SH_INNER;
-		else
-			a |= S1_ATTRIDX(MAIR_IDX_DEVICE) | S1_XN;
-	} else {
-		a |= S2_AP_RW;
-		if (mem == PGTABLE_MEM_NORMAL)
-			a |= S2_MEMATTR_NORMAL_WB | DESC_SH_INNER;
-		else
-			a |= S2_MEMATTR_DEVICE_NGNRE | S2_XN;
+		if (mem == PGTABLE_MEM_DEVICE)
+			return a | S1_ATTRIDX(MAIR_IDX_DEVICE) | S1_XN;
+		a |= S1_ATTRIDX(MAIR_IDX_NORMAL) | DESC_SH_INNER;
+		if (mem != PGTABLE_MEM_NORMAL)
+			a |= S1_AP2_RO;
+		return mem == PGTABLE_MEM_CODE ? a : a | S1_XN;
 	}
-	return a;
+	if (mem == PGTABLE_MEM_DEVICE)
+		return a | S2_AP_RW | S2_MEMATTR_DEVICE_NGNRE | S2_XN;
+	a |= S2_MEMATTR_NORMAL_WB | DESC_SH_INNER;
+	if (mem == PGTABLE_MEM_NORMAL)
+		return a | S2_AP_RW;
+	return a | S2_AP_RO | (mem == PGTABLE_MEM_RODATA ? S2_XN : 0);
 }
 
 static enum pgtable_mem attrs_mem(enum pgtable_kind kind, uint64_t desc)
 {
-	if (kind == PGTABLE_STAGE1_EL2)
-		return ((desc >> 2) & 7) == MAIR_IDX_NORMAL ?
-			       PGTABLE_MEM_NORMAL :
-			       PGTABLE_MEM_DEVICE;
-	return (desc & (0xfull << 2)) == S2_MEMATTR_NORMAL_WB ?
-		       PGTABLE_MEM_NORMAL :
-		       PGTABLE_MEM_DEVICE;
+	bool normal, read_only;
+
+	if (kind == PGTABLE_STAGE1_EL2) {
+		normal = ((desc >> 2) & 7) == MAIR_IDX_NORMAL;
+		read_only = desc & S1_AP2_RO;
+	} else {
+		normal = (desc & (0xfull << 2)) == S2_MEMATTR_NORMAL_WB;
+		read_only = (desc & S2_AP_RW) == S2_AP_RO;
+	}
+	if (!normal)
+		return PGTABLE_MEM_DEVICE;
+	if (!read_only)
+		return PGTABLE_MEM_NORMAL;
+	return (desc & S1_XN) ? PGTABLE_MEM_RODATA : PGTABLE_MEM_CODE;
 }
 
 static bool is_table(uint64_t desc, unsigned level)

@@ -47,10 +47,67 @@
 #define HCR_FMO (1ull << 3)
 #define HCR_IMO (1ull << 4)
 #define HCR_AMO (1ull << 5)
+#define HCR_TID3 (1ull << 18)
 #define HCR_TSC (1ull << 19)
+#define HCR_TIDCP (1ull << 20)
+#define HCR_TACR (1ull << 21)
+#define HCR_TSW (1ull << 22)
 #define HCR_RW (1ull << 31)
+#define HCR_TLOR (1ull << 35)
+#define HCR_TERR (1ull << 36)
 #define HCR_APK (1ull << 40)
 #define HCR_API (1ull << 41)
+
+/* CPTR_EL2 with E2H = 0 (D13.2.33): TTA traps trace, TAM activity monitors. */
+#define CPTR_RES1 0x32ffull /* bits 0-7, 9, 12 (TSM: SME trapped), 13 */
+#define CPTR_TTA (1ull << 20)
+#define CPTR_TAM (1ull << 30)
+
+/* MDCR_EL2 (D13.3.13). */
+#define MDCR_HPMN_MASK 0x1full
+#define MDCR_TPMCR (1ull << 5)
+#define MDCR_TPM (1ull << 6)
+#define MDCR_TPMS (1ull << 14) /* SPE sampling controls (E2PB 0: buffer too) */
+#define MDCR_HPMD (1ull << 17)
+#define MDCR_TTRF (1ull << 19)
+#define MDCR_HCCD (1ull << 23)
+
+/* PMCR_EL0.DP: the cycle counter stops where event counting is prohibited. */
+#define PMCR_DP (1ull << 5)
+
+/*
+ * Registers gas may not know by name; the generic form always assembles.
+ * Name them through read_sysreg_s()/write_sysreg_s(), which expand the
+ * name to its encoding before read_sysreg()/write_sysreg() quote it.
+ */
+#define read_sysreg_s(r) read_sysreg(r)
+#define write_sysreg_s(r, v) write_sysreg(r, v)
+#define HCRX_EL2 S3_4_C1_C2_2
+#define HFGRTR_EL2 S3_4_C1_C1_4
+#define HFGWTR_EL2 S3_4_C1_C1_5
+#define HFGITR_EL2 S3_4_C1_C1_6
+#define HDFGRTR_EL2 S3_4_C3_C1_4
+#define HDFGWTR_EL2 S3_4_C3_C1_5
+#define HAFGRTR_EL2 S3_4_C3_C1_6
+#define PMSCR_EL2 S3_4_C9_C9_0
+#define TRFCR_EL2 S3_4_C1_C2_1
+#define VDISR_EL2 S3_4_C12_C1_1
+#define VSESR_EL2 S3_4_C5_C2_3
+#define ID_AA64PFR0_EL1 S3_0_C0_C4_0
+#define ID_AA64DFR0_EL1 S3_0_C0_C5_0
+#define ID_AA64MMFR0_EL1 S3_0_C0_C7_0
+#define ID_AA64MMFR1_EL1 S3_0_C0_C7_1
+
+/* ID register fields: 4 bits each, at these shifts (D19.2). */
+#define ID_FIELD(reg, shift) ((unsigned)((reg) >> (shift)) & 0xfu)
+#define PFR0_RAS 28
+#define PFR0_AMU 44
+#define DFR0_PMUVER 8
+#define DFR0_PMSVER 32
+#define DFR0_TRACEFILT 40
+#define MMFR0_FGT 56
+#define MMFR1_LO 16
+#define MMFR1_HCX 40
 
 /* Exception classes in ESR_EL2.EC. */
 #define EC_UNKNOWN 0x00

@@ -8,6 +8,7 @@
 #include "arch/inject.h"
 #include "arch/mmio_decode.h"
 #include "arch/psci.h"
+#include "arch/sysreg_trap.h"
 #include "arch/timer.h"
 #include "arch/vgic.h"
 #include "hv/arch/cpu.h"
@@ -19,15 +20,6 @@
 
 typedef void (*trap_handler_fn)(struct vcpu *vcpu, struct vcpu_regs *regs,
 				uint64_t esr);
-
-/* ICC_SGI1R_EL1, ICC_ASGI1R_EL1, ICC_SGI0R_EL1 as ESR ISS (Op0 Op2 Op1 CRn CRm). */
-#define SYSREG_ISS_MASK 0x3ffc1eull
-#define SYSREG_ISS(op0, op1, crn, crm, op2)                               \
-	((uint64_t)(op0) << 20 | (uint64_t)(op2) << 17 | (uint64_t)(op1) << 14 | \
-	 (uint64_t)(crn) << 10 | (uint64_t)(crm) << 1)
-#define ISS_ICC_SGI1R SYSREG_ISS(3, 0, 12, 11, 5)
-#define ISS_ICC_ASGI1R SYSREG_ISS(3, 0, 12, 11, 6)
-#define ISS_ICC_SGI0R SYSREG_ISS(3, 0, 12, 11, 7)
 
 static void skip_instruction(struct vcpu_regs *regs, uint64_t esr)
 {
@@ -49,29 +41,6 @@ static void handle_smc(struct vcpu *vcpu, struct vcpu_regs *regs,
 	/* A trapped SMC returns to the SMC itself (Arm ARM D1.11.2). */
 	skip_instruction(regs, esr);
 	psci_handle(vcpu, regs);
-}
-
-static void handle_sysreg(struct vcpu *vcpu, struct vcpu_regs *regs,
-			  uint64_t esr)
-{
-	uint64_t iss = ESR_ISS(esr);
-	unsigned rt = (iss >> 5) & 31;
-	bool read = iss & 1;
-
-	vcpu->stats.sysreg++;
-	switch (iss & SYSREG_ISS_MASK) {
-	case ISS_ICC_SGI1R:
-	case ISS_ICC_ASGI1R:
-		if (!read)
-			vgic_send_sgi(vcpu, rt < 31 ? regs->x[rt] : 0);
-		break;
-	case ISS_ICC_SGI0R:
-		break; /* group 0 does not exist for the guest */
-	default:
-		inject_undef(regs);
-		return;
-	}
-	skip_instruction(regs, esr);
 }
 
 static void guest_fault(struct vcpu *vcpu, struct vcpu_regs *regs,
@@ -125,8 +94,10 @@ static void handle_unknown(struct vcpu *vcpu, struct vcpu_regs *regs,
 }
 
 static const trap_handler_fn trap_handlers[EC_MAX + 1] = {
-	[EC_HVC64] = handle_hvc,     [EC_SMC64] = handle_smc,
-	[EC_SYS64] = handle_sysreg,  [EC_DABT_LOW] = handle_dabt,
+	[EC_HVC64] = handle_hvc,
+	[EC_SMC64] = handle_smc,
+	[EC_SYS64] = sysreg_trap_handle,
+	[EC_DABT_LOW] = handle_dabt,
 	[EC_IABT_LOW] = handle_iabt,
 };
 

@@ -78,12 +78,27 @@ guest_aarch32:
 	bl	trap_aarch32
 	b	guest_resume
 
-/* A fault in the hypervisor itself: build a frame and panic with it. */
+/*
+ * A fault in the hypervisor itself: build a frame and panic with it, on a
+ * stack of its own, since the fault may be an overflow into a guard page.
+ * SP_EL0 (the guest's, lost anyway: the machine powers off) holds x0 while
+ * SP is computed from MPIDR_EL1.Aff0, without touching memory.
+ */
 hv_fault:
+	msr	sp_el0, x0
+	mrs	x0, mpidr_el1
+	and	x0, x0, #(HV_MAX_CPUS - 1)
+	add	x0, x0, #1
+	lsl	x0, x0, #HV_PANIC_STACK_SHIFT
+	mov	sp, x0
+	adr_l	x0, panic_stacks
+	add	sp, sp, x0
+	mrs	x0, sp_el0
 	sub	sp, sp, #VCPU_REGS_SIZE
 	save_guest
 	bl	trap_hv_fault
 	b	.
+
 
 /*
  * void arch_guest_enter(struct vcpu_regs *frame): frame is the slot at the
@@ -114,3 +129,9 @@ guest_resume:
 	ldp	x26, x27, [sp, #208]
 	ldp	x28, x29, [sp, #224]
 	eret
+
+	/* The stacks hv_fault reports on, one per MPIDR_EL1.Aff0 modulo 8. */
+	.bss
+	.balign	4096
+panic_stacks:
+	.skip	HV_MAX_CPUS << HV_PANIC_STACK_SHIFT

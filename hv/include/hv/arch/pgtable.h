@@ -22,8 +22,11 @@ enum pgtable_kind {
 };
 
 enum pgtable_mem {
-	PGTABLE_MEM_NORMAL, /* write-back cacheable, inner shareable */
+	PGTABLE_MEM_NORMAL, /* write-back cacheable, inner shareable; at EL2
+			     * stage 1 never executable (write xor execute) */
 	PGTABLE_MEM_DEVICE, /* Device-nGnRE, never executable */
+	PGTABLE_MEM_CODE,   /* normal, read-only, executable */
+	PGTABLE_MEM_RODATA, /* normal, read-only, never executable */
 };
 
 /** One translation regime: its root (level 1) table and its page source. */
