@@ -14,12 +14,12 @@
  * and at every start the hypervisor copies them in again.
  */
 #include "baremetal/fdt.h"
+#include "baremetal/manage.h"
 #include "baremetal/platform.h"
 #include "baremetal/printf.h"
 #include "baremetal/psci.h"
 #include "baremetal/sysreg.h"
 #include "baremetal/test.h"
-#include "shikiri/manage.h"
 
 /* The secret: "_eCrEt!Z" in ASCII, little-endian. */
 #define SECRET ((uint64_t)0x5a2174457243655full)
@@ -31,29 +31,6 @@ struct span {
 /* The words looked at: RAM after the image, around the device tree. */
 static struct span spans[2];
 static unsigned span_count;
-
-/* The management page's address from the /shikiri-manage@... node. */
-static uint64_t manage_base(void)
-{
-	const void *dtb = platform.dtb;
-	int node = fdt_path(dtb, "/shikiri-manage");
-	uint32_t len;
-	const void *reg = node < 0 ? NULL : fdt_prop(dtb, node, "reg", &len);
-
-	/* The generated tree has #address-cells = #size-cells = 2. */
-	return reg && len == 16 ? fdt_cells(reg, 2) : 0;
-}
-
-/* This VM's RESTARTS as the hypervisor counts them; ~0 if unreadable. */
-static uint32_t own_restarts(uint64_t page)
-{
-	if (mmio_read32(page + SHIKIRI_MANAGE_REG_MAGIC) !=
-	    SHIKIRI_MANAGE_MAGIC)
-		return ~0u;
-	mmio_write32(page + SHIKIRI_MANAGE_REG_SELECT,
-		     mmio_read32(page + SHIKIRI_MANAGE_REG_SELF));
-	return mmio_read32(page + SHIKIRI_MANAGE_REG_RESTARTS);
-}
 
 static void find_spans(void)
 {
@@ -107,7 +84,7 @@ TEST(restarted_once)
 	uint32_t restarts;
 
 	ASSERT_NE(page, 0);
-	restarts = own_restarts(page);
+	restarts = manage_own_restarts(page);
 	find_spans();
 	if (restarts == 0) {
 		words = fill(SECRET);
