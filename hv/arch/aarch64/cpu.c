@@ -5,6 +5,7 @@
  * stay in the CPU and are only reset when the vCPU (re)starts.
  */
 #include "arch/gic.h"
+#include "arch/psci.h"
 #include "arch/vcpu_reset.h"
 #include "arch/vgic.h"
 #include "asm_defs.h"
@@ -142,6 +143,7 @@ void arch_vcpu_start(struct vcpu *vcpu, uint64_t pc, uint64_t arg)
 	f->spsr = SPSR_EL1H_DAIF;
 	vgic_lr_clear();
 	vcpu_reset_el1(vcpu->pcpu);
+	psci_cpu_mitigate();
 	/* Guest code may be in a stale line of a previous life: drop it. */
 	__asm__ volatile("ic iallu\n\tdsb ish" ::: "memory");
 	isb();
