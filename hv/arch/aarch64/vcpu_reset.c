@@ -26,6 +26,10 @@
 #define PMCR_N(pmcr) (((pmcr) >> 11) & 0x1f)
 #define PMU_ALL_COUNTERS 0xffffffffull
 
+/* CPTR_EL2 (HCR_EL2.E2H 0): SVE and FP/SIMD traps. */
+#define CPTR_EL2_TZ (1ull << 8)
+#define CPTR_EL2_TFP (1ull << 10)
+
 /* ZCR_ELx.LEN: the largest vector length the CPU implements. */
 #define ZCR_LEN_MAX 0xfull
 
@@ -36,12 +40,6 @@
  */
 #define ID_AA64ISAR2_EL1 S3_0_C0_C6_2
 #define TPIDR2_EL0 3, 3, 13, 0, 5
-#define SCXTNUM_EL0 3, 3, 13, 0, 7
-#define SCXTNUM_EL1 3, 0, 13, 0, 7
-#define TFSR_EL1 3, 0, 5, 6, 0
-#define TFSRE0_EL1 3, 0, 5, 6, 1
-#define RGSR_EL1 3, 0, 1, 0, 5
-#define GCR_EL1 3, 0, 1, 0, 6
 #define VDISR_EL2 3, 4, 12, 1, 1
 #define VSESR_EL2 3, 4, 5, 2, 3
 #define LORSA_EL1 3, 0, 10, 4, 0
@@ -236,20 +234,18 @@ static void reset_optional(uint64_t pfr0, uint64_t pfr1)
 {
 	uint64_t mmfr1 = read_sysreg(id_aa64mmfr1_el1);
 
-	/* TPIDR2_EL0 is not behind the SME traps: a guest reaches it anyway. */
+	/*
+	 * TPIDR2_EL0 is not behind the SME traps: a guest reaches it anyway.
+	 * Firmware for SME sets SCR_EL3.EnTP2 (Linux's booting.rst asks it).
+	 */
 	if (ID_FIELD(pfr1, 24))
 		zero_sysreg(TPIDR2_EL0);
-	if (ID_FIELD(pfr0, 56) >= 2 ||
-	    (ID_FIELD(pfr0, 56) == 1 && ID_FIELD(pfr1, 32) >= 2)) {
-		zero_sysreg(SCXTNUM_EL0);
-		zero_sysreg(SCXTNUM_EL1);
-	}
-	if (ID_FIELD(pfr1, 8) >= 2) {
-		zero_sysreg(TFSR_EL1);
-		zero_sysreg(TFSRE0_EL1);
-		zero_sysreg(RGSR_EL1);
-		zero_sysreg(GCR_EL1);
-	}
+	/*
+	 * SCXTNUM_EL0/EL1 and the MTE registers are not reset: the guest
+	 * cannot reach them (HCR_EL2.EnSCXT and HCR_EL2.ATA clear), and on a
+	 * machine whose firmware leaves SCR_EL3.EnSCXT or ATA clear an EL2
+	 * access would trap to EL3.
+	 */
 	/* A guest's DISR_EL1 is VDISR_EL2 while HCR_EL2.AMO is set. */
 	if (ID_FIELD(pfr0, 28)) {
 		zero_sysreg(VDISR_EL2);
@@ -305,11 +301,13 @@ void vcpu_reset_el1(unsigned pcpu)
 	uint64_t pfr0 = read_sysreg(id_aa64pfr0_el1);
 	uint64_t pfr1 = read_sysreg(id_aa64pfr1_el1);
 	uint64_t dfr0 = read_sysreg(id_aa64dfr0_el1);
+	uint64_t cptr = read_sysreg(cptr_el2);
 
 	reset_el1_base(pcpu);
-	if (ID_FIELD(pfr0, 16) != 0xf)
+	/* What CPTR_EL2 traps, EL2 cannot touch either, nor can the guest. */
+	if (ID_FIELD(pfr0, 16) != 0xf && !(cptr & CPTR_EL2_TFP))
 		reset_fpsimd();
-	if (ID_FIELD(pfr0, 32))
+	if (ID_FIELD(pfr0, 32) && !(cptr & (CPTR_EL2_TFP | CPTR_EL2_TZ)))
 		reset_sve();
 	reset_pauth();
 	reset_pmu(dfr0, pfr0);
