@@ -38,7 +38,7 @@ uint64_t pstate_el1_entry(uint64_t spsr, uint64_t sctlr_el1, unsigned features)
 	 */
 	p |= spsr & (PSTATE_NZCV | PSTATE_PAN);
 	if (spsr & SPSR_NRW)
-		p |= spsr & SPSR32_DIT ? PSTATE_DIT : 0;
+		p |= (spsr & SPSR32_DIT) ? PSTATE_DIT : 0;
 	else
 		p |= spsr & PSTATE_DIT;
 	if ((features & PSTATE_FEAT_PAN) && !(sctlr_el1 & SCTLR_SPAN))
