@@ -126,6 +126,16 @@ def events(c, vm, start=0):
     return out
 
 
+# events() of a VM whose guest reset itself once and then powered off.
+RESET_ONCE_THEN_OFF = [
+    ("started", None, None),
+    ("restarting", "guest reset", None),
+    ("started", "guest reset", 1),
+    ("stopping", "guest power-off", None),
+    ("stopped", "guest power-off", None),
+]
+
+
 def wait_hv(c, pattern, since, timeout=RESTART_TIMEOUT):
     """Wait for a hypervisor line matching @pattern among c.lines[@since:]
     and what comes after; return the match.

@@ -92,6 +92,21 @@ $(BUILD)/unit/test_vwdt: tests/unit/test_vwdt.c hv/core/vwdt.c \
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_CFLAGS) $(UNIT_HV_CFLAGS) $(HOST_SAN) -o $@ $^ -lcmocka
 
+UNIT_TESTS += $(BUILD)/unit/test_psci
+
+# PSCI/SMCCC for guests; the firmware, the idle loop and the VM are fakes in
+# the test.
+$(BUILD)/unit/test_psci: tests/unit/test_psci.c hv/arch/aarch64/psci.c
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) $(UNIT_HV_CFLAGS) -Ihv/arch/aarch64 \
+		$(HOST_SAN) -o $@ $^ -lcmocka -lpthread
+
+UNIT_TESTS += $(BUILD)/unit/test_pstate
+
+$(BUILD)/unit/test_pstate: tests/unit/test_pstate.c hv/arch/aarch64/pstate.c
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) $(UNIT_HV_CFLAGS) $(HOST_SAN) -o $@ $^ -lcmocka
+
 # Keep this rule last: a prerequisite list is expanded where the rule is
 # read, so every UNIT_TESTS += above must come before it.
 .PHONY: unit-test-bins

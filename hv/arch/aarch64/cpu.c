@@ -5,7 +5,9 @@
  * stay in the CPU and are only reset when the vCPU (re)starts.
  */
 #include "arch/gic.h"
+#include "arch/psci.h"
 #include "arch/sysreg_trap.h"
+#include "arch/vcpu_reset.h"
 #include "arch/vgic.h"
 #include "asm_defs.h"
 #include "hv/arch/cpu.h"
@@ -24,8 +26,6 @@
  * exist) trap and are UNDEFINED for the guest.
  */
 #define CPTR_EL2_VALUE (CPTR_RES1 | CPTR_TTA)
-/* SCTLR_EL1 at reset for Linux: RES1 bits, MMU and caches off. */
-#define SCTLR_EL1_RESET 0x30d00800ull
 /* VTCR_EL2: T0SZ 25, start at level 1, WBWA, inner shareable, 40-bit PA. */
 #define VTCR_EL2_VALUE                                                   \
 	(25ull | 1ull << 6 | 1ull << 8 | 1ull << 10 | 3ull << 12 |      \
@@ -228,20 +228,8 @@ void arch_vcpu_start(struct vcpu *vcpu, uint64_t pc, uint64_t arg)
 	f->elr = pc;
 	f->spsr = SPSR_EL1H_DAIF;
 	vgic_lr_clear();
-	write_sysreg(sctlr_el1, SCTLR_EL1_RESET);
-	write_sysreg(cntv_ctl_el0, 0);
-	write_sysreg(cntp_ctl_el0, 0);
-	write_sysreg(cntkctl_el1, 0);
-	write_sysreg(vbar_el1, 0);
-	write_sysreg(tcr_el1, 0);
-	write_sysreg(ttbr0_el1, 0);
-	write_sysreg(ttbr1_el1, 0);
-	write_sysreg(mair_el1, 0);
-	write_sysreg(cpacr_el1, 0);
-	write_sysreg(contextidr_el1, 0);
-	write_sysreg(tpidr_el1, 0);
-	write_sysreg(sp_el1, 0);
-	write_sysreg(sp_el0, 0);
+	vcpu_reset_el1(vcpu->pcpu);
+	psci_cpu_mitigate();
 	/* Guest code may be in a stale line of a previous life: drop it. */
 	__asm__ volatile("ic iallu\n\tdsb ish" ::: "memory");
 	isb();

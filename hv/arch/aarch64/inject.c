@@ -2,9 +2,11 @@
 /*
  * Exceptions delivered to a guest's EL1 as the hardware would take them
  * (Arm ARM D1.10): save the state in ELR/SPSR_EL1, set ESR/FAR_EL1, and
- * continue at the vector for the guest's current mode.
+ * continue at the vector for the guest's current mode with the PSTATE the
+ * hardware would give it (pstate.c: PAN, SSBS, TCO... by SCTLR_EL1).
  */
 #include "arch/inject.h"
+#include "arch/pstate.h"
 #include "hv/vm.h"
 #include "sysreg.h"
 
@@ -14,6 +16,27 @@
 #define SPSR_AARCH32 0x10ull
 #define FSC_SYNC_EXTERNAL 0x10ull
 #define ISS_WNR (1ull << 6)
+
+/* A 4-bit ID register field at @shift. */
+#define ID_FIELD(reg, shift) ((unsigned)((reg) >> (shift)) & 0xfu)
+
+/* What of PSTATE_FEAT_* this CPU has (the real ID registers). */
+static unsigned pstate_features(void)
+{
+	uint64_t mmfr1 = read_sysreg(id_aa64mmfr1_el1);
+	uint64_t pfr1 = read_sysreg(id_aa64pfr1_el1);
+	unsigned f = 0;
+
+	if (ID_FIELD(mmfr1, 20))
+		f |= PSTATE_FEAT_PAN;
+	if (ID_FIELD(pfr1, 4))
+		f |= PSTATE_FEAT_SSBS;
+	if (ID_FIELD(pfr1, 8))
+		f |= PSTATE_FEAT_MTE;
+	if (ID_FIELD(pfr1, 36))
+		f |= PSTATE_FEAT_NMI;
+	return f;
+}
 
 static void enter_el1(struct vcpu_regs *regs, uint64_t esr)
 {
@@ -32,7 +55,8 @@ static void enter_el1(struct vcpu_regs *regs, uint64_t esr)
 	write_sysreg(spsr_el1, regs->spsr);
 	write_sysreg(esr_el1, esr);
 	regs->elr = read_sysreg(vbar_el1) + offset;
-	regs->spsr = SPSR_EL1H_DAIF;
+	regs->spsr = pstate_el1_entry(regs->spsr, read_sysreg(sctlr_el1),
+				      pstate_features());
 }
 
 static bool from_el0(const struct vcpu_regs *regs)

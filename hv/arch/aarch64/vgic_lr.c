@@ -158,6 +158,28 @@ void vgic_lr_maintenance(struct vcpu *vcpu)
 	vgic_lr_flush(vcpu);
 }
 
+/*
+ * The active priorities: one register per 32 preemption levels (IHI0069
+ * 12.4.1: ICH_VTR_EL2.PREbits 5, 6 or 7 give 1, 2 or 4 of each group).
+ */
+static void apr_clear(void)
+{
+	unsigned prebits = (unsigned)(read_sysreg(ICH_VTR_EL2) >> 26 & 7) + 1;
+
+	write_sysreg(ICH_AP0R0_EL2, 0);
+	write_sysreg(ICH_AP1R0_EL2, 0);
+	if (prebits < 6)
+		return;
+	write_sysreg(S3_4_C12_C8_1, 0);
+	write_sysreg(S3_4_C12_C9_1, 0);
+	if (prebits < 7)
+		return;
+	write_sysreg(S3_4_C12_C8_2, 0);
+	write_sysreg(S3_4_C12_C9_2, 0);
+	write_sysreg(S3_4_C12_C8_3, 0);
+	write_sysreg(S3_4_C12_C9_3, 0);
+}
+
 void vgic_lr_clear(void)
 {
 	unsigned count = lr_count();
@@ -173,8 +195,7 @@ void vgic_lr_clear(void)
 			gic_deactivate((uint32_t)(v >> LR_PINTID_SHIFT) & 0x1fff);
 		lr_write(n, 0);
 	}
-	write_sysreg(ICH_AP0R0_EL2, 0);
-	write_sysreg(ICH_AP1R0_EL2, 0);
+	apr_clear();
 	write_sysreg(ICH_VMCR_EL2, 0);
 	write_sysreg(ICH_HCR_EL2, ICH_HCR_EN);
 	isb();

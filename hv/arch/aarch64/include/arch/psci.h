@@ -16,4 +16,11 @@ void psci_handle(struct vcpu *vcpu, struct vcpu_regs *regs);
 /** psci_probe_firmware() - Ask the firmware what it offers; at boot. */
 void psci_probe_firmware(void);
 
+/**
+ * psci_cpu_mitigate() - Switch the firmware's dynamic Spectre-v4
+ * mitigation (SMCCC_ARCH_WORKAROUND_2) on for this CPU, where the firmware
+ * has one; before a vCPU enters the guest on it.
+ */
+void psci_cpu_mitigate(void);
+
 #endif /* ARCH_PSCI_H */
