@@ -2,8 +2,12 @@
 /*
  * Emulated PL011 (Arm PrimeCell UART r1p5, DDI0183).  Linux's amba-pl011
  * driver probes it by its PrimeCell IDs, polls FR in earlycon, and otherwise
- * works from the RX/RT interrupts; TX never has to wait because the FIFO
- * drains to the console multiplexer immediately.
+ * works from the RX/RT interrupts.  Transmitted bytes go to the VM's buffer
+ * in the console multiplexer; FR.TXFF shows when that buffer is nearly full,
+ * so a guest that polls it never loses output.  Received bytes wait in a
+ * buffer of VPL011_RX_BUF, whose first VPL011_RX_FIFO are the FIFO the
+ * guest sees; when the VM does not read, the buffer fills and further input
+ * is dropped and counted (only this VM's).
  */
 #include "arch/vgic.h"
 #include "hv/console.h"
@@ -28,6 +32,7 @@
 #define UARTPERIPHID0 0xfe0
 
 #define FR_RXFE BIT(4)
+#define FR_TXFF BIT(5)
 #define FR_TXFE BIT(7)
 #define FR_RXFF BIT(6)
 
@@ -56,13 +61,13 @@ bool vpl011_line(struct vm *vm)
 	return level;
 }
 
-static uint16_t fr_locked(const struct vpl011 *u)
+static uint16_t fr_locked(const struct vpl011 *u, bool tx_full)
 {
-	uint16_t fr = FR_TXFE;
+	uint16_t fr = tx_full ? FR_TXFF : FR_TXFE;
 
 	if (!u->rx_count)
 		fr |= FR_RXFE;
-	if (u->rx_count == VPL011_RX_FIFO)
+	if (u->rx_count >= VPL011_RX_FIFO)
 		fr |= FR_RXFF;
 	return fr;
 }
@@ -71,26 +76,28 @@ static int vpl011_read(struct vcpu *vcpu, void *priv, uint64_t off,
 		       unsigned size, uint64_t *val)
 {
 	struct vpl011 *u = priv;
-	bool level, was_full = false;
+	bool level, tx_full = false;
 
 	(void)vcpu;
 	if (size > 4 || (off & 3))
 		return -HV_EFAULT;
+	/* The console's lock comes after ours: ask before taking it. */
+	if (off == UARTFR)
+		tx_full = console_vm_tx_full(u->vm);
 	spin_lock(&u->lock);
 	switch (off) {
 	case UARTDR:
 		*val = 0;
-		was_full = u->rx_count == VPL011_RX_FIFO;
 		if (u->rx_count) {
 			*val = u->rx[u->rx_head];
-			u->rx_head = (u->rx_head + 1) % VPL011_RX_FIFO;
+			u->rx_head = (u->rx_head + 1) % VPL011_RX_BUF;
 			u->rx_count--;
 		}
 		if (!u->rx_count)
 			u->ris &= (uint16_t)~(INT_RX | INT_RT);
 		break;
 	case UARTFR:
-		*val = fr_locked(u);
+		*val = fr_locked(u, tx_full);
 		break;
 	case UARTIBRD:
 		*val = u->ibrd;
@@ -127,8 +134,6 @@ static int vpl011_read(struct vcpu *vcpu, void *priv, uint64_t off,
 	spin_unlock(&u->lock);
 	if (off == UARTDR)
 		vgic_set_level(u->vm, u->intid, level);
-	if (was_full)
-		console_rx_room(u->vm);
 	return 0;
 }
 
@@ -188,22 +193,18 @@ const struct mmio_ops vpl011_ops = {
 	.write = vpl011_write,
 };
 
-bool vpl011_rx_room(struct vpl011 *u)
-{
-	return __atomic_load_n(&u->rx_count, __ATOMIC_ACQUIRE) <
-	       VPL011_RX_FIFO;
-}
-
 bool vpl011_rx(struct vpl011 *u, char c)
 {
 	bool ok, level;
 
 	spin_lock(&u->lock);
-	ok = u->rx_count < VPL011_RX_FIFO;
+	ok = u->rx_count < VPL011_RX_BUF;
 	if (ok) {
-		u->rx[(u->rx_head + u->rx_count) % VPL011_RX_FIFO] = (uint8_t)c;
+		u->rx[(u->rx_head + u->rx_count) % VPL011_RX_BUF] = (uint8_t)c;
 		u->rx_count++;
 		u->ris |= INT_RX | INT_RT;
+	} else {
+		u->rx_dropped++;
 	}
 	level = line_locked(u);
 	spin_unlock(&u->lock);
@@ -219,6 +220,12 @@ void vpl011_reset(struct vpl011 *u)
 	u->lcr_h = u->ibrd = u->fbrd = u->imsc = u->dmacr = u->ris = 0;
 	u->rx_head = u->rx_count = 0;
 	spin_unlock(&u->lock);
+	console_vm_reset(u->vm);
+}
+
+uint64_t vpl011_rx_dropped(struct vpl011 *u)
+{
+	return __atomic_load_n(&u->rx_dropped, __ATOMIC_RELAXED);
 }
 
 int vpl011_init(struct vpl011 *u, struct vm *vm, uint64_t ipa, uint32_t intid)

@@ -7,6 +7,7 @@
 #include "arch/timer.h"
 #include "hv/arch/cpu.h"
 #include "hv/console.h"
+#include "hv/vm.h"
 #include "hv/vwdt.h"
 #include "sysreg.h"
 
@@ -45,8 +46,10 @@ const struct console_clock *timer_console_clock(void)
 
 void timer_expired(void)
 {
+	struct vcpu *v = arch_this_pcpu()->vcpu;
+
 	write_sysreg(cnthp_ctl_el2, 0);
 	isb();
-	console_tick();
+	console_tick(v ? v->vm : NULL);
 	vwdt_tick();
 }
