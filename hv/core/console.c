@@ -387,12 +387,18 @@ static void hv_put(const char *text, size_t len, bool line)
 	if (!uart)
 		return;
 	spin_lock(&hv_out.lock);
-	if (out_free(&hv_out) > len + 1) {
-		for (size_t i = 0; i < len; i++)
-			if (text[i] == '\n')
+	if (out_free(&hv_out) > len + 2) {
+		/* A whole line ends the shell's prompt line first. */
+		if (line && hv_out.col)
+			out_newline(&hv_out);
+		for (size_t i = 0; i < len; i++) {
+			if (text[i] == '\n') {
 				out_newline(&hv_out);
-			else if (text[i] != '\r')
+			} else if (text[i] != '\r') {
 				out_put(&hv_out, &text[i], 1);
+				hv_out.col++;
+			}
+		}
 		if (line)
 			out_newline(&hv_out);
 		hv_out.ready = hv_out.tail;

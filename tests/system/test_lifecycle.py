@@ -429,6 +429,9 @@ def _stats(c, vm, name=None):
     assert m, out
     vcpus = []
     for line in out[1:]:
+        if re.fullmatch(r"\s*console: rx_dropped \d+, tx_dropped \d+ .*",
+                        line):
+            continue
         v = re.fullmatch(r"\s*vcpu (\d+) \(CPU (\d+)\): (\d+) sync, (\d+) irq"
                          r" exits, (\d+) injected, (\d+) queued", line)
         assert v, f"unexpected `stats` line: {line!r}"

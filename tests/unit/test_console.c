@@ -848,6 +848,15 @@ static void test_shell_partial_line(void **state)
 	expect_out("st\r\n");
 	vm_puts(1, "again\n");
 	expect_out("[linux1] again\r\n");
+	/* A hypervisor line ends the prompt's line, shown or not. */
+	console_hv_partial("shikiri> ", 9);
+	hv_log("vm rtos: stopped");
+	expect_out("shikiri> \r\nshikiri: vm rtos: stopped\r\n");
+	tx_room = 0;
+	console_hv_partial("shikiri> ", 9);
+	hv_log("vm rtos: started");
+	tx_room = -1;
+	expect_out("shikiri> \r\nshikiri: vm rtos: started\r\n");
 }
 
 int main(void)
