@@ -52,6 +52,7 @@ static struct console_vm hv_out;
  */
 static bool draining, kick, tx_irq_on;
 static struct console_vm *cur;
+static struct vm *cur_vm; /* the VM of @cur, NULL for the hypervisor */
 static unsigned cur_col, rr;
 static bool cur_sgr, cur_in_sgr;
 static char stage[CONSOLE_SGR_MAX + SHIKIRI_NAME_LEN + 16];
@@ -146,6 +147,7 @@ static bool start_line(void)
 		if (!has_ready(source(i)))
 			continue;
 		cur = source(i);
+		cur_vm = i < vm_count ? &vms[i] : NULL;
 		rr = i + 1;
 		cur_col = 0;
 		cur_sgr = cur_in_sgr = false;
@@ -165,20 +167,22 @@ static bool start_line(void)
 
 /*
  * Stage what @cur has ready of its line.  A backspace goes out only over
- * a column this line has shown, so it never reaches the prefix.
+ * a column this line has shown, so it never reaches the prefix.  A VM
+ * that was found short of room hears when it has enough again.
  */
 static void take_line(void)
 {
 	unsigned room = sizeof(stage) - sizeof(SGR_RESET) - 2;
+	struct vm *vm = cur_vm;
+	bool eol = false, wake;
 
 	spin_lock(&cur->lock);
 	while (cur->head != cur->ready && stage_len < room) {
 		char b = cur->buf[cur->head++ % CONSOLE_OUT];
 
 		if (b == '\n') {
-			spin_unlock(&cur->lock);
-			end_line();
-			return;
+			eol = true;
+			break;
 		}
 		if (b == '\b') {
 			if (!cur_col)
@@ -193,7 +197,16 @@ static void take_line(void)
 		}
 		stage[stage_len++] = b;
 	}
+	wake = vm && cur->tx_wake &&
+	       out_free(cur) >= TX_RESERVE + 2 * CONSOLE_TX_WAKE;
+	if (wake)
+		cur->tx_wake = false;
 	spin_unlock(&cur->lock);
+	if (eol)
+		end_line();
+	/* No lock is held: the UART's lock comes before ours. */
+	if (wake)
+		vpl011_tx_room(&vm->uart);
 }
 
 /* Stage the next piece of output; false when there is none. */
@@ -358,15 +371,20 @@ void console_vm_putc(struct vm *vm, char ch)
 		drain(c);
 }
 
-bool console_vm_tx_full(struct vm *vm)
+unsigned console_vm_tx_room(struct vm *vm)
 {
 	struct console_vm *c = &vm->console;
-	bool full;
+	uint32_t room;
 
 	spin_lock(&c->lock);
-	full = out_free(c) < TX_RESERVE;
+	room = out_free(c);
+	/* No byte comes out as more than two, but for a sequence the filter
+	 * holds (TX_RESERVE covers it, and the newline of a cut line). */
+	room = room > TX_RESERVE ? (room - TX_RESERVE) / 2 : 0;
+	if (room < CONSOLE_TX_WAKE)
+		c->tx_wake = true;
 	spin_unlock(&c->lock);
-	return full;
+	return room;
 }
 
 void console_vm_reset(struct vm *vm)

@@ -2,9 +2,12 @@
 /*
  * Emulated PL011 (Arm PrimeCell UART r1p5, DDI0183).  Linux's amba-pl011
  * driver probes it by its PrimeCell IDs, polls FR in earlycon, and otherwise
- * works from the RX/RT interrupts.  Transmitted bytes go to the VM's buffer
- * in the console multiplexer; FR.TXFF shows when that buffer is nearly full,
- * so a guest that polls it never loses output.  Received bytes wait in a
+ * works from the RX/RT interrupts, and TX for its tty.  Transmitted bytes go
+ * to the VM's buffer in the console multiplexer; FR.TXFF shows when that
+ * buffer is nearly full, so a guest that polls it never loses output, and
+ * the TX interrupt waits for room, so one that writes a burst of
+ * VPL011_TX_BURST bytes per interrupt (Linux's driver does, unchecked)
+ * loses nothing either.  Received bytes wait in a
  * buffer of VPL011_RX_BUF, whose first VPL011_RX_FIFO are the FIFO the
  * guest sees; when the VM does not read, the buffer fills and further input
  * is dropped and counted (only this VM's).
@@ -40,6 +43,9 @@
 #define INT_TX BIT(5)
 #define INT_RT BIT(6)
 #define INT_ALL 0x7ff
+
+_Static_assert(VPL011_TX_BURST <= CONSOLE_TX_WAKE,
+	       "a VM woken for room has room for a burst");
 
 /* PrimeCell peripheral and cell IDs, 0xfe0..0xffc: a PL011 r1p5. */
 static const uint8_t pl011_id[8] = { 0x11, 0x10, 0x34, 0x00,
@@ -81,9 +87,8 @@ static int vpl011_read(struct vcpu *vcpu, void *priv, uint64_t off,
 	(void)vcpu;
 	if (size > 4 || (off & 3))
 		return -HV_EFAULT;
-	/* The console's lock comes after ours: ask before taking it. */
 	if (off == UARTFR)
-		tx_full = console_vm_tx_full(u->vm);
+		tx_full = !console_vm_tx_room(u->vm);
 	spin_lock(&u->lock);
 	switch (off) {
 	case UARTDR:
@@ -141,17 +146,29 @@ static int vpl011_write(struct vcpu *vcpu, void *priv, uint64_t off,
 			unsigned size, uint64_t val)
 {
 	struct vpl011 *u = priv;
-	bool level;
+	bool level, was, tx_room = false;
 
 	(void)vcpu;
 	if (size > 4 || (off & 3))
 		return -HV_EFAULT;
-	if (off == UARTDR)
+	if (off == UARTDR) {
 		console_vm_putc(u->vm, (char)val);
+		tx_room = console_vm_tx_room(u->vm) >= VPL011_TX_BURST;
+	}
 	spin_lock(&u->lock);
+	was = line_locked(u);
 	switch (off) {
 	case UARTDR:
-		u->ris |= INT_TX;
+		/*
+		 * As if the FIFO drained through its trigger level at once;
+		 * short of room, as if it stayed above it (DDI0183 3.4.3:
+		 * writing above the level clears TXRIS), and
+		 * vpl011_tx_room() raises it when there is room again.
+		 */
+		if (tx_room)
+			u->ris |= INT_TX;
+		else
+			u->ris &= (uint16_t)~INT_TX;
 		break;
 	case UARTIBRD:
 		u->ibrd = (uint16_t)val;
@@ -183,7 +200,7 @@ static int vpl011_write(struct vcpu *vcpu, void *priv, uint64_t off,
 	}
 	level = line_locked(u);
 	spin_unlock(&u->lock);
-	if (level || off != UARTDR)
+	if (level || level != was || off != UARTDR)
 		vgic_set_level(u->vm, u->intid, level);
 	return 0;
 }
@@ -221,6 +238,17 @@ void vpl011_reset(struct vpl011 *u)
 	u->rx_head = u->rx_count = 0;
 	spin_unlock(&u->lock);
 	console_vm_reset(u->vm);
+}
+
+void vpl011_tx_room(struct vpl011 *u)
+{
+	bool level;
+
+	spin_lock(&u->lock);
+	u->ris |= INT_TX;
+	level = line_locked(u);
+	spin_unlock(&u->lock);
+	vgic_set_level(u->vm, u->intid, level);
 }
 
 uint64_t vpl011_rx_dropped(struct vpl011 *u)

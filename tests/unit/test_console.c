@@ -101,11 +101,13 @@ static const struct console_clock clock = {
 };
 
 /* The VMs' interrupt lines, driven by the real emulated PL011s. */
+static bool irq_line[SHIKIRI_MAX_VMS];
+
 void vgic_set_level(struct vm *vm, uint32_t vintid, bool level)
 {
 	assert_non_null(vm);
 	(void)vintid;
-	(void)level;
+	irq_line[vm->id] = level;
 }
 
 /* What each VM has read from its emulated UART so far. */
@@ -156,6 +158,7 @@ static int setup(void **state)
 			vpl011_init(&vms[i].uart, &vms[i], 0x9000000, 33), 0);
 		rx_len[i] = 0;
 		armed[i] = 0;
+		irq_line[i] = false;
 	}
 	now_ticks = 1000 * MS;
 	running = 0;
@@ -684,6 +687,43 @@ static void test_guest_sees_a_full_fifo_before_its_output_is_lost(void **state)
 	out[0] = '\0';
 }
 
+static uint64_t uart_reg(unsigned vm, unsigned off)
+{
+	uint64_t val;
+
+	assert_int_equal(vpl011_ops.read(NULL, &vms[vm].uart, off, 4, &val), 0);
+	return val;
+}
+
+static void test_tx_interrupt_waits_for_room(void **state)
+{
+	unsigned written = 0;
+
+	(void)state;
+	tx_room = 0;
+	/* Like Linux's tty: TX interrupt on, then 16 bytes per interrupt
+	 * without looking at FR, for as long as TX is raised. */
+	assert_int_equal(vpl011_ops.write(NULL, &vms[1].uart, 0x38, 4, 0x20),
+			 0);
+	vpl011_ops.write(NULL, &vms[1].uart, 0, 4, 'x');
+	while (uart_reg(1, 0x40) & 0x20 && written < 4 * CONSOLE_OUT) {
+		assert_true(irq_line[1]);
+		for (unsigned i = 0; i < 16; i++, written++)
+			vpl011_ops.write(NULL, &vms[1].uart, 0, 4,
+					 written % 64 == 63 ? '\n' : 'y');
+	}
+	assert_false(irq_line[1]);
+	assert_true(written > CONSOLE_OUT / 2);
+	assert_int_equal(console_tx_dropped(&vms[1]), 0);
+	/* The UART moves again: the interrupt comes back with the room. */
+	tx_room = -1;
+	uart_irq();
+	assert_true(uart_reg(1, 0x40) & 0x20);
+	assert_true(irq_line[1]);
+	out_len = 0;
+	out[0] = '\0';
+}
+
 static void test_flush_waits_and_puts_everything_out(void **state)
 {
 	(void)state;
@@ -886,6 +926,7 @@ int main(void)
 		T(test_one_call_does_a_bounded_amount),
 		T(test_a_flooding_vm_loses_only_its_own_output),
 		T(test_guest_sees_a_full_fifo_before_its_output_is_lost),
+		T(test_tx_interrupt_waits_for_room),
 		T(test_flush_waits_and_puts_everything_out),
 		T(test_tick_shows_only_its_own_vms_line),
 		T(test_focus_refuses_a_vm_without_a_console),

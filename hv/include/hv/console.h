@@ -30,6 +30,7 @@ struct console_vm {
 	bool released;	     /**< its partial line goes out as it comes */
 	uint64_t last;	     /**< counter value at the last character */
 	uint64_t tx_dropped; /**< bytes lost because @buf was full */
+	bool tx_wake;	     /**< tell the VM's UART when there is room again */
 	uint8_t state;	     /**< filter: where in a control sequence */
 	uint8_t need;	     /**< filter: UTF-8 continuation bytes still due */
 	uint8_t seq_len;
@@ -80,11 +81,19 @@ void console_init_clock(const struct console_clock *clock);
  */
 void console_vm_putc(struct vm *vm, char c);
 
-/**
- * console_vm_tx_full() - Whether @vm should wait before it writes more
- * (its emulated UART shows a full transmit FIFO).
+/*
+ * A VM whose room was found below this is told (vpl011_tx_room()) once a
+ * drain has made at least this much room again.
  */
-bool console_vm_tx_full(struct vm *vm);
+#define CONSOLE_TX_WAKE 128u
+
+/**
+ * console_vm_tx_room() - How many more bytes @vm may write now without
+ * losing any, whatever they expand to; 0: its emulated UART shows a full
+ * transmit FIFO.  Below CONSOLE_TX_WAKE, @vm's UART is told when there is
+ * that much room again.
+ */
+unsigned console_vm_tx_room(struct vm *vm);
 
 /**
  * console_vm_reset() - @vm restarts: a control sequence it left unfinished

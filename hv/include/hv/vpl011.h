@@ -11,6 +11,8 @@ struct vm;
 #define VPL011_RX_FIFO 32u
 /* Input kept for a VM that does not read, its FIFO included. */
 #define VPL011_RX_BUF 1024u
+/* The TX interrupt means room for this many bytes written unchecked. */
+#define VPL011_TX_BURST 64u
 #define VPL011_SIZE 0x1000u
 
 /**
@@ -44,6 +46,13 @@ void vpl011_reset(struct vpl011 *u);
  * Return: false when the buffer was full and @c was dropped (counted).
  */
 bool vpl011_rx(struct vpl011 *u, char c);
+
+/**
+ * vpl011_tx_room() - The console has made room in the VM's output buffer
+ * after @u found it short: raise the TX interrupt.  Called with no console
+ * lock held.
+ */
+void vpl011_tx_room(struct vpl011 *u);
 
 /** vpl011_rx_dropped() - Input bytes dropped because @u's buffer was full. */
 uint64_t vpl011_rx_dropped(struct vpl011 *u);
