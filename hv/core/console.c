@@ -18,8 +18,10 @@
  * the VM does not read.  So the escape key always gets through.
  *
  * Lock order: a source's lock is taken after any device or VM lock, and
- * never two of them together; the drain (a flag, only ever tried) comes
- * before a source's lock.  Nothing is called with a source's lock held.
+ * never two of them together; nothing is called with one held.  The drain
+ * is a flag that is only ever tried (console_flush() alone waits for it,
+ * a bounded time), so whoever holds it may take any lock: a source's, or
+ * the emulated PL011's and the vGIC's in vpl011_tx_room().
  */
 #include "hv/console.h"
 #include "hv/console_filter.h"

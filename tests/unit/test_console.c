@@ -835,6 +835,15 @@ static void test_colours_pass_and_end_with_the_line(void **state)
 	expect_out("[linux1] x\r\n");
 }
 
+static void test_a_restart_ends_an_unfinished_sequence(void **state)
+{
+	(void)state;
+	vm_puts(1, "before\n\x1b]0;unfinished");
+	vpl011_reset(&vms[1].uart);
+	vm_puts(1, "after\n");
+	expect_out("[linux1] before\r\n[linux1] after\r\n");
+}
+
 static void test_utf8_passes_and_broken_utf8_does_not(void **state)
 {
 	(void)state;
@@ -934,6 +943,7 @@ int main(void)
 		T(test_screen_and_terminal_queries_are_dropped),
 		T(test_a_sequence_may_be_split_across_writes),
 		T(test_colours_pass_and_end_with_the_line),
+		T(test_a_restart_ends_an_unfinished_sequence),
 		T(test_utf8_passes_and_broken_utf8_does_not),
 		T(test_backspace_erases_only_the_vms_own_characters),
 		T(test_escape_colon_opens_the_shell),
