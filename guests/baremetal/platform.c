@@ -76,18 +76,17 @@ const char *platform_init(const void *dtb)
 	s = chosen_string(dtb, "shikiri,vm-name");
 	platform.vm_name = s ? s : "";
 
-	/* The console: /chosen/stdout-path, up to any ":options". */
+	/* The console: /chosen/stdout-path, up to any ":options".  A VM
+	 * with console = "none" has none, and its guest runs silent. */
 	s = chosen_string(dtb, "stdout-path");
-	if (!s)
-		return "no /chosen/stdout-path";
-	for (n = 0; s[n] && s[n] != ':' && n < sizeof(uart_path) - 1; n++)
+	for (n = 0; s && s[n] && s[n] != ':' && n < sizeof(uart_path) - 1; n++)
 		uart_path[n] = s[n];
 	uart_path[n] = '\0';
-	if (!read_reg(dtb, uart_path, 0, &platform.uart_base,
-		      &platform.uart_size))
+	if (s && !read_reg(dtb, uart_path, 0, &platform.uart_base,
+			   &platform.uart_size))
 		return "no reg for the stdout-path UART";
-	node = fdt_path(dtb, uart_path);
-	irq = fdt_prop(dtb, node, "interrupts", &len);
+	node = s ? fdt_path(dtb, uart_path) : -1;
+	irq = node < 0 ? NULL : fdt_prop(dtb, node, "interrupts", &len);
 	/* <type number flags>: type 0 is an SPI, INTID number + 32. */
 	if (irq && len == 12 && fdt_cells(irq, 1) == 0)
 		platform.uart_intid = (uint32_t)fdt_cells(irq + 1, 1) + 32;

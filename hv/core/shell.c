@@ -72,6 +72,10 @@ static void cmd_stats(struct vm *vm)
 		       v->stats.injected, v->vgic.queue_len);
 		cmd_stats_pcpu(&pcpus[v->pcpu]);
 	}
+	if (vm->plan->flags & SHIKIRI_VM_CONSOLE_VIRTUAL)
+		hv_log("  console: rx_dropped %lu, tx_dropped %lu (bytes lost "
+		       "to full buffers)",
+		       vpl011_rx_dropped(&vm->uart), console_tx_dropped(vm));
 }
 
 static void request(struct vm *vm, enum vm_request req, const char *verb)
@@ -133,8 +137,8 @@ bool shell_execute(const char *text)
 			request(vm, VM_REQ_RESTART, "restart");
 		else if (!strcmp(cmd, "stats"))
 			cmd_stats(vm);
-		else
-			console_set_focus(vm);
+		else if (console_set_focus(vm))
+			hv_log("focus: %s has no virtual console", vm->name);
 		return true;
 	}
 	hv_log("unknown command '%s' (try: help)", cmd);

@@ -2,8 +2,15 @@
 /*
  * Emulated PL011 (Arm PrimeCell UART r1p5, DDI0183).  Linux's amba-pl011
  * driver probes it by its PrimeCell IDs, polls FR in earlycon, and otherwise
- * works from the RX/RT interrupts; TX never has to wait because the FIFO
- * drains to the console multiplexer immediately.
+ * works from the RX/RT interrupts, and TX for its tty.  Transmitted bytes go
+ * to the VM's buffer in the console multiplexer; FR.TXFF shows when that
+ * buffer is nearly full, so a guest that polls it never loses output, and
+ * the TX interrupt waits for room, so one that writes a burst of
+ * VPL011_TX_BURST bytes per interrupt (Linux's driver does, unchecked)
+ * loses nothing either.  Received bytes wait in a
+ * buffer of VPL011_RX_BUF, whose first VPL011_RX_FIFO are the FIFO the
+ * guest sees; when the VM does not read, the buffer fills and further input
+ * is dropped and counted (only this VM's).
  */
 #include "arch/vgic.h"
 #include "hv/console.h"
@@ -28,6 +35,7 @@
 #define UARTPERIPHID0 0xfe0
 
 #define FR_RXFE BIT(4)
+#define FR_TXFF BIT(5)
 #define FR_TXFE BIT(7)
 #define FR_RXFF BIT(6)
 
@@ -35,6 +43,9 @@
 #define INT_TX BIT(5)
 #define INT_RT BIT(6)
 #define INT_ALL 0x7ff
+
+_Static_assert(VPL011_TX_BURST <= CONSOLE_TX_WAKE,
+	       "a VM woken for room has room for a burst");
 
 /* PrimeCell peripheral and cell IDs, 0xfe0..0xffc: a PL011 r1p5. */
 static const uint8_t pl011_id[8] = { 0x11, 0x10, 0x34, 0x00,
@@ -56,13 +67,13 @@ bool vpl011_line(struct vm *vm)
 	return level;
 }
 
-static uint16_t fr_locked(const struct vpl011 *u)
+static uint16_t fr_locked(const struct vpl011 *u, bool tx_full)
 {
-	uint16_t fr = FR_TXFE;
+	uint16_t fr = tx_full ? FR_TXFF : FR_TXFE;
 
 	if (!u->rx_count)
 		fr |= FR_RXFE;
-	if (u->rx_count == VPL011_RX_FIFO)
+	if (u->rx_count >= VPL011_RX_FIFO)
 		fr |= FR_RXFF;
 	return fr;
 }
@@ -71,26 +82,27 @@ static int vpl011_read(struct vcpu *vcpu, void *priv, uint64_t off,
 		       unsigned size, uint64_t *val)
 {
 	struct vpl011 *u = priv;
-	bool level, was_full = false;
+	bool level, tx_full = false;
 
 	(void)vcpu;
 	if (size > 4 || (off & 3))
 		return -HV_EFAULT;
+	if (off == UARTFR)
+		tx_full = !console_vm_tx_room(u->vm);
 	spin_lock(&u->lock);
 	switch (off) {
 	case UARTDR:
 		*val = 0;
-		was_full = u->rx_count == VPL011_RX_FIFO;
 		if (u->rx_count) {
 			*val = u->rx[u->rx_head];
-			u->rx_head = (u->rx_head + 1) % VPL011_RX_FIFO;
+			u->rx_head = (u->rx_head + 1) % VPL011_RX_BUF;
 			u->rx_count--;
 		}
 		if (!u->rx_count)
 			u->ris &= (uint16_t)~(INT_RX | INT_RT);
 		break;
 	case UARTFR:
-		*val = fr_locked(u);
+		*val = fr_locked(u, tx_full);
 		break;
 	case UARTIBRD:
 		*val = u->ibrd;
@@ -127,8 +139,6 @@ static int vpl011_read(struct vcpu *vcpu, void *priv, uint64_t off,
 	spin_unlock(&u->lock);
 	if (off == UARTDR)
 		vgic_set_level(u->vm, u->intid, level);
-	if (was_full)
-		console_rx_room(u->vm);
 	return 0;
 }
 
@@ -136,17 +146,29 @@ static int vpl011_write(struct vcpu *vcpu, void *priv, uint64_t off,
 			unsigned size, uint64_t val)
 {
 	struct vpl011 *u = priv;
-	bool level;
+	bool level, was, tx_room = false;
 
 	(void)vcpu;
 	if (size > 4 || (off & 3))
 		return -HV_EFAULT;
-	if (off == UARTDR)
+	if (off == UARTDR) {
 		console_vm_putc(u->vm, (char)val);
+		tx_room = console_vm_tx_room(u->vm) >= VPL011_TX_BURST;
+	}
 	spin_lock(&u->lock);
+	was = line_locked(u);
 	switch (off) {
 	case UARTDR:
-		u->ris |= INT_TX;
+		/*
+		 * As if the FIFO drained through its trigger level at once;
+		 * short of room, as if it stayed above it (DDI0183 3.4.3:
+		 * writing above the level clears TXRIS), and
+		 * vpl011_tx_room() raises it when there is room again.
+		 */
+		if (tx_room)
+			u->ris |= INT_TX;
+		else
+			u->ris &= (uint16_t)~INT_TX;
 		break;
 	case UARTIBRD:
 		u->ibrd = (uint16_t)val;
@@ -178,7 +200,7 @@ static int vpl011_write(struct vcpu *vcpu, void *priv, uint64_t off,
 	}
 	level = line_locked(u);
 	spin_unlock(&u->lock);
-	if (level || off != UARTDR)
+	if (level || level != was || off != UARTDR)
 		vgic_set_level(u->vm, u->intid, level);
 	return 0;
 }
@@ -188,22 +210,18 @@ const struct mmio_ops vpl011_ops = {
 	.write = vpl011_write,
 };
 
-bool vpl011_rx_room(struct vpl011 *u)
-{
-	return __atomic_load_n(&u->rx_count, __ATOMIC_ACQUIRE) <
-	       VPL011_RX_FIFO;
-}
-
 bool vpl011_rx(struct vpl011 *u, char c)
 {
 	bool ok, level;
 
 	spin_lock(&u->lock);
-	ok = u->rx_count < VPL011_RX_FIFO;
+	ok = u->rx_count < VPL011_RX_BUF;
 	if (ok) {
-		u->rx[(u->rx_head + u->rx_count) % VPL011_RX_FIFO] = (uint8_t)c;
+		u->rx[(u->rx_head + u->rx_count) % VPL011_RX_BUF] = (uint8_t)c;
 		u->rx_count++;
 		u->ris |= INT_RX | INT_RT;
+	} else {
+		u->rx_dropped++;
 	}
 	level = line_locked(u);
 	spin_unlock(&u->lock);
@@ -219,6 +237,23 @@ void vpl011_reset(struct vpl011 *u)
 	u->lcr_h = u->ibrd = u->fbrd = u->imsc = u->dmacr = u->ris = 0;
 	u->rx_head = u->rx_count = 0;
 	spin_unlock(&u->lock);
+	console_vm_reset(u->vm);
+}
+
+void vpl011_tx_room(struct vpl011 *u)
+{
+	bool level;
+
+	spin_lock(&u->lock);
+	u->ris |= INT_TX;
+	level = line_locked(u);
+	spin_unlock(&u->lock);
+	vgic_set_level(u->vm, u->intid, level);
+}
+
+uint64_t vpl011_rx_dropped(struct vpl011 *u)
+{
+	return __atomic_load_n(&u->rx_dropped, __ATOMIC_RELAXED);
 }
 
 int vpl011_init(struct vpl011 *u, struct vm *vm, uint64_t ipa, uint32_t intid)

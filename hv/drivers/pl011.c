@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* The hypervisor's own PL011: polled transmit, interrupt-driven receive. */
+/*
+ * The hypervisor's own PL011: transmit without waiting (the console fills the
+ * FIFO while it has room and continues from the transmit interrupt), receive
+ * from the interrupt.  Only console_flush() waits for room.
+ */
 #include "hv/console.h"
 #include "hv/drivers/pl011.h"
 
@@ -14,9 +18,11 @@
 #define FR_TXFF (1u << 5)
 #define FR_RXFE (1u << 4)
 #define INT_RX (1u << 4)
+#define INT_TX (1u << 5)
 #define INT_RT (1u << 6)
 
 static uint64_t base;
+static uint32_t imsc; /* only the console's draining CPU changes TX */
 
 static volatile uint32_t *reg(unsigned off)
 {
@@ -28,6 +34,14 @@ static void pl011_putc(char c)
 	while (*reg(UARTFR) & FR_TXFF)
 		;
 	*reg(UARTDR) = (unsigned char)c;
+}
+
+static bool pl011_try_putc(char c)
+{
+	if (*reg(UARTFR) & FR_TXFF)
+		return false;
+	*reg(UARTDR) = (unsigned char)c;
+	return true;
 }
 
 static int pl011_getc(void)
@@ -45,15 +59,22 @@ static int pl011_getc(void)
 	return (int)(*reg(UARTDR) & 0xff);
 }
 
-static void pl011_rx_irq(bool on)
+/*
+ * The transmit interrupt is raised while the FIFO is at or below its
+ * trigger level (DDI0183 3.4.3, half full by default); the console turns it
+ * on only while it has output left.
+ */
+static void pl011_tx_irq(bool on)
 {
-	*reg(UARTIMSC) = on ? INT_RX | INT_RT : 0;
+	imsc = on ? imsc | INT_TX : imsc & ~INT_TX;
+	*reg(UARTIMSC) = imsc;
 }
 
 static const struct console_uart pl011_uart = {
 	.putc = pl011_putc,
+	.try_putc = pl011_try_putc,
 	.getc = pl011_getc,
-	.rx_irq = pl011_rx_irq,
+	.tx_irq = pl011_tx_irq,
 };
 
 const struct console_uart *pl011_init(uint64_t addr)
@@ -61,6 +82,7 @@ const struct console_uart *pl011_init(uint64_t addr)
 	base = addr;
 	*reg(UARTLCR_H) = LCR_H_FEN | LCR_H_WLEN8; /* FIFOs on: 16 deep */
 	*reg(UARTCR) = 0x301; /* UARTEN | TXE | RXE */
-	*reg(UARTIMSC) = INT_RX | INT_RT;
+	imsc = INT_RX | INT_RT; /* receive is never masked */
+	*reg(UARTIMSC) = imsc;
 	return &pl011_uart;
 }

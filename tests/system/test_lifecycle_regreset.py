@@ -28,14 +28,17 @@ GUEST_TIMEOUT = 60 * qemu.TIMEOUT_SCALE
 # What each CPU keeps for certain (QEMU 7.2 makes some registers RAZ/WI,
 # e.g. ACTLR, AFSRx, AMAIR, LOR*): the markers must have been planted here
 # for the test to mean anything.
+# The PMU only where the guest is shown one: on cortex-a72 (PMUv3 without
+# EL2 filtering) it is hidden and its registers are UNDEFINED (isolation.md).
 MUST_PLANT = {"esr_el1", "elr_el1", "spsr_el1", "far_el1", "par_el1",
               "tpidr_el0", "tpidrro_el0", "tpidr_el1", "sp_el0",
-              "csselr_el1", "cntv_cval_el0", "cntp_cval_el0", "pmcr_el0",
-              "pmuserenr_el0", "pmselr_el0", "pmevcntr0", "pmccntr_el0",
+              "csselr_el1", "cntv_cval_el0", "cntp_cval_el0",
               "mdscr_el1", "dbgbvr0", "dbgwcr0", "oslk",
               "icc_ap1r0_el1", "icc_igrpen0_el1"}
 MUST_PLANT_MAX = MUST_PLANT | {"apiakeylo_el1", "apgakeyhi_el1",
-                               "tpidr2_el0", "zcr_el1"}
+                               "tpidr2_el0", "zcr_el1", "pmcr_el0",
+                               "pmuserenr_el0", "pmselr_el0", "pmevcntr0",
+                               "pmccntr_el0"}
 
 
 @pytest.mark.parametrize("cpu", ["cortex-a72", "max"])

@@ -68,9 +68,10 @@ $(BUILD)/unit/test_vm_life: tests/unit/test_vm_life.c hv/core/vm_life.c
 
 UNIT_TESTS += $(BUILD)/unit/test_console
 
-# The console multiplexer with hv_log() from print.c; the UART, the clock,
-# the VMs' emulated UARTs and the shell are fakes in the test.
+# The console multiplexer and the emulated PL011s with hv_log() from
+# print.c; the UART, the clock, the vGIC and the shell are fakes in the test.
 $(BUILD)/unit/test_console: tests/unit/test_console.c hv/core/console.c \
+		hv/core/console_filter.c hv/core/vpl011.c hv/core/mmio.c \
 		hv/lib/print.c
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_CFLAGS) $(UNIT_HV_CFLAGS) $(HOST_SAN) -o $@ $^ -lcmocka

@@ -55,6 +55,7 @@ void arch_kick(unsigned pcpu)
 
 void arch_system_off(void)
 {
+	console_flush();
 	arch_smc(PSCI_SYSTEM_OFF, 0, 0, 0);
 	for (;;)
 		wfi();

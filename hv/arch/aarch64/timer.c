@@ -50,7 +50,7 @@ void timer_expired(void)
 
 	write_sysreg(cnthp_ctl_el2, 0);
 	isb();
-	console_tick();
+	console_tick(v ? v->vm : NULL);
 	/* Only this CPU's own VM: another VM's deadlines never land here. */
 	if (v)
 		vwdt_tick(v->vm);
