@@ -275,7 +275,8 @@ DBGREG(dbgwcr, 7, watchpoints)
 static struct reg regs[] = {
 	REG(G_EL1, esr_el1, 0x965a5a5a),
 	REG(G_EL1, elr_el1, MARK(0x10)),
-	REG(G_EL1, spsr_el1, 0x600003c5),
+	/* EL1t: no exception the guest takes (from EL1h) writes this. */
+	REG(G_EL1, spsr_el1, 0x900003c4),
 	REG(G_EL1, far_el1, MARK(0x18)),
 	REGM(G_EL1, cpacr_el1, CPACR_FPEN, CPACR_FPEN),
 	REG(G_EL1, sctlr_el1, 0x34d08800),

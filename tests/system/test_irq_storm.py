@@ -72,17 +72,19 @@ def test_restart_under_interrupt_storm(shikiri_image, boot):
     # Life 1: vCPU 0 is off, its CPU takes the asserted line; the restart
     # must still happen there.
     _life(c, 0, "nothing")
-    _shell_then(c, f"restart {GUEST}",
-                rf"^vm {GUEST}: started \(console shell, restart 1\)$")
+    since = _shell_then(c, f"restart {GUEST}",
+                        rf"^vm {GUEST}: started \(console shell, restart 1\)$")
 
-    # Life 2 resets itself (vCPU 1, while vCPU 0 is off): restarted.
+    # Life 2 resets itself (vCPU 1, while vCPU 0 is off): restarted.  Its
+    # lines, and life 3's, may come while the shell above still runs.
     _life(c, 1, "vcpu 1 resets the VM")
-    c.expect_hv(rf"^vm {GUEST}: started \(guest reset, restart 2\)$",
-                LIFE_TIMEOUT)
+    lifecycle.wait_hv(c, rf"^vm {GUEST}: started \(guest reset, restart 2\)$",
+                      since, LIFE_TIMEOUT)
 
     # Life 3 switches itself off: stopped, then started from the shell.
     _life(c, 2, "vcpu 1 switches the VM off")
-    c.expect_hv(rf"^vm {GUEST}: stopped \(guest power-off\)$", LIFE_TIMEOUT)
+    lifecycle.wait_hv(c, rf"^vm {GUEST}: stopped \(guest power-off\)$",
+                      since, LIFE_TIMEOUT)
     since = _shell_then(
         c, f"start {GUEST}",
         rf"^vm {GUEST}: started \(console shell, restart 2\)$")
