@@ -39,7 +39,7 @@ void check_snapshot(struct world_snapshot *s)
 
 static bool vm_has_cpu(unsigned vm, unsigned pcpu)
 {
-	return world.plan->vm[vm].cpu_mask & (1ull << pcpu);
+	return vm < WORLD_VMS && (world.plan->vm[vm].cpu_mask & (1ull << pcpu));
 }
 
 /* Name the first byte of struct vm that differs, for the report. */
@@ -49,6 +49,7 @@ static const char *vm_field(size_t off)
 		size_t off;
 		const char *name;
 	} fields[] = {
+		{ offsetof(struct vm, lock), "lock" },
 		{ offsetof(struct vm, life), "life" },
 		{ offsetof(struct vm, vcpu), "vcpu" },
 		{ offsetof(struct vm, mmio), "mmio" },
@@ -79,7 +80,8 @@ static size_t first_diff(const void *a, const void *b, size_t n)
 /*
  * Another VM's state: byte for byte as it was, except that a VM the actor
  * may manage can have been asked to start, stop or restart (its life, its
- * load request and the lock that guards them).
+ * load request and the lock that guards them).  @actor is WORLD_VMS for
+ * nobody (a device line no VM owns).
  */
 static void check_other_vm(const struct world_snapshot *before, unsigned actor,
 			   unsigned other)
@@ -88,7 +90,8 @@ static void check_other_vm(const struct world_snapshot *before, unsigned actor,
 	size_t off;
 
 	was = before->vm[other];
-	if (world.plan->vm[actor].manage_mask & (1u << other)) {
+	if (actor < WORLD_VMS &&
+	    (world.plan->vm[actor].manage_mask & (1u << other))) {
 		was.lock = vms[other].lock;
 		was.life = vms[other].life;
 		was.load_pending = vms[other].load_pending;
@@ -97,7 +100,7 @@ static void check_other_vm(const struct world_snapshot *before, unsigned actor,
 		return;
 	off = first_diff(&was, &vms[other], sizeof(was));
 	if (off < sizeof(was))
-		check_fail("vm %u's exit changed vm %u's %s (byte %zu)", actor,
+		check_fail("vm %u's step changed vm %u's %s (byte %zu)", actor,
 			   other, vm_field(off), off);
 }
 
@@ -120,14 +123,15 @@ static void check_spis(const struct world_snapshot *before, unsigned actor)
 		    was->spi_pending[i] != now->spi_pending[i] ||
 		    was->spi_edge[i] != now->spi_edge[i] ||
 		    was->spi_route[i] != now->spi_route[i])
-			check_fail("vm %u's exit changed physical INTID %u",
+			check_fail("vm %u's step changed physical INTID %u",
 				   actor, i);
 	}
 }
 
 void check_isolation(const struct world_snapshot *before, unsigned actor)
 {
-	uint32_t managed = world.plan->vm[actor].manage_mask;
+	uint32_t managed =
+		actor < WORLD_VMS ? world.plan->vm[actor].manage_mask : 0;
 
 	for (unsigned i = 0; i < WORLD_VMS; i++)
 		if (i != actor)
@@ -139,26 +143,42 @@ void check_isolation(const struct world_snapshot *before, unsigned actor)
 			if ((managed & (1u << i)) && vm_has_cpu(i, c))
 				kickable = true;
 		if (memcmp(&before->pcpu[c], &pcpus[c], sizeof(pcpus[c])))
-			check_fail("vm %u's exit changed CPU %u's pcpu", actor,
+			check_fail("vm %u's step changed CPU %u's pcpu", actor,
 				   c);
 		if (mine)
 			continue;
 		if (memcmp(&before->sysregs[c], &fake_sysregs[c],
 			   sizeof(fake_sysregs[c])))
-			check_fail("vm %u's exit changed CPU %u's registers",
+			check_fail("vm %u's step changed CPU %u's registers",
 				   actor, c);
 		if (memcmp(before->gic.ppi_enabled[c], fake_gic.ppi_enabled[c],
 			   sizeof(fake_gic.ppi_enabled[c])))
-			check_fail("vm %u's exit changed CPU %u's PPIs", actor,
+			check_fail("vm %u's step changed CPU %u's PPIs", actor,
 				   c);
 		if (!kickable && (before->cpu.kicks[c] != fake_cpu.kicks[c] ||
 				  before->gic.cpu_pending_count[c] !=
 					  fake_gic.cpu_pending_count[c]))
-			check_fail("vm %u's exit interrupted CPU %u", actor, c);
+			check_fail("vm %u's step interrupted CPU %u", actor, c);
 	}
 	check_spis(before, actor);
 	if (before->gic.sgis_sent != fake_gic.sgis_sent)
-		check_fail("vm %u's exit sent a physical SGI", actor);
+		check_fail("vm %u's step sent a physical SGI", actor);
+}
+
+void check_tick(const struct world_snapshot *before)
+{
+	for (unsigned i = 0; i < WORLD_VMS; i++) {
+		const struct vm *was = &before->vm[i], *now = &vms[i];
+
+		/* Bit 0 of WCS: the watchdog is enabled (it can bite). */
+		if ((was->wdt.wcs & 1) || was->life.state != VM_RUNNING)
+			continue;
+		if (now->life.state != VM_RUNNING ||
+		    now->life.restarts != was->life.restarts)
+			check_fail("time alone changed vm %u (%s, %u restarts)",
+				   i, vm_state_name(now->life.state),
+				   now->life.restarts);
+	}
 }
 
 /* Whether @vm may have virtual @vintid backed by physical @pintid. */

@@ -156,7 +156,8 @@ static void add_vm(struct shikiri_plan_vm *v, unsigned i, const char *name,
 /*
  * The plan: "linux" (2 vCPUs, manages the others, reflects faults, two
  * passthrough lines and a device page), "rtos" (2 vCPUs, watchdog, may see
- * only itself) and "bare" (1 vCPU, restarted on everything but power-off).
+ * only itself) and "bare" (1 vCPU, no emulated UART, restarted on
+ * everything but power-off).
  */
 static void make_plan(void)
 {
@@ -207,6 +208,10 @@ static void make_plan(void)
 	v[1].on_crash = SHIKIRI_POLICY_RESTART;
 
 	add_vm(&v[2], 2, "bare", 0x10, 33);
+	/* No emulated UART: its console would be a passthrough device. */
+	v[2].flags = 0;
+	v[2].console_ipa = 0;
+	v[2].console_virq = 0;
 	v[2].irq_count = 1;
 	v[2].irq[0] = (struct shikiri_irq){ 100, 101 };
 	v[2].on_reset = v[2].on_crash = v[2].on_fault = SHIKIRI_POLICY_RESTART;
@@ -542,7 +547,11 @@ static void guest_eoi(unsigned pcpu, unsigned sel)
 		fake_gic.deactivations++;
 }
 
-static void device_irq(const struct step *s)
+/*
+ * A device asserts its line in the distributor.  Return: the VM it was
+ * given to, or WORLD_VMS for nobody's (it must reach no guest).
+ */
+static unsigned device_irq(const struct step *s)
 {
 	const struct shikiri_plan *p = world.plan;
 	unsigned n = s->sel, intid;
@@ -550,14 +559,14 @@ static void device_irq(const struct step *s)
 	for (unsigned i = 0; i < WORLD_VMS; i++) {
 		if (n < p->vm[i].irq_count) {
 			fake_gic.spi_pending[p->vm[i].irq[n].phys] = true;
-			return;
+			return i;
 		}
 		n -= p->vm[i].irq_count;
 	}
-	/* A line nobody was given (it never reaches a guest). */
 	intid = 32 + s->arg % (FAKE_INTIDS - 36);
 	if (world.owner[intid] == -1)
 		fake_gic.spi_pending[intid] = true;
+	return WORLD_VMS;
 }
 
 static void rx(const struct step *s)
@@ -623,12 +632,28 @@ static void run_step(const struct step *s, const struct world_profile *prof)
 	unsigned pcpu = v->pcpu;
 	bool trap = act <= WORLD_SYSREG;
 
+	/*
+	 * Time, console input and device lines are not a guest's exit, but
+	 * what they cause is settled before the next step: so they are
+	 * checked with what they cause (the console's input goes to the VM
+	 * with focus, vm 0).
+	 */
 	if (act == WORLD_TICK) {
+		check_snapshot(&before);
 		fake_hv.counter += s->arg;
+		settle();
+		check_tick(&before);
 	} else if (act == WORLD_RX) {
+		check_snapshot(&before);
 		rx(s);
+		settle();
+		check_isolation(&before, 0);
 	} else if (act == WORLD_DEVICE_IRQ) {
-		device_irq(s);
+		unsigned owner = device_irq(s);
+
+		check_snapshot(&before);
+		settle();
+		check_isolation(&before, owner);
 	} else if (!world.in_guest[pcpu]) {
 		/* Not running: its CPU waits in the idle loop instead. */
 		fake_cpu.pcpu = pcpu;

@@ -48,6 +48,12 @@ void check_snapshot(struct world_snapshot *s);
  */
 void check_isolation(const struct world_snapshot *before, unsigned actor);
 
+/**
+ * check_tick() - Only time passed since @before: a running VM whose
+ * watchdog was not enabled is still running, not restarted.
+ */
+void check_tick(const struct world_snapshot *before);
+
 /** check_all() - The invariants that hold between any two steps. */
 void check_all(void);
 
