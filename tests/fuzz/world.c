@@ -548,8 +548,9 @@ static void guest_eoi(unsigned pcpu, unsigned sel)
 }
 
 /*
- * A device asserts its line in the distributor.  Return: the VM it was
- * given to, or WORLD_VMS for nobody's (it must reach no guest).
+ * A device asserts its line in the distributor, or a CPU's EL1 physical or
+ * virtual timer (PPI 30, 27) fires.  Return: the VM it belongs to, or
+ * WORLD_VMS for nobody's (it must reach no guest).
  */
 static unsigned device_irq(const struct step *s)
 {
@@ -562,6 +563,13 @@ static unsigned device_irq(const struct step *s)
 			return i;
 		}
 		n -= p->vm[i].irq_count;
+	}
+	if (n < 2 * WORLD_CPUS) {
+		unsigned c = n / 2, ppi = n % 2 ? 30 : 27;
+
+		if (fake_gic.ppi_enabled[c][ppi])
+			fake_gic_raise(c, ppi);
+		return pcpus[c].vcpu->vm->id;
 	}
 	intid = 32 + s->arg % (FAKE_INTIDS - 36);
 	if (world.owner[intid] == -1)
