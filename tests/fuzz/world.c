@@ -401,6 +401,23 @@ static bool signal_interrupts(void)
 	return any;
 }
 
+/*
+ * Only the acting CPU serves its interrupts: the others are slow to take
+ * theirs (a kick, a reload, a maintenance interrupt), so the next steps
+ * meet VMs half-way through a transition.
+ */
+static void settle_one(unsigned pcpu)
+{
+	for (unsigned round = 0; round < SETTLE_ROUNDS; round++) {
+		signal_interrupts();
+		if (!fake_gic.cpu_pending_count[pcpu])
+			return;
+		cpu_step(pcpu);
+	}
+	check_fail("CPU %u: interrupts still pending after %u rounds", pcpu,
+		   SETTLE_ROUNDS);
+}
+
 /* Serve interrupts on every CPU until none is left. */
 static void settle(void)
 {
@@ -647,18 +664,22 @@ static void run_step(const struct step *s, const struct world_profile *prof)
 	 * with focus, vm 0).
 	 */
 	if (act == WORLD_TICK) {
+		settle();
 		check_snapshot(&before);
 		fake_hv.counter += s->arg;
 		settle();
 		check_tick(&before);
 	} else if (act == WORLD_RX) {
+		settle();
 		check_snapshot(&before);
 		rx(s);
 		settle();
 		check_isolation(&before, 0);
 	} else if (act == WORLD_DEVICE_IRQ) {
-		unsigned owner = device_irq(s);
+		unsigned owner;
 
+		settle();
+		owner = device_irq(s);
 		check_snapshot(&before);
 		settle();
 		check_isolation(&before, owner);
@@ -685,7 +706,10 @@ static void run_step(const struct step *s, const struct world_profile *prof)
 			raw_trap_step(pcpu, s);
 		check_isolation(&before, vmi);
 	}
-	settle();
+	if (s->flags & 0x40)
+		settle_one(pcpu);
+	else
+		settle();
 	check_all();
 	trace(s, act, pcpu);
 }

@@ -17,7 +17,9 @@
  *               IDs (else x0 = arg); sysreg: an index into its ISS list
  *               (else ISS = arg); EOI: which active interrupt
  *   byte 3      flags: bits 0-1 access size log2, 2 write, 3 sign-extend,
- *               4 64-bit register, 5 unaligned/raw, 6-7 spare
+ *               4 64-bit register, 5 unaligned/raw, 6 the other CPUs are
+ *               slow (only this one serves its interrupts after the step),
+ *               7 spare
  *   bytes 4-7   arg (little-endian): MMIO: bits 0-23 offset, 24-28 the
  *               register; ticks; a raw function ID or ISS...
  *   bytes 8-15  val: the value stored, x1, ESR...
@@ -26,7 +28,8 @@
  * A vCPU that is not running guest code cannot trap: its step runs its
  * CPU's idle loop instead, which is how VMs come up.  After each step the
  * physical interrupts every CPU has pending are served (kicks, maintenance,
- * timers, device lines) until nothing is left.  See docs/testing.md
+ * timers, device lines) until nothing is left, or only the acting CPU's
+ * (flag bit 6), so that later steps race the others' transitions.  See docs/testing.md
  * "Fuzzing" for the invariants checked after every step.
  */
 #ifndef FUZZ_WORLD_H
