@@ -561,7 +561,8 @@ static void guest_eoi(unsigned pcpu, unsigned sel)
 	lr[active[sel % count]] &= ~LR_ACTIVE;
 	/* A hardware one is deactivated in the distributor by the CPU. */
 	if (lr[active[sel % count]] & LR_HW)
-		fake_gic.deactivations++;
+		fake_gic_deactivate(pcpu,
+				    lr[active[sel % count]] >> 32 & 0x3ff);
 }
 
 /*
@@ -644,7 +645,10 @@ static void trace(const struct step *s, enum world_act act, unsigned pcpu)
 				vms[i].vcpu[n].power);
 		fprintf(stderr, "]");
 	}
-	fprintf(stderr, "\n");
+	fprintf(stderr, " | LR");
+	for (unsigned n = 0; n < FAKE_LRS; n++)
+		fprintf(stderr, " %lx", (unsigned long)fake_sysregs[pcpu].lr[n]);
+	fprintf(stderr, " q%u\n", pcpus[pcpu].vcpu->vgic.queue_len);
 }
 
 static void run_step(const struct step *s, const struct world_profile *prof)

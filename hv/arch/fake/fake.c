@@ -48,6 +48,10 @@ uint32_t gic_ack(void)
 	if (!n)
 		return FAKE_ICC_SPURIOUS;
 	intid = fake_gic.cpu_pending[pcpu][0];
+	if (intid >= 32)
+		fake_gic.spi_active[intid] = true;
+	else
+		fake_gic.ppi_active[pcpu][intid] = true;
 	for (unsigned i = 1; i < n; i++)
 		fake_gic.cpu_pending[pcpu][i - 1] =
 			fake_gic.cpu_pending[pcpu][i];
@@ -60,9 +64,17 @@ void gic_priority_drop(uint32_t intid)
 	(void)intid;
 }
 
+void fake_gic_deactivate(unsigned pcpu, uint32_t intid)
+{
+	if (intid >= 32)
+		fake_gic.spi_active[intid] = false;
+	else
+		fake_gic.ppi_active[pcpu][intid] = false;
+}
+
 void gic_deactivate(uint32_t intid)
 {
-	(void)intid;
+	fake_gic_deactivate(fake_cpu.pcpu, intid);
 	fake_gic.deactivations++;
 }
 
@@ -92,8 +104,7 @@ void gic_set_pending(uint32_t intid, bool pending)
 
 void gic_set_active(uint32_t intid, bool active)
 {
-	(void)intid;
-	(void)active;
+	fake_gic.spi_active[intid] = active;
 	fake_gic.calls++;
 }
 
@@ -105,8 +116,7 @@ void gic_ppi_enable(unsigned pcpu, uint32_t intid, bool on)
 
 void gic_ppi_deactivate(unsigned pcpu, uint32_t intid)
 {
-	(void)pcpu;
-	(void)intid;
+	fake_gic_deactivate(pcpu, intid);
 	fake_gic.calls++;
 }
 

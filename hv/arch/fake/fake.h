@@ -32,6 +32,9 @@ struct fake_gic {
 	uint16_t cpu_pending[FAKE_CPUS][FAKE_CPU_PENDING];
 	unsigned cpu_pending_count[FAKE_CPUS];
 	unsigned deactivations;
+	/* Acknowledged and not yet deactivated: SPIs, and PPIs per CPU. */
+	bool spi_active[FAKE_INTIDS];
+	bool ppi_active[FAKE_CPUS][32];
 };
 
 struct fake_cpu {
@@ -73,6 +76,9 @@ void fake_reset(void);
 
 /** fake_gic_raise() - Signal @intid to CPU @pcpu (once while pending). */
 void fake_gic_raise(unsigned pcpu, uint32_t intid);
+
+/** fake_gic_deactivate() - End @intid's active state as seen by @pcpu. */
+void fake_gic_deactivate(unsigned pcpu, uint32_t intid);
 
 /** fake_sysreg_reset() - Every CPU's registers back to zero. */
 void fake_sysreg_reset(void);
