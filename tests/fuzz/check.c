@@ -203,6 +203,16 @@ void check_tick(const struct world_snapshot *before)
 	}
 }
 
+void check_regs(const struct vcpu_regs *was, const struct vcpu_regs *now,
+		unsigned rt)
+{
+	for (unsigned i = 0; i < 31; i++)
+		if (i != rt && was->x[i] != now->x[i])
+			check_fail("x%u changed from 0x%lx to 0x%lx by a trap",
+				   i, (unsigned long)was->x[i],
+				   (unsigned long)now->x[i]);
+}
+
 /* Whether @vm may have virtual @vintid backed by physical @pintid. */
 static bool owns(const struct vm *vm, uint32_t vintid, uint32_t pintid)
 {

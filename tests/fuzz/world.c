@@ -307,6 +307,7 @@ static void vcpu_start(struct vcpu *v)
 	__atomic_store_n(&v->power, VCPU_ON, __ATOMIC_RELEASE);
 	vgic_lr_flush(v);
 	world.in_guest[v->pcpu] = true;
+	world.starts[v->pcpu]++;
 }
 
 /* One turn of cpu.c's idle loop on this CPU, after its interrupts. */
@@ -340,6 +341,26 @@ static void parked(unsigned pcpu)
 	gic_ppi_deactivate(pcpu, 27);
 	gic_ppi_deactivate(pcpu, 30);
 	idle_check(pcpu);
+}
+
+static void enter(unsigned pcpu, void (*entry)(struct vcpu_regs *));
+
+/*
+ * A synchronous exit of the guest on @pcpu: if the vCPU is still the same
+ * run of the guest afterwards, no general register but @rt (31: none) may
+ * have changed.  Return: whether the access was emulated (ELR moved past
+ * the instruction).
+ */
+static bool exit_sync(unsigned pcpu, unsigned rt)
+{
+	struct vcpu_regs was = world.regs[pcpu];
+	unsigned starts = world.starts[pcpu];
+
+	enter(pcpu, trap_sync);
+	if (!world.in_guest[pcpu] || world.starts[pcpu] != starts)
+		return false;
+	check_regs(&was, &world.regs[pcpu], rt);
+	return world.regs[pcpu].elr == was.elr + 4;
 }
 
 /* Enter the hypervisor on @pcpu through @entry, as the vectors do. */
@@ -446,7 +467,7 @@ static void mmio_step(unsigned pcpu, const struct step *s, unsigned mask)
 {
 	unsigned kinds[6], count = 0, kind, size = 1u << (s->flags & 3);
 	unsigned rt = s->arg >> 24 & 31;
-	uint64_t ipa;
+	uint64_t ipa, val;
 	uint32_t iss;
 
 	for (unsigned k = 0; k < 6; k++)
@@ -471,7 +492,15 @@ static void mmio_step(unsigned pcpu, const struct step *s, unsigned mask)
 	fake_sysreg_set(pcpu, "esr_el2", EC_DABT_LOW << 26 | ESR_IL | iss);
 	fake_sysreg_set(pcpu, "hpfar_el2", (ipa >> 8) & 0xffffffffff0ull);
 	fake_sysreg_set(pcpu, "far_el2", (s->val2 & ~0xfffull) | (ipa & 0xfff));
-	enter(pcpu, trap_sync);
+	if (!exit_sync(pcpu, (s->flags & 4) ? 31 : rt) || (s->flags & 4) ||
+	    rt == 31)
+		return;
+	/* A load fills its register as wide as its syndrome says. */
+	val = world.regs[pcpu].x[rt];
+	if ((size < 8 && !(s->flags & 0x08) && val >> (size * 8)) ||
+	    (!(s->flags & 0x10) && val >> 32))
+		check_fail("a %u-byte load at 0x%lx gave x%u = 0x%lx", size,
+			   (unsigned long)ipa, rt, (unsigned long)val);
 }
 
 static const uint32_t smccc_ids[] = {
@@ -492,7 +521,7 @@ static void smccc_step(unsigned pcpu, const struct step *s, uint64_t ec)
 	r->x[2] = s->flags & 0x10 ? s->val2 : RAM_BASE + (s->arg % VM_RAM);
 	r->x[3] = s->val2;
 	fake_sysreg_set(pcpu, "esr_el2", ec << 26 | ESR_IL);
-	enter(pcpu, trap_sync);
+	exit_sync(pcpu, 0);
 }
 
 /*
@@ -517,7 +546,7 @@ static void sysreg_step(unsigned pcpu, const struct step *s)
 	if (rt < 31)
 		world.regs[pcpu].x[rt] = s->val;
 	fake_sysreg_set(pcpu, "esr_el2", EC_SYS64 << 26 | ESR_IL | iss);
-	enter(pcpu, trap_sync);
+	exit_sync(pcpu, (iss & 1) ? iss >> 5 & 31 : 31);
 }
 
 static void raw_trap_step(unsigned pcpu, const struct step *s)
@@ -647,7 +676,8 @@ static void trace(const struct step *s, enum world_act act, unsigned pcpu)
 	}
 	fprintf(stderr, " | LR");
 	for (unsigned n = 0; n < FAKE_LRS; n++)
-		fprintf(stderr, " %lx", (unsigned long)fake_sysregs[pcpu].lr[n]);
+		fprintf(stderr, " %lx",
+			(unsigned long)fake_sysregs[pcpu].lr[n]);
 	fprintf(stderr, " q%u\n", pcpus[pcpu].vcpu->vgic.queue_len);
 }
 

@@ -28,6 +28,7 @@ struct world {
 	int owner[FAKE_INTIDS];
 	bool in_guest[WORLD_CPUS];	   /* running guest code */
 	struct vcpu_regs regs[WORLD_CPUS]; /* the guest's, per CPU */
+	unsigned starts[WORLD_CPUS];	   /* vCPU entries from reset */
 	struct mmio_map boot_mmio[WORLD_VMS];
 	unsigned steps;
 };
@@ -53,6 +54,13 @@ void check_isolation(const struct world_snapshot *before, unsigned actor);
  * watchdog was not enabled is still running, not restarted.
  */
 void check_tick(const struct world_snapshot *before);
+
+/**
+ * check_regs() - A trap changed no general register of the guest from
+ * @was to @now but x@rt (31: none).
+ */
+void check_regs(const struct vcpu_regs *was, const struct vcpu_regs *now,
+		unsigned rt);
 
 /** check_all() - The invariants that hold between any two steps. */
 void check_all(void);
