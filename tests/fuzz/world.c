@@ -343,7 +343,21 @@ static void parked(unsigned pcpu)
 	idle_check(pcpu);
 }
 
-static void enter(unsigned pcpu, void (*entry)(struct vcpu_regs *));
+/* Enter the hypervisor on @pcpu through @entry, as the vectors do. */
+static void enter(unsigned pcpu, void (*entry)(struct vcpu_regs *))
+{
+	jmp_buf idle;
+
+	fake_cpu.pcpu = pcpu;
+	fake_hv.idle = &idle;
+	if (!setjmp(idle)) {
+		entry(&world.regs[pcpu]);
+		fake_hv.idle = NULL;
+		return;
+	}
+	fake_hv.idle = NULL;
+	parked(pcpu);
+}
 
 /*
  * A synchronous exit of the guest on @pcpu: if the vCPU is still the same
@@ -361,22 +375,6 @@ static bool exit_sync(unsigned pcpu, unsigned rt)
 		return false;
 	check_regs(&was, &world.regs[pcpu], rt);
 	return world.regs[pcpu].elr == was.elr + 4;
-}
-
-/* Enter the hypervisor on @pcpu through @entry, as the vectors do. */
-static void enter(unsigned pcpu, void (*entry)(struct vcpu_regs *))
-{
-	jmp_buf idle;
-
-	fake_cpu.pcpu = pcpu;
-	fake_hv.idle = &idle;
-	if (!setjmp(idle)) {
-		entry(&world.regs[pcpu]);
-		fake_hv.idle = NULL;
-		return;
-	}
-	fake_hv.idle = NULL;
-	parked(pcpu);
 }
 
 /* Serve what @pcpu has pending: in the guest, or in the idle loop. */
