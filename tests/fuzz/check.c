@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "shikiri/manage.h"
 #include "world_int.h"
 
 #define LR_STATE(v) ((v) >> 62)
@@ -211,6 +212,21 @@ void check_regs(const struct vcpu_regs *was, const struct vcpu_regs *now,
 			check_fail("x%u changed from 0x%lx to 0x%lx by a trap",
 				   i, (unsigned long)was->x[i],
 				   (unsigned long)now->x[i]);
+}
+
+void check_manage_read(const struct vm *vm, uint64_t ipa, uint64_t val)
+{
+	uint64_t base = vm->plan->manage_ipa, off = ipa - base;
+	unsigned sel = vm->manage.select;
+
+	/* From STATE on, the registers describe the selected VM. */
+	if (!base || ipa < base || off >= SHIKIRI_MANAGE_SIZE ||
+	    off < SHIKIRI_MANAGE_REG_STATE || sel == vm->id ||
+	    (sel < 32 && (vm->plan->manage_mask & (1u << sel))))
+		return;
+	if (val)
+		check_fail("vm %u read 0x%lx about vm %u at page offset 0x%lx",
+			   vm->id, (unsigned long)val, sel, (unsigned long)off);
 }
 
 /* Whether @vm may have virtual @vintid backed by physical @pintid. */

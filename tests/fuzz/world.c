@@ -499,6 +499,7 @@ static void mmio_step(unsigned pcpu, const struct step *s, unsigned mask)
 	    (!(s->flags & 0x10) && val >> 32))
 		check_fail("a %u-byte load at 0x%lx gave x%u = 0x%lx", size,
 			   (unsigned long)ipa, rt, (unsigned long)val);
+	check_manage_read(pcpus[pcpu].vcpu->vm, ipa, val);
 }
 
 static const uint32_t smccc_ids[] = {

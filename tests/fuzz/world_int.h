@@ -62,6 +62,12 @@ void check_tick(const struct world_snapshot *before);
 void check_regs(const struct vcpu_regs *was, const struct vcpu_regs *now,
 		unsigned rt);
 
+/**
+ * check_manage_read() - @vm loaded @val from guest address @ipa: from its
+ * management page, nothing about a VM it may not see.
+ */
+void check_manage_read(const struct vm *vm, uint64_t ipa, uint64_t val);
+
 /** check_all() - The invariants that hold between any two steps. */
 void check_all(void);
 
