@@ -1,14 +1,48 @@
-# make fuzz: libFuzzer on the config front end, for a bounded time
-# (FUZZ_SECONDS, default 120), seeded with every config in the repository.
-# Not part of make test.  Needs clang and its runtime (installed here).
+# make fuzz: libFuzzer with ASan and UBSan, each harness for a bounded time
+# (FUZZ_SECONDS each, default 60), then a summary line per harness.  Not
+# part of make test, which replays the hypervisor harnesses' checked-in
+# corpora instead (fuzz_replay_* below).  Needs clang and its runtime.
+#
+# fuzz_config: shikiri-build's config front end, seeded with every config.
+# fuzz_<name>: what a guest reaches at EL2 (tests/fuzz/world.h), seeded
+# with tests/fuzz/corpus/<name>/.
 
-FUZZ_SECONDS ?= 120
+FUZZ_SECONDS ?= 60
 FUZZ_OUT := $(BUILD)/fuzz
 FUZZ_BIN := $(FUZZ_OUT)/fuzz_config
 FUZZ_BOARD := $(FUZZ_OUT)/qemu-virt.dtb
 FUZZ_SEEDS := $(wildcard configs/*.dts tests/system/configs/*.dts)
+FUZZ_HARNESSES := vgic vpl011 vwdt manage mmio psci sysreg
 
-.PHONY: fuzz fuzz-setup
+# The hypervisor as a guest reaches it, on the fake architecture: the one
+# list of what every harness (and its replay) links.  libFuzzer's coverage
+# instruments the hypervisor only: the world around it (its model of the
+# CPUs and its invariants) is plain code, which keeps it fast.
+FUZZ_HV_SRCS := hv/core/vm.c hv/core/vm_life.c hv/core/mmio.c \
+	hv/core/manage.c hv/core/vpl011.c hv/core/vwdt.c hv/core/console.c \
+	hv/core/shell.c hv/core/plan_check.c hv/core/page_pool.c \
+	hv/lib/print.c hv/lib/crc32.c \
+	hv/arch/aarch64/traps.c hv/arch/aarch64/mmio_decode.c \
+	hv/arch/aarch64/psci.c hv/arch/aarch64/inject.c \
+	hv/arch/aarch64/vgic_v3.c hv/arch/aarch64/vgic_lr.c \
+	hv/arch/aarch64/stage2.c hv/arch/aarch64/pgtable.c \
+	hv/arch/aarch64/timer.c
+FUZZ_WORLD_SRCS := hv/arch/fake/fake.c hv/arch/fake/cpu.c \
+	hv/arch/fake/sysreg.c tests/fuzz/world.c tests/fuzz/check.c
+FUZZ_HV_CFLAGS := -Ihv/arch/fake/include -Ihv/arch/aarch64/include
+FUZZ_HV_DEPS := $(FUZZ_HV_SRCS) $(FUZZ_WORLD_SRCS) $(wildcard \
+	tests/fuzz/*.h hv/include/hv/*.h hv/include/hv/*/*.h \
+	hv/arch/aarch64/*.h hv/arch/aarch64/include/arch/*.h \
+	hv/arch/fake/*.h hv/arch/fake/include/arch/*.h include/shikiri/*.h)
+FUZZ_CLANG := clang -std=c11 -D_DEFAULT_SOURCE -g -O1 -Iinclude \
+	-Ihv/include -fno-sanitize-recover=all
+FUZZ_SAN := -fsanitize=address,undefined
+FUZZ_HV_OBJS := $(patsubst %.c,$(FUZZ_OUT)/cov/%.o,$(FUZZ_HV_SRCS)) \
+	$(patsubst %.c,$(FUZZ_OUT)/plain/%.o,$(FUZZ_WORLD_SRCS))
+FUZZ_HV_BINS := $(addprefix $(FUZZ_OUT)/fuzz_,$(FUZZ_HARNESSES))
+FUZZ_REPLAYS := $(addprefix $(BUILD)/unit/fuzz_replay_,$(FUZZ_HARNESSES))
+
+.PHONY: fuzz fuzz-setup fuzz-bins
 fuzz-setup:
 	@dpkg-query -W -f='$${Status}' clang libclang-rt-14-dev 2>/dev/null | \
 		grep -c 'ok installed' | grep -q 2 || \
@@ -17,21 +51,50 @@ fuzz-setup:
 $(FUZZ_BIN): tests/fuzz/fuzz_config.c $(SHIKIRI_BUILD_LIB_SRCS) \
 		$(SHIKIRI_BUILD_HDRS) | fuzz-setup
 	@mkdir -p $(dir $@)
-	clang -std=c11 -D_DEFAULT_SOURCE -g -O1 -Iinclude -Ihv/include \
-		-Itools/shikiri-build -fsanitize=fuzzer,address,undefined \
-		-o $@ $(filter %.c,$^) -lfdt
+	$(FUZZ_CLANG) -fsanitize=fuzzer,address,undefined \
+		-Itools/shikiri-build -o $@ $(filter %.c,$^) -lfdt
+
+$(FUZZ_OUT)/cov/%.o: %.c $(FUZZ_HV_DEPS) | fuzz-setup
+	@mkdir -p $(dir $@)
+	$(FUZZ_CLANG) $(FUZZ_HV_CFLAGS) $(FUZZ_SAN) \
+		-fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(FUZZ_OUT)/plain/%.o: %.c $(FUZZ_HV_DEPS) | fuzz-setup
+	@mkdir -p $(dir $@)
+	$(FUZZ_CLANG) $(FUZZ_HV_CFLAGS) $(FUZZ_SAN) -c -o $@ $<
+
+$(FUZZ_HV_BINS): $(FUZZ_OUT)/fuzz_%: $(FUZZ_OUT)/plain/tests/fuzz/fuzz_%.o \
+		$(FUZZ_HV_OBJS)
+	$(FUZZ_CLANG) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $^
+
+# The same harnesses as unit tests: each replays its corpus once.
+UNIT_TESTS += $(FUZZ_REPLAYS)
+unit-test-bins: $(FUZZ_REPLAYS)
+
+$(FUZZ_REPLAYS): $(BUILD)/unit/fuzz_replay_%: tests/fuzz/fuzz_%.c \
+		tests/fuzz/replay.c $(FUZZ_HV_DEPS) \
+		$(wildcard tests/fuzz/corpus/*/*)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) $(FUZZ_HV_CFLAGS) $(HOST_SAN) \
+		-DFUZZ_CORPUS='"$(CURDIR)/tests/fuzz/corpus/$*"' -o $@ \
+		$< tests/fuzz/replay.c $(FUZZ_HV_SRCS) $(FUZZ_WORLD_SRCS)
 
 $(FUZZ_BOARD): tests/unit/golden/qemu-virt.dts
 	@mkdir -p $(dir $@)
 	dtc -q -I dts -O dtb -o $@ $<
 
-fuzz: setup $(FUZZ_BIN) $(FUZZ_BOARD)
-	@rm -rf $(FUZZ_OUT)/corpus && mkdir -p $(FUZZ_OUT)/corpus
+fuzz-bins: $(FUZZ_BIN) $(FUZZ_HV_BINS)
+
+# Each run works on a copy of its seeds, so the checked-in corpus stays
+# small; what it finds is written to build/fuzz/<name>/.
+fuzz: setup fuzz-bins $(FUZZ_BOARD)
+	@rm -rf $(FUZZ_OUT)/corpus && mkdir -p $(FUZZ_OUT)/corpus/config
 	@for f in $(FUZZ_SEEDS); do \
-		dtc -q -I dts -O dtb -o $(FUZZ_OUT)/corpus/$$(basename $$f).dtb $$f; \
+		dtc -q -I dts -O dtb -o $(FUZZ_OUT)/corpus/config/$$(basename $$f).dtb $$f; \
 	done
-	SHIKIRI_FUZZ_BOARD=$(FUZZ_BOARD) $(FUZZ_BIN) \
-		-max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
-		-artifact_prefix=$(FUZZ_OUT)/ $(FUZZ_OUT)/corpus 2>&1 | \
-		tee $(FUZZ_OUT)/fuzz.log | grep -E '^#[0-9]+.*(pulse|DONE)|ERROR|SUMMARY|crash-|Done' ; \
-		grep -E '^Done [0-9]+ runs|stat::number_of_executed_units' $(FUZZ_OUT)/fuzz.log || true
+	@for h in $(FUZZ_HARNESSES); do \
+		mkdir -p $(FUZZ_OUT)/corpus/$$h && \
+		cp tests/fuzz/corpus/$$h/* $(FUZZ_OUT)/corpus/$$h/; \
+	done
+	@SHIKIRI_FUZZ_BOARD=$(FUZZ_BOARD) tests/fuzz/run $(FUZZ_OUT) \
+		$(FUZZ_SECONDS) config $(FUZZ_HARNESSES)

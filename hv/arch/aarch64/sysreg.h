@@ -4,22 +4,12 @@
 
 #include <stdint.h>
 
-#define read_sysreg(r)                                          \
-	({                                                      \
-		uint64_t v_;                                    \
-		__asm__ volatile("mrs %0, " #r : "=r"(v_));     \
-		v_;                                             \
-	})
-
-#define write_sysreg(r, v)                                              \
-	do {                                                            \
-		uint64_t v_ = (uint64_t)(v);                            \
-		__asm__ volatile("msr " #r ", %0" : : "r"(v_) : "memory"); \
-	} while (0)
-
-#define isb() __asm__ volatile("isb" : : : "memory")
-#define dsb(opt) __asm__ volatile("dsb " #opt : : : "memory")
-#define wfi() __asm__ volatile("wfi" : : : "memory")
+/*
+ * The accessors (read_sysreg, write_sysreg, isb, dsb, wfi) come from the
+ * architecture's include directory, so a host build of the handlers can
+ * put the fake architecture's register file in their place.
+ */
+#include "arch/sysreg_access.h"
 
 /* GICv3 system registers by encoding (gas knows them, but keep one form). */
 #define ICC_IAR1_EL1 S3_0_C12_C12_0

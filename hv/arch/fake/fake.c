@@ -23,6 +23,59 @@ unsigned arch_pcpu_id(void)
 void arch_kick(unsigned pcpu)
 {
 	fake_cpu.kicks[pcpu]++;
+	fake_gic_raise(pcpu, 0); /* GIC_SGI_KICK */
+}
+
+void fake_gic_raise(unsigned pcpu, uint32_t intid)
+{
+	unsigned n = fake_gic.cpu_pending_count[pcpu];
+
+	for (unsigned i = 0; i < n; i++)
+		if (fake_gic.cpu_pending[pcpu][i] == intid)
+			return;
+	if (n < FAKE_CPU_PENDING) {
+		fake_gic.cpu_pending[pcpu][n] = (uint16_t)intid;
+		fake_gic.cpu_pending_count[pcpu] = n + 1;
+	}
+}
+
+uint32_t gic_ack(void)
+{
+	unsigned pcpu = fake_cpu.pcpu;
+	unsigned n = fake_gic.cpu_pending_count[pcpu];
+	uint32_t intid;
+
+	if (!n)
+		return FAKE_ICC_SPURIOUS;
+	intid = fake_gic.cpu_pending[pcpu][0];
+	if (intid >= 32)
+		fake_gic.spi_active[intid] = true;
+	else
+		fake_gic.ppi_active[pcpu][intid] = true;
+	for (unsigned i = 1; i < n; i++)
+		fake_gic.cpu_pending[pcpu][i - 1] =
+			fake_gic.cpu_pending[pcpu][i];
+	fake_gic.cpu_pending_count[pcpu] = n - 1;
+	return intid;
+}
+
+void gic_priority_drop(uint32_t intid)
+{
+	(void)intid;
+}
+
+void fake_gic_deactivate(unsigned pcpu, uint32_t intid)
+{
+	if (intid >= 32)
+		fake_gic.spi_active[intid] = false;
+	else
+		fake_gic.ppi_active[pcpu][intid] = false;
+}
+
+void gic_deactivate(uint32_t intid)
+{
+	fake_gic_deactivate(fake_cpu.pcpu, intid);
+	fake_gic.deactivations++;
 }
 
 void gic_spi_enable(uint32_t intid, bool on)
@@ -51,8 +104,7 @@ void gic_set_pending(uint32_t intid, bool pending)
 
 void gic_set_active(uint32_t intid, bool active)
 {
-	(void)intid;
-	(void)active;
+	fake_gic.spi_active[intid] = active;
 	fake_gic.calls++;
 }
 
@@ -64,8 +116,7 @@ void gic_ppi_enable(unsigned pcpu, uint32_t intid, bool on)
 
 void gic_ppi_deactivate(unsigned pcpu, uint32_t intid)
 {
-	(void)pcpu;
-	(void)intid;
+	fake_gic_deactivate(pcpu, intid);
 	fake_gic.calls++;
 }
 

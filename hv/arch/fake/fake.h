@@ -7,10 +7,16 @@
 #ifndef HV_ARCH_FAKE_H
 #define HV_ARCH_FAKE_H
 
+#include <setjmp.h>
 #include <stdbool.h>
 #include <stdint.h>
 
 #define FAKE_INTIDS 1024
+#define FAKE_CPUS 8
+#define FAKE_CPU_PENDING 16 /* physical interrupts waiting on one CPU */
+#define FAKE_LRS 4	    /* list registers per CPU, as on QEMU virt */
+#define FAKE_SYSREGS 64	    /* other registers per CPU */
+#define FAKE_ICC_SPURIOUS 1023u
 
 struct fake_gic {
 	bool spi_enabled[FAKE_INTIDS];
@@ -22,17 +28,65 @@ struct fake_gic {
 	uint64_t last_sgi_mpidr;
 	uint32_t typer;
 	unsigned calls; /* every state-changing call */
+	/* Interrupts signalled to each CPU, acknowledged by gic_ack(). */
+	uint16_t cpu_pending[FAKE_CPUS][FAKE_CPU_PENDING];
+	unsigned cpu_pending_count[FAKE_CPUS];
+	unsigned deactivations;
+	/* Acknowledged and not yet deactivated: SPIs, and PPIs per CPU. */
+	bool spi_active[FAKE_INTIDS];
+	bool ppi_active[FAKE_CPUS][32];
 };
 
 struct fake_cpu {
-	unsigned pcpu;        /* what arch_pcpu_id() returns */
-	unsigned kicks[8];    /* arch_kick() per CPU */
+	unsigned pcpu;	   /* what arch_pcpu_id() returns */
+	unsigned kicks[8]; /* arch_kick() per CPU */
+};
+
+/*
+ * One CPU's system registers (hv/arch/fake/sysreg.c): the GICv3 list
+ * registers with the status registers derived from them as the hardware
+ * does, and a file of every other register by name.
+ */
+struct fake_sysregs {
+	uint64_t lr[FAKE_LRS];
+	const char *name[FAKE_SYSREGS];
+	uint64_t val[FAKE_SYSREGS];
+	unsigned count;
+};
+
+/* The rest of the arch interface (hv/arch/fake/hv.c), for host builds of
+ * the whole hypervisor core. */
+struct fake_hv {
+	uint64_t counter; /* what arch_counter() and CNTPCT_EL0 read */
+	jmp_buf *idle;	  /* where arch_idle() continues; NULL: abort */
+	/* arch_system_off(): does not return; NULL: abort. */
+	void (*system_off)(void);
+	/* arch_smc(): the firmware's answer; NULL: "not supported". */
+	uint64_t (*smc)(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3);
+	unsigned smc_calls;
 };
 
 extern struct fake_gic fake_gic;
 extern struct fake_cpu fake_cpu;
+extern struct fake_sysregs fake_sysregs[FAKE_CPUS];
+extern struct fake_hv fake_hv;
 
 /** fake_reset() - Forget everything recorded. */
 void fake_reset(void);
+
+/** fake_gic_raise() - Signal @intid to CPU @pcpu (once while pending). */
+void fake_gic_raise(unsigned pcpu, uint32_t intid);
+
+/** fake_gic_deactivate() - End @intid's active state as seen by @pcpu. */
+void fake_gic_deactivate(unsigned pcpu, uint32_t intid);
+
+/** fake_sysreg_reset() - Every CPU's registers back to zero. */
+void fake_sysreg_reset(void);
+
+/** fake_sysreg_get() - Register @name of CPU @pcpu, by its expanded name. */
+uint64_t fake_sysreg_get(unsigned pcpu, const char *name);
+
+/** fake_sysreg_set() - Set register @name of CPU @pcpu. */
+void fake_sysreg_set(unsigned pcpu, const char *name, uint64_t val);
 
 #endif /* HV_ARCH_FAKE_H */
