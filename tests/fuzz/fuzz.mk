@@ -20,16 +20,20 @@ FUZZ_HARNESSES := vgic vpl011 vwdt manage mmio psci sysreg
 # CPUs and its invariants) is plain code, which keeps it fast.
 FUZZ_HV_SRCS := hv/core/vm.c hv/core/vm_life.c hv/core/mmio.c \
 	hv/core/manage.c hv/core/vpl011.c hv/core/vwdt.c hv/core/console.c \
+	hv/core/console_filter.c hv/core/seed.c \
 	hv/core/shell.c hv/core/plan_check.c hv/core/page_pool.c \
-	hv/lib/print.c hv/lib/crc32.c \
+	hv/lib/print.c hv/lib/crc32.c hv/lib/chacha20.c hv/lib/sha256.c \
 	hv/arch/aarch64/traps.c hv/arch/aarch64/mmio_decode.c \
+	hv/arch/aarch64/sysreg_trap.c hv/arch/aarch64/id_regs.c \
 	hv/arch/aarch64/psci.c hv/arch/aarch64/inject.c \
+	hv/arch/aarch64/pstate.c \
 	hv/arch/aarch64/vgic_v3.c hv/arch/aarch64/vgic_lr.c \
 	hv/arch/aarch64/stage2.c hv/arch/aarch64/pgtable.c \
 	hv/arch/aarch64/timer.c
 FUZZ_WORLD_SRCS := hv/arch/fake/fake.c hv/arch/fake/cpu.c \
-	hv/arch/fake/sysreg.c tests/fuzz/world.c tests/fuzz/check.c
-FUZZ_HV_CFLAGS := -Ihv/arch/fake/include -Ihv/arch/aarch64/include
+	hv/arch/fake/sysreg.c hv/arch/fake/sysreg_hw.c tests/fuzz/world.c \
+	tests/fuzz/check.c
+FUZZ_HV_CFLAGS := -Ihv/arch/fake/include -Ihv/arch/aarch64/include -Ihv/arch/fake
 FUZZ_HV_DEPS := $(FUZZ_HV_SRCS) $(FUZZ_WORLD_SRCS) $(wildcard \
 	tests/fuzz/*.h hv/include/hv/*.h hv/include/hv/*/*.h \
 	hv/arch/aarch64/*.h hv/arch/aarch64/include/arch/*.h \
