@@ -77,6 +77,10 @@ def test_cold_boot_scrubs_ram(shikiri_image, boot, tmp_path):
     c.expect_vm(GUEST, baremetal.SUMMARY.pattern, GUEST_TIMEOUT)
     c.expect_hv(r"^vm scrubcheck: stopped \(guest power-off\)",
                 qemu.COMMAND_TIMEOUT)
+    # The line after it too: console output goes out asynchronously, and
+    # a machine reset cuts what has not (the next boot's first line would
+    # then continue it).
+    c.expect_hv(r"^vm scrubcheck: exits: ", qemu.COMMAND_TIMEOUT)
     first = guest_report(c, 0)
     assert set(first.with_status("PASS")) == set(CHECKS), first.results
 
