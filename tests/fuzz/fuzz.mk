@@ -55,21 +55,25 @@ fuzz-setup:
 $(FUZZ_BIN): tests/fuzz/fuzz_config.c $(SHIKIRI_BUILD_LIB_SRCS) \
 		$(SHIKIRI_BUILD_HDRS) | fuzz-setup
 	@mkdir -p $(dir $@)
-	$(FUZZ_CLANG) -fsanitize=fuzzer,address,undefined \
+	$(call msg,CLANG,$@)
+	$(Q)$(FUZZ_CLANG) -fsanitize=fuzzer,address,undefined \
 		-Itools/shikiri-build -o $@ $(filter %.c,$^) -lfdt
 
 $(FUZZ_OUT)/cov/%.o: %.c $(FUZZ_HV_DEPS) | fuzz-setup
 	@mkdir -p $(dir $@)
-	$(FUZZ_CLANG) $(FUZZ_HV_CFLAGS) $(FUZZ_SAN) \
+	$(call msg,CLANG,$@)
+	$(Q)$(FUZZ_CLANG) $(FUZZ_HV_CFLAGS) $(FUZZ_SAN) \
 		-fsanitize=fuzzer-no-link -c -o $@ $<
 
 $(FUZZ_OUT)/plain/%.o: %.c $(FUZZ_HV_DEPS) | fuzz-setup
 	@mkdir -p $(dir $@)
-	$(FUZZ_CLANG) $(FUZZ_HV_CFLAGS) $(FUZZ_SAN) -c -o $@ $<
+	$(call msg,CLANG,$@)
+	$(Q)$(FUZZ_CLANG) $(FUZZ_HV_CFLAGS) $(FUZZ_SAN) -c -o $@ $<
 
 $(FUZZ_HV_BINS): $(FUZZ_OUT)/fuzz_%: $(FUZZ_OUT)/plain/tests/fuzz/fuzz_%.o \
 		$(FUZZ_HV_OBJS)
-	$(FUZZ_CLANG) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $^
+	$(call msg,CLANG,$@)
+	$(Q)$(FUZZ_CLANG) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $^
 
 # The same harnesses as unit tests: each replays its corpus once.
 UNIT_TESTS += $(FUZZ_REPLAYS)
@@ -79,7 +83,8 @@ $(FUZZ_REPLAYS): $(BUILD)/unit/fuzz_replay_%: tests/fuzz/fuzz_%.c \
 		tests/fuzz/replay.c $(FUZZ_HV_DEPS) \
 		$(wildcard tests/fuzz/corpus/*/*)
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(HOST_CFLAGS) $(FUZZ_HV_CFLAGS) $(HOST_SAN) \
+	$(call msg,HOSTCC,$@)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(FUZZ_HV_CFLAGS) $(HOST_SAN) \
 		-DFUZZ_CORPUS='"$(CURDIR)/tests/fuzz/corpus/$*"' -o $@ \
 		$< tests/fuzz/replay.c $(FUZZ_HV_SRCS) $(FUZZ_WORLD_SRCS)
 

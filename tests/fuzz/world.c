@@ -345,15 +345,7 @@ static void parked(unsigned pcpu)
 	world.in_guest[pcpu] = false;
 	gic_ppi_enable(pcpu, 27, false);
 	gic_ppi_enable(pcpu, 30, false);
-	vgic_lr_clear();
-	spin_lock(&v->vgic.lock);
-	for (unsigned i = 0; i < v->vgic.queue_len; i++)
-		if (v->vgic.queue[i].pintid)
-			gic_deactivate(v->vgic.queue[i].pintid);
-	v->vgic.queue_len = 0;
-	spin_unlock(&v->vgic.lock);
-	gic_ppi_deactivate(pcpu, 27);
-	gic_ppi_deactivate(pcpu, 30);
+	vgic_vcpu_park(v);
 	idle_check(pcpu);
 }
 

@@ -8,7 +8,8 @@ $(BUILD)/unit/test_plan: tests/unit/test_plan.c hv/core/plan_check.c \
 		hv/lib/crc32.c include/shikiri/plan.h \
 		hv/include/hv/plan_check.h
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(HOST_CFLAGS) $(HOST_SAN) -o $@ $(filter %.c,$^) -lcmocka
+	$(call msg,HOSTCC,$@)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(HOST_SAN) -o $@ $(filter %.c,$^) -lcmocka
 
 # The tool's pieces, tested in process, with the harness in buildtest.c;
 # SHIKIRI_SRCDIR finds the golden files wherever the test is run from.
@@ -20,7 +21,8 @@ $(addprefix $(BUILD)/unit/,$(BUILDTEST_TESTS)): $(BUILD)/unit/%: \
 		$(SHIKIRI_BUILD_LIB_SRCS) $(SHIKIRI_BUILD_HDRS) \
 		$(wildcard tests/unit/golden/* tests/unit/golden/configs/*)
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(HOST_CFLAGS) $(HOST_SAN) -Itools/shikiri-build \
+	$(call msg,HOSTCC,$@)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(HOST_SAN) -Itools/shikiri-build \
 		-DSHIKIRI_SRCDIR='"$(CURDIR)"' -o $@ $(filter %.c,$^) \
 		-lcmocka -lfdt
 
@@ -32,23 +34,27 @@ UNIT_TESTS += $(BUILD)/unit/test_pgtable $(BUILD)/unit/test_mmio \
 $(BUILD)/unit/test_pgtable: tests/unit/test_pgtable.c \
 		hv/arch/aarch64/pgtable.c hv/core/page_pool.c
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(HOST_CFLAGS) $(UNIT_HV_CFLAGS) $(HOST_SAN) -o $@ $^ -lcmocka
+	$(call msg,HOSTCC,$@)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(UNIT_HV_CFLAGS) $(HOST_SAN) -o $@ $^ -lcmocka
 
 $(BUILD)/unit/test_mmio: tests/unit/test_mmio.c \
 		hv/arch/aarch64/mmio_decode.c hv/core/mmio.c
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(HOST_CFLAGS) $(UNIT_HV_CFLAGS) $(HOST_SAN) -o $@ $^ -lcmocka
+	$(call msg,HOSTCC,$@)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(UNIT_HV_CFLAGS) $(HOST_SAN) -o $@ $^ -lcmocka
 
 $(BUILD)/unit/test_vgic: tests/unit/test_vgic.c hv/arch/aarch64/vgic_v3.c \
 		hv/arch/fake/fake.c hv/core/mmio.c
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(HOST_CFLAGS) $(UNIT_HV_CFLAGS) $(HOST_SAN) -o $@ $^ -lcmocka
+	$(call msg,HOSTCC,$@)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(UNIT_HV_CFLAGS) $(HOST_SAN) -o $@ $^ -lcmocka
 
 UNIT_TESTS += $(BUILD)/unit/test_id_regs
 
 $(BUILD)/unit/test_id_regs: tests/unit/test_id_regs.c hv/arch/aarch64/id_regs.c
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(HOST_CFLAGS) $(UNIT_HV_CFLAGS) $(HOST_SAN) -o $@ $^ -lcmocka
+	$(call msg,HOSTCC,$@)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(UNIT_HV_CFLAGS) $(HOST_SAN) -o $@ $^ -lcmocka
 
 UNIT_TESTS += $(BUILD)/unit/test_sysreg_trap
 
@@ -57,14 +63,16 @@ $(BUILD)/unit/test_sysreg_trap: tests/unit/test_sysreg_trap.c \
 		hv/arch/aarch64/sysreg_trap.c hv/arch/aarch64/id_regs.c \
 		hv/arch/fake/sysreg_hw.c
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(HOST_CFLAGS) $(UNIT_HV_CFLAGS) -Ihv/arch/aarch64 \
+	$(call msg,HOSTCC,$@)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(UNIT_HV_CFLAGS) -Ihv/arch/aarch64 \
 		-Ihv/arch/fake $(HOST_SAN) -o $@ $^ -lcmocka
 
 UNIT_TESTS += $(BUILD)/unit/test_vm_life
 
 $(BUILD)/unit/test_vm_life: tests/unit/test_vm_life.c hv/core/vm_life.c
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(HOST_CFLAGS) $(HOST_SAN) -o $@ $^ -lcmocka
+	$(call msg,HOSTCC,$@)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(HOST_SAN) -o $@ $^ -lcmocka
 
 UNIT_TESTS += $(BUILD)/unit/test_console
 
@@ -74,7 +82,8 @@ $(BUILD)/unit/test_console: tests/unit/test_console.c hv/core/console.c \
 		hv/core/console_filter.c hv/core/vpl011.c hv/core/mmio.c \
 		hv/lib/print.c
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(HOST_CFLAGS) $(UNIT_HV_CFLAGS) $(HOST_SAN) -o $@ $^ -lcmocka
+	$(call msg,HOSTCC,$@)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(UNIT_HV_CFLAGS) $(HOST_SAN) -o $@ $^ -lcmocka
 
 UNIT_TESTS += $(BUILD)/unit/test_seed
 
@@ -82,7 +91,8 @@ UNIT_TESTS += $(BUILD)/unit/test_seed
 $(BUILD)/unit/test_seed: tests/unit/test_seed.c hv/core/seed.c \
 		hv/lib/chacha20.c hv/lib/sha256.c
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(HOST_CFLAGS) $(HOST_SAN) -o $@ $^ -lcmocka -lfdt
+	$(call msg,HOSTCC,$@)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(HOST_SAN) -o $@ $^ -lcmocka -lfdt
 
 UNIT_TESTS += $(BUILD)/unit/test_vwdt
 
@@ -91,7 +101,8 @@ UNIT_TESTS += $(BUILD)/unit/test_vwdt
 $(BUILD)/unit/test_vwdt: tests/unit/test_vwdt.c hv/core/vwdt.c \
 		hv/arch/fake/fake.c hv/core/mmio.c
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(HOST_CFLAGS) $(UNIT_HV_CFLAGS) $(HOST_SAN) -o $@ $^ -lcmocka
+	$(call msg,HOSTCC,$@)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(UNIT_HV_CFLAGS) $(HOST_SAN) -o $@ $^ -lcmocka
 
 UNIT_TESTS += $(BUILD)/unit/test_psci
 
@@ -99,14 +110,16 @@ UNIT_TESTS += $(BUILD)/unit/test_psci
 # the test.
 $(BUILD)/unit/test_psci: tests/unit/test_psci.c hv/arch/aarch64/psci.c
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(HOST_CFLAGS) $(UNIT_HV_CFLAGS) -Ihv/arch/aarch64 \
+	$(call msg,HOSTCC,$@)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(UNIT_HV_CFLAGS) -Ihv/arch/aarch64 \
 		$(HOST_SAN) -o $@ $^ -lcmocka -lpthread
 
 UNIT_TESTS += $(BUILD)/unit/test_pstate
 
 $(BUILD)/unit/test_pstate: tests/unit/test_pstate.c hv/arch/aarch64/pstate.c
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(HOST_CFLAGS) $(UNIT_HV_CFLAGS) $(HOST_SAN) -o $@ $^ -lcmocka
+	$(call msg,HOSTCC,$@)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(UNIT_HV_CFLAGS) $(HOST_SAN) -o $@ $^ -lcmocka
 
 # Keep this rule last: a prerequisite list is expanded where the rule is
 # read, so every UNIT_TESTS += above must come before it.

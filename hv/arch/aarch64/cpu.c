@@ -251,20 +251,7 @@ static void vcpu_quiesce(struct vcpu *v)
 	isb();
 	gic_ppi_enable(v->pcpu, 27, false);
 	gic_ppi_enable(v->pcpu, 30, false);
-	vgic_lr_clear();
-	/*
-	 * Whatever it was waiting for from the vGIC is gone with it.  A
-	 * hardware interrupt taken but still queued is active in the GIC and
-	 * would never fire again: deactivate it (this CPU acknowledged it).
-	 */
-	spin_lock(&v->vgic.lock);
-	for (unsigned i = 0; i < v->vgic.queue_len; i++)
-		if (v->vgic.queue[i].pintid)
-			gic_deactivate(v->vgic.queue[i].pintid);
-	v->vgic.queue_len = 0;
-	spin_unlock(&v->vgic.lock);
-	gic_ppi_deactivate(v->pcpu, 27);
-	gic_ppi_deactivate(v->pcpu, 30);
+	vgic_vcpu_park(v);
 }
 
 static noreturn_fn void idle_loop(void)

@@ -200,3 +200,22 @@ void vgic_lr_clear(void)
 	write_sysreg(ICH_HCR_EL2, ICH_HCR_EN);
 	isb();
 }
+
+void vgic_vcpu_park(struct vcpu *vcpu)
+{
+	vgic_lr_clear();
+	/*
+	 * Whatever it was waiting for from the vGIC is gone with it.  A
+	 * hardware interrupt taken but still queued is active in the GIC and
+	 * would never fire again: deactivate it (this CPU acknowledged it).
+	 */
+	spin_lock(&vcpu->vgic.lock);
+	for (unsigned i = 0; i < vcpu->vgic.queue_len; i++)
+		if (vcpu->vgic.queue[i].pintid)
+			gic_deactivate(vcpu->vgic.queue[i].pintid);
+	vcpu->vgic.queue_len = 0;
+	spin_unlock(&vcpu->vgic.lock);
+	gic_ppi_deactivate(vcpu->pcpu, 27);
+	gic_ppi_deactivate(vcpu->pcpu, 30);
+	vgic_flight_lost(vcpu);
+}

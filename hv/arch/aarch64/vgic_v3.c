@@ -86,9 +86,21 @@ static void queue(struct vcpu *vcpu, struct vgic_pending p)
 	bool queued;
 
 	spin_lock(&vc->lock);
+	/*
+	 * One pending state per interrupt, as in the GIC: an interrupt raised
+	 * again while it waits is the same pending interrupt.  So the queue
+	 * holds at most one entry per interrupt and never fills (see
+	 * VGIC_QUEUE_LEN); a full queue would lose a hardware interrupt that
+	 * stays active in the GIC for good.
+	 */
 	queued = vc->queue_len < VGIC_QUEUE_LEN;
+	for (unsigned i = 0; i < vc->queue_len; i++)
+		if (vc->queue[i].vintid == p.vintid)
+			queued = false;
 	if (queued)
 		vc->queue[vc->queue_len++] = p;
+	else if (p.pintid)
+		gic_deactivate(p.pintid);
 	spin_unlock(&vc->lock);
 	if (queued) {
 		vcpu->stats.injected++;
@@ -101,10 +113,14 @@ static void queue(struct vcpu *vcpu, struct vgic_pending p)
 static void deliver(struct vm *vm, struct vcpu *frame, uint32_t intid,
 		    struct vgic_irq *irq)
 {
+	struct vcpu *to = target_of(vm, frame, intid, irq);
+
 	irq->pending = false;
-	if (!irq->edge)
+	if (!irq->edge) {
 		irq->in_flight = true;
-	queue(target_of(vm, frame, intid, irq),
+		irq->flight = (uint8_t)to->id;
+	}
+	queue(to,
 	      (struct vgic_pending){ .vintid = intid,
 				     .priority = irq->priority,
 				     .notify_eoi = !irq->edge });
@@ -662,4 +678,24 @@ void vgic_hold_vm(struct vm *vm)
 		irq->held = true;
 	}
 	spin_unlock(&vm->vgic.lock);
+}
+
+void vgic_flight_lost(struct vcpu *vcpu)
+{
+	struct vm *vm = vcpu->vm;
+	uint32_t intid = vm->vgic.resample_intid;
+	struct vgic_irq *irq;
+	bool lost = false;
+
+	if (!intid)
+		return;
+	spin_lock(&vm->vgic.lock);
+	irq = irq_of(vm, NULL, intid);
+	if (irq && irq->in_flight && irq->flight == vcpu->id) {
+		irq->in_flight = false;
+		lost = true;
+	}
+	spin_unlock(&vm->vgic.lock);
+	if (lost && vm->vgic.resample(vm))
+		vgic_set_level(vm, intid, true);
 }

@@ -5,13 +5,19 @@
 #include "hv/mmio.h"
 #include "hv/spinlock.h"
 #include "hv/types.h"
+#include "shikiri/plan.h"
 
 struct vm;
 struct vcpu;
 
 #define VGIC_PRIVATE_IRQS 32u
 #define VGIC_MAX_SPIS 256u /* virtual INTIDs 32..287 */
-#define VGIC_QUEUE_LEN 64u
+/*
+ * A queue entry per interrupt that can be pending for one vCPU (its private
+ * ones, the VM's passthrough lines and its console line): with one entry
+ * per interrupt (queue() merges), the queue can never overflow.
+ */
+#define VGIC_QUEUE_LEN (VGIC_PRIVATE_IRQS + SHIKIRI_MAX_IRQS + 1u)
 #define VGIC_GICD_SIZE 0x10000u
 
 /** The state the guest sees of one virtual interrupt. */
@@ -26,6 +32,7 @@ struct vgic_irq {
 	bool edge;        /**< ICFGR: edge-triggered */
 	bool pending;     /**< software latch, not yet in a list register */
 	bool in_flight;   /**< in a list register, awaiting the guest's EOI */
+	uint8_t flight;   /**< vCPU index the in-flight delivery went to */
 	bool held;        /**< hardware line masked by the hypervisor: its
 			       vCPU is off or its VM stopped */
 };
@@ -136,6 +143,21 @@ void vgic_lr_maintenance(struct vcpu *vcpu);
 
 /** vgic_lr_clear() - Empty every list register of this CPU. */
 void vgic_lr_clear(void);
+
+/**
+ * vgic_vcpu_park() - @vcpu stopped running on this CPU: its list registers
+ * and queue are emptied, every hardware interrupt it had taken but not
+ * finished is deactivated, and a software level line it had in flight is
+ * looked at again (it would otherwise wait for an EOI that never comes).
+ */
+void vgic_vcpu_park(struct vcpu *vcpu);
+
+/**
+ * vgic_flight_lost() - @vcpu's list registers and queue were dropped:
+ * software lines in flight to it count as EOIed (and are raised again if
+ * still high).  Called by vgic_vcpu_park().
+ */
+void vgic_flight_lost(struct vcpu *vcpu);
 
 /** vgic_eoi() - The guest EOIed software interrupt @vintid on @vcpu. */
 void vgic_eoi(struct vcpu *vcpu, uint32_t vintid);
