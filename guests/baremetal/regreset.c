@@ -478,56 +478,13 @@ static void fp_store(uint64_t (*dst)[2])
 		: "memory");
 }
 
-#define Z_EACH(op) \
-	op(0);     \
-	op(1);     \
-	op(2);     \
-	op(3);     \
-	op(4);     \
-	op(5);     \
-	op(6);     \
-	op(7);     \
-	op(8);     \
-	op(9);     \
-	op(10);    \
-	op(11);    \
-	op(12);    \
-	op(13);    \
-	op(14);    \
-	op(15);    \
-	op(16);    \
-	op(17);    \
-	op(18);    \
-	op(19);    \
-	op(20);    \
-	op(21);    \
-	op(22);    \
-	op(23);    \
-	op(24);    \
-	op(25);    \
-	op(26);    \
-	op(27);    \
-	op(28);    \
-	op(29);    \
-	op(30);    \
-	op(31)
-#define P_EACH(op) \
-	op(0);     \
-	op(1);     \
-	op(2);     \
-	op(3);     \
-	op(4);     \
-	op(5);     \
-	op(6);     \
-	op(7);     \
-	op(8);     \
-	op(9);     \
-	op(10);    \
-	op(11);    \
-	op(12);    \
-	op(13);    \
-	op(14);    \
-	op(15)
+/* Each SVE predicate register P0-P15; each vector register Z0-Z31. */
+#define P_EACH(op)                                                          \
+	op(0); op(1); op(2); op(3); op(4); op(5); op(6); op(7); op(8);      \
+	op(9); op(10); op(11); op(12); op(13); op(14); op(15)
+#define Z_EACH(op)                                                          \
+	P_EACH(op); op(16); op(17); op(18); op(19); op(20); op(21); op(22); \
+	op(23); op(24); op(25); op(26); op(27); op(28); op(29); op(30); op(31)
 #define Z_SET(n) __asm__ volatile("dup z" #n ".d, %0" : : "r"(MARK(0x100 + n)))
 #define Z_GET(n) \
 	__asm__ volatile("str z" #n ", [%0]" : : "r"(zbuf[n]) : "memory")
