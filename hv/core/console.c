@@ -32,8 +32,6 @@
 
 #define FOCUS_IDLE_MS 30u
 #define OTHER_IDLE_MS 1000u
-/* Bytes one drain puts into the UART: a PL011 r1p5 FIFO's worth. */
-#define DRAIN_BUDGET 32u
 /* Characters one interrupt takes from the UART. */
 #define RX_BUDGET 64u
 /* Room a VM's buffer keeps for the expansion of one more byte. */
@@ -254,7 +252,7 @@ static enum drained drain_locked(bool sync)
 		while (stage_pos < stage_len) {
 			if (sync)
 				uart->putc(stage[stage_pos]);
-			else if (pushed == DRAIN_BUDGET)
+			else if (pushed == CONSOLE_DRAIN_BUDGET)
 				return DRAINED_BUDGET;
 			else if (!uart->try_putc(stage[stage_pos]))
 				return DRAINED_FULL;

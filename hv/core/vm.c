@@ -103,6 +103,21 @@ void vm_set_image(const void *image, const uint8_t key[32])
 	memcpy(seed_key, key, SEED_KEY_SIZE);
 }
 
+/*
+ * Zero [@p, @p + @size) (64-byte aligned), writing only the 64-byte lines
+ * that are not zero already.  The result is the same as memset(); the
+ * cost is not: reading costs as much as writing on hardware (a write
+ * allocates the line), but under an emulator the first write to a page
+ * makes the host allocate it, and RAM no one has used yet (a cold start)
+ * is then scrubbed several times faster.
+ */
+static void zero_lines(uint64_t *p, uint64_t size)
+{
+	for (uint64_t *end = p + size / 8; p < end; p += 8)
+		if (p[0] | p[1] | p[2] | p[3] | p[4] | p[5] | p[6] | p[7])
+			memset(p, 0, 64);
+}
+
 /* Zero all of @vm's RAM, and make sure memory (not a cache) holds zeros. */
 static void scrub(struct vm *vm)
 {
@@ -112,7 +127,7 @@ static void scrub(struct vm *vm)
 		const struct shikiri_region *r = &vm->plan->ram[i];
 		void *p = (void *)(uintptr_t)r->pa;
 
-		memset(p, 0, r->size);
+		zero_lines(p, r->size);
 		arch_dcache_clean(p, r->size);
 		bytes += r->size;
 	}
