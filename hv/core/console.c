@@ -32,6 +32,8 @@
 
 #define FOCUS_IDLE_MS 30u
 #define OTHER_IDLE_MS 1000u
+/* A drain that found another CPU draining looks again this much later. */
+#define BUSY_RETRY_MS 1u
 /* Characters one interrupt takes from the UART. */
 #define RX_BUDGET 64u
 /* Room a VM's buffer keeps for the expansion of one more byte. */
@@ -279,14 +281,19 @@ static enum drained drain_locked(bool sync)
  */
 static void drain(struct console_vm *own)
 {
+	bool busy = false;
+
 	__atomic_store_n(&kick, true, __ATOMIC_SEQ_CST);
 	for (unsigned pass = 0; pass < 2; pass++) {
 		enum drained d;
 		bool irq;
 
-		if (!__atomic_load_n(&kick, __ATOMIC_SEQ_CST) ||
-		    __atomic_exchange_n(&draining, true, __ATOMIC_SEQ_CST))
+		if (!__atomic_load_n(&kick, __ATOMIC_SEQ_CST))
 			break;
+		if (__atomic_exchange_n(&draining, true, __ATOMIC_SEQ_CST)) {
+			busy = !pass;
+			break;
+		}
 		__atomic_store_n(&kick, false, __ATOMIC_SEQ_CST);
 		d = drain_locked(false);
 		irq = d == DRAINED_FULL || (d == DRAINED_BUDGET && tx_irq_on);
@@ -298,9 +305,16 @@ static void drain(struct console_vm *own)
 		if (d != DRAINED_ALL)
 			break;
 	}
+	/*
+	 * Another CPU is draining: it sees the kick and goes on, so this CPU
+	 * looks again only a while later (BUSY_RETRY_MS), not at once: that
+	 * would interrupt it without pause for as long as the other drains
+	 * (long, behind a UART whose far end reads slowly).
+	 */
 	if (clock && !__atomic_load_n(&tx_irq_on, __ATOMIC_SEQ_CST) &&
 	    (waiting(own) || waiting(&hv_out)))
-		clock->arm(clock->now());
+		clock->arm(clock->now() +
+			   (busy ? clock->hz / 1000 * BUSY_RETRY_MS : 0));
 }
 
 static uint64_t idle_ticks(const struct vm *vm)

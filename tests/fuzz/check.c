@@ -118,15 +118,16 @@ static void check_other_vm(const struct world_snapshot *before, unsigned actor,
 	}
 	/*
 	 * Whichever CPU drains the console sends every VM's finished lines
-	 * (console.c): it may only consume them, never add or change one.
+	 * (console.c): it may only consume them (head moves on, up to ready),
+	 * never add or change one.
 	 * It may also end a VM's partial line on the serial line when another
 	 * source has a whole line to show (the rest follows under a fresh
 	 * prefix): released goes from true to false, never the other way.
 	 */
-	if (vms[other].console.tail - was.console.tail <=
-	    was.console.ready - was.console.tail) {
+	if (vms[other].console.head - was.console.head <=
+	    was.console.ready - was.console.head) {
 		was.console.lock = vms[other].console.lock;
-		was.console.tail = vms[other].console.tail;
+		was.console.head = vms[other].console.head;
 	}
 	if (was.console.released && !vms[other].console.released)
 		was.console.released = false;

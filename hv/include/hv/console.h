@@ -10,11 +10,11 @@ struct vm;
 /* The longest line kept whole; a longer one is cut into lines this long. */
 #define CONSOLE_LINE 256u
 /*
- * Bytes one drain puts into the UART at most: a line's worth.  A slow UART
- * stops it sooner (its FIFO is full, its interrupt carries on); a fast one
- * (an emulator's) would otherwise take a timer interrupt per few bytes.
+ * Bytes one drain puts into the UART at most: a PL011 r1p5 FIFO's worth,
+ * so no CPU holds the drain for long (a fast UART, e.g. an emulator's,
+ * just takes more drains).
  */
-#define CONSOLE_DRAIN_BUDGET 256u
+#define CONSOLE_DRAIN_BUDGET 32u
 /* A source's output buffer: a ring of filtered bytes (a power of two). */
 #define CONSOLE_OUT 4096u
 /* Longest SGR (colour) sequence passed on; a longer one is dropped. */
