@@ -408,3 +408,16 @@ void board_free(struct board *b)
 	free(b->name);
 	b->name = NULL;
 }
+
+uint32_t board_interrupt_parent(const void *fdt, int node)
+{
+	for (; node >= 0; node = fdt_parent_offset(fdt, node)) {
+		int len;
+		const fdt32_t *p =
+			fdt_getprop(fdt, node, "interrupt-parent", &len);
+
+		if (p && len == 4)
+			return fdt32_to_cpu(*p);
+	}
+	return 0;
+}

@@ -97,4 +97,11 @@ int board_reg(const void *fdt, int node, int index, uint64_t *base,
 int board_irq(const void *fdt, int node, int index, uint32_t *intid,
 	      bool *is_spi);
 
+/**
+ * board_interrupt_parent() - The phandle of the interrupt controller
+ * @node's "interrupts" go to: its own or its nearest ancestor's
+ * interrupt-parent; 0 when none says.
+ */
+uint32_t board_interrupt_parent(const void *fdt, int node);
+
 #endif /* SHIKIRI_BUILD_BOARD_H */

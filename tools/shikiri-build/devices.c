@@ -46,20 +46,6 @@ static int add_mmio(struct passthrough *pt, uint64_t base, uint64_t size,
 	return 0;
 }
 
-/* The interrupt parent a node's "interrupts" are meant for. */
-static uint32_t interrupt_parent(const void *fdt, int node)
-{
-	for (; node >= 0; node = fdt_parent_offset(fdt, node)) {
-		int len;
-		const fdt32_t *p =
-			fdt_getprop(fdt, node, "interrupt-parent", &len);
-
-		if (p && len == 4)
-			return fdt32_to_cpu(*p);
-	}
-	return 0;
-}
-
 /* Whether @node is @ancestor or lies below it. */
 static bool under(const void *fdt, int node, int ancestor)
 {
@@ -200,7 +186,7 @@ static int resolve_irqs(struct passthrough *pt, const struct board *b,
 	if (!fdt_getprop(fdt, node, "interrupts", &len))
 		return 0;
 	count = len / 12;
-	if (len % 12 || interrupt_parent(fdt, node) != b->gic_phandle) {
+	if (len % 12 || board_interrupt_parent(fdt, node) != b->gic_phandle) {
 		diag_prop(d, cfg->path, vm->node, "devices",
 			  "'%s': its interrupts are not GIC interrupts; fix: "
 			  "pass another device",

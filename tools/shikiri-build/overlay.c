@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "board.h"
 #include "dtgen.h"
 #include "exec.h"
 #include "overlay.h"
@@ -384,20 +385,6 @@ static void check_reg(struct ov_check *c, const void *fdt, int node,
 		       path, OVERLAY_RULE);
 }
 
-/* The interrupt parent a node's "interrupts" go to. */
-static uint32_t interrupt_parent(const void *fdt, int node)
-{
-	for (; node >= 0; node = fdt_parent_offset(fdt, node)) {
-		int len;
-		const fdt32_t *p =
-			fdt_getprop(fdt, node, "interrupt-parent", &len);
-
-		if (p && len == 4)
-			return fdt32_to_cpu(*p);
-	}
-	return 0;
-}
-
 static void check_interrupts(struct ov_check *c, const void *fdt, int node,
 			     const char *path)
 {
@@ -405,7 +392,7 @@ static void check_interrupts(struct ov_check *c, const void *fdt, int node,
 	int len;
 
 	if (!fdt_getprop(fdt, node, "interrupts", &len) || len % 12 ||
-	    interrupt_parent(fdt, node) != DTGEN_GIC_PHANDLE) {
+	    board_interrupt_parent(fdt, node) != DTGEN_GIC_PHANDLE) {
 		report(c,
 		       "node %s: its interrupts are not GIC interrupts of "
 		       "three cells; fix: write interrupts = <0 SPI flags> "
