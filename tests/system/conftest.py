@@ -3,7 +3,11 @@
 
   shikiri_image(config) -> qemu.Image   built once per session, shared
   boot(image, *qemu_args) -> qemu.Console   killed when the test ends
-  boot_native(*qemu_args) -> qemu.Console   the kernel without shikiri
+  boot_native(*qemu_args, arch="aarch64") -> qemu.Console   the kernel
+      without shikiri
+  arch -> qemu.Arch   the architecture a test runs on: aarch64, unless the
+      test is marked @pytest.mark.arches("aarch64", "x86_64"), which runs
+      it once per architecture named (test ids [aarch64], [x86_64])
 
 Each console is logged to build/test-logs/<test>.log; a failing test's report
 names its logs.
@@ -14,6 +18,27 @@ import re
 import pytest
 
 import qemu
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "arches(*names): run the test once on each architecture"
+        " named (aarch64, x86_64), through its `arch` fixture")
+
+
+def pytest_generate_tests(metafunc):
+    """Parametrize the `arch` fixture by the test's arches marker."""
+    if "arch" not in metafunc.fixturenames:
+        return
+    marker = metafunc.definition.get_closest_marker("arches")
+    names = marker.args if marker else ("aarch64",)
+    unknown = [n for n in names if n not in qemu.ARCHES]
+    if unknown:
+        raise ValueError(f"{metafunc.definition.nodeid}: no arch "
+                         f"{', '.join(unknown)} (arches: "
+                         f"{', '.join(qemu.ARCHES)})")
+    metafunc.parametrize("arch", [qemu.ARCHES[n] for n in names],
+                         ids=list(names))
 
 
 @pytest.fixture(scope="session")
@@ -72,11 +97,12 @@ def boot(request, consoles):
 
 @pytest.fixture
 def boot_native(request, consoles):
-    """Factory: boot the kernel natively (scripts/run --native)."""
+    """Factory: boot the kernel natively (scripts/run --arch ARCH --native);
+    @arch is a name or a qemu.Arch."""
 
-    def start(*extra):
+    def start(*extra, arch="aarch64"):
         log = _log_name(request.node, len(consoles))
-        c = qemu.boot_native(log, extra)
+        c = qemu.boot_native(log, extra, getattr(arch, "name", arch))
         consoles.append(c)
         request.node.shikiri_logs.append(log)
         return c

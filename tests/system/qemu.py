@@ -29,6 +29,77 @@ REPO = Path(__file__).resolve().parents[2]
 SHIKIRI_BUILD = REPO / "build" / "bin" / "shikiri-build"
 HV_BIN = REPO / "build" / "hv" / "shikiri.bin"
 RUN = REPO / "scripts" / "run"
+CACHE = REPO / "build" / "cache"
+
+
+class Arch:
+    """What differs between the architectures a test may run on: the
+    emulator, the board its images are built for, that board's QEMU
+    machine options (what shikiri-build writes to IMAGE.qemu, and what
+    a native boot runs on), the serial console's name in Linux, the
+    hypervisor binary, and Debian's kernel and the test initramfs."""
+
+    def __init__(self, name, qemu, board, machine, console, hv_bin, kernel,
+                 initrd):
+        self.name = name
+        self.qemu = qemu
+        self.board = board
+        self.machine = list(machine)
+        self.console = console
+        self.hv_bin = hv_bin
+        self.kernel = kernel
+        self.initrd = initrd
+
+    def __repr__(self):
+        return self.name
+
+    def qemu_argv(self, *args, machine=None):
+        """A QEMU command line on this arch's board (or on @machine, a
+        list of machine options), console on stdio, then @args."""
+        return [self.qemu, *(self.machine if machine is None else machine),
+                "-display", "none", "-monitor", "none", "-serial", "stdio",
+                *map(str, args)]
+
+
+# q35's CPU: SVM and nested paging for the hypervisor, RDRAND for the
+# guests (docs/x86.md: why not EPYC or max); as in scripts/run.
+X86_CPU = "qemu64,+svm,+npt,+rdrand"
+
+ARCHES = {
+    "aarch64": Arch(
+        "aarch64", "qemu-system-aarch64", "qemu-virt",
+        ["-M", "virt,virtualization=on,gic-version=3", "-cpu", "cortex-a72",
+         "-smp", "4", "-m", "2G"],
+        "ttyAMA0", HV_BIN, CACHE / "Image",
+        REPO / "build" / "guest" / "initramfs.cpio.gz"),
+    "x86_64": Arch(
+        "x86_64", "qemu-system-x86_64", "qemu-q35",
+        ["-M", "q35", "-cpu", X86_CPU, "-smp", "4", "-m", "2G"],
+        "ttyS0", REPO / "build" / "x86_64" / "hv" / "shikiri.bin",
+        CACHE / "x86_64" / "bzImage",
+        REPO / "build" / "guest-x86_64" / "initramfs.cpio.gz"),
+}
+BOARDS = {a.board: a for a in ARCHES.values()}
+
+
+def board_arch(board):
+    """The Arch of board @board (a shikiri-build --board name)."""
+    try:
+        return BOARDS[board]
+    except KeyError:
+        raise ValueError(f"no board {board!r} (boards: {', '.join(BOARDS)})"
+                         ) from None
+
+
+def machine_arch(args):
+    """The Arch a list of QEMU machine options (IMAGE.qemu) runs on: by
+    -M/-machine, as scripts/run picks the emulator."""
+    for opt, val in zip(args, args[1:]):
+        if opt in ("-M", "-machine"):
+            kind = val.split(",")[0].removeprefix("type=")
+            return ARCHES["x86_64" if kind.startswith(("q35", "pc"))
+                          else "aarch64"]
+    return ARCHES["aarch64"]
 LOG_DIR = REPO / "build" / "test-logs"
 CONFIG_DIRS = (REPO / "tests" / "system" / "configs", REPO / "configs")
 
@@ -66,6 +137,13 @@ def config_path(name):
         if c.is_file():
             return c
     raise FileNotFoundError(f"no config {name} in {', '.join(map(str, CONFIG_DIRS))}")
+
+
+def config_board(config):
+    """The board config file @config is written for (its root's "board";
+    qemu-virt when it names none, as shikiri-build's default)."""
+    root = fdt.compile_dts(config)
+    return root.string("board") if "board" in root.props else "qemu-virt"
 
 
 def config_vms(config):
@@ -108,6 +186,11 @@ class Image:
         """The QEMU machine options, one argument per line in IMAGE.qemu."""
         return [a for a in self.qemu_path.read_text().splitlines() if a]
 
+    @property
+    def arch(self):
+        """The Arch the image boots on (from its machine options)."""
+        return machine_arch(self.qemu_args())
+
     def copy(self, dest):
         """Copy the image and its side files to @dest (a path); return it."""
         dest = Path(dest)
@@ -120,14 +203,16 @@ class Image:
 
 def build_image(config, outdir):
     """Run shikiri-build on @config; the image goes to @outdir. Return Image."""
-    missing = [str(p) for p in (SHIKIRI_BUILD, HV_BIN) if not p.is_file()]
+    config = config_path(config)
+    arch = board_arch(config_board(config))
+    missing = [str(p) for p in (SHIKIRI_BUILD, arch.hv_bin)
+               if not p.is_file()]
     if missing:
         raise FileNotFoundError(
             f"not built: {', '.join(missing)} (run `make all` first)")
-    config = config_path(config)
     out = Path(outdir) / (config.stem + ".img")
-    cmd = [str(SHIKIRI_BUILD), "--board", "qemu-virt", "--hv", str(HV_BIN),
-           str(config), "-o", str(out)]
+    cmd = [str(SHIKIRI_BUILD), "--board", arch.board, "--hv",
+           str(arch.hv_bin), str(config), "-o", str(out)]
     r = subprocess.run(cmd, cwd=REPO, stdout=subprocess.PIPE,
                        stderr=subprocess.STDOUT, text=True)
     if r.returncode != 0:
@@ -477,6 +562,8 @@ def boot(image, log_path, extra=()):
     return Console([RUN, image.path, *extra], log_path, vms=image.vms())
 
 
-def boot_native(log_path, extra=()):
-    """Boot Debian's kernel without the hypervisor (scripts/run --native)."""
-    return Console([RUN, "--native", *extra], log_path, prefixed=False)
+def boot_native(log_path, extra=(), arch="aarch64"):
+    """Boot Debian's kernel for @arch (a name) without the hypervisor
+    (scripts/run --arch ARCH --native)."""
+    return Console([RUN, "--arch", arch, "--native", *extra], log_path,
+                   prefixed=False)
