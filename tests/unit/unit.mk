@@ -121,6 +121,21 @@ $(BUILD)/unit/test_pstate: tests/unit/test_pstate.c hv/arch/aarch64/pstate.c
 	$(call msg,HOSTCC,$@)
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(UNIT_HV_CFLAGS) $(HOST_SAN) -o $@ $^ -lcmocka
 
+# x86 device models and the MMIO instruction decoder: pure logic, built
+# for the host (hv/arch/x86_64 headers only, no x86 hardware needed).
+UNIT_X86_CFLAGS := -Ihv/arch/x86_64/include
+X86_UNIT_TESTS := test_x86_decode test_x86_emulate
+UNIT_TESTS += $(addprefix $(BUILD)/unit/,$(X86_UNIT_TESTS))
+
+$(addprefix $(BUILD)/unit/,$(X86_UNIT_TESTS)): $(BUILD)/unit/%: \
+		tests/unit/%.c hv/arch/x86_64/x86_decode.c \
+		hv/arch/x86_64/x86_emulate.c \
+		$(wildcard hv/arch/x86_64/include/arch/*.h)
+	@mkdir -p $(dir $@)
+	$(call msg,HOSTCC,$@)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(UNIT_X86_CFLAGS) $(HOST_SAN) -o $@ \
+		$(filter %.c,$^) -lcmocka
+
 # Keep this rule last: a prerequisite list is expanded where the rule is
 # read, so every UNIT_TESTS += above must come before it.
 .PHONY: unit-test-bins
