@@ -121,15 +121,16 @@ $(BUILD)/unit/test_pstate: tests/unit/test_pstate.c hv/arch/aarch64/pstate.c
 	$(call msg,HOSTCC,$@)
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(UNIT_HV_CFLAGS) $(HOST_SAN) -o $@ $^ -lcmocka
 
-# x86 device models and the MMIO instruction decoder: pure logic, built
-# for the host (hv/arch/x86_64 headers only, no x86 hardware needed).
+# x86 device models and the MMIO instruction decoder: pure logic with no
+# hardware or hypervisor state, so each test links them all.
 UNIT_X86_CFLAGS := -Ihv/arch/x86_64/include
-X86_UNIT_TESTS := test_x86_decode test_x86_emulate
+X86_MODEL_SRCS := hv/arch/x86_64/x86_decode.c hv/arch/x86_64/x86_emulate.c \
+	hv/arch/x86_64/vlapic.c hv/arch/x86_64/vioapic.c
+X86_UNIT_TESTS := test_x86_decode test_x86_emulate test_vlapic test_vioapic
 UNIT_TESTS += $(addprefix $(BUILD)/unit/,$(X86_UNIT_TESTS))
 
 $(addprefix $(BUILD)/unit/,$(X86_UNIT_TESTS)): $(BUILD)/unit/%: \
-		tests/unit/%.c hv/arch/x86_64/x86_decode.c \
-		hv/arch/x86_64/x86_emulate.c \
+		tests/unit/%.c $(X86_MODEL_SRCS) \
 		$(wildcard hv/arch/x86_64/include/arch/*.h)
 	@mkdir -p $(dir $@)
 	$(call msg,HOSTCC,$@)
