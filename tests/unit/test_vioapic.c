@@ -12,6 +12,7 @@
 #include "arch/vioapic.h"
 #include "arch/vlapic.h"
 #include "hv/errno.h"
+#include "xorshift.h"
 
 #define NCPU 2
 /* The VM owns every pin but 5 and 20. */
@@ -259,9 +260,7 @@ static void random_accesses_are_safe(void **state)
 	uint64_t x = 0x2545f4914f6cdd1dull, v;
 
 	for (unsigned n = 0; n < 200000; n++) {
-		x ^= x << 13;
-		x ^= x >> 7;
-		x ^= x << 17;
+		xorshift64(&x);
 		switch (x & 3) {
 		case 0:
 			vioapic_write(&w->io, (x >> 8) & 0x1f, 4, x >> 32);

@@ -11,6 +11,7 @@
 
 #include "arch/vlapic.h"
 #include "hv/errno.h"
+#include "xorshift.h"
 
 #define NCPU 4
 
@@ -484,9 +485,7 @@ static void random_writes_are_safe(void **state)
 		uint64_t val;
 		int vec;
 
-		x ^= x << 13;
-		x ^= x >> 7;
-		x ^= x << 17;
+		xorshift64(&x);
 		now += x % 5000;
 		if (x & 1) {
 			assert_int_equal(vlapic_write(v, (x >> 8) & 0xff0, 4,

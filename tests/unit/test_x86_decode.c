@@ -14,6 +14,7 @@
 #include "arch/x86_decode.h"
 #include "arch/x86_emulate.h"
 #include "hv/errno.h"
+#include "xorshift.h"
 
 #define M64 X86_MODE_64
 #define M32 X86_MODE_32
@@ -361,9 +362,7 @@ static void random_bytes_are_safe(void **state)
 		int err;
 
 		for (unsigned j = 0; j < sizeof(buf); j++) {
-			x ^= x << 13;
-			x ^= x >> 7;
-			x ^= x << 17;
+			xorshift64(&x);
 			buf[j] = (uint8_t)x;
 		}
 		/* Bias towards the opcodes decoded, so they are exercised. */

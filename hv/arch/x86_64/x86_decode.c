@@ -121,7 +121,6 @@ static int skip_mem(struct cursor *c, uint8_t m, unsigned asz)
 {
 	unsigned mod = m >> 6, rm = m & 7, disp;
 	uint64_t sib;
-	int err;
 
 	if (mod == 3)
 		return -HV_EINVAL;
@@ -130,7 +129,8 @@ static int skip_mem(struct cursor *c, uint8_t m, unsigned asz)
 	} else {
 		disp = mod == 1 ? 1 : mod == 2 ? 4 : rm == 5 ? 4 : 0;
 		if (rm == 4) {
-			err = take(c, 1, &sib);
+			int err = take(c, 1, &sib);
+
 			if (err)
 				return err;
 			if (mod == 0 && (sib & 7) == 5)
@@ -177,12 +177,12 @@ static int read_prefixes(struct cursor *c, enum x86_mode mode,
 	static const uint8_t seg_of[8] = { X86_SEG_ES, X86_SEG_CS, X86_SEG_SS,
 					   X86_SEG_DS };
 	uint64_t b;
-	int err;
 
 	*p = (struct prefixes){ .rex = -1, .seg = X86_SEG_DEFAULT };
 	/* At most 15 turns: take() fails at the limit. */
 	for (;;) {
-		err = take(c, 1, &b);
+		int err = take(c, 1, &b);
+
 		if (err)
 			return err;
 		if (mode == X86_MODE_64 && (b & 0xf0) == 0x40) {
