@@ -16,6 +16,7 @@
 #include "hv/console.h"
 #include "hv/errno.h"
 #include "hv/v16550.h"
+#include "xorshift.h"
 
 static struct pio_bus bus;
 static struct v16550 uart;
@@ -292,6 +293,33 @@ static void uart_at_its_base(void **state)
 	assert_int_equal(bus.unknown_reads, 1);
 }
 
+/* Random ports near the devices, any width, any value, time going on. */
+static void random_io_is_safe(void **state)
+{
+	static const uint16_t near[] = { 0x20,	0x40,  0x60,  0x70,
+					 0xa0,	0x3f8, 0x4d0, 0x505,
+					 0x600, 0x608, 0xcf9, 0xfffe };
+	uint64_t x = 0x0123456789abcdefull, now = 0;
+
+	(void)state;
+	for (unsigned n = 0; n < 300000; n++) {
+		uint16_t port;
+		uint32_t v;
+
+		xorshift64(&x);
+		port = (uint16_t)(near[(x >> 8) % ARRAY_SIZE(near)] +
+				  (x >> 16) % 6);
+		v = (uint32_t)(x >> 32);
+		now += x % 100000;
+		assert_int_equal(pio_access(&bus, port, 1u << ((x >> 24) % 3),
+					    (x >> 28) & 1, &v, now),
+				 0);
+		pio_update(&bus, now);
+		assert_true(pio_deadline(&bus) > now);
+	}
+	assert_true(resets + poweroffs + crashes > 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -299,6 +327,7 @@ int main(void)
 		T(every_port_dispatches),   T(reset_ports),
 		T(acpi_sleep_and_pm_timer), T(pic_linux_init_and_probe),
 		T(pit_raises_gsi2),	    T(uart_at_its_base),
+		T(random_io_is_safe),
 #undef T
 	};
 

@@ -66,7 +66,11 @@ void pio_reset(struct pio_bus *b, uint64_t now_ns);
  * pio_access() - A guest IN or OUT of @size bytes (1, 2 or 4) at @port at
  * time @now_ns: *@val is written, or set to what is read (bytes of no
  * device read 0xff).  Return: 0, or -HV_EINVAL for another size.
- * Serialized per VM by the caller.
+ *
+ * Serialized per VM by the caller (a lock of the bus's own).  @ops->irq
+ * is called under it, from pio_update() too, so it must take the lock of
+ * the VM's vlapics and vioapic, never this one; the 16550 also calls its
+ * @irq from the console, with no lock held.
  */
 int pio_access(struct pio_bus *b, uint16_t port, unsigned size, bool write,
 	       uint32_t *val, uint64_t now_ns);
