@@ -101,9 +101,35 @@ fuzz: setup fuzz-bins $(FUZZ_BOARD)
 	@for f in $(FUZZ_SEEDS); do \
 		dtc -q -I dts -O dtb -o $(FUZZ_OUT)/corpus/config/$$(basename $$f).dtb $$f; \
 	done
-	@for h in $(FUZZ_HARNESSES); do \
+	@for h in $(FUZZ_HARNESSES) $(FUZZ_ALONE); do \
 		mkdir -p $(FUZZ_OUT)/corpus/$$h && \
 		cp tests/fuzz/corpus/$$h/* $(FUZZ_OUT)/corpus/$$h/; \
 	done
 	@SHIKIRI_FUZZ_BOARD=$(FUZZ_BOARD) tests/fuzz/run $(FUZZ_OUT) \
-		$(FUZZ_SECONDS) config $(FUZZ_HARNESSES)
+		$(FUZZ_SECONDS) config $(FUZZ_HARNESSES) $(FUZZ_ALONE)
+
+# Harnesses of pure-logic models that need no world around them: fuzz_x86,
+# the x86 device models of one VM (tests/fuzz/fuzz_x86.c).
+FUZZ_ALONE := x86
+FUZZ_ALONE_BINS := $(addprefix $(FUZZ_OUT)/fuzz_,$(FUZZ_ALONE))
+fuzz-bins: $(FUZZ_ALONE_BINS)
+FUZZ_X86_SRCS := $(X86_MODEL_SRCS) $(X86_CONSOLE_SRCS)
+FUZZ_X86_DEPS := tests/fuzz/fuzz_x86.c $(FUZZ_X86_SRCS) \
+	$(wildcard hv/arch/x86_64/include/arch/*.h) hv/include/hv/v16550.h
+
+$(FUZZ_OUT)/fuzz_x86: $(FUZZ_X86_DEPS) | fuzz-setup
+	@mkdir -p $(dir $@)
+	$(call msg,CLANG,$@)
+	$(Q)$(FUZZ_CLANG) $(UNIT_X86_CFLAGS) -fsanitize=fuzzer,address,undefined \
+		-o $@ $(filter %.c,$^)
+
+UNIT_TESTS += $(BUILD)/unit/fuzz_replay_x86
+unit-test-bins: $(BUILD)/unit/fuzz_replay_x86
+
+$(BUILD)/unit/fuzz_replay_x86: $(FUZZ_X86_DEPS) tests/fuzz/replay.c \
+		$(wildcard tests/fuzz/corpus/x86/*)
+	@mkdir -p $(dir $@)
+	$(call msg,HOSTCC,$@)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(UNIT_X86_CFLAGS) $(HOST_SAN) \
+		-DFUZZ_CORPUS='"$(CURDIR)/tests/fuzz/corpus/x86"' -o $@ \
+		$(filter %.c,$^)
