@@ -131,7 +131,7 @@ X86_MODEL_SRCS := $(addprefix hv/arch/x86_64/,x86_decode.c x86_emulate.c \
 X86_CONSOLE_SRCS := hv/arch/x86_64/pio.c hv/core/v16550.c
 X86_UNIT_TESTS := test_x86_decode test_x86_emulate test_vlapic test_vioapic \
 	test_vpit test_vrtc
-X86_CONSOLE_TESTS := test_pio test_v16550
+X86_CONSOLE_TESTS := test_pio test_v16550 test_x86_platform
 UNIT_TESTS += $(addprefix $(BUILD)/unit/,$(X86_UNIT_TESTS) $(X86_CONSOLE_TESTS))
 
 $(addprefix $(BUILD)/unit/,$(X86_UNIT_TESTS)): $(BUILD)/unit/%: \
