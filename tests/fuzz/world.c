@@ -683,7 +683,7 @@ static void trace(const struct step *s, enum world_act act, unsigned pcpu)
 	for (unsigned n = 0; n < FAKE_LRS; n++)
 		fprintf(stderr, " %lx",
 			(unsigned long)fake_sysregs[pcpu].lr[n]);
-	fprintf(stderr, " q%u\n", pcpus[pcpu].vcpu->vgic.queue_len);
+	fprintf(stderr, " q%u\n", pcpus[pcpu].vcpu->arch.vgic.queue_len);
 }
 
 static void run_step(const struct step *s, const struct world_profile *prof)

@@ -223,3 +223,14 @@ void trap_hv_fault(struct vcpu_regs *regs)
 		       i + 1 < 31 ? regs->x[i + 1] : 0);
 	arch_system_off();
 }
+
+void vm_log_stats(const struct vm *vm)
+{
+	struct vcpu_stats t;
+
+	vm_stats_sum(vm, &t);
+	hv_log("vm %s: exits: %lu sync (%lu mmio, %lu hvc, %lu smc, %lu sysreg), "
+	       "%lu irq; %lu interrupts injected",
+	       vm->name, t.exits_sync, t.mmio, t.hvc, t.smc, t.sysreg,
+	       t.exits_irq, t.injected);
+}

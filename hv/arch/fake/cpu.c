@@ -10,10 +10,14 @@
 #include <stdlib.h>
 
 #include "fake.h"
+#include "hv/arch/boot.h"
 #include "hv/arch/cpu.h"
 #include "hv/vm.h"
 
 struct fake_hv fake_hv;
+
+/* The fake runs the aarch64 trap handlers, so it names their level. */
+const char arch_hv_level[] = "EL2";
 
 struct pcpu *arch_this_pcpu(void)
 {
