@@ -121,6 +121,35 @@ $(BUILD)/unit/test_pstate: tests/unit/test_pstate.c hv/arch/aarch64/pstate.c
 	$(call msg,HOSTCC,$@)
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(UNIT_HV_CFLAGS) $(HOST_SAN) -o $@ $^ -lcmocka
 
+# x86 device models and the MMIO instruction decoder: pure logic with no
+# hardware or hypervisor state, so each test links them all.  The port
+# dispatch and the 16550 also call the console multiplexer, which their
+# tests fake.
+UNIT_X86_CFLAGS := -Ihv/arch/x86_64/include
+X86_MODEL_SRCS := $(addprefix hv/arch/x86_64/,x86_decode.c x86_emulate.c \
+	vlapic.c vioapic.c vpit.c vpm.c vrtc.c vpic.c)
+X86_CONSOLE_SRCS := hv/arch/x86_64/pio.c hv/core/v16550.c
+X86_UNIT_TESTS := test_x86_decode test_x86_emulate test_vlapic test_vioapic \
+	test_vpit test_vrtc
+X86_CONSOLE_TESTS := test_pio test_v16550
+UNIT_TESTS += $(addprefix $(BUILD)/unit/,$(X86_UNIT_TESTS) $(X86_CONSOLE_TESTS))
+
+$(addprefix $(BUILD)/unit/,$(X86_UNIT_TESTS)): $(BUILD)/unit/%: \
+		tests/unit/%.c tests/unit/xorshift.h $(X86_MODEL_SRCS) \
+		$(wildcard hv/arch/x86_64/include/arch/*.h)
+	@mkdir -p $(dir $@)
+	$(call msg,HOSTCC,$@)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(UNIT_X86_CFLAGS) $(HOST_SAN) -o $@ \
+		$(filter %.c,$^) -lcmocka
+
+$(addprefix $(BUILD)/unit/,$(X86_CONSOLE_TESTS)): $(BUILD)/unit/%: \
+		tests/unit/%.c $(X86_MODEL_SRCS) $(X86_CONSOLE_SRCS) \
+		hv/include/hv/v16550.h $(wildcard hv/arch/x86_64/include/arch/*.h)
+	@mkdir -p $(dir $@)
+	$(call msg,HOSTCC,$@)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(UNIT_X86_CFLAGS) $(HOST_SAN) -o $@ \
+		$(filter %.c,$^) -lcmocka
+
 # Keep this rule last: a prerequisite list is expanded where the rule is
 # read, so every UNIT_TESTS += above must come before it.
 .PHONY: unit-test-bins
