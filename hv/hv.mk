@@ -22,7 +22,8 @@ HV_LDFLAGS := -nostdlib -static-pie -Wl,--no-dynamic-linker \
 	-Wl,-T,hv/arch/$(HV_ARCH)/hv.ld -Wl,-z,norelro -Wl,--build-id=none \
 	-Wl,-z,noexecstack -Wl,--no-warn-rwx-segments
 
-HV_COMMON_SRCS := $(filter-out hv/core/vpl011.c,$(wildcard hv/core/*.c)) \
+HV_COMMON_SRCS := $(filter-out hv/core/vpl011.c hv/core/v16550.c,\
+	$(wildcard hv/core/*.c)) \
 	$(wildcard hv/lib/*.c)
 HV_SRCS := $(HV_COMMON_SRCS) hv/core/vpl011.c hv/drivers/pl011.c \
 	$(wildcard hv/arch/$(HV_ARCH)/*.c hv/arch/$(HV_ARCH)/*.S \
@@ -65,7 +66,7 @@ HVX_CFLAGS := -std=c11 -ffreestanding -fno-builtin -nostdinc \
 HVX_LDFLAGS := -nostdlib -static -no-pie -Wl,-T,hv/arch/x86_64/hv.ld \
 	-Wl,--build-id=none -Wl,-z,noexecstack -Wl,--no-warn-rwx-segments \
 	-Wl,-z,max-page-size=4096
-HVX_SRCS := $(HV_COMMON_SRCS) hv/drivers/ns16550.c \
+HVX_SRCS := $(HV_COMMON_SRCS) hv/core/v16550.c hv/drivers/ns16550.c \
 	$(wildcard hv/arch/x86_64/*.c hv/arch/x86_64/*.S \
 	hv/platform/qemu-q35/*.c)
 HVX_OBJS := $(patsubst %,$(HVX_OUT)/%.o,$(HVX_SRCS))
