@@ -141,14 +141,14 @@ void boot_primary(uint64_t fdt, uint64_t load_base)
 	uint8_t key[SEED_KEY_SIZE];
 
 	console_init(pl011_init(plat_uart_base), NULL);
-	hv_log("shikiri on %s: EL2, loaded at 0x%lx, boot CPU 0x%lx",
-	       plat_name, load_base, boot_mpidr);
+	hv_log("shikiri on %s: EL2, loaded at 0x%lx, boot CPU 0x%lx", plat_name,
+	       load_base, boot_mpidr);
 
 	limits = (struct plan_limits){ .hv_base = load_base,
 				       .hv_size = plan->image_size,
 				       .fdt_base = fsize ? fdt : 0,
 				       .fdt_size = fsize };
-	if (plan_check(plan, PLAN_MAX_SIZE, &limits, &err))
+	if (plan_check(plan, PLAN_MAX_SIZE, arch_plan_rules(), &limits, &err))
 		refuse(err.what, err.vm);
 	if (plan->image_size < plan_off + plan->size)
 		refuse("image smaller than hypervisor and plan", -1);
@@ -158,7 +158,7 @@ void boot_primary(uint64_t fdt, uint64_t load_base)
 		if (!dtbs_intact(&plan->vm[i], load_base))
 			refuse("device tree payload CRC mismatch", (int)i);
 	for (unsigned i = 0; i < plan->board.cpu_count; i++)
-		if (plan->board.cpu_mpidr[i] == boot_mpidr)
+		if (plan->board.cpu_id[i] == boot_mpidr)
 			boot = i;
 	if (boot == SHIKIRI_MAX_CPUS)
 		refuse("boot CPU is not in the plan's CPU list", -1);
@@ -168,8 +168,8 @@ void boot_primary(uint64_t fdt, uint64_t load_base)
 		refuse("cannot map the board", -1);
 	pcpu_count = hv_board->cpu_count;
 	for (unsigned i = 0; i < pcpu_count; i++)
-		pcpus[i] = (struct pcpu){ .id = i,
-					  .mpidr = hv_board->cpu_mpidr[i] };
+		pcpus[i] =
+			(struct pcpu){ .id = i, .mpidr = hv_board->cpu_id[i] };
 	arch_platform_init(hv_board, boot);
 
 	vm_count = plan->vm_count;

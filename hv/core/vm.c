@@ -85,10 +85,10 @@ int vm_from_plan(struct vm *vm, unsigned idx,
 	vm->vcpu_count = n;
 	ret = arch_vm_init(vm, pool);
 	if (!ret && (rec->flags & SHIKIRI_VM_CONSOLE_VIRTUAL)) {
-		ret = vpl011_init(&vm->uart, vm, rec->console_ipa,
-				  rec->console_virq);
+		ret = vpl011_init(&vm->uart, vm, rec->console_base,
+				  rec->console_irq);
 		if (!ret)
-			ret = vgic_add_sw_spi(vm, rec->console_virq,
+			ret = vgic_add_sw_spi(vm, rec->console_irq,
 					      vpl011_line);
 	}
 	if (!ret)
@@ -193,7 +193,7 @@ static void reload(struct vm *vm)
 		__atomic_store_n(&vm->vcpu[i].power, VCPU_OFF,
 				 __ATOMIC_RELEASE);
 	vm->vcpu[0].boot_pc = vm->plan->entry_ipa;
-	vm->vcpu[0].boot_ctx = vm->plan->dtb_ipa;
+	vm->vcpu[0].boot_ctx = vm->plan->boot_info_ipa;
 }
 
 static bool guest_caused(enum vm_cause c)
