@@ -128,7 +128,7 @@ void boot_primary(uint64_t info, uint64_t load_base)
 				       .hv_size = plan->image_size,
 				       .fdt_base = info_base,
 				       .fdt_size = info_size };
-	if (plan_check(plan, PLAN_MAX_SIZE, &limits, &err))
+	if (plan_check(plan, PLAN_MAX_SIZE, arch_plan_rules(), &limits, &err))
 		refuse(err.what, err.vm);
 	if (plan->image_size < plan_off + plan->size)
 		refuse("image smaller than hypervisor and plan", -1);
@@ -138,7 +138,7 @@ void boot_primary(uint64_t info, uint64_t load_base)
 		if (!dtbs_intact(&plan->vm[i], load_base))
 			refuse("device tree payload CRC mismatch", (int)i);
 	for (unsigned i = 0; i < plan->board.cpu_count; i++)
-		if (plan->board.cpu_mpidr[i] == boot_mpidr)
+		if (plan->board.cpu_id[i] == boot_mpidr)
 			boot = i;
 	if (boot == SHIKIRI_MAX_CPUS)
 		refuse("boot CPU is not in the plan's CPU list", -1);
@@ -148,8 +148,8 @@ void boot_primary(uint64_t info, uint64_t load_base)
 		refuse("cannot map the board", -1);
 	pcpu_count = hv_board->cpu_count;
 	for (unsigned i = 0; i < pcpu_count; i++)
-		pcpus[i] = (struct pcpu){ .id = i,
-					  .mpidr = hv_board->cpu_mpidr[i] };
+		pcpus[i] =
+			(struct pcpu){ .id = i, .mpidr = hv_board->cpu_id[i] };
 	arch_platform_init(hv_board, boot);
 
 	vm_count = plan->vm_count;

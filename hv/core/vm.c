@@ -189,7 +189,7 @@ static void reload(struct vm *vm)
 		__atomic_store_n(&vm->vcpu[i].power, VCPU_OFF,
 				 __ATOMIC_RELEASE);
 	vm->vcpu[0].boot_pc = vm->plan->entry_ipa;
-	vm->vcpu[0].boot_ctx = vm->plan->dtb_ipa;
+	vm->vcpu[0].boot_ctx = vm->plan->boot_info_ipa;
 }
 
 static bool guest_caused(enum vm_cause c)

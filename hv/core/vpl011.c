@@ -268,11 +268,11 @@ int vpl011_init(struct vpl011 *u, struct vm *vm, uint64_t ipa, uint32_t intid)
 
 int vuart_init(struct vm *vm)
 {
-	int ret = vpl011_init(&vm->arch.uart, vm, vm->plan->console_ipa,
-			      vm->plan->console_virq);
+	int ret = vpl011_init(&vm->arch.uart, vm, vm->plan->console_base,
+			      vm->plan->console_irq);
 
 	return ret ? ret
-		   : vgic_add_sw_spi(vm, vm->plan->console_virq, vpl011_line);
+		   : vgic_add_sw_spi(vm, vm->plan->console_irq, vpl011_line);
 }
 
 void vuart_reset(struct vm *vm)

@@ -2,11 +2,14 @@
 # tests/run-all.  Each area appends its test binaries to UNIT_TESTS with a
 # rule to build them; keep this a plain list.
 
-UNIT_TESTS += $(BUILD)/unit/test_plan
+UNIT_TESTS += $(BUILD)/unit/test_plan $(BUILD)/unit/test_plan_x86
 
-$(BUILD)/unit/test_plan: tests/unit/test_plan.c hv/core/plan_check.c \
-		hv/lib/crc32.c include/shikiri/plan.h \
-		hv/include/hv/plan_check.h
+$(BUILD)/unit/test_plan $(BUILD)/unit/test_plan_x86: $(BUILD)/unit/%: \
+		tests/unit/%.c hv/core/plan_check.c hv/lib/crc32.c \
+		hv/arch/aarch64/plan_arch.c \
+		hv/arch/x86_64/plan_arch.c include/shikiri/plan.h \
+		include/shikiri/x86_layout.h hv/arch/aarch64/asm_defs.h \
+		hv/include/hv/plan_check.h tests/unit/plan_fixture.h
 	@mkdir -p $(dir $@)
 	$(call msg,HOSTCC,$@)
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(HOST_SAN) -o $@ $(filter %.c,$^) -lcmocka

@@ -19,14 +19,17 @@
 #include "hv/console.h"
 #include "hv/drivers/ns16550.h"
 #include "hv/errno.h"
+#include "hv/plan_check.h"
 #include "hv/platform.h"
 #include "hv/print.h"
 #include "hv/vm.h"
 
-/* The board's interrupt controllers and AP trampoline (plan revision 2). */
-#define BOARD_LAPIC 0xfee00000ull
-#define BOARD_IOAPIC 0xfec00000ull
-#define BOARD_TRAMPOLINE 0x8000ull
+/*
+ * Where the boot CPU finds its local APIC before any plan is read: the
+ * architectural reset value of IA32_APIC_BASE (SDM 11.4.4).  The plan's
+ * board then says where every APIC is.
+ */
+#define LAPIC_RESET_BASE 0xfee00000ull
 /* How long an AP has to reach C code after its SIPIs. */
 #define AP_TIMEOUT_US 1000000u
 
@@ -41,6 +44,7 @@ extern const char ap_trampoline[], ap_trampoline_end[];
 extern char __stacks[];
 
 void boot_primary(uint64_t info, uint64_t load_base);
+int svm_cpu_init(unsigned idx);
 void boot_secondary(unsigned idx);
 
 /* Page tables, VMCBs and permission bitmaps of every VM. */
@@ -58,7 +62,7 @@ noreturn_fn void x86_boot_secondary(unsigned idx);
 void x86_boot_primary(uint32_t info, uint64_t load_base)
 {
 	x86_cpu_early(0);
-	lapic_init(BOARD_LAPIC);
+	lapic_init(LAPIC_RESET_BASE);
 	/* Copied now: the block may lie where a VM's RAM will be. */
 	loader_ret = multiboot_parse(boot_magic, info, &loader_mem);
 	boot_primary(info, load_base);
@@ -118,17 +122,16 @@ int arch_mmu_setup(const struct shikiri_plan_board *board, uint64_t hv_base,
 	log_loader_map();
 	page_pool_init(&hv_pages, page_memory, sizeof(page_memory) / PAGE_SIZE);
 	/* head.S mapped the low 4 GiB one to one; nothing may lie above. */
-	for (unsigned i = 0; i < 1; i++) {
-		uint64_t base = board->ram_base, size = board->ram_size;
-
-		if (base + size > SZ_1G * 4)
+	for (unsigned i = 0; i < board->ram_count; i++)
+		if (board->ram[i].base + board->ram[i].size > SZ_1G * 4)
 			return -HV_ERANGE;
-		/* The plan's RAM must be RAM to the loader too. */
-		if (loader_mem.count &&
-		    !multiboot_covers(&loader_mem, hv_base, hv_size))
-			hv_log("WARNING: the image at 0x%lx is not in the "
-			       "loader's RAM",
-			       hv_base);
+	/* The image must be RAM to the loader, which knows the machine. */
+	if (loader_mem.count &&
+	    !multiboot_covers(&loader_mem, hv_base, hv_size)) {
+		hv_log("the image at 0x%lx (0x%lx bytes) is not in the loader's "
+		       "RAM",
+		       hv_base, hv_size);
+		return -HV_ERANGE;
 	}
 	return 0;
 }
@@ -138,33 +141,42 @@ void arch_platform_init(const struct shikiri_plan_board *board,
 {
 	lapic_calibrate();
 	console_init_clock(lapic_console_clock());
-	ioapic_init(BOARD_IOAPIC);
-	ioapic_route(board->uart_intid, VEC_UART,
-		     (uint32_t)board->cpu_mpidr[boot_pcpu]);
+	ioapic_init(board->hw.x86_64.ioapic_base);
+	ioapic_route(board->uart_irq - board->hw.x86_64.ioapic_gsi_base,
+		     VEC_UART, (uint32_t)board->cpu_id[boot_pcpu]);
+}
+
+const struct plan_arch *arch_plan_rules(void)
+{
+	return &plan_arch_x86_64;
 }
 
 void arch_cpu_init(struct pcpu *p)
 {
 	if (p->id)
-		lapic_init(BOARD_LAPIC);
+		lapic_init(hv_board->hw.x86_64.lapic_base);
+	if (svm_cpu_init(p->id))
+		hv_log("CPU %u: no usable SVM with nested paging: its VM cannot "
+		       "run",
+		       p->id);
 }
 
 int arch_cpu_start(unsigned idx, uint64_t apic_id)
 {
 	static bool copied;
-	uint64_t t0;
+	uint64_t t0, tramp = hv_board->hw.x86_64.trampoline;
 
 	if (idx >= HV_MAX_CPUS)
 		return -HV_EINVAL;
 	if (!copied) {
-		memcpy((void *)(uintptr_t)BOARD_TRAMPOLINE, ap_trampoline,
+		memcpy((void *)(uintptr_t)tramp, ap_trampoline,
 		       (size_t)(ap_trampoline_end - ap_trampoline));
 		copied = true;
 	}
 	ap_index = idx;
 	ap_stack = (uintptr_t)__stacks + (idx + 1) * HV_STACK_SIZE;
 	__atomic_store_n(&ap_starting, 1, __ATOMIC_RELEASE);
-	lapic_start_ap((uint32_t)apic_id, BOARD_TRAMPOLINE);
+	lapic_start_ap((uint32_t)apic_id, tramp);
 	/* One AP at a time: the next one reuses ap_index and ap_stack. */
 	t0 = arch_counter();
 	while (!__atomic_load_n(&x86_cpus[idx].arrived, __ATOMIC_ACQUIRE)) {

@@ -284,8 +284,8 @@ void x86_vcpu_accept(struct vcpu *v, uint8_t vector)
 
 int vuart_init(struct vm *vm)
 {
-	return v16550_init(&vm->arch.uart, vm, (uint16_t)vm->plan->console_ipa,
-			   vm->plan->console_virq, set_irq, vm);
+	return v16550_init(&vm->arch.uart, vm, (uint16_t)vm->plan->console_base,
+			   vm->plan->console_irq, set_irq, vm);
 }
 
 void vuart_reset(struct vm *vm)
