@@ -78,6 +78,8 @@ static void cmd_stats(struct vm *vm)
 		hv_log("  console: rx_dropped %lu, tx_dropped %lu (bytes lost "
 		       "to full buffers)",
 		       vuart_rx_dropped(vm), console_tx_dropped(vm));
+	hv_log("  hypervisor console: %lu messages lost to a full buffer",
+	       console_hv_dropped());
 }
 
 static void request(struct vm *vm, enum vm_request req, const char *verb)

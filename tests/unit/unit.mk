@@ -77,6 +77,17 @@ $(BUILD)/unit/test_vm_life: tests/unit/test_vm_life.c hv/core/vm_life.c
 	$(call msg,HOSTCC,$@)
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(HOST_SAN) -o $@ $^ -lcmocka
 
+UNIT_TESTS += $(BUILD)/unit/test_pl011
+
+# The hypervisor's PL011 driver against the test's model of QEMU's PL011,
+# reached through the fake architecture's register accessors.
+$(BUILD)/unit/test_pl011: tests/unit/test_pl011.c hv/drivers/pl011.c \
+		hv/arch/fake/include/arch/mmio_reg.h
+	@mkdir -p $(dir $@)
+	$(call msg,HOSTCC,$@)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) -Ihv/arch/fake/include $(HOST_SAN) \
+		-o $@ $(filter %.c,$^) -lcmocka
+
 UNIT_TESTS += $(BUILD)/unit/test_console
 
 # The console multiplexer and the emulated PL011s with hv_log() from
