@@ -10,7 +10,6 @@
  */
 #include <string.h>
 
-#include "arch/vgic.h"
 #include "hv/arch/cpu.h"
 #include "hv/chacha20.h"
 #include "hv/console.h"
@@ -18,6 +17,7 @@
 #include "hv/print.h"
 #include "hv/seed.h"
 #include "hv/vm.h"
+#include "hv/vuart.h"
 
 struct vm vms[SHIKIRI_MAX_VMS];
 unsigned vm_count;
@@ -85,11 +85,7 @@ int vm_from_plan(struct vm *vm, unsigned idx,
 	vm->vcpu_count = n;
 	ret = arch_vm_init(vm, pool);
 	if (!ret && (rec->flags & SHIKIRI_VM_CONSOLE_VIRTUAL)) {
-		ret = vpl011_init(&vm->uart, vm, rec->console_ipa,
-				  rec->console_virq);
-		if (!ret)
-			ret = vgic_add_sw_spi(vm, rec->console_virq,
-					      vpl011_line);
+		ret = vuart_init(vm);
 	}
 	if (!ret)
 		ret = manage_init(vm);
@@ -183,7 +179,7 @@ static void reload(struct vm *vm)
 {
 	arch_vm_reset(vm);
 	if (vm->plan->flags & SHIKIRI_VM_CONSOLE_VIRTUAL)
-		vpl011_reset(&vm->uart);
+		vuart_reset(vm);
 	vwdt_reset(&vm->wdt);
 	if (vm->life.cause != VM_CAUSE_BOOT ||
 	    !(vm->plan->flags & SHIKIRI_VM_RAM_CLEARED_AT_BOOT))
@@ -193,7 +189,7 @@ static void reload(struct vm *vm)
 		__atomic_store_n(&vm->vcpu[i].power, VCPU_OFF,
 				 __ATOMIC_RELEASE);
 	vm->vcpu[0].boot_pc = vm->plan->entry_ipa;
-	vm->vcpu[0].boot_ctx = vm->plan->dtb_ipa;
+	vm->vcpu[0].boot_ctx = vm->plan->boot_info_ipa;
 }
 
 static bool guest_caused(enum vm_cause c)
@@ -292,11 +288,11 @@ bool vm_vcpu_idle(struct vcpu *v)
 	if (vm->life.state == VM_STOPPING && all_parked(vm)) {
 		/*
 		 * Its devices may keep interrupting: mask them from now until
-		 * the next life's guest enables them (reload resets the vGIC,
+		 * the next life's guest enables them (reload resets the
 		 * so they stay masked until then).  Under vm.lock, so a start
 		 * that follows at once cannot enable one first.
 		 */
-		vgic_hold_vm(vm);
+		arch_vm_hold(vm);
 		a = vm_life_parked(&vm->life);
 		stopped = vm->life.state == VM_STOPPED;
 	}
@@ -345,23 +341,18 @@ bool vm_vcpu_idle(struct vcpu *v)
 	return true;
 }
 
-void vm_log_stats(const struct vm *vm)
+_Static_assert(sizeof(struct vcpu_stats) % sizeof(uint64_t) == 0,
+	       "struct vcpu_stats holds uint64_t counters only");
+
+void vm_stats_sum(const struct vm *vm, struct vcpu_stats *t)
 {
-	struct vcpu_stats t = { 0 };
+	uint64_t sum[sizeof(*t) / sizeof(uint64_t)] = { 0 };
+	uint64_t one[sizeof(*t) / sizeof(uint64_t)];
 
 	for (unsigned i = 0; i < vm->vcpu_count; i++) {
-		const struct vcpu_stats *s = &vm->vcpu[i].stats;
-
-		t.exits_sync += s->exits_sync;
-		t.exits_irq += s->exits_irq;
-		t.mmio += s->mmio;
-		t.hvc += s->hvc;
-		t.smc += s->smc;
-		t.sysreg += s->sysreg;
-		t.injected += s->injected;
+		memcpy(one, &vm->vcpu[i].stats, sizeof(one));
+		for (unsigned j = 0; j < ARRAY_SIZE(sum); j++)
+			sum[j] += one[j];
 	}
-	hv_log("vm %s: exits: %lu sync (%lu mmio, %lu hvc, %lu smc, %lu sysreg), "
-	       "%lu irq; %lu interrupts injected",
-	       vm->name, t.exits_sync, t.mmio, t.hvc, t.smc, t.sysreg,
-	       t.exits_irq, t.injected);
+	memcpy(t, sum, sizeof(sum));
 }

@@ -21,7 +21,8 @@ FUZZ_HARNESSES := vgic vpl011 vwdt manage mmio psci sysreg
 FUZZ_HV_SRCS := hv/core/vm.c hv/core/vm_life.c hv/core/mmio.c \
 	hv/core/manage.c hv/core/vpl011.c hv/core/vwdt.c hv/core/console.c \
 	hv/core/console_filter.c hv/core/seed.c \
-	hv/core/shell.c hv/core/plan_check.c hv/core/page_pool.c \
+	hv/core/shell.c hv/core/plan_check.c hv/arch/aarch64/plan_arch.c \
+	hv/core/page_pool.c \
 	hv/lib/print.c hv/lib/crc32.c hv/lib/chacha20.c hv/lib/sha256.c \
 	hv/arch/aarch64/traps.c hv/arch/aarch64/mmio_decode.c \
 	hv/arch/aarch64/sysreg_trap.c hv/arch/aarch64/id_regs.c \

@@ -2,11 +2,14 @@
 # tests/run-all.  Each area appends its test binaries to UNIT_TESTS with a
 # rule to build them; keep this a plain list.
 
-UNIT_TESTS += $(BUILD)/unit/test_plan
+UNIT_TESTS += $(BUILD)/unit/test_plan $(BUILD)/unit/test_plan_x86
 
-$(BUILD)/unit/test_plan: tests/unit/test_plan.c hv/core/plan_check.c \
-		hv/lib/crc32.c include/shikiri/plan.h \
-		hv/include/hv/plan_check.h
+$(BUILD)/unit/test_plan $(BUILD)/unit/test_plan_x86: $(BUILD)/unit/%: \
+		tests/unit/%.c hv/core/plan_check.c hv/lib/crc32.c \
+		hv/arch/aarch64/plan_arch.c \
+		hv/arch/x86_64/plan_arch.c include/shikiri/plan.h \
+		include/shikiri/x86_layout.h hv/arch/aarch64/asm_defs.h \
+		hv/include/hv/plan_check.h tests/unit/plan_fixture.h
 	@mkdir -p $(dir $@)
 	$(call msg,HOSTCC,$@)
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(HOST_SAN) -o $@ $(filter %.c,$^) -lcmocka
@@ -73,6 +76,17 @@ $(BUILD)/unit/test_vm_life: tests/unit/test_vm_life.c hv/core/vm_life.c
 	@mkdir -p $(dir $@)
 	$(call msg,HOSTCC,$@)
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(HOST_SAN) -o $@ $^ -lcmocka
+
+UNIT_TESTS += $(BUILD)/unit/test_pl011
+
+# The hypervisor's PL011 driver against the test's model of QEMU's PL011,
+# reached through the fake architecture's register accessors.
+$(BUILD)/unit/test_pl011: tests/unit/test_pl011.c hv/drivers/pl011.c \
+		hv/arch/fake/include/arch/mmio_reg.h
+	@mkdir -p $(dir $@)
+	$(call msg,HOSTCC,$@)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) -Ihv/arch/fake/include $(HOST_SAN) \
+		-o $@ $(filter %.c,$^) -lcmocka
 
 UNIT_TESTS += $(BUILD)/unit/test_console
 

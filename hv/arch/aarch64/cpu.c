@@ -185,7 +185,7 @@ void arch_cpu_init(struct pcpu *p)
 	write_sysreg(vpidr_el2, read_sysreg(midr_el1));
 	write_sysreg(hcr_el2, hcr_value());
 	isb();
-	gic_init_cpu(p->id, p->mpidr, hv_board->gic_maint_intid);
+	gic_init_cpu(p->id, p->mpidr, hv_board->hw.aarch64.gic_maint_intid);
 	vgic_lr_clear();
 	if (v) {
 		write_sysreg(vmpidr_el2, (1ull << 31) | v->id);

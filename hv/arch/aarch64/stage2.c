@@ -26,7 +26,8 @@ int arch_vm_init(struct vm *vm, struct page_pool *pool)
 		ret = pgtable_map(&vm->stage2, p->mmio[i].ipa, p->mmio[i].pa,
 				  p->mmio[i].size, PGTABLE_MEM_DEVICE);
 	if (!ret)
-		ret = vgic_init(vm, hv_board->gicd_base, hv_board->gicr_base);
+		ret = vgic_init(vm, hv_board->hw.aarch64.gicd_base,
+				hv_board->hw.aarch64.gicr_base);
 	for (unsigned i = 0; !ret && i < p->irq_count; i++)
 		ret = vgic_add_hw_spi(vm, p->irq[i].virt, p->irq[i].phys);
 	return ret;

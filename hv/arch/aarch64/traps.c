@@ -141,13 +141,13 @@ static void irq_dispatch(struct pcpu *p, uint32_t intid)
 	struct vcpu *v = p->vcpu;
 
 	gic_priority_drop(intid);
-	if (intid == hv_board->uart_intid) {
+	if (intid == hv_board->uart_irq) {
 		p->stats.hv++;
 		console_rx_poll();
 	} else if (intid == TIMER_HYP_INTID) {
 		p->stats.timer++;
 		timer_expired();
-	} else if (intid == hv_board->gic_maint_intid) {
+	} else if (intid == hv_board->hw.aarch64.gic_maint_intid) {
 		p->stats.hv++;
 		if (v)
 			vgic_lr_maintenance(v);
@@ -222,4 +222,15 @@ void trap_hv_fault(struct vcpu_regs *regs)
 		hv_log("  x%u 0x%016lx  x%u 0x%016lx", i, regs->x[i], i + 1,
 		       i + 1 < 31 ? regs->x[i + 1] : 0);
 	arch_system_off();
+}
+
+void vm_log_stats(const struct vm *vm)
+{
+	struct vcpu_stats t;
+
+	vm_stats_sum(vm, &t);
+	hv_log("vm %s: exits: %lu sync (%lu mmio, %lu hvc, %lu smc, %lu sysreg), "
+	       "%lu irq; %lu interrupts injected",
+	       vm->name, t.exits_sync, t.mmio, t.hvc, t.smc, t.sysreg,
+	       t.exits_irq, t.injected);
 }

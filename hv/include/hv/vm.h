@@ -2,7 +2,7 @@
 #ifndef HV_VM_H
 #define HV_VM_H
 
-#include "arch/vgic.h"
+#include "arch/vm_arch.h"
 #include "hv/arch/pgtable.h"
 #include "hv/console.h"
 #include "hv/manage.h"
@@ -10,33 +10,13 @@
 #include "hv/spinlock.h"
 #include "hv/types.h"
 #include "hv/vm_life.h"
-#include "hv/vpl011.h"
 #include "hv/vwdt.h"
 #include "shikiri/plan.h"
-
-/** Guest general registers as saved on every exit (see vectors.S). */
-struct vcpu_regs {
-	uint64_t x[31];
-	uint64_t elr;
-	uint64_t spsr;
-	uint64_t pad;
-};
 
 enum vcpu_power {
 	VCPU_OFF,
 	VCPU_ON_PENDING, /* CPU_ON accepted, not yet entered */
 	VCPU_ON,
-};
-
-/** Exits counted per reason, for `stats` and the benchmarks. */
-struct vcpu_stats {
-	uint64_t exits_sync;
-	uint64_t exits_irq;
-	uint64_t mmio;
-	uint64_t hvc;
-	uint64_t smc;
-	uint64_t sysreg;
-	uint64_t injected;
 };
 
 /** A virtual CPU, pinned to one physical CPU for its whole life. */
@@ -48,7 +28,7 @@ struct vcpu {
 	bool in_guest; /* under vm.lock: entered, not yet parked */
 	uint64_t boot_pc;
 	uint64_t boot_ctx;
-	struct vgic_cpu vgic;
+	struct arch_vcpu arch;
 	struct vcpu_stats stats;
 };
 
@@ -65,8 +45,7 @@ struct vm {
 	unsigned vcpu_count;
 	struct vcpu vcpu[SHIKIRI_MAX_CPUS];
 	struct mmio_map mmio;
-	struct vgic_dist vgic;
-	struct vpl011 uart;
+	struct arch_vm arch;
 	struct console_vm console;
 	struct manage_regs manage;
 	struct vwdt wdt;
@@ -138,7 +117,13 @@ uint64_t vm_ram_pa(const struct vm *vm, uint64_t ipa, uint64_t size);
 /** The board facts of the checked plan, for everyone after boot. */
 extern const struct shikiri_plan_board *hv_board;
 
-/** vm_log_stats() - Log @vm's exit counts, summed over its vCPUs. */
+/**
+ * vm_stats_sum() - @vm's exit counts summed over its vCPUs into @t.  Each
+ * arch's struct vcpu_stats is a list of uint64_t counters only.
+ */
+void vm_stats_sum(const struct vm *vm, struct vcpu_stats *t);
+
+/** vm_log_stats() - Log @vm's exit counts, summed over its vCPUs (arch). */
 void vm_log_stats(const struct vm *vm);
 
 /** vm_find() - The VM called @name, or with index @name, or NULL. */

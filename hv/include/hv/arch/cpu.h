@@ -63,6 +63,12 @@ struct pcpu *arch_this_pcpu(void);
 /** arch_cpu_mpidr() - Affinity of the calling CPU. */
 uint64_t arch_cpu_mpidr(void);
 
+/**
+ * arch_plan_rules() - This architecture's plan rules: plan_check() refuses
+ * a plan of any other architecture.
+ */
+const struct plan_arch *arch_plan_rules(void);
+
 /** arch_counter() - The system counter, for entropy and uptimes. */
 uint64_t arch_counter(void);
 
