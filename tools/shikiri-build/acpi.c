@@ -68,7 +68,6 @@
 #define AML_PACKAGE 0x12
 #define AML_EXT 0x5b
 #define AML_DEVICE 0x82
-#define AML_ROOT '\\'
 #define AML_ONE 0x01
 
 #define AML_MAX 512u
@@ -295,9 +294,13 @@ static void aml_pvpanic(struct aml *a)
 /* The DSDT's AML: \_S5 and \_SB with COM1 and pvpanic. */
 static void dsdt_aml(struct aml *a)
 {
-	/* Name(\_S5, Package(4) { 5, 5, 0, 0 }): SLP_TYP for PM1a/b. */
-	static const uint8_t s5_name[] = { AML_NAME, AML_ROOT, '_',	   'S',
-					   '5',	     '_',      AML_PACKAGE };
+	/*
+	 * Name(_S5, Package(4) { 5, 5, 0, 0 }): SLP_TYP for PM1a/b.  At
+	 * the DSDT's top level a name is in the root: no "\\" prefix, as
+	 * iasl compiles it.
+	 */
+	static const uint8_t s5_name[] = { AML_NAME, '_', 'S', '5', '_',
+					   AML_PACKAGE };
 	static const uint8_t s5_body[] = { 4,
 					   AML_BYTE,
 					   X86_LAYOUT_SLP_TYP_S5,
@@ -310,7 +313,7 @@ static void dsdt_aml(struct aml *a)
 
 	aml_put(&pkg, s5_body, sizeof(s5_body));
 	aml_pkg(a, s5_name, sizeof(s5_name), &pkg);
-	aml_put(&sb, (const uint8_t[]){ AML_ROOT, '_', 'S', 'B', '_' }, 5);
+	aml_put(&sb, (const uint8_t[]){ '_', 'S', 'B', '_' }, 4);
 	aml_com1(&sb);
 	aml_pvpanic(&sb);
 	aml_pkg(a, scope, sizeof(scope), &sb);
