@@ -34,7 +34,7 @@ static void print_vm(const struct image_build *ib, unsigned int i, FILE *out)
 	const struct shikiri_plan_vm *pv = &ib->plan->vm[i];
 	const struct vm_build *v = &ib->vm[i];
 	static const char *const kinds[] = { "?",   "kernel",	  "initrd",
-					     "dtb", "bootparams", "acpi" };
+					     "dtb", "zeropage", "acpi" };
 
 	fprintf(out, "VM %u %-15s pCPUs ", i, pv->name);
 	print_cpus(pv->cpu_mask, out);
