@@ -25,9 +25,6 @@ struct pcpu pcpus[SHIKIRI_MAX_CPUS];
 unsigned pcpu_count;
 const struct shikiri_plan_board *hv_board;
 
-#define VM_RNG_SEED_BYTES 32u
-#define VM_KASLR_SEED_BYTES 8u
-#define VM_SEED_BYTES (VM_RNG_SEED_BYTES + VM_KASLR_SEED_BYTES)
 
 static const unsigned char *hv_image;
 /* Only the hypervisor's memory holds it: no stage 2 maps it. */
@@ -135,14 +132,14 @@ static void scrub(struct vm *vm)
 }
 
 /*
- * Copy the pristine payloads into the VM's RAM, with fresh seeds: the
- * 32 bytes of rng-seed, then the 8 of kaslr-seed, from this VM's stream
- * for this life (hv/seed.h).
+ * Copy the pristine payloads into the VM's RAM, with fresh seeds in its
+ * boot info (DTB or boot_params): the 32 bytes of RNG seed, then the 8 of
+ * KASLR seed, from this VM's stream for this life (hv/seed.h).
  */
 static void load_payloads(struct vm *vm)
 {
 	const struct shikiri_plan_vm *p = vm->plan;
-	uint8_t seeds[VM_SEED_BYTES];
+	uint8_t seeds[SEED_BYTES];
 
 	seed_fill(seed_key, vm->id, lives[vm->id]++, seeds, sizeof(seeds));
 	for (unsigned i = 0; i < p->payload_count; i++) {
@@ -151,16 +148,8 @@ static void load_payloads(struct vm *vm)
 			vm, pl->ipa, pl->size);
 
 		memcpy(dst, hv_image + pl->offset, pl->size);
-		if (pl->kind == SHIKIRI_PAYLOAD_DTB) {
-			/* Fresh seeds every boot, as a bootloader would give. */
-			if (p->rng_seed_offset)
-				memcpy(dst + p->rng_seed_offset, seeds,
-				       VM_RNG_SEED_BYTES);
-			if (p->kaslr_seed_offset)
-				memcpy(dst + p->kaslr_seed_offset,
-				       seeds + VM_RNG_SEED_BYTES,
-				       VM_KASLR_SEED_BYTES);
-		}
+		/* Fresh seeds every boot, as a bootloader would give. */
+		seed_place(p, pl, dst, seeds);
 		/* The guest starts with its MMU and caches off. */
 		arch_dcache_clean(dst, pl->size);
 	}

@@ -16,11 +16,14 @@ $(BUILD)/unit/test_plan $(BUILD)/unit/test_plan_x86: $(BUILD)/unit/%: \
 
 # The tool's pieces, tested in process, with the harness in buildtest.c;
 # SHIKIRI_SRCDIR finds the golden files wherever the test is run from.
-BUILDTEST_TESTS := test_dtgen test_config_errors test_vm_extras test_configs
+BUILDTEST_TESTS := test_dtgen test_config_errors test_vm_extras test_configs \
+	test_x86_build test_x86_errors
 UNIT_TESTS += $(addprefix $(BUILD)/unit/,$(BUILDTEST_TESTS))
 
+# x86fake.c makes the x86_64 inputs: a Multiboot hypervisor, bzImages.
 $(addprefix $(BUILD)/unit/,$(BUILDTEST_TESTS)): $(BUILD)/unit/%: \
 		tests/unit/%.c tests/unit/buildtest.c tests/unit/buildtest.h \
+		tests/unit/x86fake.c tests/unit/x86fake.h configs/boards/qemu-q35.dts \
 		$(SHIKIRI_BUILD_LIB_SRCS) $(SHIKIRI_BUILD_HDRS) \
 		$(wildcard tests/unit/golden/* tests/unit/golden/configs/*)
 	@mkdir -p $(dir $@)
