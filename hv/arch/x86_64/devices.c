@@ -124,8 +124,8 @@ static int lapic_read(struct vcpu *v, void *priv, uint64_t off, unsigned size,
 	return ret;
 }
 
-static int lapic_write(struct vcpu *v, void *priv, uint64_t off,
-		       unsigned size, uint64_t val)
+static int lapic_write(struct vcpu *v, void *priv, uint64_t off, unsigned size,
+		       uint64_t val)
 {
 	struct vm *vm = priv;
 	int ret;
@@ -143,8 +143,8 @@ static const struct mmio_ops lapic_ops = {
 	.write = lapic_write,
 };
 
-static int ioapic_read(struct vcpu *v, void *priv, uint64_t off,
-		       unsigned size, uint64_t *val)
+static int ioapic_read(struct vcpu *v, void *priv, uint64_t off, unsigned size,
+		       uint64_t *val)
 {
 	struct vm *vm = priv;
 	int ret;
@@ -156,8 +156,8 @@ static int ioapic_read(struct vcpu *v, void *priv, uint64_t off,
 	return ret;
 }
 
-static int ioapic_write(struct vcpu *v, void *priv, uint64_t off,
-			unsigned size, uint64_t val)
+static int ioapic_write(struct vcpu *v, void *priv, uint64_t off, unsigned size,
+			uint64_t val)
 {
 	struct vm *vm = priv;
 	int ret;

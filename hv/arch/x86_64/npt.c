@@ -60,8 +60,8 @@ static int map_one(uint64_t *pml4, struct page_pool *pool, uint64_t gpa,
 	return 0;
 }
 
-int npt_map(uint64_t *pml4, struct page_pool *pool, uint64_t gpa,
-	    uint64_t hpa, uint64_t size, enum npt_mem mem)
+int npt_map(uint64_t *pml4, struct page_pool *pool, uint64_t gpa, uint64_t hpa,
+	    uint64_t size, enum npt_mem mem)
 {
 	if (!IS_ALIGNED(gpa | hpa | size, SZ_4K) || gpa >= NPT_MAX_GPA ||
 	    size > NPT_MAX_GPA - gpa)

@@ -112,8 +112,8 @@ static int map_vm(struct vm *vm, struct page_pool *pool)
 		ret = npt_map(vm->arch.npt, pool, p->ram[i].ipa, p->ram[i].pa,
 			      p->ram[i].size, NPT_RAM);
 	for (unsigned i = 0; i < p->mmio_count && !ret; i++)
-		ret = npt_map(vm->arch.npt, pool, p->mmio[i].ipa,
-			      p->mmio[i].pa, p->mmio[i].size, NPT_DEVICE);
+		ret = npt_map(vm->arch.npt, pool, p->mmio[i].ipa, p->mmio[i].pa,
+			      p->mmio[i].size, NPT_DEVICE);
 	return ret;
 }
 
@@ -128,8 +128,7 @@ static void vmcb_controls(struct vm *vm, struct vmcb *vmcb)
 	c->intercept4 = SVM_INT4_VMRUN | SVM_INT4_VMMCALL | SVM_INT4_VMLOAD |
 			SVM_INT4_VMSAVE | SVM_INT4_STGI | SVM_INT4_CLGI |
 			SVM_INT4_SKINIT | SVM_INT4_ICEBP | SVM_INT4_WBINVD |
-			SVM_INT4_MONITOR | SVM_INT4_MWAIT |
-			SVM_INT4_MWAIT_COND;
+			SVM_INT4_MONITOR | SVM_INT4_MWAIT | SVM_INT4_MWAIT_COND;
 	c->iopm_base_pa = (uintptr_t)vm->arch.iopm;
 	c->msrpm_base_pa = (uintptr_t)vm->arch.msrpm;
 	c->asid = vm->id + 1;
@@ -249,8 +248,7 @@ static void inject_pending(struct vcpu *v, struct vmcb *vmcb)
 	}
 	if ((vmcb->save.rflags & RFLAGS_IF) && !(c->int_state & 1)) {
 		x86_vcpu_accept(v, (uint8_t)vec);
-		c->event_inj = SVM_EVT_VALID | SVM_EVT_TYPE_INTR |
-			       (uint8_t)vec;
+		c->event_inj = SVM_EVT_VALID | SVM_EVT_TYPE_INTR | (uint8_t)vec;
 		c->int_ctl &= ~SVM_V_IRQ;
 		c->intercept3 &= ~SVM_INT3_VINTR;
 		return;

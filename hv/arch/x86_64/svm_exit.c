@@ -160,8 +160,7 @@ static void exit_msr(struct vcpu *v, struct vmcb *vmcb)
 
 	v->stats.msr++;
 	if (vmcb->control.exit_info1) {
-		val = (vmcb->save.rax & 0xffffffffu) |
-		      v->arch.regs.rdx << 32;
+		val = (vmcb->save.rax & 0xffffffffu) | v->arch.regs.rdx << 32;
 		ret = msr_write(v, vmcb, msr, val);
 	} else {
 		ret = msr_read(v, vmcb, msr, &val);

@@ -73,8 +73,8 @@ uint64_t x86_now_ns(void)
 	return t / hz * NS_PER_S + t % hz * NS_PER_S / hz;
 }
 
-void x86_cpuid(const struct vcpu *v, uint32_t leaf, uint32_t sub,
-	       uint64_t cr4, uint32_t r[4])
+void x86_cpuid(const struct vcpu *v, uint32_t leaf, uint32_t sub, uint64_t cr4,
+	       uint32_t r[4])
 {
 	uint32_t n = v->vm->vcpu_count;
 
@@ -86,7 +86,8 @@ void x86_cpuid(const struct vcpu *v, uint32_t leaf, uint32_t sub,
 	cpuid(leaf, sub, r);
 	switch (leaf) {
 	case 1:
-		r[1] = (r[1] & 0xffff) | (uint32_t)v->id << 24 | (n & 0xff) << 16;
+		r[1] = (r[1] & 0xffff) | (uint32_t)v->id << 24 |
+		       (n & 0xff) << 16;
 		r[2] &= ~(CPUID1_ECX_MONITOR | CPUID1_ECX_VMX |
 			  CPUID1_ECX_X2APIC | CPUID1_ECX_TSC_DEADLINE |
 			  CPUID1_ECX_OSXSAVE);
@@ -233,9 +234,8 @@ static int guest_walk(const struct vm *vm, const struct x86_guest *g,
 			*gpa = (*pde & 0xffc00000u) | (la & 0x3fffff);
 			return 0;
 		}
-		pte = guest_ram(vm,
-				(*pde & 0xfffff000u) + ((la >> 12) & 1023) * 4,
-				4);
+		pte = guest_ram(
+			vm, (*pde & 0xfffff000u) + ((la >> 12) & 1023) * 4, 4);
 		if (!pte || !(*pte & PTE_P))
 			return -HV_EFAULT;
 		*gpa = (*pte & 0xfffff000u) | (la & 0xfff);

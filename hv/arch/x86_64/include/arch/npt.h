@@ -26,8 +26,8 @@ uint64_t *npt_create(struct page_pool *pool);
  * area not mapped before.  Return: 0, -HV_EINVAL (misaligned, or beyond
  * 48 bits), -HV_ENOMEM (the pool ran out), -HV_EBUSY (already mapped).
  */
-int npt_map(uint64_t *pml4, struct page_pool *pool, uint64_t gpa,
-	    uint64_t hpa, uint64_t size, enum npt_mem mem);
+int npt_map(uint64_t *pml4, struct page_pool *pool, uint64_t gpa, uint64_t hpa,
+	    uint64_t size, enum npt_mem mem);
 
 /**
  * npt_lookup() - The host address @gpa maps to, and the size of its leaf

@@ -34,8 +34,8 @@ uint64_t x86_now_ns(void);
  * topology replaced by the VM's own (APIC ID = vCPU index); @cr4 is the
  * guest's, for OSXSAVE.
  */
-void x86_cpuid(const struct vcpu *v, uint32_t leaf, uint32_t sub,
-	       uint64_t cr4, uint32_t r[4]);
+void x86_cpuid(const struct vcpu *v, uint32_t leaf, uint32_t sub, uint64_t cr4,
+	       uint32_t r[4]);
 
 /* MSRs the vendor part keeps in its own guest state. */
 #define MSR_IA32_PAT 0x277
