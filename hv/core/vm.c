@@ -10,14 +10,15 @@
  */
 #include <string.h>
 
-#include "arch/vgic.h"
 #include "hv/arch/cpu.h"
+#include "hv/arch/vm.h"
 #include "hv/chacha20.h"
 #include "hv/console.h"
 #include "hv/errno.h"
 #include "hv/print.h"
 #include "hv/seed.h"
 #include "hv/vm.h"
+#include "hv/vuart.h"
 
 struct vm vms[SHIKIRI_MAX_VMS];
 unsigned vm_count;
@@ -84,13 +85,8 @@ int vm_from_plan(struct vm *vm, unsigned idx,
 	}
 	vm->vcpu_count = n;
 	ret = arch_vm_init(vm, pool);
-	if (!ret && (rec->flags & SHIKIRI_VM_CONSOLE_VIRTUAL)) {
-		ret = vpl011_init(&vm->uart, vm, rec->console_ipa,
-				  rec->console_virq);
-		if (!ret)
-			ret = vgic_add_sw_spi(vm, rec->console_virq,
-					      vpl011_line);
-	}
+	if (!ret && (rec->flags & SHIKIRI_VM_CONSOLE_VIRTUAL))
+		ret = vuart_init(vm, rec->console_ipa, rec->console_virq);
 	if (!ret)
 		ret = manage_init(vm);
 	if (!ret)
@@ -183,7 +179,7 @@ static void reload(struct vm *vm)
 {
 	arch_vm_reset(vm);
 	if (vm->plan->flags & SHIKIRI_VM_CONSOLE_VIRTUAL)
-		vpl011_reset(&vm->uart);
+		vuart_reset(vm);
 	vwdt_reset(&vm->wdt);
 	if (vm->life.cause != VM_CAUSE_BOOT ||
 	    !(vm->plan->flags & SHIKIRI_VM_RAM_CLEARED_AT_BOOT))
@@ -292,11 +288,12 @@ bool vm_vcpu_idle(struct vcpu *v)
 	if (vm->life.state == VM_STOPPING && all_parked(vm)) {
 		/*
 		 * Its devices may keep interrupting: mask them from now until
-		 * the next life's guest enables them (reload resets the vGIC,
-		 * so they stay masked until then).  Under vm.lock, so a start
-		 * that follows at once cannot enable one first.
+		 * the next life's guest enables them (reload resets the
+		 * interrupt controller, so they stay masked until then).
+		 * Under vm.lock, so a start that follows at once cannot enable
+		 * one first.
 		 */
-		vgic_hold_vm(vm);
+		arch_vm_hold_irqs(vm);
 		a = vm_life_parked(&vm->life);
 		stopped = vm->life.state == VM_STOPPED;
 	}
@@ -348,20 +345,11 @@ bool vm_vcpu_idle(struct vcpu *v)
 void vm_log_stats(const struct vm *vm)
 {
 	struct vcpu_stats t = { 0 };
+	char exits[160];
 
-	for (unsigned i = 0; i < vm->vcpu_count; i++) {
-		const struct vcpu_stats *s = &vm->vcpu[i].stats;
-
-		t.exits_sync += s->exits_sync;
-		t.exits_irq += s->exits_irq;
-		t.mmio += s->mmio;
-		t.hvc += s->hvc;
-		t.smc += s->smc;
-		t.sysreg += s->sysreg;
-		t.injected += s->injected;
-	}
-	hv_log("vm %s: exits: %lu sync (%lu mmio, %lu hvc, %lu smc, %lu sysreg), "
-	       "%lu irq; %lu interrupts injected",
-	       vm->name, t.exits_sync, t.mmio, t.hvc, t.smc, t.sysreg,
-	       t.exits_irq, t.injected);
+	for (unsigned i = 0; i < vm->vcpu_count; i++)
+		vcpu_stats_add(&t, &vm->vcpu[i].stats);
+	vcpu_stats_print(exits, sizeof(exits), &t, true);
+	hv_log("vm %s: exits: %s; %lu interrupts injected", vm->name, exits,
+	       t.injected);
 }

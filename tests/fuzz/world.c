@@ -286,11 +286,11 @@ static void build(void)
 	pcpu_count = p->board.cpu_count;
 	for (unsigned i = 0; i < pcpu_count; i++)
 		pcpus[i] = (struct pcpu){ .id = i,
-					  .mpidr = p->board.cpu_mpidr[i] };
+					  .hw_id = p->board.cpu_mpidr[i] };
 	console_init(&uart, timer_console_clock());
 	psci_probe_firmware();
 	gic_spi_set_edge(UART_INTID, false);
-	gic_spi_route(UART_INTID, pcpus[0].mpidr);
+	gic_spi_route(UART_INTID, pcpus[0].hw_id);
 	gic_spi_enable(UART_INTID, true);
 	page_pool_init(&pool, pool_pages, sizeof(pool_pages) / PAGE_SIZE);
 	vm_count = WORLD_VMS;
@@ -415,7 +415,7 @@ static bool signal_interrupts(void)
 		if (!fake_gic.spi_pending[i] || !fake_gic.spi_enabled[i])
 			continue;
 		for (unsigned c = 0; c < WORLD_CPUS; c++) {
-			if (pcpus[c].mpidr == fake_gic.spi_route[i]) {
+			if (pcpus[c].hw_id == fake_gic.spi_route[i]) {
 				fake_gic_raise(c, i);
 				fake_gic.spi_pending[i] = false;
 			}
@@ -683,7 +683,7 @@ static void trace(const struct step *s, enum world_act act, unsigned pcpu)
 	for (unsigned n = 0; n < FAKE_LRS; n++)
 		fprintf(stderr, " %lx",
 			(unsigned long)fake_sysregs[pcpu].lr[n]);
-	fprintf(stderr, " q%u\n", pcpus[pcpu].vcpu->vgic.queue_len);
+	fprintf(stderr, " q%u\n", pcpus[pcpu].vcpu->arch.vgic.queue_len);
 }
 
 static void run_step(const struct step *s, const struct world_profile *prof)

@@ -79,8 +79,17 @@ UNIT_TESTS += $(BUILD)/unit/test_console
 # The console multiplexer and the emulated PL011s with hv_log() from
 # print.c; the UART, the clock, the vGIC and the shell are fakes in the test.
 $(BUILD)/unit/test_console: tests/unit/test_console.c hv/core/console.c \
-		hv/core/console_filter.c hv/core/vpl011.c hv/core/mmio.c \
-		hv/lib/print.c
+		hv/core/console_filter.c hv/arch/aarch64/vpl011.c \
+		hv/arch/aarch64/vuart.c hv/core/mmio.c hv/lib/print.c
+	@mkdir -p $(dir $@)
+	$(call msg,HOSTCC,$@)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(UNIT_HV_CFLAGS) $(HOST_SAN) -o $@ $^ -lcmocka
+
+UNIT_TESTS += $(BUILD)/unit/test_vcpu_stats
+
+# The exit counters as the core prints them, with the aarch64 names.
+$(BUILD)/unit/test_vcpu_stats: tests/unit/test_vcpu_stats.c \
+		hv/core/vcpu_stats.c hv/arch/aarch64/exit_kinds.c hv/lib/print.c
 	@mkdir -p $(dir $@)
 	$(call msg,HOSTCC,$@)
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(UNIT_HV_CFLAGS) $(HOST_SAN) -o $@ $^ -lcmocka

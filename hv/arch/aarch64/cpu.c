@@ -11,6 +11,7 @@
 #include "arch/vgic.h"
 #include "asm_defs.h"
 #include "hv/arch/cpu.h"
+#include "hv/arch/vm.h"
 #include "hv/console.h"
 #include "hv/print.h"
 #include "hv/vm.h"
@@ -50,7 +51,7 @@ unsigned arch_pcpu_id(void)
 
 void arch_kick(unsigned pcpu)
 {
-	gic_send_sgi(pcpus[pcpu].mpidr, GIC_SGI_KICK);
+	gic_send_sgi(pcpus[pcpu].hw_id, GIC_SGI_KICK);
 }
 
 void arch_system_off(void)
@@ -185,12 +186,12 @@ void arch_cpu_init(struct pcpu *p)
 	write_sysreg(vpidr_el2, read_sysreg(midr_el1));
 	write_sysreg(hcr_el2, hcr_value());
 	isb();
-	gic_init_cpu(p->id, p->mpidr, hv_board->gic_maint_intid);
+	gic_init_cpu(p->id, p->hw_id, hv_board->gic_maint_intid);
 	vgic_lr_clear();
 	if (v) {
 		write_sysreg(vmpidr_el2, (1ull << 31) | v->id);
 		write_sysreg(vtcr_el2, VTCR_EL2_VALUE);
-		write_sysreg(vttbr_el2, (uintptr_t)v->vm->stage2.root |
+		write_sysreg(vttbr_el2, (uintptr_t)v->vm->arch.stage2.root |
 						(uint64_t)(v->vm->id + 1) << 48);
 		isb();
 		__asm__ volatile("tlbi vmalls12e1\n\tdsb ish" ::: "memory");
@@ -206,7 +207,7 @@ static void dcache_clean(const void *start, const void *end)
 	dsb(sy);
 }
 
-int arch_cpu_start(unsigned idx, uint64_t mpidr)
+void arch_cpu_start(unsigned idx, uint64_t mpidr)
 {
 	int64_t ret;
 
@@ -214,7 +215,9 @@ int arch_cpu_start(unsigned idx, uint64_t mpidr)
 	dcache_clean(_start, _hv_end);
 	ret = (int64_t)arch_smc(PSCI_CPU_ON_64, mpidr & 0xff00ffffffull,
 				(uintptr_t)secondary_entry, idx);
-	return (int)ret;
+	if (ret)
+		hv_log("CPU %u (0x%lx) did not start: PSCI error %d", idx,
+		       mpidr, (int)ret);
 }
 
 noreturn_fn void arch_guest_enter(struct vcpu_regs *frame);

@@ -20,9 +20,9 @@ struct pcpu *arch_this_pcpu(void)
 	return &pcpus[fake_cpu.pcpu];
 }
 
-uint64_t arch_cpu_mpidr(void)
+uint64_t arch_cpu_hw_id(void)
 {
-	return pcpus[fake_cpu.pcpu].mpidr;
+	return pcpus[fake_cpu.pcpu].hw_id;
 }
 
 uint64_t arch_counter(void)

@@ -29,27 +29,20 @@ struct shikiri_plan_board;
 int arch_mmu_setup(const struct shikiri_plan_board *board, uint64_t hv_base,
 		   uint64_t hv_size);
 
-/** arch_cpu_init() - Per-CPU EL2 set-up for @p, on that CPU. */
+/**
+ * arch_cpu_init() - Per-CPU hypervisor set-up for @p (its trap controls,
+ * interrupt controller interface, and its vCPU's translation regime), on
+ * that CPU.
+ */
 void arch_cpu_init(struct pcpu *p);
 
-/** arch_cpu_start() - Start physical CPU @idx (firmware), at its entry. */
-int arch_cpu_start(unsigned idx, uint64_t mpidr);
-
-/** arch_vm_init() - Arch state of @vm: stage 2 and interrupt controller. */
-int arch_vm_init(struct vm *vm, struct page_pool *pool);
-
 /**
- * arch_vm_reset() - Put @vm's interrupt state back to power-on: virtual
- * state cleared, its physical SPIs disabled, inactive and not pending.
- * While all of its vCPUs are parked.
+ * arch_cpu_start() - Start physical CPU @idx, whose board ID is @hw_id
+ * (aarch64: PSCI CPU_ON to firmware; x86_64: INIT-SIPI-SIPI), so that it
+ * enters boot_secondary(@idx).  A CPU that does not start is reported on
+ * the console and stays out; the boot goes on without it.
  */
-void arch_vm_reset(struct vm *vm);
-
-/**
- * arch_vcpu_start() - Enter @vcpu at @pc with x0 = @arg, EL1 reset state.
- * On @vcpu's own CPU.
- */
-noreturn_fn void arch_vcpu_start(struct vcpu *vcpu, uint64_t pc, uint64_t arg);
+void arch_cpu_start(unsigned idx, uint64_t hw_id);
 
 /**
  * arch_idle() - Park this CPU: serve the hypervisor's interrupts and start
@@ -57,11 +50,14 @@ noreturn_fn void arch_vcpu_start(struct vcpu *vcpu, uint64_t pc, uint64_t arg);
  */
 noreturn_fn void arch_idle(void);
 
-/** arch_this_pcpu() - This CPU's data (TPIDR_EL2). */
+/** arch_this_pcpu() - This CPU's data (aarch64: TPIDR_EL2). */
 struct pcpu *arch_this_pcpu(void);
 
-/** arch_cpu_mpidr() - Affinity of the calling CPU. */
-uint64_t arch_cpu_mpidr(void);
+/**
+ * arch_cpu_hw_id() - The calling CPU's ID as the board's CPU list gives it
+ * (aarch64: MPIDR affinity; x86_64: local APIC ID).
+ */
+uint64_t arch_cpu_hw_id(void);
 
 /** arch_counter() - The system counter, for entropy and uptimes. */
 uint64_t arch_counter(void);
@@ -80,7 +76,11 @@ void arch_platform_init(const struct shikiri_plan_board *board,
  */
 void arch_timer_arm(uint64_t deadline);
 
-/** arch_dcache_clean() - Write [@start, @start + @size) back to memory. */
+/**
+ * arch_dcache_clean() - Write [@start, @start + @size) back to memory, for
+ * a guest that starts with its caches off (nothing to do where caches are
+ * coherent with such accesses).
+ */
 void arch_dcache_clean(const void *start, uint64_t size);
 
 #endif /* HV_ARCH_CPU_H */
