@@ -18,8 +18,6 @@
 
 #define PLAN_MAX_SIZE 0x100000u
 
-extern char _start[], _hv_end[];
-
 /*
  * The key of the guests' seeds (hv/seed.h): SHA-256 of every random byte
  * this boot was given: what the loader handed over and the CPU's random
@@ -84,9 +82,8 @@ static void log_vm(const struct vm *vm)
 	       p->ram[0].pa, p->entry_ipa);
 }
 
-void boot_primary(uint64_t boot_info, uint64_t load_base)
+void boot_primary(uint64_t boot_info, uint64_t load_base, uint64_t footprint)
 {
-	uint64_t footprint = (uint64_t)(_hv_end - _start);
 	uint64_t plan_off = ALIGN_UP(footprint, SHIKIRI_PLAN_ALIGN);
 	const struct shikiri_plan *plan =
 		(const void *)(uintptr_t)(load_base + plan_off);
@@ -132,7 +129,8 @@ void boot_primary(uint64_t boot_info, uint64_t load_base)
 
 	vm_count = plan->vm_count;
 	for (unsigned i = 0; i < vm_count; i++) {
-		if (vm_from_plan(&vms[i], i, &plan->vm[i], _start, &hv_pages))
+		if (vm_from_plan(&vms[i], i, &plan->vm[i],
+				 (const void *)(uintptr_t)load_base, &hv_pages))
 			refuse("VM set-up failed (page-table pool exhausted?)",
 			       (int)i);
 		log_vm(&vms[i]);

@@ -22,7 +22,7 @@ struct pcpu *arch_this_pcpu(void)
 
 uint64_t arch_cpu_hw_id(void)
 {
-	return pcpus[fake_cpu.pcpu].hw_id;
+	return fake_cpu.hw_id[fake_cpu.pcpu];
 }
 
 uint64_t arch_counter(void)

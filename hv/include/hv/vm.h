@@ -15,16 +15,17 @@
 
 enum vcpu_power {
 	VCPU_OFF,
-	VCPU_ON_PENDING, /* CPU_ON accepted, not yet entered */
+	VCPU_ON_PENDING, /* CPU_ON (SIPI) accepted, not yet entered */
 	VCPU_ON,
 };
 
 /** A virtual CPU, pinned to one physical CPU for its whole life. */
 struct vcpu {
 	struct vm *vm;
-	unsigned id;   /**< index in the VM, its Aff0 */
+	unsigned id;   /**< index in the VM (its Aff0; its APIC ID) */
 	unsigned pcpu; /**< physical CPU index */
-	enum vcpu_power power; /* atomic: written by CPU_ON from other CPUs */
+	enum vcpu_power power; /* atomic: written by CPU_ON (or a SIPI) from
+				* other CPUs */
 	bool in_guest; /* under vm.lock: entered, not yet parked */
 	uint64_t boot_pc;  /**< where it enters when started */
 	uint64_t boot_ctx; /**< the argument it enters with */

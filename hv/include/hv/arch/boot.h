@@ -14,9 +14,7 @@ struct sha256;
  *
  * The arch's entry code (aarch64: head.S) runs on the boot CPU with a
  * stack, its bss zeroed, and calls boot_primary(); each CPU started by
- * arch_cpu_start() calls boot_secondary().  Its linker script defines
- * _start (the load address) and _hv_end (the end of the footprint: code,
- * data, bss, stacks, page pool), after which the boot plan is found.
+ * arch_cpu_start() calls boot_secondary().
  */
 
 /**
@@ -24,8 +22,11 @@ struct sha256;
  * @boot_info: what the loader handed over (aarch64: the device tree's
  * address in x0; x86_64: the Multiboot information), 0 when none.
  * @load_base: the physical address the image was loaded at.
+ * @footprint: bytes of the hypervisor from @load_base (code, data, bss,
+ * stacks, page pool); the boot plan is at the next SHIKIRI_PLAN_ALIGN.
  */
-noreturn_fn void boot_primary(uint64_t boot_info, uint64_t load_base);
+noreturn_fn void boot_primary(uint64_t boot_info, uint64_t load_base,
+			      uint64_t footprint);
 
 /** boot_secondary() - CPU @idx came up: set it up and park it. */
 noreturn_fn void boot_secondary(unsigned idx);
