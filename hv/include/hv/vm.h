@@ -6,6 +6,7 @@
 #include "hv/console.h"
 #include "hv/manage.h"
 #include "hv/mmio.h"
+#include "hv/page_pool.h"
 #include "hv/spinlock.h"
 #include "hv/types.h"
 #include "hv/vcpu_stats.h"
