@@ -62,10 +62,11 @@ ifeq ($(shell command -v $(CROSS)gcc 2>/dev/null),)
 all:
 	@echo "make: no $(CROSS)gcc: $(SETUP_HINT)" >&2; exit 1
 else ifeq ($(wildcard $(BUILD)/cache/Image),)
-all: $(HV_BIN) $(SHIKIRI_BUILD) $(BAREMETAL_IMAGES)
+all: $(HV_BIN) $(HVX_BIN) $(SHIKIRI_BUILD) $(BAREMETAL_IMAGES)
 	@echo "make: built all but $(CONFIG_IMAGE): no guest kernel in $(BUILD)/cache; $(SETUP_HINT)"
 else
-all: $(HV_BIN) $(SHIKIRI_BUILD) $(CONFIG_IMAGE) $(BAREMETAL_IMAGES)
+all: $(HV_BIN) $(HVX_BIN) $(SHIKIRI_BUILD) $(CONFIG_IMAGE) \
+	$(BAREMETAL_IMAGES)
 endif
 
 run: setup
@@ -77,4 +78,4 @@ test: setup
 	@$(PYTHON) tests/run-all
 
 clean:
-	rm -rf $(BUILD)/hv $(BUILD)/bin $(BUILD)/unit $(BUILD)/qemu-virt-*
+	rm -rf $(BUILD)/hv $(BUILD)/x86_64/hv $(BUILD)/bin $(BUILD)/unit $(BUILD)/qemu-virt-*

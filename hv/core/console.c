@@ -414,6 +414,11 @@ uint64_t console_tx_dropped(struct vm *vm)
 	return __atomic_load_n(&vm->console.tx_dropped, __ATOMIC_RELAXED);
 }
 
+uint64_t console_hv_dropped(void)
+{
+	return __atomic_load_n(&hv_out.tx_dropped, __ATOMIC_RELAXED);
+}
+
 /* Hypervisor text: trusted, so only '\r' goes (the drain ends lines). */
 static void hv_put(const char *text, size_t len, bool line)
 {
@@ -436,7 +441,7 @@ static void hv_put(const char *text, size_t len, bool line)
 			out_newline(&hv_out);
 		hv_out.ready = hv_out.tail;
 	} else {
-		hv_out.tx_dropped++;
+		__atomic_add_fetch(&hv_out.tx_dropped, 1, __ATOMIC_RELAXED);
 	}
 	spin_unlock(&hv_out.lock);
 	drain(&hv_out);

@@ -6,6 +6,7 @@
  */
 #include "hv/arch/boot.h"
 #include "hv/arch/cpu.h"
+#include "hv/arch/rng.h"
 #include "hv/chacha20.h"
 #include "hv/console.h"
 #include "hv/page_pool.h"
@@ -18,26 +19,45 @@
 
 #define PLAN_MAX_SIZE 0x100000u
 
+#define RNDR_WORDS 4u
+
 /*
  * The key of the guests' seeds (hv/seed.h): SHA-256 of every random byte
- * this boot was given: what the loader handed over and the CPU's random
- * number generator (the arch's to find), and the counter, the last resort,
- * which alone is guessable.
+ * this boot was given.  The loader may carry fresh ones on every boot (on
+ * Arm the device tree's /chosen/rng-seed and kaslr-seed, as QEMU, U-Boot
+ * and UEFI stubs give them); the CPU's random number instruction adds its
+ * own where it exists; the counter is the last resort, and alone it is
+ * guessable.
  */
-static void boot_entropy(uint64_t boot_info, uint64_t size,
-			 uint8_t key[SEED_KEY_SIZE])
+static void boot_entropy(uint64_t info, uint8_t key[SEED_KEY_SIZE])
 {
 	static const char domain[] = "shikiri seed key 1";
 	struct sha256 s;
 	uint64_t v;
+	size_t dt;
+	unsigned rndr = 0;
 
 	sha256_init(&s);
 	sha256_update(&s, domain, sizeof(domain));
-	arch_boot_entropy(&s, boot_info, size);
+	dt = arch_boot_entropy(&s, info);
+	for (unsigned i = 0; i < RNDR_WORDS; i++)
+		if (arch_random(&v)) {
+			sha256_update(&s, &v, sizeof(v));
+			rndr++;
+		}
 	v = arch_counter();
 	sha256_update(&s, &v, sizeof(v));
 	sha256_final(&s, key);
 	chacha20_wipe(&v, sizeof(v));
+	if (!dt && !rndr)
+		hv_log("WARNING: no random bytes from the loader (no %s) nor "
+		       "the CPU (no %s): the VMs' seeds are guessable",
+		       arch_loader_seed_name, arch_rng_name);
+	else
+		hv_log("seeds: keyed from %lu bytes of the loader's %s and %u "
+		       "%s words",
+		       (unsigned long)dt, arch_loader_seed_name, rndr,
+		       arch_rng_name);
 }
 
 /*
@@ -82,28 +102,27 @@ static void log_vm(const struct vm *vm)
 	       p->ram[0].pa, p->entry_ipa);
 }
 
-void boot_primary(uint64_t boot_info, uint64_t load_base, uint64_t footprint)
+void boot_primary(uint64_t info, uint64_t load_base, uint64_t footprint)
 {
 	uint64_t plan_off = ALIGN_UP(footprint, SHIKIRI_PLAN_ALIGN);
 	const struct shikiri_plan *plan =
 		(const void *)(uintptr_t)(load_base + plan_off);
-	uint64_t boot_id = arch_cpu_hw_id();
-	uint64_t info_size = arch_boot_info_size(boot_info);
+	uint64_t boot_id = arch_cpu_hw_id(), info_base, info_size;
 	struct plan_limits limits;
 	struct plan_error err;
 	unsigned boot = SHIKIRI_MAX_CPUS;
 	uint8_t key[SEED_KEY_SIZE];
 
-	console_init(arch_console_uart(plat_uart_base), NULL);
-	hv_log("shikiri on %s: " ARCH_HV_MODE
-	       ", loaded at 0x%lx, boot CPU 0x%lx",
-	       plat_name, load_base, boot_id);
+	console_init(arch_boot_console(), NULL);
+	hv_log("shikiri on %s: %s, loaded at 0x%lx, boot CPU 0x%lx", plat_name,
+	       arch_hv_level, load_base, boot_id);
+	arch_boot_loader_info(info, &info_base, &info_size);
 
 	limits = (struct plan_limits){ .hv_base = load_base,
 				       .hv_size = plan->image_size,
-				       .fdt_base = info_size ? boot_info : 0,
+				       .fdt_base = info_base,
 				       .fdt_size = info_size };
-	if (plan_check(plan, PLAN_MAX_SIZE, &limits, &err))
+	if (plan_check(plan, PLAN_MAX_SIZE, arch_plan_rules(), &limits, &err))
 		refuse(err.what, err.vm);
 	if (plan->image_size < plan_off + plan->size)
 		refuse("image smaller than hypervisor and plan", -1);
@@ -113,7 +132,7 @@ void boot_primary(uint64_t boot_info, uint64_t load_base, uint64_t footprint)
 		if (!dtbs_intact(&plan->vm[i], load_base))
 			refuse("device tree payload CRC mismatch", (int)i);
 	for (unsigned i = 0; i < plan->board.cpu_count; i++)
-		if (plan->board.cpu_mpidr[i] == boot_id)
+		if (plan->board.cpu_id[i] == boot_id)
 			boot = i;
 	if (boot == SHIKIRI_MAX_CPUS)
 		refuse("boot CPU is not in the plan's CPU list", -1);
@@ -123,8 +142,8 @@ void boot_primary(uint64_t boot_info, uint64_t load_base, uint64_t footprint)
 		refuse("cannot map the board", -1);
 	pcpu_count = hv_board->cpu_count;
 	for (unsigned i = 0; i < pcpu_count; i++)
-		pcpus[i] = (struct pcpu){ .id = i,
-					  .hw_id = hv_board->cpu_mpidr[i] };
+		pcpus[i] =
+			(struct pcpu){ .id = i, .hw_id = hv_board->cpu_id[i] };
 	arch_platform_init(hv_board, boot);
 
 	vm_count = plan->vm_count;
@@ -141,14 +160,21 @@ void boot_primary(uint64_t boot_info, uint64_t load_base, uint64_t footprint)
 
 	arch_cpu_init(&pcpus[boot]);
 	/* Each VM is loaded by its own vCPU 0's CPU, in parallel. */
-	boot_entropy(boot_info, info_size, key);
+	boot_entropy(info, key);
 	vm_set_image((const void *)(uintptr_t)load_base, key);
 	chacha20_wipe(key, sizeof(key));
 	for (unsigned i = 0; i < vm_count; i++)
 		vm_request(&vms[i], VM_REQ_START, VM_CAUSE_BOOT);
-	for (unsigned i = 0; i < pcpu_count; i++)
-		if (i != boot)
-			arch_cpu_start(i, pcpus[i].hw_id);
+	for (unsigned i = 0; i < pcpu_count; i++) {
+		int ret;
+
+		if (i == boot)
+			continue;
+		ret = arch_cpu_start(i, pcpus[i].hw_id);
+		if (ret)
+			hv_log("CPU %u (0x%lx) did not start: error %d", i,
+			       pcpus[i].hw_id, ret);
+	}
 	arch_idle();
 }
 

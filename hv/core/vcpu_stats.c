@@ -3,7 +3,7 @@
  * Exit counters, counted by the arch under its own reasons and shown by
  * the core (`stats`, the stop message) from the arch's table of names.
  */
-#include "hv/arch/vm.h"
+#include "hv/arch/exits.h"
 #include "hv/print.h"
 #include "hv/vcpu_stats.h"
 

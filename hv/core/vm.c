@@ -11,7 +11,6 @@
 #include <string.h>
 
 #include "hv/arch/cpu.h"
-#include "hv/arch/vm.h"
 #include "hv/chacha20.h"
 #include "hv/console.h"
 #include "hv/errno.h"
@@ -86,7 +85,7 @@ int vm_from_plan(struct vm *vm, unsigned idx,
 	vm->vcpu_count = n;
 	ret = arch_vm_init(vm, pool);
 	if (!ret && (rec->flags & SHIKIRI_VM_CONSOLE_VIRTUAL))
-		ret = vuart_init(vm, rec->console_ipa, rec->console_virq);
+		ret = vuart_init(vm);
 	if (!ret)
 		ret = manage_init(vm);
 	if (!ret)
@@ -189,7 +188,7 @@ static void reload(struct vm *vm)
 		__atomic_store_n(&vm->vcpu[i].power, VCPU_OFF,
 				 __ATOMIC_RELEASE);
 	vm->vcpu[0].boot_pc = vm->plan->entry_ipa;
-	vm->vcpu[0].boot_ctx = vm->plan->dtb_ipa;
+	vm->vcpu[0].boot_ctx = vm->plan->boot_info_ipa;
 }
 
 static bool guest_caused(enum vm_cause c)
@@ -293,7 +292,7 @@ bool vm_vcpu_idle(struct vcpu *v)
 		 * Under vm.lock, so a start that follows at once cannot enable
 		 * one first.
 		 */
-		arch_vm_hold_irqs(vm);
+		arch_vm_hold(vm);
 		a = vm_life_parked(&vm->life);
 		stopped = vm->life.state == VM_STOPPED;
 	}

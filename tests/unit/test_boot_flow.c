@@ -56,8 +56,8 @@ static void add_vm(struct shikiri_plan_vm *v, unsigned i, const char *name,
 	strcpy(v->name, name);
 	v->cpu_mask = cpus;
 	v->flags = SHIKIRI_VM_CONSOLE_VIRTUAL;
-	v->console_ipa = 0x09000000;
-	v->console_virq = 33;
+	v->console_base = 0x09000000;
+	v->console_irq = 33;
 	v->ram_count = 1;
 	v->ram[0] = (struct shikiri_region){ RAM_BASE, pa, VM_RAM };
 	v->payload_count = 2;
@@ -69,7 +69,7 @@ static void add_vm(struct shikiri_plan_vm *v, unsigned i, const char *name,
 	v->payload[1].crc32 =
 		plan_crc32(0, ram + v->payload[1].offset, v->payload[1].size);
 	v->entry_ipa = RAM_BASE;
-	v->dtb_ipa = RAM_BASE + 0x10000;
+	v->boot_info_ipa = RAM_BASE + 0x10000;
 }
 
 /* Two VMs, "linux0" on the CPUs 0x0 and 0x1, "linux1" on 0x100, 0x101. */
@@ -84,18 +84,21 @@ static void make_plan(void)
 	plan->size = sizeof(*plan) + 2 * sizeof(*v);
 	plan->image_size = IMAGE_SIZE;
 	plan->board = (struct shikiri_plan_board){
-		.ram_base = RAM_BASE,
-		.ram_size = RAM_SIZE,
-		.gicd_base = 0x08000000,
-		.gicr_base = 0x080a0000,
-		.gicr_size = 0xf60000,
+		.arch = SHIKIRI_ARCH_AARCH64,
+		.ram_count = 1,
+		.ram = { { RAM_BASE, RAM_SIZE } },
 		.uart_base = 0x09000000,
-		.uart_intid = 33,
+		.uart_irq = 33,
 		.cpu_count = 4,
-		.timer_virt_intid = 27,
-		.gic_maint_intid = 25,
+		.hw.aarch64 = {
+			.gicd_base = 0x08000000,
+			.gicr_base = 0x080a0000,
+			.gicr_size = 0xf60000,
+			.timer_virt_intid = 27,
+			.gic_maint_intid = 25,
+		},
 	};
-	memcpy(plan->board.cpu_mpidr, board_ids, sizeof(board_ids));
+	memcpy(plan->board.cpu_id, board_ids, sizeof(board_ids));
 	add_vm(&v[0], 0, "linux0", 0x3);
 	add_vm(&v[1], 1, "linux1", 0xc);
 	plan->crc32 = plan_compute_crc(plan);
@@ -153,11 +156,11 @@ static void boots_every_vm_and_starts_the_other_cpus(void **state)
 	(void)state;
 	assert_true(boot(BOOT_INFO));
 	snprintf(banner, sizeof(banner),
-		 "shikiri: shikiri on %s: " ARCH_HV_MODE
-		 ", loaded at 0x40000000, boot CPU 0x100\r\n",
-		 plat_name);
+		 "shikiri: shikiri on %s: %s, loaded at 0x40000000, boot CPU "
+		 "0x100\r\n",
+		 plat_name, arch_hv_level);
 	assert_non_null(strstr(fake_boot.out, banner));
-	assert_int_equal(fake_boot.uart_base, plat_uart_base);
+	assert_true(fake_boot.console_started);
 	assert_int_equal(fake_boot.mmu_calls, 1);
 	assert_int_equal(fake_boot.mmu_base, RAM_BASE);
 	assert_int_equal(fake_boot.mmu_size, IMAGE_SIZE);
@@ -190,19 +193,29 @@ static void boots_every_vm_and_starts_the_other_cpus(void **state)
 	}
 }
 
-/* The loader's hand-over reaches the entropy hook, as the arch sized it. */
-static void the_loader_hand_over_keys_the_seeds(void **state)
+/*
+ * The seed key takes what the loader handed over and the CPU's random
+ * words, and the log says how much of each, in the arch's words; with
+ * neither, it warns.
+ */
+static void the_boot_log_says_where_the_seeds_came_from(void **state)
 {
 	(void)state;
+	fake_boot.rng_words = 2;
 	assert_true(boot(BOOT_INFO));
 	assert_int_equal(fake_boot.entropy_calls, 1);
 	assert_int_equal(fake_boot.entropy_info, BOOT_INFO);
-	assert_int_equal(fake_boot.entropy_info_size, BOOT_INFO_SIZE);
+	assert_int_equal(fake_boot.rng_words, 0);
+	assert_non_null(strstr(fake_boot.out,
+			       "shikiri: seeds: keyed from 17 bytes of the "
+			       "loader's fake seeds and 2 FAKERNG words\r\n"));
 
 	setup(NULL);
-	assert_true(boot(BOOT_INFO + 0x1000)); /* nothing valid there */
-	assert_int_equal(fake_boot.entropy_calls, 1);
-	assert_int_equal(fake_boot.entropy_info_size, 0);
+	assert_true(boot(BOOT_INFO + 0x1000)); /* nothing there */
+	assert_non_null(strstr(fake_boot.out,
+			       "shikiri: WARNING: no random bytes from the "
+			       "loader (no fake seeds) nor the CPU (no "
+			       "FAKERNG): the VMs' seeds are guessable\r\n"));
 }
 
 /* The hand-over is kept clear of every VM: a VM on it is refused. */
@@ -261,8 +274,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(boots_every_vm_and_starts_the_other_cpus,
 				       setup),
-		cmocka_unit_test_setup(the_loader_hand_over_keys_the_seeds,
-				       setup),
+		cmocka_unit_test_setup(
+			the_boot_log_says_where_the_seeds_came_from, setup),
 		cmocka_unit_test_setup(a_vm_on_the_loader_hand_over_is_refused,
 				       setup),
 		cmocka_unit_test_setup(a_plan_for_another_uart_is_refused,

@@ -175,8 +175,10 @@ static int setup(void **state)
 		plans[i].flags = SHIKIRI_VM_CONSOLE_VIRTUAL;
 		vms[i].plan = &plans[i];
 		vms[i].life.state = VM_RUNNING;
+		plans[i].console_base = 0x9000000;
+		plans[i].console_irq = 33;
 		resample[i] = NULL;
-		assert_int_equal(vuart_init(&vms[i], 0x9000000, 33), 0);
+		assert_int_equal(vuart_init(&vms[i]), 0);
 		assert_non_null(resample[i]);
 		rx_len[i] = 0;
 		armed[i] = 0;
@@ -619,6 +621,29 @@ static void test_putc_never_waits_for_a_full_uart(void **state)
 	assert_false(tx_irq);
 }
 
+/*
+ * The hypervisor's own messages wait in a bounded buffer too: one that
+ * finds no room is lost whole, never cut, and counted for `stats`.
+ */
+static void test_a_lost_hypervisor_message_is_counted(void **state)
+{
+	uint64_t before = console_hv_dropped();
+	unsigned shown = 0;
+
+	(void)state;
+	tx_room = 0;
+	for (unsigned i = 0; i < 60; i++)
+		hv_log("message %02u %080u", i, 0u);
+	tx_room = -1;
+	uart_irq();
+	for (const char *p = out; (p = strstr(p, "shikiri: message ")); p++) {
+		assert_int_equal(strcspn(p, "\r"), 9 + 11 + 80);
+		shown++;
+	}
+	assert_true(shown > 0 && shown < 60);
+	assert_int_equal(console_hv_dropped() - before, 60 - shown);
+}
+
 static void linux0_writes_a_line(void)
 {
 	unsigned was = running;
@@ -988,6 +1013,7 @@ int main(void)
 		T(test_buffered_input_stays_with_its_vm),
 		T(test_reset_empties_the_input_and_input_goes_on),
 		T(test_putc_never_waits_for_a_full_uart),
+		T(test_a_lost_hypervisor_message_is_counted),
 		T(test_one_call_does_a_bounded_amount),
 		T(test_a_busy_drain_is_retried_later_not_at_once),
 		T(test_a_flooding_vm_loses_only_its_own_output),

@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "hv/arch/vm.h"
+#include "hv/arch/exits.h"
 #include "hv/console.h"
 #include "hv/vcpu_stats.h"
 

@@ -12,6 +12,7 @@
 
 #include "board.h"
 #include "exec.h"
+#include "hv/plan_check.h"
 
 #define BOARD_PPI_BASE 16u
 #define BOARD_MPIDR_AFF_MASK 0xff00ffffffull
@@ -185,9 +186,11 @@ static int find_ram(struct board *b, struct diag *d)
 	int node = fdt_node_offset_by_prop_value(fdt, -1, "device_type",
 						 "memory", sizeof("memory"));
 
+	b->facts.ram_count = 1;
 	if (node < 0 ||
-	    board_reg(fdt, node, 0, &b->facts.ram_base, &b->facts.ram_size) ||
-	    !b->facts.ram_size) {
+	    board_reg(fdt, node, 0, &b->facts.ram[0].base,
+		      &b->facts.ram[0].size) ||
+	    !b->facts.ram[0].size) {
 		diag_error(d,
 			   "%s: no usable memory node (device_type = "
 			   "\"memory\" with a reg)",
@@ -227,13 +230,15 @@ static int find_gic(struct board *b, struct diag *d)
 			   b->name);
 		return -1;
 	}
-	if (board_reg(fdt, node, 0, &f->gicd_base, &b->gicd_size) ||
-	    board_reg(fdt, node, 1, &f->gicr_base, &f->gicr_size)) {
+	if (board_reg(fdt, node, 0, &f->hw.aarch64.gicd_base, &b->gicd_size) ||
+	    board_reg(fdt, node, 1, &f->hw.aarch64.gicr_base,
+		      &f->hw.aarch64.gicr_size)) {
 		diag_error(d, "%s: GICv3: reg needs the GICD and GICR regions",
 			   b->name);
 		return -1;
 	}
-	if (board_irq(fdt, node, 0, &f->gic_maint_intid, &spi) || spi) {
+	if (board_irq(fdt, node, 0, &f->hw.aarch64.gic_maint_intid, &spi) ||
+	    spi) {
 		diag_error(d,
 			   "%s: GICv3: interrupts must give the maintenance "
 			   "PPI",
@@ -278,7 +283,7 @@ static int find_uart(struct board *b, struct diag *d)
 	}
 	fdt_get_path(fdt, node, b->uart_path, sizeof(b->uart_path));
 	if (board_reg(fdt, node, 0, &b->facts.uart_base, &size) ||
-	    board_irq(fdt, node, 0, &b->facts.uart_intid, &spi) || !spi) {
+	    board_irq(fdt, node, 0, &b->facts.uart_irq, &spi) || !spi) {
 		diag_error(d,
 			   "%s: %s: the console PL011 needs a reg and an "
 			   "SPI in interrupts",
@@ -297,7 +302,9 @@ static int find_timer(struct board *b, struct diag *d)
 	b->timer_node = node;
 	/* Entry 2 is the EL1 virtual timer (timer/arm,arch_timer.yaml). */
 	if (node < 0 ||
-	    board_irq(fdt, node, 2, &b->facts.timer_virt_intid, &spi) || spi) {
+	    board_irq(fdt, node, 2, &b->facts.hw.aarch64.timer_virt_intid,
+		      &spi) ||
+	    spi) {
 		diag_error(d,
 			   "%s: no \"arm,armv8-timer\" node whose third "
 			   "interrupt is the virtual timer PPI",
@@ -324,12 +331,12 @@ static int find_cpus(struct board *b, struct diag *d)
 
 			if (!type || strcmp(type, "cpu") != 0)
 				continue;
-			if (f->cpu_count == SHIKIRI_MAX_CPUS) {
+			if (f->cpu_count == plan_arch_aarch64.max_cpus) {
 				diag_error(d,
 					   "%s: more than %u CPUs; shikiri "
-					   "supports at most %u",
-					   b->name, SHIKIRI_MAX_CPUS,
-					   SHIKIRI_MAX_CPUS);
+					   "on aarch64 supports at most %u",
+					   b->name, plan_arch_aarch64.max_cpus,
+					   plan_arch_aarch64.max_cpus);
 				return -1;
 			}
 			if (board_reg(fdt, node, 0, &mpidr, &unused)) {
@@ -338,8 +345,8 @@ static int find_cpus(struct board *b, struct diag *d)
 				return -1;
 			}
 			b->cpu_node[f->cpu_count] = node;
-			f->cpu_mpidr[f->cpu_count++] = mpidr &
-						       BOARD_MPIDR_AFF_MASK;
+			f->cpu_id[f->cpu_count++] = mpidr &
+						    BOARD_MPIDR_AFF_MASK;
 		}
 	}
 	if (f->cpu_count == 0) {
@@ -373,6 +380,7 @@ int board_load(struct board *b, const struct board_model *model,
 
 	memset(b, 0, sizeof(*b));
 	b->model = model;
+	b->facts.arch = SHIKIRI_ARCH_AARCH64;
 	if (model) {
 		b->name = fileio_strdup_printf("board %s", model->name);
 		if (dump_qemu_dtb(b, d))

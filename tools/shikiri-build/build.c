@@ -137,7 +137,7 @@ static uint64_t ram_ipa_of(const struct run *r, const struct vm_build *v)
 {
 	if (v->cfg->mem_fixed && does_dma(r, v))
 		return v->cfg->mem_base;
-	return r->board.facts.ram_base;
+	return r->board.facts.ram[0].base;
 }
 
 /* Lay out one VM's RAM and generate its DT; report what does not fit. */

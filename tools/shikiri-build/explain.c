@@ -47,7 +47,7 @@ static void print_vm(const struct image_build *ib, unsigned int i, FILE *out)
 		fprintf(out,
 			"    console   virtual PL011 at 0x%" PRIx64
 			", INTID %u\n",
-			pv->console_ipa, pv->console_virq);
+			pv->console_base, pv->console_irq);
 	for (unsigned int d = 0; d < v->cfg->device_count; d++)
 		fprintf(out, "    device    %s\n", v->cfg->devices[d]);
 	for (unsigned int m = 0; m < pv->mmio_count; m++)
@@ -68,7 +68,7 @@ static void print_vm(const struct image_build *ib, unsigned int i, FILE *out)
 							 0],
 			&pv->payload[p], out);
 	fprintf(out, "    entry     0x%" PRIx64 ", x0 = DTB 0x%" PRIx64 "\n",
-		pv->entry_ipa, pv->dtb_ipa);
+		pv->entry_ipa, pv->boot_info_ipa);
 	fprintf(out,
 		"    policies  on-reset %s, on-poweroff %s, on-crash %s,"
 		" on-fault %s\n",
@@ -92,9 +92,10 @@ void explain_print(const struct image_build *ib, FILE *out)
 		"%s: RAM [0x%" PRIx64 ", 0x%" PRIx64 "), %u CPUs, "
 		"GICD 0x%" PRIx64 ", GICR 0x%" PRIx64 ", UART 0x%" PRIx64
 		" (INTID %u)\n",
-		ib->board->name, b->ram_base, b->ram_base + b->ram_size,
-		b->cpu_count, b->gicd_base, b->gicr_base, b->uart_base,
-		b->uart_intid);
+		ib->board->name, b->ram[0].base,
+		b->ram[0].base + b->ram[0].size, b->cpu_count,
+		b->hw.aarch64.gicd_base, b->hw.aarch64.gicr_base, b->uart_base,
+		b->uart_irq);
 	fprintf(out,
 		"hypervisor: image %" PRIu64 " bytes loaded at 0x%" PRIx64
 		", plan at +0x%" PRIx64 ", loader DTB at 0x%" PRIx64

@@ -40,8 +40,8 @@ void pack_offsets(struct image_build *ib)
 		at = v->dtb_off + v->dt.dtb.size;
 	}
 	ib->image_size = at;
-	layout_hv(&ib->hvl, ib->board->facts.ram_base,
-		  ib->board->facts.ram_size, ib->hv_img.text_offset, at);
+	layout_hv(&ib->hvl, ib->board->facts.ram[0].base,
+		  ib->board->facts.ram[0].size, ib->hv_img.text_offset, at);
 }
 
 /**
@@ -55,6 +55,22 @@ void pack_limits(const struct image_build *ib, struct plan_limits *lim)
 	lim->hv_size = ib->hvl.resv_end - ib->hvl.load_pa;
 	lim->fdt_base = ib->hvl.fdt_pa;
 	lim->fdt_size = ib->hvl.fdt_size;
+}
+
+/**
+ * pack_arch_rules() - The plan rules of architecture @arch.
+ * @arch: enum shikiri_arch.
+ *
+ * Return: the rules, or NULL for an unknown architecture (which
+ * plan_check() refuses).
+ */
+const struct plan_arch *pack_arch_rules(uint32_t arch)
+{
+	if (arch == SHIKIRI_ARCH_AARCH64)
+		return &plan_arch_aarch64;
+	if (arch == SHIKIRI_ARCH_X86_64)
+		return &plan_arch_x86_64;
+	return NULL;
 }
 
 static void add_payload(struct shikiri_plan_vm *pv, uint32_t kind,
@@ -78,7 +94,7 @@ static void fill_vm(struct shikiri_plan_vm *pv, const struct vm_build *v,
 	memcpy(pv->name, c->label, sizeof(pv->name));
 	pv->cpu_mask = c->cpu_mask;
 	pv->entry_ipa = l->kernel_ipa;
-	pv->dtb_ipa = l->dtb_ipa;
+	pv->boot_info_ipa = l->dtb_ipa;
 	pv->ram_count = 1;
 	pv->ram[0].ipa = l->ram_ipa;
 	pv->ram[0].pa = v->ram_pa;
@@ -89,8 +105,8 @@ static void fill_vm(struct shikiri_plan_vm *pv, const struct vm_build *v,
 	memcpy(pv->irq, v->pt.irq, sizeof(pv->irq));
 	if (c->console) {
 		pv->flags |= SHIKIRI_VM_CONSOLE_VIRTUAL;
-		pv->console_ipa = b->facts.uart_base;
-		pv->console_virq = b->facts.uart_intid;
+		pv->console_base = b->facts.uart_base;
+		pv->console_irq = b->facts.uart_irq;
 	}
 	add_payload(pv, SHIKIRI_PAYLOAD_KERNEL, v->kernel_off, &v->pl.kernel,
 		    l->kernel_ipa);
@@ -140,7 +156,8 @@ int pack_plan(struct image_build *ib, struct plan_error *err)
 	}
 	p->crc32 = plan_compute_crc(p);
 	pack_limits(ib, &lim);
-	return plan_check(p, ib->plan_size, &lim, err);
+	return plan_check(p, ib->plan_size, pack_arch_rules(p->board.arch),
+			  &lim, err);
 }
 
 /* Write zeros until the file is @to bytes long. */

@@ -91,6 +91,9 @@ int pack_plan(struct image_build *ib, struct plan_error *err);
  */
 void pack_limits(const struct image_build *ib, struct plan_limits *lim);
 
+/** pack_arch_rules() - The plan rules of @arch (enum shikiri_arch), or NULL. */
+const struct plan_arch *pack_arch_rules(uint32_t arch);
+
 /**
  * pack_write() - Write the image atomically (to @path.tmp, then renamed).
  * @ib: the image, after pack_plan().

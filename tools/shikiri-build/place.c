@@ -22,15 +22,15 @@ static int check_fixed(const struct image_build *ib, const struct config *cfg,
 	const struct shikiri_plan_board *f = &ib->board->facts;
 	const struct vm_config *c = ib->vm[i].cfg;
 	uint64_t base = c->mem_base, size = c->mem_size;
-	uint64_t ram_end = f->ram_base + f->ram_size;
+	uint64_t ram_end = f->ram[0].base + f->ram[0].size;
 	int ret = 0;
 
-	if (base < f->ram_base || base > ram_end || size > ram_end - base) {
+	if (base < f->ram[0].base || base > ram_end || size > ram_end - base) {
 		diag_prop(d, cfg->path, c->node, "memory-base",
 			  "[0x%" PRIx64 ", 0x%" PRIx64 ") is outside board "
 			  "RAM [0x%" PRIx64 ", 0x%" PRIx64 "); fix: choose a "
 			  "base in board RAM",
-			  base, base + size, f->ram_base, ram_end);
+			  base, base + size, f->ram[0].base, ram_end);
 		return -1;
 	}
 	if (base < ib->hvl.resv_end) {
@@ -72,7 +72,8 @@ static int check_fixed(const struct image_build *ib, const struct config *cfg,
 int place_vms(struct image_build *ib, const struct config *cfg, struct diag *d)
 {
 	const struct shikiri_plan_board *f = &ib->board->facts;
-	uint64_t top = f->ram_base + f->ram_size, floor = ib->hvl.resv_end;
+	uint64_t top = f->ram[0].base + f->ram[0].size,
+		 floor = ib->hvl.resv_end;
 	struct layout_range taken[SHIKIRI_MAX_VMS];
 	unsigned int n = 0;
 	int errors = d->errors;

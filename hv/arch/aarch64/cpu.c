@@ -11,7 +11,6 @@
 #include "arch/vgic.h"
 #include "asm_defs.h"
 #include "hv/arch/cpu.h"
-#include "hv/arch/vm.h"
 #include "hv/console.h"
 #include "hv/print.h"
 #include "hv/vm.h"
@@ -186,7 +185,7 @@ void arch_cpu_init(struct pcpu *p)
 	write_sysreg(vpidr_el2, read_sysreg(midr_el1));
 	write_sysreg(hcr_el2, hcr_value());
 	isb();
-	gic_init_cpu(p->id, p->hw_id, hv_board->gic_maint_intid);
+	gic_init_cpu(p->id, p->hw_id, hv_board->hw.aarch64.gic_maint_intid);
 	vgic_lr_clear();
 	if (v) {
 		write_sysreg(vmpidr_el2, (1ull << 31) | v->id);
@@ -207,7 +206,7 @@ static void dcache_clean(const void *start, const void *end)
 	dsb(sy);
 }
 
-void arch_cpu_start(unsigned idx, uint64_t mpidr)
+int arch_cpu_start(unsigned idx, uint64_t mpidr)
 {
 	int64_t ret;
 
@@ -215,9 +214,7 @@ void arch_cpu_start(unsigned idx, uint64_t mpidr)
 	dcache_clean(_start, _hv_end);
 	ret = (int64_t)arch_smc(PSCI_CPU_ON_64, mpidr & 0xff00ffffffull,
 				(uintptr_t)secondary_entry, idx);
-	if (ret)
-		hv_log("CPU %u (0x%lx) did not start: PSCI error %d", idx,
-		       mpidr, (int)ret);
+	return (int)ret;
 }
 
 noreturn_fn void arch_guest_enter(struct vcpu_regs *frame);

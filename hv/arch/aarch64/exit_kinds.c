@@ -3,7 +3,7 @@
  * How `stats` names the exit counters (enum arch_exit): the synchronous
  * exits, with the kinds of them traps.c tells apart, and the interrupts.
  */
-#include "hv/arch/vm.h"
+#include "hv/arch/exits.h"
 
 const struct arch_exit_kind arch_exit_kinds[ARCH_EXIT_COUNT] = {
 	[ARCH_EXIT_SYNC] = { "sync", -1 },

@@ -5,10 +5,16 @@
  * Everything else, the hypervisor and other VMs included, is absent: an
  * access there exits to the hypervisor as a stage-2 abort.
  */
-#include "arch/stage2.h"
+#include "arch/vgic.h"
+#include "hv/arch/cpu.h"
 #include "hv/vm.h"
 
-int stage2_init(struct vm *vm, struct page_pool *pool)
+void arch_vm_reset(struct vm *vm)
+{
+	vgic_reset_vm(vm);
+}
+
+int arch_vm_init(struct vm *vm, struct page_pool *pool)
 {
 	const struct shikiri_plan_vm *p = vm->plan;
 	struct pgtable *s2 = &vm->arch.stage2;
@@ -20,5 +26,10 @@ int stage2_init(struct vm *vm, struct page_pool *pool)
 	for (unsigned i = 0; !ret && i < p->mmio_count; i++)
 		ret = pgtable_map(s2, p->mmio[i].ipa, p->mmio[i].pa,
 				  p->mmio[i].size, PGTABLE_MEM_DEVICE);
+	if (!ret)
+		ret = vgic_init(vm, hv_board->hw.aarch64.gicd_base,
+				hv_board->hw.aarch64.gicr_base);
+	for (unsigned i = 0; !ret && i < p->irq_count; i++)
+		ret = vgic_add_hw_spi(vm, p->irq[i].virt, p->irq[i].phys);
 	return ret;
 }

@@ -141,13 +141,13 @@ static void irq_dispatch(struct pcpu *p, uint32_t intid)
 	struct vcpu *v = p->vcpu;
 
 	gic_priority_drop(intid);
-	if (intid == hv_board->uart_intid) {
+	if (intid == hv_board->uart_irq) {
 		p->stats.hv++;
 		console_rx_poll();
 	} else if (intid == TIMER_HYP_INTID) {
 		p->stats.timer++;
 		timer_expired();
-	} else if (intid == hv_board->gic_maint_intid) {
+	} else if (intid == hv_board->hw.aarch64.gic_maint_intid) {
 		p->stats.hv++;
 		if (v)
 			vgic_lr_maintenance(v);

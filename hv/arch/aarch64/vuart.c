@@ -1,20 +1,21 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * An Arm VM's console UART (hv/vuart.h) is an emulated PL011 on a
- * software SPI of its vGIC, level-triggered and resampled at the guest's
- * EOI.
+ * An Arm VM's console UART (hv/vuart.h) is an emulated PL011 at the plan's
+ * console_base, on a software SPI (console_irq) of its vGIC,
+ * level-triggered and resampled at the guest's EOI.
  */
 #include "arch/vgic.h"
 #include "arch/vpl011.h"
 #include "hv/vm.h"
 #include "hv/vuart.h"
 
-int vuart_init(struct vm *vm, uint64_t base, uint32_t irq)
+int vuart_init(struct vm *vm)
 {
-	int ret = vpl011_init(&vm->arch.uart, vm, base, irq);
+	int ret = vpl011_init(&vm->arch.uart, vm, vm->plan->console_base,
+			      vm->plan->console_irq);
 
 	if (!ret)
-		ret = vgic_add_sw_spi(vm, irq, vpl011_line);
+		ret = vgic_add_sw_spi(vm, vm->plan->console_irq, vpl011_line);
 	return ret;
 }
 

@@ -79,12 +79,14 @@ struct fake_boot {
 	uint64_t info, info_size; /* the loader's hand-over and its size */
 	const void *entropy;	  /* what arch_boot_entropy() hashes */
 	size_t entropy_size;
-	int mmu_ret; /* what arch_mmu_setup() returns */
+	unsigned rng_words; /* arch_random() gives this many, then fails */
+	int mmu_ret;	    /* what arch_mmu_setup() returns */
+	int start_ret;	    /* what arch_cpu_start() returns */
 	/* Recorded. */
-	uint64_t uart_base; /* arch_console_uart()'s argument */
+	bool console_started;	 /* arch_boot_console() was called */
 	char out[FAKE_BOOT_OUT]; /* what went out on its UART, terminated */
 	size_t out_len;
-	uint64_t entropy_info, entropy_info_size;
+	uint64_t entropy_info; /* arch_boot_entropy()'s argument */
 	unsigned entropy_calls;
 	uint64_t mmu_base, mmu_size; /* arch_mmu_setup()'s range */
 	unsigned mmu_calls;

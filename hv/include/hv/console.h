@@ -110,6 +110,12 @@ void console_vm_reset(struct vm *vm);
 /** console_tx_dropped() - Output bytes of @vm lost to a full buffer. */
 uint64_t console_tx_dropped(struct vm *vm);
 
+/**
+ * console_hv_dropped() - The hypervisor's own messages lost, whole, because
+ * its output buffer had no room for them.
+ */
+uint64_t console_hv_dropped(void);
+
 /** console_hv_line() - One whole hypervisor line (prefix included). */
 void console_hv_line(const char *text, size_t len);
 

@@ -7,39 +7,25 @@
 struct vm;
 
 /*
- * A VM's virtual console UART, as the console multiplexer and the VM's
- * life see it.  Each arch picks the device behind it (aarch64: an emulated
- * PL011, hv/arch/aarch64/vpl011.c; x86_64: an emulated 16550) and keeps it
- * in struct arch_vm.  Only for VMs with SHIKIRI_VM_CONSOLE_VIRTUAL.
+ * The emulated UART a VM's console is, whatever model the architecture
+ * gives it (a PL011 on Arm, a 16550 on x86): what the console multiplexer,
+ * the shell and the VM's life cycle ask of it.  The model lives in the VM's
+ * arch state (arch/vm_arch.h); each arch's model implements these.
  */
 
-/**
- * vuart_init() - Emulate @vm's console UART at @base (aarch64: an IPA;
- * x86_64: an I/O port) raising the VM's interrupt @irq (a virtual INTID;
- * a GSI of its I/O APIC).  Boot time.  Return: 0 or a negative error.
- */
-int vuart_init(struct vm *vm, uint64_t base, uint32_t irq);
+/** vuart_init() - Emulate the console UART of @vm's plan record. */
+int vuart_init(struct vm *vm);
 
-/**
- * vuart_reset() - Registers back to their reset values, received input
- * gone, the console's filter state for the VM too.
- */
+/** vuart_reset() - Back to power-on: registers reset, input gone. */
 void vuart_reset(struct vm *vm);
 
-/**
- * vuart_rx() - The console received @c for @vm: queue it.
- * Return: false when the buffer was full and @c was dropped (counted).
- */
+/** vuart_rx() - Input @c for @vm.  Return: false when it was dropped. */
 bool vuart_rx(struct vm *vm, char c);
 
-/**
- * vuart_tx_room() - The console has made room in @vm's output buffer after
- * the UART found it short: raise its transmit interrupt.  Called with no
- * console lock held.
- */
+/** vuart_tx_room() - The console has room for @vm's output again. */
 void vuart_tx_room(struct vm *vm);
 
-/** vuart_rx_dropped() - Input bytes dropped because @vm's buffer was full. */
+/** vuart_rx_dropped() - Input bytes @vm lost because it did not read. */
 uint64_t vuart_rx_dropped(struct vm *vm);
 
 #endif /* HV_VUART_H */

@@ -39,10 +39,31 @@ void arch_cpu_init(struct pcpu *p);
 /**
  * arch_cpu_start() - Start physical CPU @idx, whose board ID is @hw_id
  * (aarch64: PSCI CPU_ON to firmware; x86_64: INIT-SIPI-SIPI), so that it
- * enters boot_secondary(@idx).  A CPU that does not start is reported on
- * the console and stays out; the boot goes on without it.
+ * enters boot_secondary(@idx).  Return: 0, or the arch's error code.
  */
-void arch_cpu_start(unsigned idx, uint64_t hw_id);
+int arch_cpu_start(unsigned idx, uint64_t hw_id);
+
+/**
+ * arch_vm_init() - Arch state of @vm from its checked plan: its
+ * guest-physical space (stage 2 / nested paging: RAM and passthrough
+ * devices) and its interrupt controller with its passthrough lines.  Boot
+ * CPU, before any VM starts.  Return: 0 or a negative error.
+ */
+int arch_vm_init(struct vm *vm, struct page_pool *pool);
+
+/**
+ * arch_vm_reset() - Put @vm's interrupt state back to power-on: virtual
+ * state cleared, its physical SPIs disabled, inactive and not pending.
+ * While all of its vCPUs are parked.
+ */
+void arch_vm_reset(struct vm *vm);
+
+/**
+ * arch_vcpu_start() - Enter @vcpu at @pc with its boot argument @arg (x0
+ * on aarch64, ESI on x86_64) in the arch's reset state.  On @vcpu's own
+ * CPU.
+ */
+noreturn_fn void arch_vcpu_start(struct vcpu *vcpu, uint64_t pc, uint64_t arg);
 
 /**
  * arch_idle() - Park this CPU: serve the hypervisor's interrupts and start
@@ -58,6 +79,12 @@ struct pcpu *arch_this_pcpu(void);
  * (aarch64: MPIDR affinity; x86_64: local APIC ID).
  */
 uint64_t arch_cpu_hw_id(void);
+
+/**
+ * arch_plan_rules() - This architecture's plan rules: plan_check() refuses
+ * a plan of any other architecture.
+ */
+const struct plan_arch *arch_plan_rules(void);
 
 /** arch_counter() - The system counter, for entropy and uptimes. */
 uint64_t arch_counter(void);

@@ -12,9 +12,6 @@
 #include "arch/vgic.h"
 #include "arch/vpl011.h"
 
-/* The hypervisor's privilege level, as the boot banner names it. */
-#define ARCH_HV_MODE "EL2"
-
 /** Guest general registers as saved on every exit (see vectors.S). */
 struct vcpu_regs {
 	uint64_t x[31];
@@ -25,8 +22,8 @@ struct vcpu_regs {
 
 /**
  * Exit counters of struct vcpu_stats (names and grouping in
- * arch_exit_kinds[], traps.c): every synchronous exit counts as SYNC, and
- * as one of MMIO, HVC, SMC, SYSREG when it was one of those.
+ * arch_exit_kinds[], exit_kinds.c): every synchronous exit counts as SYNC,
+ * and as one of MMIO, HVC, SMC, SYSREG when it was one of those.
  */
 enum arch_exit {
 	ARCH_EXIT_SYNC,
@@ -49,5 +46,21 @@ struct arch_vm {
 	struct vgic_dist vgic; /**< the emulated distributor */
 	struct vpl011 uart;    /**< the console, when it has a virtual one */
 };
+
+/**
+ * arch_vm_hold() - @vm is stopping and every one of its vCPUs is parked:
+ * mask the physical interrupts it owns until its next life's guest
+ * enables them.  Under vm.lock.
+ */
+static inline void arch_vm_hold(struct vm *vm)
+{
+	vgic_hold_vm(vm);
+}
+
+/** arch_vcpu_queued() - Interrupts waiting for the vCPU, for `stats`. */
+static inline unsigned arch_vcpu_queued(const struct arch_vcpu *a)
+{
+	return a->vgic.queue_len;
+}
 
 #endif /* ARCH_VM_ARCH_H */
