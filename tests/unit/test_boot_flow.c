@@ -218,6 +218,18 @@ static void the_boot_log_says_where_the_seeds_came_from(void **state)
 			       "FAKERNG): the VMs' seeds are guessable\r\n"));
 }
 
+/* A CPU that does not come up is reported; the boot goes on. */
+static void a_cpu_that_does_not_start_is_reported(void **state)
+{
+	(void)state;
+	fake_boot.start_ret = -2;
+	assert_true(boot(BOOT_INFO));
+	assert_int_equal(fake_boot.start_count, 3);
+	assert_non_null(strstr(fake_boot.out, "shikiri: CPU 3 (0x101) did not "
+					      "start: error -2\r\n"));
+	assert_int_equal(vms[1].life.state, VM_STARTING);
+}
+
 /* The hand-over is kept clear of every VM: a VM on it is refused. */
 static void a_vm_on_the_loader_hand_over_is_refused(void **state)
 {
@@ -276,6 +288,8 @@ int main(void)
 				       setup),
 		cmocka_unit_test_setup(
 			the_boot_log_says_where_the_seeds_came_from, setup),
+		cmocka_unit_test_setup(a_cpu_that_does_not_start_is_reported,
+				       setup),
 		cmocka_unit_test_setup(a_vm_on_the_loader_hand_over_is_refused,
 				       setup),
 		cmocka_unit_test_setup(a_plan_for_another_uart_is_refused,
