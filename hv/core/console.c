@@ -14,14 +14,14 @@
  * the timer of each CPU whose VM still has a line waiting (see drain()).
  *
  * Input: the UART is always emptied; the focused VM's characters go to its
- * emulated PL011, which keeps a bounded buffer and drops (and counts) what
- * the VM does not read.  So the escape key always gets through.
+ * virtual UART (hv/vuart.h), which keeps a bounded buffer and drops (and
+ * counts) what the VM does not read.  So the escape key always gets through.
  *
  * Lock order: a source's lock is taken after any device or VM lock, and
  * never two of them together; nothing is called with one held.  The drain
  * is a flag that is only ever tried (console_flush() alone waits for it,
  * a bounded time), so whoever holds it may take any lock: a source's, or
- * the emulated PL011's and the vGIC's in vpl011_tx_room().
+ * the virtual UART's and its interrupt controller's in vuart_tx_room().
  */
 #include "hv/console.h"
 #include "hv/console_filter.h"

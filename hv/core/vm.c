@@ -81,9 +81,8 @@ int vm_from_plan(struct vm *vm, unsigned idx,
 	}
 	vm->vcpu_count = n;
 	ret = arch_vm_init(vm, pool);
-	if (!ret && (rec->flags & SHIKIRI_VM_CONSOLE_VIRTUAL)) {
+	if (!ret && (rec->flags & SHIKIRI_VM_CONSOLE_VIRTUAL))
 		ret = vuart_init(vm);
-	}
 	if (!ret)
 		ret = manage_init(vm);
 	if (!ret)
@@ -278,8 +277,9 @@ bool vm_vcpu_idle(struct vcpu *v)
 		/*
 		 * Its devices may keep interrupting: mask them from now until
 		 * the next life's guest enables them (reload resets the
-		 * so they stay masked until then).  Under vm.lock, so a start
-		 * that follows at once cannot enable one first.
+		 * interrupt controller, so they stay masked until then).
+		 * Under vm.lock, so a start that follows at once cannot enable
+		 * one first.
 		 */
 		arch_vm_hold(vm);
 		a = vm_life_parked(&vm->life);
@@ -330,18 +330,14 @@ bool vm_vcpu_idle(struct vcpu *v)
 	return true;
 }
 
-_Static_assert(sizeof(struct vcpu_stats) % sizeof(uint64_t) == 0,
-	       "struct vcpu_stats holds uint64_t counters only");
-
-void vm_stats_sum(const struct vm *vm, struct vcpu_stats *t)
+void vm_log_stats(const struct vm *vm)
 {
-	uint64_t sum[sizeof(*t) / sizeof(uint64_t)] = { 0 };
-	uint64_t one[sizeof(*t) / sizeof(uint64_t)];
+	struct vcpu_stats t = { 0 };
+	char exits[160];
 
-	for (unsigned i = 0; i < vm->vcpu_count; i++) {
-		memcpy(one, &vm->vcpu[i].stats, sizeof(one));
-		for (unsigned j = 0; j < ARRAY_SIZE(sum); j++)
-			sum[j] += one[j];
-	}
-	memcpy(t, sum, sizeof(sum));
+	for (unsigned i = 0; i < vm->vcpu_count; i++)
+		vcpu_stats_add(&t, &vm->vcpu[i].stats);
+	vcpu_stats_print(exits, sizeof(exits), &t, true);
+	hv_log("vm %s: exits: %s; %lu interrupts injected", vm->name, exits,
+	       t.injected);
 }

@@ -18,19 +18,11 @@ FUZZ_HARNESSES := vgic vpl011 vwdt manage mmio psci sysreg
 # list of what every harness (and its replay) links.  libFuzzer's coverage
 # instruments the hypervisor only: the world around it (its model of the
 # CPUs and its invariants) is plain code, which keeps it fast.
-FUZZ_HV_SRCS := hv/core/vm.c hv/core/vm_life.c hv/core/mmio.c \
-	hv/core/manage.c hv/core/vpl011.c hv/core/vwdt.c hv/core/console.c \
-	hv/core/console_filter.c hv/core/seed.c \
-	hv/core/shell.c hv/core/plan_check.c hv/arch/aarch64/plan_arch.c \
-	hv/core/page_pool.c \
-	hv/lib/print.c hv/lib/crc32.c hv/lib/chacha20.c hv/lib/sha256.c \
+FUZZ_HV_SRCS := $(HV_HOST_VM_SRCS) \
 	hv/arch/aarch64/traps.c hv/arch/aarch64/mmio_decode.c \
 	hv/arch/aarch64/sysreg_trap.c hv/arch/aarch64/id_regs.c \
 	hv/arch/aarch64/psci.c hv/arch/aarch64/inject.c \
-	hv/arch/aarch64/pstate.c \
-	hv/arch/aarch64/vgic_v3.c hv/arch/aarch64/vgic_lr.c \
-	hv/arch/aarch64/stage2.c hv/arch/aarch64/pgtable.c \
-	hv/arch/aarch64/timer.c
+	hv/arch/aarch64/pstate.c
 FUZZ_WORLD_SRCS := hv/arch/fake/fake.c hv/arch/fake/cpu.c \
 	hv/arch/fake/sysreg.c hv/arch/fake/sysreg_hw.c tests/fuzz/world.c \
 	tests/fuzz/check.c

@@ -88,7 +88,7 @@ void console_init_clock(const struct console_clock *clock);
 void console_vm_putc(struct vm *vm, char c);
 
 /*
- * A VM whose room was found below this is told (vpl011_tx_room()) once a
+ * A VM whose room was found below this is told (vuart_tx_room()) once a
  * drain has made at least this much room again.
  */
 #define CONSOLE_TX_WAKE 128u
