@@ -32,6 +32,7 @@ include hv/hv.mk
 include tools/shikiri-build/shikiri-build.mk
 include tests/unit/unit.mk
 include guests/baremetal/baremetal.mk
+include guests/baremetal-x86/baremetal-x86.mk
 include tools/ctl/ctl.mk
 include guests/x86/x86.mk
 include tests/fuzz/fuzz.mk
@@ -79,10 +80,11 @@ ifeq ($(shell command -v $(CROSS)gcc 2>/dev/null),)
 all:
 	@echo "make: no $(CROSS)gcc: $(SETUP_HINT)" >&2; exit 1
 else ifeq ($(wildcard $(BUILD)/cache/Image),)
-all: $(HV_BIN) $(SHIKIRI_BUILD) $(BAREMETAL_IMAGES)
+all: $(HV_BIN) $(HVX_BIN) x86-guests $(SHIKIRI_BUILD) $(BAREMETAL_IMAGES)
 	@echo "make: built all but $(CONFIG_IMAGE): no guest kernel in $(BUILD)/cache; $(SETUP_HINT)"
 else
-all: $(HV_BIN) $(SHIKIRI_BUILD) $(CONFIG_IMAGE) $(BAREMETAL_IMAGES)
+all: $(HV_BIN) $(HVX_BIN) x86-guests $(SHIKIRI_BUILD) $(CONFIG_IMAGE) \
+	$(BAREMETAL_IMAGES)
 endif
 
 run: setup
@@ -94,4 +96,4 @@ test: setup
 	@$(PYTHON) tests/run-all
 
 clean:
-	rm -rf $(BUILD)/hv $(BUILD)/bin $(BUILD)/unit $(BUILD)/qemu-virt-*
+	rm -rf $(BUILD)/hv $(BUILD)/x86_64/hv $(BUILD)/bin $(BUILD)/unit $(BUILD)/qemu-virt-*

@@ -14,14 +14,14 @@
  * the timer of each CPU whose VM still has a line waiting (see drain()).
  *
  * Input: the UART is always emptied; the focused VM's characters go to its
- * emulated PL011, which keeps a bounded buffer and drops (and counts) what
- * the VM does not read.  So the escape key always gets through.
+ * virtual UART (hv/vuart.h), which keeps a bounded buffer and drops (and
+ * counts) what the VM does not read.  So the escape key always gets through.
  *
  * Lock order: a source's lock is taken after any device or VM lock, and
  * never two of them together; nothing is called with one held.  The drain
  * is a flag that is only ever tried (console_flush() alone waits for it,
  * a bounded time), so whoever holds it may take any lock: a source's, or
- * the emulated PL011's and the vGIC's in vpl011_tx_room().
+ * the virtual UART's and its interrupt controller's in vuart_tx_room().
  */
 #include "hv/console.h"
 #include "hv/console_filter.h"
@@ -29,6 +29,7 @@
 #include "hv/print.h"
 #include "hv/shell.h"
 #include "hv/vm.h"
+#include "hv/vuart.h"
 
 #define FOCUS_IDLE_MS 30u
 #define OTHER_IDLE_MS 1000u
@@ -208,7 +209,7 @@ static void take_line(void)
 		end_line();
 	/* No lock is held: the UART's lock comes before ours. */
 	if (wake)
-		vpl011_tx_room(&vm->uart);
+		vuart_tx_room(vm);
 }
 
 /* Stage the next piece of output; false when there is none. */
@@ -413,6 +414,11 @@ uint64_t console_tx_dropped(struct vm *vm)
 	return __atomic_load_n(&vm->console.tx_dropped, __ATOMIC_RELAXED);
 }
 
+uint64_t console_hv_dropped(void)
+{
+	return __atomic_load_n(&hv_out.tx_dropped, __ATOMIC_RELAXED);
+}
+
 /* Hypervisor text: trusted, so only '\r' goes (the drain ends lines). */
 static void hv_put(const char *text, size_t len, bool line)
 {
@@ -435,7 +441,7 @@ static void hv_put(const char *text, size_t len, bool line)
 			out_newline(&hv_out);
 		hv_out.ready = hv_out.tail;
 	} else {
-		hv_out.tx_dropped++;
+		__atomic_add_fetch(&hv_out.tx_dropped, 1, __ATOMIC_RELAXED);
 	}
 	spin_unlock(&hv_out.lock);
 	drain(&hv_out);
@@ -543,7 +549,7 @@ static void escape_key(char c)
 	} else if (c == ':') {
 		shell_open();
 	} else if (c == CONSOLE_ESCAPE && f && vm_running(f)) {
-		vpl011_rx(&f->uart, c);
+		vuart_rx(f, c);
 	}
 }
 
@@ -564,7 +570,7 @@ void console_rx_poll(void)
 		else if (c == CONSOLE_ESCAPE)
 			escaped = true;
 		else if (vm && vm_running(vm))
-			vpl011_rx(&vm->uart, (char)c);
+			vuart_rx(vm, (char)c);
 	}
 	drain(&hv_out);
 }

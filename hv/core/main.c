@@ -4,69 +4,42 @@
  * hypervisor's own map, VMs, then the other CPUs; every CPU ends up running
  * its vCPU or parked.  See docs/architecture.md.
  */
+#include "hv/arch/boot.h"
 #include "hv/arch/cpu.h"
 #include "hv/arch/rng.h"
 #include "hv/chacha20.h"
 #include "hv/console.h"
-#include "hv/drivers/pl011.h"
 #include "hv/page_pool.h"
 #include "hv/plan_check.h"
 #include "hv/platform.h"
 #include "hv/print.h"
 #include "hv/seed.h"
+#include "hv/sha256.h"
 #include "hv/vm.h"
 
-#define FDT_MAGIC 0xd00dfeedu
-#define FDT_MAX_SIZE 0x200000u
 #define PLAN_MAX_SIZE 0x100000u
-
-extern char _start[], _hv_end[];
-extern struct page_pool hv_pages;
-
-void boot_primary(uint64_t fdt, uint64_t load_base);
-void boot_secondary(unsigned idx);
-
-static uint32_t be32(const void *p)
-{
-	const unsigned char *b = p;
-
-	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 |
-	       (uint32_t)b[2] << 8 | b[3];
-}
-
-/* Size of the loader's device tree, or 0 when there is none at @fdt. */
-static uint64_t fdt_size(uint64_t fdt)
-{
-	uint32_t size;
-
-	if (!fdt || (fdt & 7) || be32((void *)(uintptr_t)fdt) != FDT_MAGIC)
-		return 0;
-	size = be32((void *)(uintptr_t)(fdt + 4));
-	return size <= FDT_MAX_SIZE ? size : 0;
-}
 
 #define RNDR_WORDS 4u
 
 /*
  * The key of the guests' seeds (hv/seed.h): SHA-256 of every random byte
- * this boot was given.  The loader's device tree carries fresh ones on
- * every boot (QEMU's /chosen/rng-seed and kaslr-seed, as U-Boot and UEFI
- * stubs give them too); the CPU's RNDR adds its own where FEAT_RNG exists;
- * the counter is the last resort, and alone it is guessable.
+ * this boot was given.  The loader may carry fresh ones on every boot (on
+ * Arm the device tree's /chosen/rng-seed and kaslr-seed, as QEMU, U-Boot
+ * and UEFI stubs give them); the CPU's random number instruction adds its
+ * own where it exists; the counter is the last resort, and alone it is
+ * guessable.
  */
-static void boot_entropy(uint64_t fdt, uint64_t size,
-			 uint8_t key[SEED_KEY_SIZE])
+static void boot_entropy(uint64_t info, uint8_t key[SEED_KEY_SIZE])
 {
 	static const char domain[] = "shikiri seed key 1";
 	struct sha256 s;
 	uint64_t v;
-	size_t dt = 0;
+	size_t dt;
 	unsigned rndr = 0;
 
 	sha256_init(&s);
 	sha256_update(&s, domain, sizeof(domain));
-	if (size)
-		dt = seed_hash_fdt(&s, (const void *)(uintptr_t)fdt, size);
+	dt = arch_boot_entropy(&s, info);
 	for (unsigned i = 0; i < RNDR_WORDS; i++)
 		if (arch_random(&v)) {
 			sha256_update(&s, &v, sizeof(v));
@@ -77,13 +50,14 @@ static void boot_entropy(uint64_t fdt, uint64_t size,
 	sha256_final(&s, key);
 	chacha20_wipe(&v, sizeof(v));
 	if (!dt && !rndr)
-		hv_log("WARNING: no random bytes from the loader (no "
-		       "/chosen/rng-seed) nor the CPU (no RNDR): the VMs' "
-		       "seeds are guessable");
+		hv_log("WARNING: no random bytes from the loader (no %s) nor "
+		       "the CPU (no %s): the VMs' seeds are guessable",
+		       arch_loader_seed_name, arch_rng_name);
 	else
-		hv_log("seeds: keyed from %lu bytes of the loader's DT seeds "
-		       "and %u RNDR words",
-		       (unsigned long)dt, rndr);
+		hv_log("seeds: keyed from %lu bytes of the loader's %s and %u "
+		       "%s words",
+		       (unsigned long)dt, arch_loader_seed_name, rndr,
+		       arch_rng_name);
 }
 
 /*
@@ -128,27 +102,27 @@ static void log_vm(const struct vm *vm)
 	       p->ram[0].pa, p->entry_ipa);
 }
 
-void boot_primary(uint64_t fdt, uint64_t load_base)
+void boot_primary(uint64_t info, uint64_t load_base, uint64_t footprint)
 {
-	uint64_t footprint = (uint64_t)(_hv_end - _start);
 	uint64_t plan_off = ALIGN_UP(footprint, SHIKIRI_PLAN_ALIGN);
 	const struct shikiri_plan *plan =
 		(const void *)(uintptr_t)(load_base + plan_off);
-	uint64_t boot_mpidr = arch_cpu_mpidr(), fsize = fdt_size(fdt);
+	uint64_t boot_id = arch_cpu_hw_id(), info_base, info_size;
 	struct plan_limits limits;
 	struct plan_error err;
 	unsigned boot = SHIKIRI_MAX_CPUS;
 	uint8_t key[SEED_KEY_SIZE];
 
-	console_init(pl011_init(plat_uart_base), NULL);
-	hv_log("shikiri on %s: EL2, loaded at 0x%lx, boot CPU 0x%lx",
-	       plat_name, load_base, boot_mpidr);
+	console_init(arch_boot_console(), NULL);
+	hv_log("shikiri on %s: %s, loaded at 0x%lx, boot CPU 0x%lx", plat_name,
+	       arch_hv_level, load_base, boot_id);
+	arch_boot_loader_info(info, &info_base, &info_size);
 
 	limits = (struct plan_limits){ .hv_base = load_base,
 				       .hv_size = plan->image_size,
-				       .fdt_base = fsize ? fdt : 0,
-				       .fdt_size = fsize };
-	if (plan_check(plan, PLAN_MAX_SIZE, &limits, &err))
+				       .fdt_base = info_base,
+				       .fdt_size = info_size };
+	if (plan_check(plan, PLAN_MAX_SIZE, arch_plan_rules(), &limits, &err))
 		refuse(err.what, err.vm);
 	if (plan->image_size < plan_off + plan->size)
 		refuse("image smaller than hypervisor and plan", -1);
@@ -158,7 +132,7 @@ void boot_primary(uint64_t fdt, uint64_t load_base)
 		if (!dtbs_intact(&plan->vm[i], load_base))
 			refuse("device tree payload CRC mismatch", (int)i);
 	for (unsigned i = 0; i < plan->board.cpu_count; i++)
-		if (plan->board.cpu_mpidr[i] == boot_mpidr)
+		if (plan->board.cpu_id[i] == boot_id)
 			boot = i;
 	if (boot == SHIKIRI_MAX_CPUS)
 		refuse("boot CPU is not in the plan's CPU list", -1);
@@ -168,13 +142,14 @@ void boot_primary(uint64_t fdt, uint64_t load_base)
 		refuse("cannot map the board", -1);
 	pcpu_count = hv_board->cpu_count;
 	for (unsigned i = 0; i < pcpu_count; i++)
-		pcpus[i] = (struct pcpu){ .id = i,
-					  .mpidr = hv_board->cpu_mpidr[i] };
+		pcpus[i] =
+			(struct pcpu){ .id = i, .hw_id = hv_board->cpu_id[i] };
 	arch_platform_init(hv_board, boot);
 
 	vm_count = plan->vm_count;
 	for (unsigned i = 0; i < vm_count; i++) {
-		if (vm_from_plan(&vms[i], i, &plan->vm[i], _start, &hv_pages))
+		if (vm_from_plan(&vms[i], i, &plan->vm[i],
+				 (const void *)(uintptr_t)load_base, &hv_pages))
 			refuse("VM set-up failed (page-table pool exhausted?)",
 			       (int)i);
 		log_vm(&vms[i]);
@@ -185,7 +160,7 @@ void boot_primary(uint64_t fdt, uint64_t load_base)
 
 	arch_cpu_init(&pcpus[boot]);
 	/* Each VM is loaded by its own vCPU 0's CPU, in parallel. */
-	boot_entropy(fdt, fsize, key);
+	boot_entropy(info, key);
 	vm_set_image((const void *)(uintptr_t)load_base, key);
 	chacha20_wipe(key, sizeof(key));
 	for (unsigned i = 0; i < vm_count; i++)
@@ -195,10 +170,10 @@ void boot_primary(uint64_t fdt, uint64_t load_base)
 
 		if (i == boot)
 			continue;
-		ret = arch_cpu_start(i, pcpus[i].mpidr);
+		ret = arch_cpu_start(i, pcpus[i].hw_id);
 		if (ret)
-			hv_log("CPU %u (0x%lx) did not start: PSCI error %d", i,
-			       pcpus[i].mpidr, ret);
+			hv_log("CPU %u (0x%lx) did not start: error %d", i,
+			       pcpus[i].hw_id, ret);
 	}
 	arch_idle();
 }

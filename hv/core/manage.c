@@ -66,6 +66,8 @@ static uint64_t info(struct vm *caller, uint64_t off, unsigned size)
 		return t->life.restarts;
 	case SHIKIRI_MANAGE_REG_CPUS:
 		return (uint32_t)t->plan->cpu_mask;
+	case SHIKIRI_MANAGE_REG_CPUS_HI:
+		return (uint32_t)(t->plan->cpu_mask >> 32);
 	case SHIKIRI_MANAGE_REG_MEM_MB:
 		return mem >> 20;
 	case SHIKIRI_MANAGE_REG_UPTIME_MS:

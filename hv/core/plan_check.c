@@ -4,7 +4,8 @@
  * the plan is applied) and by shikiri-build (after writing an image), so both
  * sides agree on what a valid plan is.  Pure: no output, no allocation, no
  * global state.  Every check is written so that no arithmetic on a field can
- * wrap before the field itself has been bounded.
+ * wrap before the field itself has been bounded.  What one architecture
+ * adds comes from its struct plan_arch (hv/arch/<arch>/plan_arch.c).
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -14,20 +15,17 @@
 #include "hv/plan_check.h"
 
 #define PLAN_PAGE_SIZE 0x1000ull
-#define PLAN_GICD_SIZE 0x10000ull
-#define PLAN_UART_SIZE 0x1000ull
-#define PLAN_MANAGE_SIZE 0x1000u /* include/shikiri/manage.h */
+#define PLAN_MANAGE_SIZE 0x1000u   /* include/shikiri/manage.h */
 #define PLAN_WATCHDOG_SIZE 0x2000u /* hv/vwdt.h */
 #define PLAN_RNG_SEED_SIZE 32u
 #define PLAN_KASLR_SEED_SIZE 8u
-#define PLAN_PPI_FIRST 16u
-#define PLAN_PPI_LAST 31u
 #define PLAN_VM_FLAGS_KNOWN \
 	(SHIKIRI_VM_CONSOLE_VIRTUAL | SHIKIRI_VM_RAM_CLEARED_AT_BOOT)
 
 /* State shared by the checks of one plan_check() call. */
 struct plan_ctx {
 	const struct shikiri_plan *plan;
+	const struct plan_arch *arch;
 	const struct plan_limits *limits;
 	struct plan_error *err;
 };
@@ -39,52 +37,10 @@ static int refuse(const struct plan_ctx *ctx, int vm, const char *what)
 	return -HV_EINVAL;
 }
 
-/* A non-empty range that does not wrap past the top of the address space. */
-static bool range_valid(uint64_t base, uint64_t size)
-{
-	return size != 0 && base + (size - 1) >= base;
-}
-
-static bool aligned(uint64_t v, uint64_t align)
-{
-	return (v & (align - 1)) == 0;
-}
-
-/* Both ranges must be valid (see range_valid()). */
-static bool overlaps(uint64_t a, uint64_t a_size, uint64_t b, uint64_t b_size)
-{
-	return a <= b + (b_size - 1) && b <= a + (a_size - 1);
-}
-
-/* Whether [a, a + a_size) lies inside the valid range [b, b + b_size). */
-static bool inside(uint64_t a, uint64_t a_size, uint64_t b, uint64_t b_size)
-{
-	return a >= b && a - b <= b_size && a_size <= b_size - (a - b);
-}
-
-static bool is_spi(uint32_t intid)
-{
-	return intid >= SHIKIRI_GIC_SPI_BASE && intid <= SHIKIRI_GIC_MAX_INTID;
-}
-
-static bool is_ppi(uint32_t intid)
-{
-	return intid >= PLAN_PPI_FIRST && intid <= PLAN_PPI_LAST;
-}
-
 static bool stop_or_restart(uint32_t policy)
 {
 	return policy == SHIKIRI_POLICY_STOP ||
 	       policy == SHIKIRI_POLICY_RESTART;
-}
-
-/* Overlaps one of the hypervisor's own devices: GICD, GICR or its UART. */
-static bool hits_hv_device(const struct shikiri_plan_board *b, uint64_t base,
-			   uint64_t size)
-{
-	return overlaps(base, size, b->gicd_base, PLAN_GICD_SIZE) ||
-	       overlaps(base, size, b->gicr_base, b->gicr_size) ||
-	       overlaps(base, size, b->uart_base, PLAN_UART_SIZE);
 }
 
 static int check_header(const struct plan_ctx *ctx, uint64_t avail)
@@ -111,29 +67,72 @@ static int check_header(const struct plan_ctx *ctx, uint64_t avail)
 	return 0;
 }
 
+/* The one message for each plan of a known architecture on another. */
+static const char *foreign_arch(uint32_t plan_arch, uint32_t own)
+{
+	if (plan_arch == SHIKIRI_ARCH_X86_64 && own == SHIKIRI_ARCH_AARCH64)
+		return "plan is for x86_64, this hypervisor is aarch64";
+	if (plan_arch == SHIKIRI_ARCH_AARCH64 && own == SHIKIRI_ARCH_X86_64)
+		return "plan is for aarch64, this hypervisor is x86_64";
+	return "plan is for an unknown architecture";
+}
+
 static int check_board(const struct plan_ctx *ctx)
 {
 	const struct shikiri_plan_board *b = &ctx->plan->board;
+	const char *why;
 
-	if (!range_valid(b->ram_base, b->ram_size) ||
-	    !aligned(b->ram_base, PLAN_PAGE_SIZE) ||
-	    !aligned(b->ram_size, PLAN_PAGE_SIZE))
-		return refuse(ctx, -1, "bad board RAM");
+	if (!ctx->arch || b->arch != ctx->arch->arch)
+		return refuse(ctx, -1,
+			      foreign_arch(b->arch,
+					   ctx->arch ? ctx->arch->arch : 0));
 	if (b->cpu_count == 0 || b->cpu_count > SHIKIRI_MAX_CPUS)
 		return refuse(ctx, -1, "bad board CPU count");
-	if (!aligned(b->gicd_base, PLAN_GICD_SIZE) ||
-	    !range_valid(b->gicd_base, PLAN_GICD_SIZE) ||
-	    !aligned(b->gicr_base, 0x10000) ||
-	    !range_valid(b->gicr_base, b->gicr_size) ||
-	    b->gicr_size / SHIKIRI_GICR_STRIDE < b->cpu_count)
-		return refuse(ctx, -1, "bad board GIC");
-	if (!aligned(b->uart_base, PLAN_UART_SIZE) ||
-	    !range_valid(b->uart_base, PLAN_UART_SIZE) ||
-	    !is_spi(b->uart_intid))
-		return refuse(ctx, -1, "bad board UART");
-	if (!is_ppi(b->timer_virt_intid) || !is_ppi(b->gic_maint_intid))
-		return refuse(ctx, -1, "bad board PPI");
-	return 0;
+	if (b->cpu_count > ctx->arch->max_cpus)
+		return refuse(ctx, -1,
+			      "more CPUs than this hypervisor supports");
+	for (uint32_t i = 0; i < b->cpu_count; i++)
+		for (uint32_t j = 0; j < i; j++)
+			if (b->cpu_id[i] == b->cpu_id[j])
+				return refuse(ctx, -1, "board CPU ID twice");
+	if (b->ram_count == 0 || b->ram_count > SHIKIRI_MAX_BOARD_RAM)
+		return refuse(ctx, -1, "bad board RAM count");
+	for (uint32_t r = 0; r < b->ram_count; r++) {
+		const struct shikiri_range *m = &b->ram[r];
+
+		if (!plan_range_valid(m->base, m->size) ||
+		    !plan_aligned(m->base | m->size, PLAN_PAGE_SIZE))
+			return refuse(ctx, -1, "bad board RAM");
+		/* Ascending and apart, so "inside one range" is exact. */
+		if (r &&
+		    m->base <= b->ram[r - 1].base + (b->ram[r - 1].size - 1))
+			return refuse(ctx, -1,
+				      "board RAM ranges overlap or unsorted");
+	}
+	if (b->reserved || b->reserved2)
+		return refuse(ctx, -1, "reserved field not zero");
+	why = ctx->arch->board(ctx->plan);
+	return why ? refuse(ctx, -1, why) : 0;
+}
+
+/* Whether [pa, pa + size) lies inside one of the board's RAM ranges. */
+static bool in_board_ram(const struct shikiri_plan_board *b, uint64_t pa,
+			 uint64_t size)
+{
+	for (uint32_t r = 0; r < b->ram_count; r++)
+		if (plan_inside(pa, size, b->ram[r].base, b->ram[r].size))
+			return true;
+	return false;
+}
+
+/* Whether [pa, pa + size) overlaps any of the board's RAM ranges. */
+static bool hits_board_ram(const struct shikiri_plan_board *b, uint64_t pa,
+			   uint64_t size)
+{
+	for (uint32_t r = 0; r < b->ram_count; r++)
+		if (plan_overlaps(pa, size, b->ram[r].base, b->ram[r].size))
+			return true;
+	return false;
 }
 
 /* Both names are NUL-terminated within SHIKIRI_NAME_LEN (checked first). */
@@ -173,7 +172,8 @@ static int check_cpus(const struct plan_ctx *ctx, int i)
 
 	if (vm->cpu_mask == 0)
 		return refuse(ctx, i, "VM has no CPU");
-	if (vm->cpu_mask >> cpu_count)
+	/* A shift by 64 would be undefined: a full board holds every mask. */
+	if (cpu_count < 64 && vm->cpu_mask >> cpu_count)
 		return refuse(ctx, i, "CPU not on the board");
 	for (int j = 0; j < i; j++)
 		if (ctx->plan->vm[j].cpu_mask & vm->cpu_mask)
@@ -192,34 +192,32 @@ static int check_ram(const struct plan_ctx *ctx, int i)
 	for (uint32_t r = 0; r < vm->ram_count; r++) {
 		const struct shikiri_region *m = &vm->ram[r];
 
-		if (!aligned(m->ipa | m->pa | m->size, PLAN_PAGE_SIZE) ||
-		    !range_valid(m->ipa, m->size) ||
-		    !range_valid(m->pa, m->size))
+		if (!plan_aligned(m->ipa | m->pa | m->size, PLAN_PAGE_SIZE) ||
+		    !plan_range_valid(m->ipa, m->size) ||
+		    !plan_range_valid(m->pa, m->size))
 			return refuse(ctx, i, "misaligned RAM region");
-		if (!inside(m->pa, m->size, p->board.ram_base,
-			    p->board.ram_size))
+		if (!in_board_ram(&p->board, m->pa, m->size))
 			return refuse(ctx, i, "RAM outside board RAM");
 		if (lim && lim->hv_size &&
-		    overlaps(m->pa, m->size, lim->hv_base, lim->hv_size))
+		    plan_overlaps(m->pa, m->size, lim->hv_base, lim->hv_size))
 			return refuse(ctx, i, "RAM overlaps the hypervisor");
 		if (lim && lim->fdt_size &&
-		    overlaps(m->pa, m->size, lim->fdt_base, lim->fdt_size))
+		    plan_overlaps(m->pa, m->size, lim->fdt_base, lim->fdt_size))
 			return refuse(ctx, i, "RAM overlaps the boot DTB");
-		if (hits_hv_device(&p->board, m->ipa, m->size) ||
-		    ((vm->flags & SHIKIRI_VM_CONSOLE_VIRTUAL) &&
-		     overlaps(m->ipa, m->size, vm->console_ipa,
-			      PLAN_UART_SIZE)))
+		if (ctx->arch->hv_device(&p->board, m->ipa, m->size) ||
+		    ctx->arch->vm_device(vm, m->ipa, m->size))
 			return refuse(ctx, i, "RAM IPA overlaps a device");
 		for (uint32_t s = 0; s < r; s++)
-			if (overlaps(m->ipa, m->size, vm->ram[s].ipa,
-				     vm->ram[s].size) ||
-			    overlaps(m->pa, m->size, vm->ram[s].pa,
-				     vm->ram[s].size))
+			if (plan_overlaps(m->ipa, m->size, vm->ram[s].ipa,
+					  vm->ram[s].size) ||
+			    plan_overlaps(m->pa, m->size, vm->ram[s].pa,
+					  vm->ram[s].size))
 				return refuse(ctx, i, "RAM regions overlap");
 		for (int j = 0; j < i; j++)
 			for (uint32_t s = 0; s < p->vm[j].ram_count; s++)
-				if (overlaps(m->pa, m->size, p->vm[j].ram[s].pa,
-					     p->vm[j].ram[s].size))
+				if (plan_overlaps(m->pa, m->size,
+						  p->vm[j].ram[s].pa,
+						  p->vm[j].ram[s].size))
 					return refuse(
 						ctx, i,
 						"RAM overlaps another VM");
@@ -232,7 +230,7 @@ static bool hits_vm_ram(const struct shikiri_plan_vm *vm, uint64_t ipa,
 			uint64_t size)
 {
 	for (uint32_t r = 0; r < vm->ram_count; r++)
-		if (overlaps(ipa, size, vm->ram[r].ipa, vm->ram[r].size))
+		if (plan_overlaps(ipa, size, vm->ram[r].ipa, vm->ram[r].size))
 			return true;
 	return false;
 }
@@ -247,32 +245,29 @@ static int check_mmio(const struct plan_ctx *ctx, int i)
 	for (uint32_t r = 0; r < vm->mmio_count; r++) {
 		const struct shikiri_region *m = &vm->mmio[r];
 
-		if (!aligned(m->ipa | m->pa | m->size, PLAN_PAGE_SIZE) ||
-		    !range_valid(m->ipa, m->size) ||
-		    !range_valid(m->pa, m->size))
+		if (!plan_aligned(m->ipa | m->pa | m->size, PLAN_PAGE_SIZE) ||
+		    !plan_range_valid(m->ipa, m->size) ||
+		    !plan_range_valid(m->pa, m->size))
 			return refuse(ctx, i, "misaligned MMIO region");
-		if (overlaps(m->pa, m->size, p->board.ram_base,
-			     p->board.ram_size))
+		if (hits_board_ram(&p->board, m->pa, m->size))
 			return refuse(ctx, i, "MMIO overlaps board RAM");
-		if (hits_hv_device(&p->board, m->pa, m->size) ||
-		    hits_hv_device(&p->board, m->ipa, m->size))
+		if (ctx->arch->hv_device(&p->board, m->pa, m->size) ||
+		    ctx->arch->hv_device(&p->board, m->ipa, m->size))
 			return refuse(ctx, i,
 				      "MMIO overlaps a hypervisor device");
 		if (hits_vm_ram(vm, m->ipa, m->size) ||
-		    ((vm->flags & SHIKIRI_VM_CONSOLE_VIRTUAL) &&
-		     overlaps(m->ipa, m->size, vm->console_ipa,
-			      PLAN_UART_SIZE)))
+		    ctx->arch->vm_device(vm, m->ipa, m->size))
 			return refuse(ctx, i,
 				      "MMIO IPA overlaps VM RAM or console");
 		for (uint32_t s = 0; s < r; s++)
-			if (overlaps(m->ipa, m->size, vm->mmio[s].ipa,
-				     vm->mmio[s].size))
+			if (plan_overlaps(m->ipa, m->size, vm->mmio[s].ipa,
+					  vm->mmio[s].size))
 				return refuse(ctx, i, "MMIO regions overlap");
 		for (int j = 0; j < i; j++)
 			for (uint32_t s = 0; s < p->vm[j].mmio_count; s++)
-				if (overlaps(m->pa, m->size,
-					     p->vm[j].mmio[s].pa,
-					     p->vm[j].mmio[s].size))
+				if (plan_overlaps(m->pa, m->size,
+						  p->vm[j].mmio[s].pa,
+						  p->vm[j].mmio[s].size))
 					return refuse(
 						ctx, i,
 						"MMIO overlaps another VM");
@@ -291,11 +286,12 @@ static int check_irqs(const struct plan_ctx *ctx, int i)
 	for (uint32_t r = 0; r < vm->irq_count; r++) {
 		const struct shikiri_irq *q = &vm->irq[r];
 
-		if (!is_spi(q->virt) || !is_spi(q->phys))
-			return refuse(ctx, i, "IRQ is not an SPI");
-		if (q->phys == p->board.uart_intid)
+		if (!ctx->arch->irq_ok(&p->board, q->virt) ||
+		    !ctx->arch->irq_ok(&p->board, q->phys))
+			return refuse(ctx, i, "IRQ out of range");
+		if (q->phys == p->board.uart_irq)
 			return refuse(ctx, i, "IRQ belongs to the hypervisor");
-		if (console && q->virt == vm->console_virq)
+		if (console && q->virt == vm->console_irq)
 			return refuse(ctx, i, "IRQ clashes with the console");
 		for (uint32_t s = 0; s < r; s++)
 			if (vm->irq[s].virt == q->virt ||
@@ -311,7 +307,7 @@ static int check_irqs(const struct plan_ctx *ctx, int i)
 	return 0;
 }
 
-static int check_console(const struct plan_ctx *ctx, int i)
+static int check_flags(const struct plan_ctx *ctx, int i)
 {
 	const struct shikiri_plan_vm *vm = &ctx->plan->vm[i];
 
@@ -321,12 +317,6 @@ static int check_console(const struct plan_ctx *ctx, int i)
 	if ((vm->flags ^ ctx->plan->vm[0].flags) &
 	    SHIKIRI_VM_RAM_CLEARED_AT_BOOT)
 		return refuse(ctx, i, "VMs disagree on RAM cleared at boot");
-	if (!(vm->flags & SHIKIRI_VM_CONSOLE_VIRTUAL))
-		return 0;
-	if (!aligned(vm->console_ipa, PLAN_UART_SIZE) ||
-	    !range_valid(vm->console_ipa, PLAN_UART_SIZE) ||
-	    !is_spi(vm->console_virq))
-		return refuse(ctx, i, "bad console");
 	return 0;
 }
 
@@ -338,16 +328,15 @@ static int check_manage(const struct plan_ctx *ctx, int i)
 
 	if (!ipa)
 		return 0;
-	if (!aligned(ipa, size) || !range_valid(ipa, size) ||
-	    hits_hv_device(&ctx->plan->board, ipa, size) ||
-	    ((vm->flags & SHIKIRI_VM_CONSOLE_VIRTUAL) &&
-	     overlaps(ipa, size, vm->console_ipa, PLAN_UART_SIZE)))
+	if (!plan_aligned(ipa, size) || !plan_range_valid(ipa, size) ||
+	    ctx->arch->hv_device(&ctx->plan->board, ipa, size) ||
+	    ctx->arch->vm_device(vm, ipa, size))
 		return refuse(ctx, i, "bad management page");
 	for (uint32_t r = 0; r < vm->ram_count; r++)
-		if (overlaps(ipa, size, vm->ram[r].ipa, vm->ram[r].size))
+		if (plan_overlaps(ipa, size, vm->ram[r].ipa, vm->ram[r].size))
 			return refuse(ctx, i, "management page overlaps RAM");
 	for (uint32_t r = 0; r < vm->mmio_count && r < SHIKIRI_MAX_MMIO; r++)
-		if (overlaps(ipa, size, vm->mmio[r].ipa, vm->mmio[r].size))
+		if (plan_overlaps(ipa, size, vm->mmio[r].ipa, vm->mmio[r].size))
 			return refuse(ctx, i,
 				      "management page overlaps a device");
 	return 0;
@@ -361,19 +350,18 @@ static int check_watchdog(const struct plan_ctx *ctx, int i)
 
 	if (!ipa)
 		return vm->watchdog_ms ? refuse(ctx, i, "bad watchdog") : 0;
-	if (!vm->watchdog_ms || !aligned(ipa, 0x1000) ||
-	    !range_valid(ipa, size) ||
-	    hits_hv_device(&ctx->plan->board, ipa, size) ||
+	if (!vm->watchdog_ms || !plan_aligned(ipa, 0x1000) ||
+	    !plan_range_valid(ipa, size) ||
+	    ctx->arch->hv_device(&ctx->plan->board, ipa, size) ||
 	    (vm->manage_ipa &&
-	     overlaps(ipa, size, vm->manage_ipa, PLAN_MANAGE_SIZE)) ||
-	    ((vm->flags & SHIKIRI_VM_CONSOLE_VIRTUAL) &&
-	     overlaps(ipa, size, vm->console_ipa, PLAN_UART_SIZE)))
+	     plan_overlaps(ipa, size, vm->manage_ipa, PLAN_MANAGE_SIZE)) ||
+	    ctx->arch->vm_device(vm, ipa, size))
 		return refuse(ctx, i, "bad watchdog");
 	for (uint32_t r = 0; r < vm->ram_count; r++)
-		if (overlaps(ipa, size, vm->ram[r].ipa, vm->ram[r].size))
+		if (plan_overlaps(ipa, size, vm->ram[r].ipa, vm->ram[r].size))
 			return refuse(ctx, i, "watchdog overlaps RAM");
 	for (uint32_t r = 0; r < vm->mmio_count && r < SHIKIRI_MAX_MMIO; r++)
-		if (overlaps(ipa, size, vm->mmio[r].ipa, vm->mmio[r].size))
+		if (plan_overlaps(ipa, size, vm->mmio[r].ipa, vm->mmio[r].size))
 			return refuse(ctx, i, "watchdog overlaps a device");
 	return 0;
 }
@@ -383,68 +371,71 @@ static bool in_vm_ram(const struct shikiri_plan_vm *vm, uint64_t ipa,
 		      uint64_t size)
 {
 	for (uint32_t r = 0; r < vm->ram_count; r++)
-		if (inside(ipa, size, vm->ram[r].ipa, vm->ram[r].size))
+		if (plan_inside(ipa, size, vm->ram[r].ipa, vm->ram[r].size))
 			return true;
 	return false;
 }
 
 static int check_seed(const struct plan_ctx *ctx, int i, uint32_t offset,
-		      uint32_t size, const struct shikiri_payload *dtb)
+		      uint32_t size, const struct shikiri_payload *info)
 {
 	if (offset == 0)
 		return 0;
-	if (!dtb || !aligned(offset, 4) || !inside(offset, size, 0, dtb->size))
-		return refuse(ctx, i, "seed offset outside the DTB");
+	if (!info || !plan_aligned(offset, 4) ||
+	    !plan_inside(offset, size, 0, info->size))
+		return refuse(ctx, i, "seed offset outside the boot info");
 	return 0;
 }
 
 static int check_payloads(const struct plan_ctx *ctx, int i)
 {
 	const struct shikiri_plan_vm *vm = &ctx->plan->vm[i];
-	const struct shikiri_payload *kernel = NULL, *dtb = NULL;
-	unsigned int initrds = 0;
+	const struct shikiri_payload *kernel = NULL, *info = NULL;
+	uint32_t seen = 0;
 	int ret;
 
 	if (vm->payload_count == 0 || vm->payload_count > SHIKIRI_MAX_PAYLOADS)
 		return refuse(ctx, i, "bad payload count");
 	for (uint32_t n = 0; n < vm->payload_count; n++) {
 		const struct shikiri_payload *pl = &vm->payload[n];
+		uint32_t bit = pl->kind < 32 ? 1u << pl->kind : 0;
 
-		if (pl->kind == SHIKIRI_PAYLOAD_KERNEL && !kernel)
-			kernel = pl;
-		else if (pl->kind == SHIKIRI_PAYLOAD_DTB && !dtb)
-			dtb = pl;
-		else if (pl->kind == SHIKIRI_PAYLOAD_INITRD && !initrds)
-			initrds++;
-		else
+		if (!(bit & ctx->arch->allowed_kinds) || (bit & seen))
 			return refuse(ctx, i, "bad or repeated payload kind");
-		if (!aligned(pl->offset, SHIKIRI_PAYLOAD_ALIGN))
+		seen |= bit;
+		if (pl->kind == SHIKIRI_PAYLOAD_KERNEL)
+			kernel = pl;
+		if (pl->kind == ctx->arch->boot_info_kind)
+			info = pl;
+		if (!plan_aligned(pl->offset, SHIKIRI_PAYLOAD_ALIGN))
 			return refuse(ctx, i, "misaligned payload");
-		if (!range_valid(pl->offset, pl->size) ||
-		    !inside(pl->offset, pl->size, 0, ctx->plan->image_size))
+		if (!plan_range_valid(pl->offset, pl->size) ||
+		    !plan_inside(pl->offset, pl->size, 0,
+				 ctx->plan->image_size))
 			return refuse(ctx, i, "payload outside the image");
-		if (!range_valid(pl->ipa, pl->size) ||
+		if (!plan_range_valid(pl->ipa, pl->size) ||
 		    !in_vm_ram(vm, pl->ipa, pl->size))
 			return refuse(ctx, i, "payload outside VM RAM");
 		for (uint32_t m = 0; m < n; m++)
-			if (overlaps(pl->ipa, pl->size, vm->payload[m].ipa,
-				     vm->payload[m].size))
+			if (plan_overlaps(pl->ipa, pl->size, vm->payload[m].ipa,
+					  vm->payload[m].size))
 				return refuse(ctx, i, "payloads overlap");
 	}
-	if (!kernel || !dtb)
-		return refuse(ctx, i, "VM needs a kernel and a DTB");
-	if (!inside(vm->entry_ipa, 4, kernel->ipa, kernel->size) ||
-	    !aligned(vm->entry_ipa, 4))
+	if ((seen & ctx->arch->needed_kinds) != ctx->arch->needed_kinds ||
+	    !kernel || !info)
+		return refuse(ctx, i, "VM lacks a payload it needs");
+	if (!plan_inside(vm->entry_ipa, 4, kernel->ipa, kernel->size) ||
+	    !plan_aligned(vm->entry_ipa, 4))
 		return refuse(ctx, i, "entry outside the kernel");
-	if (vm->dtb_ipa != dtb->ipa || !aligned(dtb->ipa, 8))
-		return refuse(ctx, i, "DTB address is not the DTB payload");
-	ret = check_seed(ctx, i, vm->rng_seed_offset, PLAN_RNG_SEED_SIZE, dtb);
+	if (vm->boot_info_ipa != info->ipa || !plan_aligned(info->ipa, 8))
+		return refuse(ctx, i, "boot info address is not its payload's");
+	ret = check_seed(ctx, i, vm->rng_seed_offset, PLAN_RNG_SEED_SIZE, info);
 	if (!ret)
 		ret = check_seed(ctx, i, vm->kaslr_seed_offset,
-				 PLAN_KASLR_SEED_SIZE, dtb);
+				 PLAN_KASLR_SEED_SIZE, info);
 	if (!ret && vm->rng_seed_offset && vm->kaslr_seed_offset &&
-	    overlaps(vm->rng_seed_offset, PLAN_RNG_SEED_SIZE,
-		     vm->kaslr_seed_offset, PLAN_KASLR_SEED_SIZE))
+	    plan_overlaps(vm->rng_seed_offset, PLAN_RNG_SEED_SIZE,
+			  vm->kaslr_seed_offset, PLAN_KASLR_SEED_SIZE))
 		ret = refuse(ctx, i, "seed offsets overlap");
 	return ret;
 }
@@ -461,9 +452,16 @@ static int check_policies(const struct plan_ctx *ctx, int i)
 		return refuse(ctx, i, "bad policy");
 	if (vm->manage_mask >> ctx->plan->vm_count)
 		return refuse(ctx, i, "manage mask names a missing VM");
-	if (vm->reserved)
+	if (vm->reserved || vm->reserved2)
 		return refuse(ctx, i, "reserved field not zero");
 	return 0;
+}
+
+static int check_arch_vm(const struct plan_ctx *ctx, int i)
+{
+	const char *why = ctx->arch->vm(ctx->plan, (unsigned int)i);
+
+	return why ? refuse(ctx, i, why) : 0;
 }
 
 /**
@@ -489,6 +487,7 @@ uint32_t plan_compute_crc(const struct shikiri_plan *plan)
  * plan_check() - Verify a boot plan completely before any of it is applied.
  * @plan: the plan as found in memory (any alignment of 8 bytes).
  * @avail: bytes that may be read from @plan.
+ * @arch: the rules of the architecture the plan must be for.
  * @limits: ranges that belong to the hypervisor and the loader (may be NULL).
  * @err: filled with the first reason for refusal.
  *
@@ -498,14 +497,15 @@ uint32_t plan_compute_crc(const struct shikiri_plan *plan)
  * Return: 0 when the plan is valid, -HV_EINVAL otherwise.
  */
 int plan_check(const struct shikiri_plan *plan, uint64_t avail,
-	       const struct plan_limits *limits, struct plan_error *err)
+	       const struct plan_arch *arch, const struct plan_limits *limits,
+	       struct plan_error *err)
 {
 	static int (*const vm_checks[])(const struct plan_ctx *, int) = {
-		check_name, check_console, check_cpus,	   check_ram,
-		check_mmio, check_irqs,	   check_payloads, check_policies,
-		check_manage, check_watchdog,
+		check_name,   check_flags,    check_cpus,     check_ram,
+		check_mmio,   check_irqs,     check_payloads, check_policies,
+		check_manage, check_watchdog, check_arch_vm,
 	};
-	const struct plan_ctx ctx = { plan, limits, err };
+	const struct plan_ctx ctx = { plan, arch, limits, err };
 	int ret;
 
 	err->what = NULL;

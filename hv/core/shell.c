@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 #include <string.h>
 
+#include "hv/arch/boot.h"
 #include "hv/arch/cpu.h"
 #include "hv/console.h"
 #include "hv/errno.h"
 #include "hv/print.h"
 #include "hv/shell.h"
 #include "hv/vm.h"
+#include "hv/vuart.h"
 
 #define SHELL_LINE 64u
 #define PROMPT "shikiri> "
@@ -55,27 +57,31 @@ static void cmd_list(void)
 /* What the VM's CPU @p took for the hypervisor (see struct pcpu_stats). */
 static void cmd_stats_pcpu(const struct pcpu *p)
 {
-	hv_log("    CPU %u: %lu EL2 timer, %lu other hypervisor interrupts, "
+	hv_log("    CPU %u: %lu %s timer, %lu other hypervisor interrupts, "
 	       "%lu held",
-	       p->id, p->stats.timer, p->stats.hv, p->stats.held);
+	       p->id, p->stats.timer, arch_hv_level, p->stats.hv, p->stats.held);
 }
 
 static void cmd_stats(struct vm *vm)
 {
+	char exits[120];
+
 	vm_log_stats(vm);
 	for (unsigned i = 0; i < vm->vcpu_count; i++) {
 		const struct vcpu *v = &vm->vcpu[i];
 
-		hv_log("  vcpu %u (CPU %u): %lu sync, %lu irq exits, %lu "
-		       "injected, %u queued",
-		       i, v->pcpu, v->stats.exits_sync, v->stats.exits_irq,
-		       v->stats.injected, v->vgic.queue_len);
+		vcpu_stats_print(exits, sizeof(exits), &v->stats, false);
+		hv_log("  vcpu %u (CPU %u): %s exits, %lu injected, %u queued",
+		       i, v->pcpu, exits, v->stats.injected,
+		       arch_vcpu_queued(&v->arch));
 		cmd_stats_pcpu(&pcpus[v->pcpu]);
 	}
 	if (vm->plan->flags & SHIKIRI_VM_CONSOLE_VIRTUAL)
 		hv_log("  console: rx_dropped %lu, tx_dropped %lu (bytes lost "
 		       "to full buffers)",
-		       vpl011_rx_dropped(&vm->uart), console_tx_dropped(vm));
+		       vuart_rx_dropped(vm), console_tx_dropped(vm));
+	hv_log("  hypervisor console: %lu messages lost to a full buffer",
+	       console_hv_dropped());
 }
 
 static void request(struct vm *vm, enum vm_request req, const char *verb)

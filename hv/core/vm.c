@@ -10,7 +10,6 @@
  */
 #include <string.h>
 
-#include "arch/vgic.h"
 #include "hv/arch/cpu.h"
 #include "hv/chacha20.h"
 #include "hv/console.h"
@@ -18,6 +17,7 @@
 #include "hv/print.h"
 #include "hv/seed.h"
 #include "hv/vm.h"
+#include "hv/vuart.h"
 
 struct vm vms[SHIKIRI_MAX_VMS];
 unsigned vm_count;
@@ -25,9 +25,6 @@ struct pcpu pcpus[SHIKIRI_MAX_CPUS];
 unsigned pcpu_count;
 const struct shikiri_plan_board *hv_board;
 
-#define VM_RNG_SEED_BYTES 32u
-#define VM_KASLR_SEED_BYTES 8u
-#define VM_SEED_BYTES (VM_RNG_SEED_BYTES + VM_KASLR_SEED_BYTES)
 
 static const unsigned char *hv_image;
 /* Only the hypervisor's memory holds it: no stage 2 maps it. */
@@ -84,13 +81,8 @@ int vm_from_plan(struct vm *vm, unsigned idx,
 	}
 	vm->vcpu_count = n;
 	ret = arch_vm_init(vm, pool);
-	if (!ret && (rec->flags & SHIKIRI_VM_CONSOLE_VIRTUAL)) {
-		ret = vpl011_init(&vm->uart, vm, rec->console_ipa,
-				  rec->console_virq);
-		if (!ret)
-			ret = vgic_add_sw_spi(vm, rec->console_virq,
-					      vpl011_line);
-	}
+	if (!ret && (rec->flags & SHIKIRI_VM_CONSOLE_VIRTUAL))
+		ret = vuart_init(vm);
 	if (!ret)
 		ret = manage_init(vm);
 	if (!ret)
@@ -139,14 +131,14 @@ static void scrub(struct vm *vm)
 }
 
 /*
- * Copy the pristine payloads into the VM's RAM, with fresh seeds: the
- * 32 bytes of rng-seed, then the 8 of kaslr-seed, from this VM's stream
- * for this life (hv/seed.h).
+ * Copy the pristine payloads into the VM's RAM, with fresh seeds in its
+ * boot info (DTB or boot_params): the 32 bytes of RNG seed, then the 8 of
+ * KASLR seed, from this VM's stream for this life (hv/seed.h).
  */
 static void load_payloads(struct vm *vm)
 {
 	const struct shikiri_plan_vm *p = vm->plan;
-	uint8_t seeds[VM_SEED_BYTES];
+	uint8_t seeds[SEED_BYTES];
 
 	seed_fill(seed_key, vm->id, lives[vm->id]++, seeds, sizeof(seeds));
 	for (unsigned i = 0; i < p->payload_count; i++) {
@@ -155,16 +147,8 @@ static void load_payloads(struct vm *vm)
 			vm, pl->ipa, pl->size);
 
 		memcpy(dst, hv_image + pl->offset, pl->size);
-		if (pl->kind == SHIKIRI_PAYLOAD_DTB) {
-			/* Fresh seeds every boot, as a bootloader would give. */
-			if (p->rng_seed_offset)
-				memcpy(dst + p->rng_seed_offset, seeds,
-				       VM_RNG_SEED_BYTES);
-			if (p->kaslr_seed_offset)
-				memcpy(dst + p->kaslr_seed_offset,
-				       seeds + VM_RNG_SEED_BYTES,
-				       VM_KASLR_SEED_BYTES);
-		}
+		/* Fresh seeds every boot, as a bootloader would give. */
+		seed_place(p, pl, dst, seeds);
 		/* The guest starts with its MMU and caches off. */
 		arch_dcache_clean(dst, pl->size);
 	}
@@ -183,7 +167,7 @@ static void reload(struct vm *vm)
 {
 	arch_vm_reset(vm);
 	if (vm->plan->flags & SHIKIRI_VM_CONSOLE_VIRTUAL)
-		vpl011_reset(&vm->uart);
+		vuart_reset(vm);
 	vwdt_reset(&vm->wdt);
 	if (vm->life.cause != VM_CAUSE_BOOT ||
 	    !(vm->plan->flags & SHIKIRI_VM_RAM_CLEARED_AT_BOOT))
@@ -193,7 +177,7 @@ static void reload(struct vm *vm)
 		__atomic_store_n(&vm->vcpu[i].power, VCPU_OFF,
 				 __ATOMIC_RELEASE);
 	vm->vcpu[0].boot_pc = vm->plan->entry_ipa;
-	vm->vcpu[0].boot_ctx = vm->plan->dtb_ipa;
+	vm->vcpu[0].boot_ctx = vm->plan->boot_info_ipa;
 }
 
 static bool guest_caused(enum vm_cause c)
@@ -292,11 +276,12 @@ bool vm_vcpu_idle(struct vcpu *v)
 	if (vm->life.state == VM_STOPPING && all_parked(vm)) {
 		/*
 		 * Its devices may keep interrupting: mask them from now until
-		 * the next life's guest enables them (reload resets the vGIC,
-		 * so they stay masked until then).  Under vm.lock, so a start
-		 * that follows at once cannot enable one first.
+		 * the next life's guest enables them (reload resets the
+		 * interrupt controller, so they stay masked until then).
+		 * Under vm.lock, so a start that follows at once cannot enable
+		 * one first.
 		 */
-		vgic_hold_vm(vm);
+		arch_vm_hold(vm);
 		a = vm_life_parked(&vm->life);
 		stopped = vm->life.state == VM_STOPPED;
 	}
@@ -348,20 +333,11 @@ bool vm_vcpu_idle(struct vcpu *v)
 void vm_log_stats(const struct vm *vm)
 {
 	struct vcpu_stats t = { 0 };
+	char exits[160];
 
-	for (unsigned i = 0; i < vm->vcpu_count; i++) {
-		const struct vcpu_stats *s = &vm->vcpu[i].stats;
-
-		t.exits_sync += s->exits_sync;
-		t.exits_irq += s->exits_irq;
-		t.mmio += s->mmio;
-		t.hvc += s->hvc;
-		t.smc += s->smc;
-		t.sysreg += s->sysreg;
-		t.injected += s->injected;
-	}
-	hv_log("vm %s: exits: %lu sync (%lu mmio, %lu hvc, %lu smc, %lu sysreg), "
-	       "%lu irq; %lu interrupts injected",
-	       vm->name, t.exits_sync, t.mmio, t.hvc, t.smc, t.sysreg,
-	       t.exits_irq, t.injected);
+	for (unsigned i = 0; i < vm->vcpu_count; i++)
+		vcpu_stats_add(&t, &vm->vcpu[i].stats);
+	vcpu_stats_print(exits, sizeof(exits), &t, true);
+	hv_log("vm %s: exits: %s; %lu interrupts injected", vm->name, exits,
+	       t.injected);
 }

@@ -25,9 +25,10 @@
 #define SHIKIRI_MANAGE_REG_STATUS 0x18   /* RO: result of the last access */
 #define SHIKIRI_MANAGE_REG_STATE 0x20    /* RO: SHIKIRI_MANAGE_STATE_* */
 #define SHIKIRI_MANAGE_REG_RESTARTS 0x24 /* RO */
-#define SHIKIRI_MANAGE_REG_CPUS 0x28     /* RO: physical CPU mask */
+#define SHIKIRI_MANAGE_REG_CPUS 0x28     /* RO: physical CPU mask, CPUs 0-31 */
 #define SHIKIRI_MANAGE_REG_MEM_MB 0x2c   /* RO */
 #define SHIKIRI_MANAGE_REG_UPTIME_MS 0x30 /* RO, 0 unless running */
+#define SHIKIRI_MANAGE_REG_CPUS_HI 0x34  /* RO: CPU mask, CPUs 32-63 */
 #define SHIKIRI_MANAGE_REG_NAME 0x40     /* RO, 16 bytes, NUL-padded */
 
 #define SHIKIRI_MANAGE_CMD_START 1u

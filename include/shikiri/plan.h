@@ -7,15 +7,23 @@
  * Image layout (all offsets from the first byte of shikiri.img, which is
  * also the hypervisor's load address):
  *
- *   0                      hypervisor binary (arm64 Image header first)
+ *   0                      hypervisor binary (aarch64: arm64 Image header
+ *                          first; x86_64: Multiboot1 and Multiboot2
+ *                          headers in the first 8 KiB)
  *   plan_offset            struct shikiri_plan (header + VM records)
- *   payload offsets        kernels, initrds and device trees, each aligned
- *                          to SHIKIRI_PAYLOAD_ALIGN
+ *   payload offsets        kernels, initrds, device trees, boot_params and
+ *                          ACPI tables, each aligned to SHIKIRI_PAYLOAD_ALIGN
  *
  * plan_offset = align_up(hypervisor footprint, SHIKIRI_PLAN_ALIGN), where the
- * footprint is the image_size field of the hypervisor binary's own Image
- * header (code, data, bss, stacks and page-table pool).  The final image's
- * header image_size is rewritten to the whole image's size.
+ * footprint (code, data, bss, stacks and page-table pool) is the image_size
+ * field of the arm64 Image header, or bss_end_addr - load_addr of the
+ * Multiboot headers.  The final image's header is rewritten to cover the
+ * whole image (image_size; load_end_addr and bss_end_addr of both Multiboot
+ * headers), so the loader loads and reserves all of it.
+ *
+ * One plan serves both architectures: board.arch says which, the common
+ * fields mean the same on both, and the arch unions hold the rest.  A
+ * hypervisor refuses a plan of another architecture.
  *
  * Everything is little-endian, naturally aligned, with explicit padding, so
  * the same header compiles identically for the host and for the hypervisor.
@@ -26,22 +34,36 @@
 #include <stdint.h>
 
 #define SHIKIRI_PLAN_MAGIC 0x4e414c5052494b53ull /* "SKIRPLAN" */
-#define SHIKIRI_PLAN_REVISION 1u
+#define SHIKIRI_PLAN_REVISION 2u
 
 #define SHIKIRI_PLAN_ALIGN 0x10000u
 #define SHIKIRI_PAYLOAD_ALIGN 0x1000u
 
 #define SHIKIRI_MAX_VMS 8u
-#define SHIKIRI_MAX_CPUS 8u
+#define SHIKIRI_MAX_CPUS 64u
+#define SHIKIRI_MAX_BOARD_RAM 8u
 #define SHIKIRI_MAX_RAM_REGIONS 4u
 #define SHIKIRI_MAX_MMIO 16u
 #define SHIKIRI_MAX_IRQS 32u
 #define SHIKIRI_MAX_PAYLOADS 4u
 #define SHIKIRI_NAME_LEN 16u
+#define SHIKIRI_MAX_PIO 16u
 
 /* Physical INTIDs the board reserves for the hypervisor's own use. */
 #define SHIKIRI_GIC_SPI_BASE 32u
 #define SHIKIRI_GIC_MAX_INTID 1019u
+
+/** Which architecture a plan is for (board.arch). */
+enum shikiri_arch {
+	SHIKIRI_ARCH_AARCH64 = 1,
+	SHIKIRI_ARCH_X86_64 = 2,
+};
+
+/** A range of physical addresses: [base, base + size). */
+struct shikiri_range {
+	uint64_t base;
+	uint64_t size;
+};
 
 /** One contiguous guest-physical → physical mapping. */
 struct shikiri_region {
@@ -50,16 +72,24 @@ struct shikiri_region {
 	uint64_t size; /**< bytes, 4 KiB multiple, non-zero */
 };
 
-/** A physical interrupt passed through to a VM under a virtual INTID. */
+/**
+ * A physical interrupt passed through to a VM under a virtual number
+ * (aarch64: INTIDs, SPIs 32..1019; x86_64: I/O APIC GSIs).
+ */
 struct shikiri_irq {
-	uint32_t virt; /**< INTID the guest sees (an SPI: 32..1019) */
-	uint32_t phys; /**< physical INTID (an SPI: 32..1019) */
+	uint32_t virt; /**< what the guest sees */
+	uint32_t phys; /**< the board's */
 };
 
 enum shikiri_payload_kind {
 	SHIKIRI_PAYLOAD_KERNEL = 1,
 	SHIKIRI_PAYLOAD_INITRD = 2,
+	/** aarch64: the generated device tree. */
 	SHIKIRI_PAYLOAD_DTB = 3,
+	/** x86_64: zero page, command line and setup_data, at 0x7000. */
+	SHIKIRI_PAYLOAD_BOOT_PARAMS = 4,
+	/** x86_64: RSDP, XSDT, FADT, DSDT, MADT, at 0xe0000. */
+	SHIKIRI_PAYLOAD_ACPI = 5,
 };
 
 /** A blob in the image that is copied into the VM's RAM at (re)start. */
@@ -77,7 +107,8 @@ enum shikiri_policy {
 	SHIKIRI_POLICY_REFLECT = 2, /**< on-fault only: abort into the guest */
 };
 
-#define SHIKIRI_VM_CONSOLE_VIRTUAL 1u /**< emulated PL011 on the mux */
+/** Emulated UART on the mux (aarch64: PL011; x86_64: 16550). */
+#define SHIKIRI_VM_CONSOLE_VIRTUAL 1u
 /**
  * The platform hands over the VM's RAM cleared at every boot of the
  * hypervisor (config: ram-cleared-at-boot), so it is not scrubbed before
@@ -89,8 +120,12 @@ enum shikiri_policy {
 struct shikiri_plan_vm {
 	char name[SHIKIRI_NAME_LEN]; /**< NUL-terminated, [a-z0-9_-] */
 	uint64_t cpu_mask;           /**< physical CPUs; vCPU i = i-th set bit */
-	uint64_t entry_ipa;          /**< kernel entry (vCPU 0 PC) */
-	uint64_t dtb_ipa;            /**< x0 at entry */
+	uint64_t entry_ipa;          /**< kernel entry (vCPU 0 PC / EIP) */
+	/**
+	 * The boot-info payload's address, given to vCPU 0 at entry
+	 * (aarch64: x0 = the DTB; x86_64: ESI = boot_params).
+	 */
+	uint64_t boot_info_ipa;
 	uint32_t flags;              /**< SHIKIRI_VM_* */
 	uint32_t ram_count;
 	struct shikiri_region ram[SHIKIRI_MAX_RAM_REGIONS];
@@ -99,13 +134,17 @@ struct shikiri_plan_vm {
 	struct shikiri_region mmio[SHIKIRI_MAX_MMIO]; /**< passthrough */
 	struct shikiri_irq irq[SHIKIRI_MAX_IRQS];     /**< passthrough */
 	uint32_t payload_count;
-	uint32_t console_virq;  /**< INTID of the emulated PL011 */
-	uint64_t console_ipa;   /**< base of the emulated PL011 (4 KiB) */
+	/** The emulated UART's interrupt: aarch64 INTID; x86_64 GSI. */
+	uint32_t console_irq;
+	/** Its base: aarch64 PL011 IPA (4 KiB); x86_64 16550 I/O port. */
+	uint64_t console_base;
 	struct shikiri_payload payload[SHIKIRI_MAX_PAYLOADS];
 	/*
-	 * Offsets inside the DTB payload of the values of /chosen/rng-seed
-	 * (32 bytes) and /chosen/kaslr-seed (8 bytes), which the hypervisor
-	 * fills with fresh entropy at every (re)start; 0 when absent.
+	 * Offsets inside the boot-info payload (DTB or BOOT_PARAMS) of 32
+	 * bytes of RNG seed (/chosen/rng-seed; SETUP_RNG_SEED data) and 8
+	 * bytes of KASLR seed (/chosen/kaslr-seed; 0 on x86_64), which the
+	 * hypervisor fills with fresh entropy at every (re)start; 0 when
+	 * absent.
 	 */
 	uint32_t rng_seed_offset;
 	uint32_t kaslr_seed_offset;
@@ -124,21 +163,53 @@ struct shikiri_plan_vm {
 	uint64_t watchdog_ipa; /**< 0: none */
 	uint32_t watchdog_ms;
 	uint32_t reserved2;
+	union {
+		/** I/O port ranges passed through (for issue 11). */
+		struct {
+			uint32_t pio_count;
+			uint32_t reserved;
+			struct shikiri_pio {
+				uint16_t base;
+				uint16_t size;
+			} pio[SHIKIRI_MAX_PIO];
+		} x86_64;
+		uint8_t raw[128]; /**< zero where unused */
+	} arch;
 };
 
 /** The board facts the hypervisor needs; the tool reads them from the DTB. */
 struct shikiri_plan_board {
-	uint64_t ram_base;  /**< first RAM bank */
-	uint64_t ram_size;
-	uint64_t gicd_base; /**< GICv3 distributor, 64 KiB */
-	uint64_t gicr_base; /**< first redistributor, GICR_STRIDE apart */
-	uint64_t gicr_size;
-	uint64_t uart_base; /**< PL011 the hypervisor owns, 4 KiB */
-	uint32_t uart_intid;
+	uint32_t arch;      /**< enum shikiri_arch: must be the hypervisor's */
 	uint32_t cpu_count;
-	uint64_t cpu_mpidr[SHIKIRI_MAX_CPUS]; /**< affinity bits only */
-	uint32_t timer_virt_intid;  /**< EL1 virtual timer PPI (27) */
-	uint32_t gic_maint_intid;   /**< GIC maintenance PPI (25) */
+	/** aarch64: MPIDR affinity bits; x86_64: local APIC ID. */
+	uint64_t cpu_id[SHIKIRI_MAX_CPUS];
+	uint32_t ram_count; /**< entries in ram, 1..SHIKIRI_MAX_BOARD_RAM */
+	uint32_t reserved;
+	struct shikiri_range ram[SHIKIRI_MAX_BOARD_RAM]; /**< ascending */
+	/** The hypervisor's own UART: aarch64 PL011 MMIO; x86_64 16550 port. */
+	uint64_t uart_base;
+	uint32_t uart_irq; /**< aarch64: INTID (an SPI); x86_64: I/O APIC GSI */
+	uint32_t reserved2;
+	union {
+		struct {
+			uint64_t gicd_base; /**< GICv3 distributor, 64 KiB */
+			uint64_t gicr_base; /**< first redistributor */
+			uint64_t gicr_size; /**< GICR_STRIDE per CPU */
+			uint32_t timer_virt_intid; /**< EL1 virtual timer PPI */
+			uint32_t gic_maint_intid;  /**< GIC maintenance PPI */
+		} aarch64;
+		struct {
+			uint64_t lapic_base;  /**< 0xfee00000 */
+			uint64_t ioapic_base; /**< 0xfec00000 */
+			uint32_t ioapic_gsi_base;
+			uint32_t ioapic_pins;
+			uint64_t ecam_base;   /**< PCIe MMCONFIG (0: none) */
+			uint64_t ecam_size;
+			/** 4 KiB of RAM below 1 MiB to start APs from. */
+			uint64_t trampoline;
+		} x86_64;
+		uint8_t raw[128]; /**< zero where unused */
+	} hw; /**< the arch's hardware; named apart from the enum arch */
 };
 
 /** The plan header; vm_count records follow it directly. */

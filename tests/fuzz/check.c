@@ -73,11 +73,12 @@ static const char *vm_field(size_t off)
 		{ offsetof(struct vm, life), "life" },
 		{ offsetof(struct vm, vcpu), "vcpu" },
 		{ offsetof(struct vm, mmio), "mmio" },
-		{ offsetof(struct vm, vgic), "vgic" },
-		{ offsetof(struct vm, uart), "uart" },
 		{ offsetof(struct vm, console), "console" },
 		{ offsetof(struct vm, manage), "manage" },
 		{ offsetof(struct vm, wdt), "wdt" },
+		{ offsetof(struct vm, arch.stage2), "stage2" },
+		{ offsetof(struct vm, arch.vgic), "vgic" },
+		{ offsetof(struct vm, arch.uart), "uart" },
 	};
 	const char *name = "header";
 
@@ -260,9 +261,9 @@ static bool owns(const struct vm *vm, uint32_t vintid, uint32_t pintid)
 	if (vintid < VGIC_PRIVATE_IRQS)
 		return !pintid ||
 		       (pintid == vintid && (pintid == 27 || pintid == 30));
-	if (vintid - VGIC_PRIVATE_IRQS >= vm->vgic.spi_count)
+	if (vintid - VGIC_PRIVATE_IRQS >= vm->arch.vgic.spi_count)
 		return false;
-	irq = &vm->vgic.spi[vintid - VGIC_PRIVATE_IRQS];
+	irq = &vm->arch.vgic.spi[vintid - VGIC_PRIVATE_IRQS];
 	if (!irq->present)
 		return false;
 	return !pintid ||
@@ -284,18 +285,18 @@ static void check_vm(const struct vm *vm)
 		if (v->vm != vm || v->id != n || !vm_has_cpu(i, v->pcpu) ||
 		    pcpus[v->pcpu].vcpu != v)
 			check_fail("vm %u vcpu %u's identity changed", i, n);
-		if (v->vgic.queue_len > VGIC_QUEUE_LEN)
+		if (v->arch.vgic.queue_len > VGIC_QUEUE_LEN)
 			check_fail("vm %u vcpu %u: %u queued", i, n,
-				   v->vgic.queue_len);
-		for (unsigned q = 0; q < v->vgic.queue_len; q++)
-			if (!owns(vm, v->vgic.queue[q].vintid,
-				  v->vgic.queue[q].pintid))
+				   v->arch.vgic.queue_len);
+		for (unsigned q = 0; q < v->arch.vgic.queue_len; q++)
+			if (!owns(vm, v->arch.vgic.queue[q].vintid,
+				  v->arch.vgic.queue[q].pintid))
 				check_fail("vm %u vcpu %u queues INTID %u/%u",
-					   i, n, v->vgic.queue[q].vintid,
-					   v->vgic.queue[q].pintid);
+					   i, n, v->arch.vgic.queue[q].vintid,
+					   v->arch.vgic.queue[q].pintid);
 	}
 	for (unsigned s = 0; s < VGIC_MAX_SPIS; s++) {
-		const struct vgic_irq *irq = &vm->vgic.spi[s];
+		const struct vgic_irq *irq = &vm->arch.vgic.spi[s];
 
 		if (irq->phys && world.owner[irq->phys] != (int)i)
 			check_fail("vm %u's INTID %u is physical %u, not its "
@@ -305,10 +306,10 @@ static void check_vm(const struct vm *vm)
 			check_fail("vm %u's INTID %u targets vcpu %u", i,
 				   s + 32, irq->target);
 	}
-	if (vm->uart.rx_count > VPL011_RX_BUF ||
-	    vm->uart.rx_head >= VPL011_RX_BUF)
+	if (vm->arch.uart.rx_count > VPL011_RX_BUF ||
+	    vm->arch.uart.rx_head >= VPL011_RX_BUF)
 		check_fail("vm %u's UART input is %u at %u", i,
-			   vm->uart.rx_count, vm->uart.rx_head);
+			   vm->arch.uart.rx_count, vm->arch.uart.rx_head);
 	if (vm->wdt.wor > vm->wdt.max_wor)
 		check_fail("vm %u's watchdog WOR %u above %lu", i, vm->wdt.wor,
 			   (unsigned long)vm->wdt.max_wor);
@@ -349,7 +350,7 @@ static void check_gic(void)
 			continue;
 		for (unsigned c = 0; c < WORLD_CPUS; c++)
 			if (vm_has_cpu((unsigned)owner, c) &&
-			    pcpus[c].mpidr == fake_gic.spi_route[i])
+			    pcpus[c].hw_id == fake_gic.spi_route[i])
 				routed = true;
 		if (!routed)
 			check_fail("physical INTID %u of vm %d routed to 0x%lx",
@@ -364,9 +365,9 @@ static bool in_flight(const struct vm *vm, uint32_t vintid, uint32_t pintid)
 	for (unsigned n = 0; n < vm->vcpu_count; n++) {
 		const struct vcpu *v = &vm->vcpu[n];
 
-		for (unsigned q = 0; q < v->vgic.queue_len; q++)
-			if (pintid ? v->vgic.queue[q].pintid == pintid :
-				     v->vgic.queue[q].vintid == vintid)
+		for (unsigned q = 0; q < v->arch.vgic.queue_len; q++)
+			if (pintid ? v->arch.vgic.queue[q].pintid == pintid :
+				     v->arch.vgic.queue[q].vintid == vintid)
 				return true;
 		for (unsigned r = 0; r < FAKE_LRS; r++) {
 			uint64_t lr = fake_sysregs[v->pcpu].lr[r];
@@ -403,8 +404,8 @@ static void check_lost(const struct vm *vm)
 		    !in_flight(vm, 0, i))
 			check_fail("vm %u: physical INTID %u active, lost",
 				   vm->id, i);
-	for (unsigned s = 0; s < vm->vgic.spi_count && sw; s++) {
-		const struct vgic_irq *irq = &vm->vgic.spi[s];
+	for (unsigned s = 0; s < vm->arch.vgic.spi_count && sw; s++) {
+		const struct vgic_irq *irq = &vm->arch.vgic.spi[s];
 
 		if (irq->present && !irq->phys && irq->in_flight &&
 		    !in_flight(vm, s + 32, 0))

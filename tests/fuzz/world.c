@@ -143,15 +143,15 @@ static void system_off(void)
 }
 
 static void add_vm(struct shikiri_plan_vm *v, unsigned i, const char *name,
-		   uint64_t cpus, uint32_t console_virq)
+		   uint64_t cpus, uint32_t console_irq)
 {
 	uint64_t pa = RAM_BASE + HV_SIZE + i * VM_RAM;
 
 	strcpy(v->name, name);
 	v->cpu_mask = cpus;
 	v->flags = SHIKIRI_VM_CONSOLE_VIRTUAL;
-	v->console_ipa = GUEST_UART;
-	v->console_virq = console_virq;
+	v->console_base = GUEST_UART;
+	v->console_irq = console_irq;
 	v->ram_count = 1;
 	v->ram[0] = (struct shikiri_region){ RAM_BASE, pa, VM_RAM };
 	v->payload_count = 2;
@@ -162,7 +162,7 @@ static void add_vm(struct shikiri_plan_vm *v, unsigned i, const char *name,
 						  RAM_BASE + 0x10000,
 						  SHIKIRI_PAYLOAD_DTB, 0 };
 	v->entry_ipa = RAM_BASE;
-	v->dtb_ipa = RAM_BASE + 0x10000;
+	v->boot_info_ipa = RAM_BASE + 0x10000;
 	v->rng_seed_offset = 0x100;
 	v->kaslr_seed_offset = 0x200;
 }
@@ -185,19 +185,22 @@ static void make_plan(void)
 	p->size = sizeof(plan_buf);
 	p->image_size = HV_SIZE;
 	p->board = (struct shikiri_plan_board){
-		.ram_base = RAM_BASE,
-		.ram_size = RAM_SIZE,
-		.gicd_base = GICD_BASE,
-		.gicr_base = GICR_BASE,
-		.gicr_size = 0xf60000,
+		.arch = SHIKIRI_ARCH_AARCH64,
+		.ram_count = 1,
+		.ram = { { RAM_BASE, RAM_SIZE } },
 		.uart_base = UART_BASE,
-		.uart_intid = UART_INTID,
+		.uart_irq = UART_INTID,
 		.cpu_count = WORLD_CPUS,
-		.timer_virt_intid = 27,
-		.gic_maint_intid = MAINT_INTID,
+		.hw.aarch64 = {
+			.gicd_base = GICD_BASE,
+			.gicr_base = GICR_BASE,
+			.gicr_size = 0xf60000,
+			.timer_virt_intid = 27,
+			.gic_maint_intid = MAINT_INTID,
+		},
 	};
 	for (unsigned i = 0; i < WORLD_CPUS; i++)
-		p->board.cpu_mpidr[i] = i < 4 ? i : 0x100;
+		p->board.cpu_id[i] = i < 4 ? i : 0x100;
 
 	add_vm(&v[0], 0, "linux", 0x3, 33);
 	v[0].irq_count = 2;
@@ -224,8 +227,8 @@ static void make_plan(void)
 	add_vm(&v[2], 2, "bare", 0x10, 33);
 	/* No emulated UART: its console would be a passthrough device. */
 	v[2].flags = 0;
-	v[2].console_ipa = 0;
-	v[2].console_virq = 0;
+	v[2].console_base = 0;
+	v[2].console_irq = 0;
 	v[2].irq_count = 1;
 	v[2].irq[0] = (struct shikiri_irq){ 100, 101 };
 	v[2].on_reset = v[2].on_crash = v[2].on_fault = SHIKIRI_POLICY_RESTART;
@@ -261,7 +264,8 @@ static void build(void)
 		map_ram();
 		ready = true;
 	}
-	if (plan_check(p, sizeof(plan_buf), &limits, &err)) {
+	if (plan_check(p, sizeof(plan_buf), &plan_arch_aarch64, &limits,
+		       &err)) {
 		fprintf(stderr, "world: plan refused: %s (vm %d)\n", err.what,
 			err.vm);
 		exit(2);
@@ -285,12 +289,12 @@ static void build(void)
 	hv_board = &p->board;
 	pcpu_count = p->board.cpu_count;
 	for (unsigned i = 0; i < pcpu_count; i++)
-		pcpus[i] = (struct pcpu){ .id = i,
-					  .mpidr = p->board.cpu_mpidr[i] };
+		pcpus[i] =
+			(struct pcpu){ .id = i, .hw_id = p->board.cpu_id[i] };
 	console_init(&uart, timer_console_clock());
 	psci_probe_firmware();
 	gic_spi_set_edge(UART_INTID, false);
-	gic_spi_route(UART_INTID, pcpus[0].mpidr);
+	gic_spi_route(UART_INTID, pcpus[0].hw_id);
 	gic_spi_enable(UART_INTID, true);
 	page_pool_init(&pool, pool_pages, sizeof(pool_pages) / PAGE_SIZE);
 	vm_count = WORLD_VMS;
@@ -415,7 +419,7 @@ static bool signal_interrupts(void)
 		if (!fake_gic.spi_pending[i] || !fake_gic.spi_enabled[i])
 			continue;
 		for (unsigned c = 0; c < WORLD_CPUS; c++) {
-			if (pcpus[c].mpidr == fake_gic.spi_route[i]) {
+			if (pcpus[c].hw_id == fake_gic.spi_route[i]) {
 				fake_gic_raise(c, i);
 				fake_gic.spi_pending[i] = false;
 			}
@@ -683,7 +687,7 @@ static void trace(const struct step *s, enum world_act act, unsigned pcpu)
 	for (unsigned n = 0; n < FAKE_LRS; n++)
 		fprintf(stderr, " %lx",
 			(unsigned long)fake_sysregs[pcpu].lr[n]);
-	fprintf(stderr, " q%u\n", pcpus[pcpu].vcpu->vgic.queue_len);
+	fprintf(stderr, " q%u\n", pcpus[pcpu].vcpu->arch.vgic.queue_len);
 }
 
 static void run_step(const struct step *s, const struct world_profile *prof)

@@ -358,7 +358,7 @@ static const struct config_error config_errors[] = {
 	  "qemu-args = \"-device\", \"virtio-rng-device\";\n" VM0,
 	  "cfg.dts: /: property 'qemu-args': needs a board that QEMU runs, and "
 	  "--board-dtb names none (no OUT.img.qemu is written); fix: build "
-	  "with --board qemu-virt, or remove it\n" },
+	  "with --board (one of qemu-virt, qemu-q35), or remove it\n" },
 };
 
 static void test_config_error(void **state)
@@ -383,7 +383,7 @@ static void test_board_selection(void **state)
 			 1);
 	assert_non_null(strstr(buildtest_errors,
 			       "cfg.dts: unknown board 'raspberry'; "
-			       "fix: use one of qemu-virt, or "
+			       "fix: use one of qemu-virt, qemu-q35, or "
 			       "--board-dtb FILE\n"));
 	assert_int_equal(buildtest_run_opts("board = \"raspberry\";\n" VM0,
 					    true, "qemu-virt"),
@@ -395,9 +395,9 @@ static void test_board_selection(void **state)
 			       "agree\n"));
 	assert_int_equal(buildtest_run_opts(VM0, true, "-"), 1);
 	assert_non_null(strstr(buildtest_errors,
-			       "cfg.dts: no board; fix: pass --board "
-			       "qemu-virt or --board-dtb FILE, or set "
-			       "board = \"...\" in the config\n"));
+			       "cfg.dts: no board; fix: pass --board (one of "
+			       "qemu-virt, qemu-q35) or --board-dtb FILE, or "
+			       "set board = \"...\" in the config\n"));
 	assert_int_equal(buildtest_run_opts(VM0, true, "nope"), 1);
 	assert_non_null(strstr(buildtest_errors, "unknown board 'nope'"));
 }
@@ -625,6 +625,29 @@ static void test_dma_without_dma_coherent(void **state)
 	buildtest_make_board(NULL);
 }
 
+/* A board with more CPUs than the aarch64 hypervisor has stacks for. */
+static void test_too_many_board_cpus(void **state)
+{
+	char extra[1024] = "/ {\n\tcpus {\n";
+
+	(void)state;
+	for (int i = 4; i < 9; i++)
+		snprintf(extra + strlen(extra), sizeof(extra) - strlen(extra),
+			 "\t\tcpu@%d { device_type = \"cpu\"; compatible = "
+			 "\"arm,cortex-a72\"; reg = <%d>; };\n",
+			 i, i);
+	strcat(extra, "\t};\n};\n");
+	buildtest_make_board(extra);
+	assert_int_equal(buildtest_run(VM0), 1);
+	if (!strstr(buildtest_errors, "more than 8 CPUs; shikiri on aarch64 "
+				      "supports at most 8"))
+		print_error("errors:\n%s\n", buildtest_errors);
+	assert_non_null(strstr(buildtest_errors,
+			       "more than 8 CPUs; shikiri on aarch64 "
+			       "supports at most 8\n"));
+	buildtest_make_board(NULL);
+}
+
 /* One config, many mistakes: every one of them is reported. */
 static void test_all_errors_reported(void **state)
 {
@@ -674,6 +697,7 @@ int main(void)
 		cmocka_unit_test(test_too_many_mmio_regions),
 		cmocka_unit_test(test_too_many_device_spis),
 		cmocka_unit_test(test_dma_without_dma_coherent),
+		cmocka_unit_test(test_too_many_board_cpus),
 		cmocka_unit_test(test_all_errors_reported),
 	};
 	struct CMUnitTest *errs = calloc(n_errors, sizeof(*errs));

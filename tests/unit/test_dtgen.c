@@ -228,21 +228,23 @@ static void test_image_and_plan(void **state)
 
 	p = image_plan(&img);
 	lim.hv_size = 0x48200000 - 0x40200000;
-	assert_int_equal(plan_check(p, img.size - BUILDTEST_HV_FOOTPRINT, &lim,
-				    &err),
+	assert_int_equal(plan_check(p, img.size - BUILDTEST_HV_FOOTPRINT,
+				    &plan_arch_aarch64, &lim, &err),
 			 0);
 	assert_int_equal(p->image_size, img.size);
 	assert_int_equal(p->vm_count, 2);
-	assert_int_equal(p->board.ram_base, 0x40000000);
-	assert_int_equal(p->board.ram_size, 0x80000000);
-	assert_int_equal(p->board.gicd_base, 0x8000000);
-	assert_int_equal(p->board.gicr_base, 0x80a0000);
+	assert_int_equal(p->board.arch, SHIKIRI_ARCH_AARCH64);
+	assert_int_equal(p->board.ram_count, 1);
+	assert_int_equal(p->board.ram[0].base, 0x40000000);
+	assert_int_equal(p->board.ram[0].size, 0x80000000);
+	assert_int_equal(p->board.hw.aarch64.gicd_base, 0x8000000);
+	assert_int_equal(p->board.hw.aarch64.gicr_base, 0x80a0000);
 	assert_int_equal(p->board.uart_base, 0x9000000);
-	assert_int_equal(p->board.uart_intid, 33);
+	assert_int_equal(p->board.uart_irq, 33);
 	assert_int_equal(p->board.cpu_count, 4);
-	assert_int_equal(p->board.cpu_mpidr[3], 3);
-	assert_int_equal(p->board.timer_virt_intid, 27);
-	assert_int_equal(p->board.gic_maint_intid, 25);
+	assert_int_equal(p->board.cpu_id[3], 3);
+	assert_int_equal(p->board.hw.aarch64.timer_virt_intid, 27);
+	assert_int_equal(p->board.hw.aarch64.gic_maint_intid, 25);
 
 	a = &p->vm[0];
 	b = &p->vm[1];
@@ -267,8 +269,8 @@ static void test_image_and_plan(void **state)
 	assert_int_equal(a->irq[0].phys, 79);
 	assert_int_equal(b->mmio_count + b->irq_count, 0);
 	assert_int_equal(a->flags, SHIKIRI_VM_CONSOLE_VIRTUAL);
-	assert_int_equal(a->console_ipa, 0x9000000);
-	assert_int_equal(a->console_virq, 33);
+	assert_int_equal(a->console_base, 0x9000000);
+	assert_int_equal(a->console_irq, 33);
 	assert_int_equal(b->flags, 0);
 	assert_int_equal(a->on_reset, SHIKIRI_POLICY_RESTART);
 	assert_int_equal(a->on_poweroff, SHIKIRI_POLICY_STOP);
@@ -295,13 +297,13 @@ static void test_image_and_plan(void **state)
 			 plan_crc32(0, initrd.data, initrd.size));
 	assert_int_equal(a->payload[2].kind, SHIKIRI_PAYLOAD_DTB);
 	assert_int_equal(a->payload[2].ipa, 0x88200000);
-	assert_int_equal(a->dtb_ipa, 0x88200000);
+	assert_int_equal(a->boot_info_ipa, 0x88200000);
 	assert_int_equal(a->payload[2].size, dtb_a.size);
 	assert_memory_equal(img.data + a->payload[2].offset, dtb_a.data,
 			    dtb_a.size);
 	/* 64 MiB, no initrd: the DTB goes at half of RAM. */
 	assert_int_equal(b->payload[1].kind, SHIKIRI_PAYLOAD_DTB);
-	assert_int_equal(b->dtb_ipa, 0x42000000);
+	assert_int_equal(b->boot_info_ipa, 0x42000000);
 	assert_memory_equal(img.data + b->payload[1].offset, dtb_b.data,
 			    dtb_b.size);
 	for (unsigned int i = 0; i < a->payload_count; i++) {

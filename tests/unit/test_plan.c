@@ -17,6 +17,7 @@
 
 #include "hv/errno.h"
 #include "hv/plan_check.h"
+#include "plan_fixture.h"
 
 #define VM_COUNT 2u
 #define PLAN_BYTES                     \
@@ -31,37 +32,26 @@ struct fixture {
 	struct plan_limits lim;
 };
 
-static void set_payload(struct shikiri_plan_vm *vm, uint32_t kind,
-			uint64_t offset, uint64_t size, uint64_t ipa)
-{
-	struct shikiri_payload *p = &vm->payload[vm->payload_count++];
-
-	p->kind = kind;
-	p->offset = offset;
-	p->size = size;
-	p->ipa = ipa;
-}
-
 static void set_vm(struct shikiri_plan_vm *vm, const char *name, uint64_t cpus,
 		   uint64_t pa, uint64_t image_base)
 {
 	strcpy(vm->name, name);
 	vm->cpu_mask = cpus;
 	vm->flags = SHIKIRI_VM_CONSOLE_VIRTUAL;
-	vm->console_ipa = 0x9000000;
-	vm->console_virq = 33;
+	vm->console_base = 0x9000000;
+	vm->console_irq = 33;
 	vm->ram_count = 1;
 	vm->ram[0].ipa = 0x40000000;
 	vm->ram[0].pa = pa;
 	vm->ram[0].size = 512 * MIB;
-	set_payload(vm, SHIKIRI_PAYLOAD_KERNEL, image_base, 0x1000000,
-		    0x40000000);
-	set_payload(vm, SHIKIRI_PAYLOAD_INITRD, image_base + 0x1000000,
-		    0x100000, 0x48000000);
-	set_payload(vm, SHIKIRI_PAYLOAD_DTB, image_base + 0x1100000, 0x1000,
-		    0x48200000);
+	plan_fixture_payload(vm, SHIKIRI_PAYLOAD_KERNEL, image_base, 0x1000000,
+			     0x40000000);
+	plan_fixture_payload(vm, SHIKIRI_PAYLOAD_INITRD, image_base + 0x1000000,
+			     0x100000, 0x48000000);
+	plan_fixture_payload(vm, SHIKIRI_PAYLOAD_DTB, image_base + 0x1100000,
+			     0x1000, 0x48200000);
 	vm->entry_ipa = 0x40000000;
-	vm->dtb_ipa = 0x48200000;
+	vm->boot_info_ipa = 0x48200000;
 	vm->rng_seed_offset = 0x100;
 	vm->kaslr_seed_offset = 0x120;
 	vm->on_reset = SHIKIRI_POLICY_RESTART;
@@ -75,24 +65,21 @@ static void make_plan(struct fixture *f)
 {
 	struct shikiri_plan *p = f->plan;
 
-	memset(p, 0, PLAN_BYTES);
-	p->magic = SHIKIRI_PLAN_MAGIC;
-	p->revision = SHIKIRI_PLAN_REVISION;
-	p->size = PLAN_BYTES;
-	p->vm_count = VM_COUNT;
-	p->image_size = 0x3000000;
-	p->board.ram_base = 0x40000000;
-	p->board.ram_size = 2048 * MIB;
-	p->board.gicd_base = 0x8000000;
-	p->board.gicr_base = 0x80a0000;
-	p->board.gicr_size = 0xf60000;
+	plan_fixture_header(p, PLAN_BYTES, VM_COUNT, 0x3000000,
+			    SHIKIRI_ARCH_AARCH64);
+	p->board.ram_count = 1;
+	p->board.ram[0].base = 0x40000000;
+	p->board.ram[0].size = 2048 * MIB;
+	p->board.hw.aarch64.gicd_base = 0x8000000;
+	p->board.hw.aarch64.gicr_base = 0x80a0000;
+	p->board.hw.aarch64.gicr_size = 0xf60000;
 	p->board.uart_base = 0x9000000;
-	p->board.uart_intid = 33;
+	p->board.uart_irq = 33;
 	p->board.cpu_count = 4;
 	for (unsigned int i = 0; i < 4; i++)
-		p->board.cpu_mpidr[i] = i;
-	p->board.timer_virt_intid = 27;
-	p->board.gic_maint_intid = 25;
+		p->board.cpu_id[i] = i;
+	p->board.hw.aarch64.timer_virt_intid = 27;
+	p->board.hw.aarch64.gic_maint_intid = 25;
 	set_vm(&p->vm[0], "linux0", 0x3, 0xa0000000, 0x20000);
 	p->vm[0].mmio_count = 1;
 	p->vm[0].mmio[0] =
@@ -156,11 +143,15 @@ static void test_valid_plan(void **state)
 	struct fixture *f = *state;
 	struct plan_error err = { "stale", 7 };
 
-	assert_int_equal(plan_check(f->plan, f->avail, &f->lim, &err), 0);
+	assert_int_equal(plan_check(f->plan, f->avail, &plan_arch_aarch64,
+				    &f->lim, &err),
+			 0);
 	assert_null(err.what);
 	assert_int_equal(err.vm, -1);
 	/* Limits are optional. */
-	assert_int_equal(plan_check(f->plan, f->avail, NULL, &err), 0);
+	assert_int_equal(plan_check(f->plan, f->avail, &plan_arch_aarch64, NULL,
+				    &err),
+			 0);
 }
 
 /* Only what plan_check() may read is readable: ASan proves it stays in. */
@@ -176,12 +167,36 @@ static void test_truncated_reads_nothing_beyond(void **state)
 		void *copy = malloc(cuts[i]);
 
 		memcpy(copy, f->plan, cuts[i]);
-		assert_int_equal(plan_check(copy, cuts[i], &f->lim, &err),
+		assert_int_equal(plan_check(copy, cuts[i], &plan_arch_aarch64,
+					    &f->lim, &err),
 				 -HV_EINVAL);
 		assert_string_equal(err.what, "plan truncated");
 		free(copy);
 	}
-	assert_int_equal(plan_check(NULL, 0, &f->lim, &err), -HV_EINVAL);
+	assert_int_equal(plan_check(NULL, 0, &plan_arch_aarch64, &f->lim, &err),
+			 -HV_EINVAL);
+}
+
+/* RAM in a board's second range counts; RAM across two ranges does not. */
+static void test_board_ram_ranges(void **state)
+{
+	struct fixture *f = *state;
+	struct shikiri_plan *p = f->plan;
+	struct plan_error err = { NULL, 0 };
+
+	p->board.ram_count = 2;
+	p->board.ram[0].size = 1024 * MIB;
+	p->board.ram[1] = (struct shikiri_range){ 0x80000000, 1024 * MIB };
+	p->crc32 = plan_compute_crc(p);
+	assert_int_equal(
+		plan_check(p, f->avail, &plan_arch_aarch64, &f->lim, &err), 0);
+	p->vm[1].ram[0].pa = 0x7ff00000;
+	p->crc32 = plan_compute_crc(p);
+	assert_int_equal(plan_check(p, f->avail, &plan_arch_aarch64, &f->lim,
+				    &err),
+			 -HV_EINVAL);
+	assert_string_equal(err.what, "RAM outside board RAM");
+	assert_int_equal(err.vm, 1);
 }
 
 /* One way to damage a plan, and what plan_check() must say about it. */
@@ -203,18 +218,34 @@ struct refusal {
 	}
 
 DAMAGE(bad_magic, P->magic ^= 1)
-DAMAGE(bad_revision, P->revision = 2)
+DAMAGE(bad_revision, P->revision = 1)
 DAMAGE(no_vms, P->vm_count = 0)
 DAMAGE(too_many_vms, P->vm_count = SHIKIRI_MAX_VMS + 1)
 DAMAGE(bad_size, P->size -= 8)
 DAMAGE(short_avail, f->avail -= 1)
 DAMAGE(flipped_bit, V1.payload[0].size ^= 0x1000)
 DAMAGE(image_too_big, P->image_size = f->lim.hv_size + 1)
-DAMAGE(no_board_ram, P->board.ram_size = 0)
+DAMAGE(no_board_ram, P->board.ram[0].size = 0)
+DAMAGE(arch_x86, P->board.arch = SHIKIRI_ARCH_X86_64)
+DAMAGE(arch_unknown, P->board.arch = 7)
+DAMAGE(board_ram_count_0, P->board.ram_count = 0)
+DAMAGE(board_ram_count_9, P->board.ram_count = SHIKIRI_MAX_BOARD_RAM + 1)
+DAMAGE(board_ram_unsorted, P->board.ram_count = 2;
+       P->board.ram[1].base = 0x10000000; P->board.ram[1].size = MIB)
+DAMAGE(board_ram_overlap, P->board.ram_count = 2;
+       P->board.ram[1].base = 0xbff00000; P->board.ram[1].size = 2 * MIB)
+DAMAGE(board_cpu_id_twice, P->board.cpu_id[3] = 1)
+DAMAGE(board_cpus_beyond_hv, P->board.cpu_count = 9;
+       for (unsigned i = 4; i < 9; i++) P->board.cpu_id[i] = i)
+DAMAGE(board_reserved, P->board.reserved2 = 1)
+DAMAGE(board_arch_tail, P->board.hw.raw[100] = 1)
+DAMAGE(vm_arch_tail, V1.arch.raw[0] = 1)
+DAMAGE(vm_reserved2, V0.reserved2 = 1)
 DAMAGE(board_too_many_cpus, P->board.cpu_count = SHIKIRI_MAX_CPUS + 1)
-DAMAGE(board_small_gicr, P->board.gicr_size = 3 * SHIKIRI_GICR_STRIDE)
-DAMAGE(board_uart_ppi, P->board.uart_intid = 20)
-DAMAGE(board_timer_spi, P->board.timer_virt_intid = 40)
+DAMAGE(board_small_gicr,
+       P->board.hw.aarch64.gicr_size = 3 * SHIKIRI_GICR_STRIDE)
+DAMAGE(board_uart_ppi, P->board.uart_irq = 20)
+DAMAGE(board_timer_spi, P->board.hw.aarch64.timer_virt_intid = 40)
 DAMAGE(name_upper, V0.name[0] = 'L')
 DAMAGE(name_empty, V0.name[0] = '\0')
 DAMAGE(name_unterminated, memset(V0.name, 'a', SHIKIRI_NAME_LEN))
@@ -251,8 +282,8 @@ DAMAGE(irq_twice, V0.irq_count = 2; V0.irq[1] = V0.irq[0])
 DAMAGE(irq_shared, V1.irq_count = 1; V1.irq[0] = V0.irq[0])
 DAMAGE(flags_unknown, V1.flags |= 0x80)
 DAMAGE(ram_cleared_one_vm, V1.flags |= SHIKIRI_VM_RAM_CLEARED_AT_BOOT)
-DAMAGE(console_misaligned, V1.console_ipa = 0x9000800)
-DAMAGE(console_not_spi, V1.console_virq = 15)
+DAMAGE(console_misaligned, V1.console_base = 0x9000800)
+DAMAGE(console_not_spi, V1.console_irq = 15)
 DAMAGE(payload_none, V0.payload_count = 0)
 DAMAGE(payload_too_many, V0.payload_count = SHIKIRI_MAX_PAYLOADS + 1)
 DAMAGE(payload_bad_kind, V0.payload[1].kind = 9)
@@ -266,7 +297,7 @@ DAMAGE(payloads_overlap, V0.payload[1].ipa = 0x40800000)
 DAMAGE(no_dtb, V0.payload_count = 2)
 DAMAGE(entry_outside_kernel, V0.entry_ipa = 0x41000000)
 DAMAGE(entry_misaligned, V0.entry_ipa = 0x40000002)
-DAMAGE(dtb_address_wrong, V0.dtb_ipa = 0x48200100)
+DAMAGE(dtb_address_wrong, V0.boot_info_ipa = 0x48200100)
 DAMAGE(rng_outside_dtb, V0.rng_seed_offset = 0x1000 - 16)
 DAMAGE(kaslr_misaligned, V1.kaslr_seed_offset = 0x122)
 DAMAGE(seeds_overlap, V1.kaslr_seed_offset = 0x118)
@@ -288,6 +319,27 @@ static const struct refusal refusals[] = {
 	  "image larger than the hypervisor area", -1, false },
 	{ "board RAM", no_board_ram, "bad board RAM", -1, false },
 	{ "board CPUs", board_too_many_cpus, "bad board CPU count", -1, false },
+	{ "x86_64 plan", arch_x86,
+	  "plan is for x86_64, this hypervisor is aarch64", -1, false },
+	{ "unknown arch", arch_unknown, "plan is for an unknown architecture",
+	  -1, false },
+	{ "board RAM none", board_ram_count_0, "bad board RAM count", -1,
+	  false },
+	{ "board RAM 9", board_ram_count_9, "bad board RAM count", -1, false },
+	{ "board RAM order", board_ram_unsorted,
+	  "board RAM ranges overlap or unsorted", -1, false },
+	{ "board RAM overlap", board_ram_overlap,
+	  "board RAM ranges overlap or unsorted", -1, false },
+	{ "board CPU ID twice", board_cpu_id_twice, "board CPU ID twice", -1,
+	  false },
+	{ "CPUs beyond the hv", board_cpus_beyond_hv,
+	  "more CPUs than this hypervisor supports", -1, false },
+	{ "board reserved", board_reserved, "reserved field not zero", -1,
+	  false },
+	{ "board arch tail", board_arch_tail, "reserved field not zero", -1,
+	  false },
+	{ "VM arch tail", vm_arch_tail, "reserved field not zero", 1, false },
+	{ "VM reserved2", vm_reserved2, "reserved field not zero", 0, false },
 	{ "board GICR", board_small_gicr, "bad board GIC", -1, false },
 	{ "board UART", board_uart_ppi, "bad board UART", -1, false },
 	{ "board timer", board_timer_spi, "bad board PPI", -1, false },
@@ -325,8 +377,8 @@ static const struct refusal refusals[] = {
 	  false },
 	{ "MMIO shared", mmio_shared, "MMIO overlaps another VM", 1, false },
 	{ "IRQ too many", irq_too_many, "too many IRQs", 0, false },
-	{ "IRQ PPI", irq_ppi, "IRQ is not an SPI", 0, false },
-	{ "IRQ 1020", irq_huge, "IRQ is not an SPI", 0, false },
+	{ "IRQ PPI", irq_ppi, "IRQ out of range", 0, false },
+	{ "IRQ 1020", irq_huge, "IRQ out of range", 0, false },
 	{ "IRQ UART", irq_uart, "IRQ belongs to the hypervisor", 0, false },
 	{ "IRQ console", irq_console, "IRQ clashes with the console", 0,
 	  false },
@@ -354,17 +406,17 @@ static const struct refusal refusals[] = {
 	{ "payload empty", payload_empty, "payload outside the image", 0,
 	  false },
 	{ "payloads overlap", payloads_overlap, "payloads overlap", 0, false },
-	{ "no DTB", no_dtb, "VM needs a kernel and a DTB", 0, false },
+	{ "no DTB", no_dtb, "VM lacks a payload it needs", 0, false },
 	{ "entry outside", entry_outside_kernel, "entry outside the kernel", 0,
 	  false },
 	{ "entry misaligned", entry_misaligned, "entry outside the kernel", 0,
 	  false },
 	{ "DTB address", dtb_address_wrong,
-	  "DTB address is not the DTB payload", 0, false },
-	{ "rng-seed offset", rng_outside_dtb, "seed offset outside the DTB", 0,
-	  false },
-	{ "kaslr-seed offset", kaslr_misaligned, "seed offset outside the DTB",
-	  1, false },
+	  "boot info address is not its payload's", 0, false },
+	{ "rng-seed offset", rng_outside_dtb,
+	  "seed offset outside the boot info", 0, false },
+	{ "kaslr-seed offset", kaslr_misaligned,
+	  "seed offset outside the boot info", 1, false },
 	{ "seeds overlap", seeds_overlap, "seed offsets overlap", 1, false },
 	{ "on-reset reflect", policy_reset_reflect, "bad policy", 0, false },
 	{ "on-crash 7", policy_crash_unknown, "bad policy", 1, false },
@@ -385,14 +437,8 @@ static void test_refusal(void **state)
 	r->damage(&f);
 	if (!r->keep_crc && f.plan->size <= PLAN_BYTES)
 		f.plan->crc32 = plan_compute_crc(f.plan);
-	ret = plan_check(f.plan, f.avail, &f.lim, &err);
-	if (ret == 0 || strcmp(err.what, r->what) != 0 || err.vm != r->vm)
-		print_error("%s: got %d \"%s\" (VM %d), want \"%s\" (VM %d)\n",
-			    r->name, ret, err.what ? err.what : "(none)",
-			    err.vm, r->what, r->vm);
-	assert_int_equal(ret, -HV_EINVAL);
-	assert_string_equal(err.what, r->what);
-	assert_int_equal(err.vm, r->vm);
+	ret = plan_check(f.plan, f.avail, &plan_arch_aarch64, &f.lim, &err);
+	plan_fixture_refused(r->name, ret, &err, r->what, r->vm);
 	free(f.plan);
 }
 
@@ -407,6 +453,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(
 			test_truncated_reads_nothing_beyond, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_board_ram_ranges, setup,
+						teardown),
 	};
 	struct CMUnitTest *tests = calloc(n_refusals, sizeof(*tests));
 	int failed;

@@ -44,7 +44,7 @@ static int setup(void **state)
 	memset(&vm, 0, sizeof(vm));
 	memset(pcpus, 0, sizeof(pcpus));
 	for (unsigned i = 0; i < SHIKIRI_MAX_CPUS; i++)
-		pcpus[i] = (struct pcpu){ .id = i, .mpidr = 0x100 + i };
+		pcpus[i] = (struct pcpu){ .id = i, .hw_id = 0x100 + i };
 	vm.plan = &rec;
 	vm.vcpu_count = 2;
 	for (unsigned i = 0; i < 2; i++)
@@ -80,7 +80,7 @@ static int wr(uint64_t ipa, unsigned size, uint64_t val)
 
 static unsigned queued(unsigned vcpu)
 {
-	return vm.vcpu[vcpu].vgic.queue_len;
+	return vm.vcpu[vcpu].arch.vgic.queue_len;
 }
 
 static void foreign_spis_read_as_zero_and_ignore_writes(void **state)
@@ -106,11 +106,11 @@ static void owned_hw_spi_routes_to_own_cpus_only(void **state)
 {
 	(void)state;
 	assert_int_equal(wr(GICD + 0x6000 + OWNED_HW * 8, 8, 1), 0);
-	assert_int_equal(fake_gic.spi_route[78], pcpus[3].mpidr);
+	assert_int_equal(fake_gic.spi_route[78], pcpus[3].hw_id);
 	assert_int_equal(rd(GICD + 0x6000 + OWNED_HW * 8, 8), 1);
 	/* A vCPU the VM does not have: vCPU 0's CPU, never someone else's. */
 	assert_int_equal(wr(GICD + 0x6000 + OWNED_HW * 8, 8, 0x100000005ull), 0);
-	assert_int_equal(fake_gic.spi_route[78], pcpus[2].mpidr);
+	assert_int_equal(fake_gic.spi_route[78], pcpus[2].hw_id);
 	/* Edge configuration goes through; SGIs stay edge. */
 	assert_int_equal(wr(GICD + 0xc00 + (OWNED_HW / 16) * 4, 4,
 			    2u << ((OWNED_HW % 16) * 2)),
@@ -127,7 +127,7 @@ static void sgis_reach_only_own_vcpus(void **state)
 	/* To vCPU 1 by target list. */
 	vgic_send_sgi(&vm.vcpu[0], 1ull << 24 | 0x2);
 	assert_int_equal(queued(1), 1);
-	assert_int_equal(vm.vcpu[1].vgic.queue[0].vintid, 1);
+	assert_int_equal(vm.vcpu[1].arch.vgic.queue[0].vintid, 1);
 	assert_int_equal(fake_cpu.kicks[3], 1);
 	/* To affinity 0.0.1.x: no such vCPU in this VM, nothing happens. */
 	vgic_send_sgi(&vm.vcpu[0], 1ull << 24 | 1ull << 16 | 0xffff);
@@ -163,11 +163,11 @@ static void level_software_line_resampled_on_eoi(void **state)
 	vgic_set_level(&vm, OWNED_SW, true);
 	vgic_set_level(&vm, OWNED_SW, true);
 	assert_int_equal(queued(0), 1); /* once while in flight */
-	assert_true(vm.vcpu[0].vgic.queue[0].notify_eoi);
-	vm.vcpu[0].vgic.queue_len = 0; /* into a list register */
+	assert_true(vm.vcpu[0].arch.vgic.queue[0].notify_eoi);
+	vm.vcpu[0].arch.vgic.queue_len = 0; /* into a list register */
 	vgic_eoi(&vm.vcpu[0], OWNED_SW);
 	assert_int_equal(queued(0), 1); /* still high: taken again */
-	vm.vcpu[0].vgic.queue_len = 0;
+	vm.vcpu[0].arch.vgic.queue_len = 0;
 	line_high = false;
 	vgic_eoi(&vm.vcpu[0], OWNED_SW);
 	assert_int_equal(queued(0), 0);
@@ -188,7 +188,7 @@ static void queue_holds_one_entry_per_interrupt(void **state)
 	assert_int_equal(queued(1), 16);
 	assert_true(vgic_forward_hw(&vm.vcpu[0], 78));
 	assert_int_equal(queued(0), 1);
-	assert_int_equal(vm.vcpu[0].vgic.queue[0].pintid, 78);
+	assert_int_equal(vm.vcpu[0].arch.vgic.queue[0].pintid, 78);
 }
 
 /*
@@ -205,12 +205,12 @@ static void parked_vcpu_gives_back_its_level_line(void **state)
 	line_high = true;
 	vgic_set_level(&vm, OWNED_SW, true);
 	assert_int_equal(queued(0), 1);
-	vm.vcpu[0].vgic.queue_len = 0; /* dropped by the park */
+	vm.vcpu[0].arch.vgic.queue_len = 0; /* dropped by the park */
 	vgic_flight_lost(&vm.vcpu[0]);
 	assert_int_equal(queued(0), 1);
-	assert_int_equal(vm.vcpu[0].vgic.queue[0].vintid, OWNED_SW);
+	assert_int_equal(vm.vcpu[0].arch.vgic.queue[0].vintid, OWNED_SW);
 	/* Another vCPU's park leaves it alone. */
-	vm.vcpu[0].vgic.queue_len = 0;
+	vm.vcpu[0].arch.vgic.queue_len = 0;
 	vgic_flight_lost(&vm.vcpu[1]);
 	assert_int_equal(queued(0) + queued(1), 0);
 }
@@ -219,8 +219,8 @@ static void hw_forwarding_only_for_own_lines(void **state)
 {
 	(void)state;
 	assert_true(vgic_forward_hw(&vm.vcpu[0], 78));
-	assert_int_equal(vm.vcpu[0].vgic.queue[0].vintid, OWNED_HW);
-	assert_int_equal(vm.vcpu[0].vgic.queue[0].pintid, 78);
+	assert_int_equal(vm.vcpu[0].arch.vgic.queue[0].vintid, OWNED_HW);
+	assert_int_equal(vm.vcpu[0].arch.vgic.queue[0].pintid, 78);
 	assert_true(vgic_forward_hw(&vm.vcpu[0], 27)); /* the virtual timer */
 	assert_false(vgic_forward_hw(&vm.vcpu[0], FOREIGN));
 	assert_false(vgic_forward_hw(&vm.vcpu[0], 26)); /* hypervisor timer */
@@ -278,7 +278,7 @@ static void line_for_an_off_vcpu_is_masked_until_it_is_on(void **state)
 	/* vCPU 0 is off: its CPU takes the line and masks it. */
 	assert_true(vgic_hold_hw(&vm.vcpu[0], 78));
 	assert_false(fake_gic.spi_enabled[78]);
-	assert_int_equal(vm.vcpu[0].vgic.queue_len, 0);
+	assert_int_equal(vm.vcpu[0].arch.vgic.queue_len, 0);
 	/* vCPU 1 coming on does not unmask vCPU 0's line ... */
 	vgic_release_hw(&vm.vcpu[1]);
 	assert_false(fake_gic.spi_enabled[78]);
@@ -310,7 +310,7 @@ static void rerouting_a_held_line_unmasks_it(void **state)
 	/* The guest moves it to vCPU 1, which is on: it may fire there. */
 	assert_int_equal(wr(GICD + 0x6000 + OWNED_HW * 8, 8, 1), 0);
 	assert_true(fake_gic.spi_enabled[78]);
-	assert_int_equal(fake_gic.spi_route[78], pcpus[3].mpidr);
+	assert_int_equal(fake_gic.spi_route[78], pcpus[3].hw_id);
 }
 
 static void foreign_lines_are_not_held(void **state)

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * Board facts: which boards the tool knows, how their DTB is obtained (QEMU
- * dumps its own), and what the hypervisor needs from it: RAM, GICv3, the
- * console PL011, CPUs and timer PPIs.
+ * dumps its own; a PC's is compiled from its board file), and what the
+ * hypervisor needs from an Arm board's: RAM, GICv3, the console PL011, CPUs
+ * and timer PPIs (a PC's: board_x86.c).
  */
 #include <libfdt.h>
 #include <stdio.h>
@@ -12,6 +13,7 @@
 
 #include "board.h"
 #include "exec.h"
+#include "hv/plan_check.h"
 
 #define BOARD_PPI_BASE 16u
 #define BOARD_MPIDR_AFF_MASK 0xff00ffffffull
@@ -25,10 +27,18 @@ static const char *const qemu_virt_args[] = {
 	"-m", "2G",
 	NULL,
 };
+static const char *const qemu_q35_args[] = {
+	"-M", "q35",
+	"-cpu", "qemu64,+svm,+npt,+rdrand",
+	"-smp", "4",
+	"-m", "2G",
+	NULL,
+};
 /* clang-format on */
 
 static const struct board_model board_models[] = {
-	{ "qemu-virt", qemu_virt_args },
+	{ "qemu-virt", qemu_virt_args, NULL },
+	{ "qemu-q35", qemu_q35_args, "qemu-q35.dts" },
 };
 
 #define BOARD_MODEL_COUNT (sizeof(board_models) / sizeof(board_models[0]))
@@ -110,6 +120,48 @@ static int dump_qemu_dtb(struct board *b, struct diag *d)
 	return status == 0 && !err ? 0 : -1;
 }
 
+/*
+ * The board file @name in $SHIKIRI_BOARDS, or in configs/boards/ of the
+ * tree this tool was built in (two levels up from build/bin/), malloc'd;
+ * NULL when neither has it.
+ */
+static char *board_file(const char *name)
+{
+	const char *env = getenv("SHIKIRI_BOARDS");
+	char exe[4096], *dir, *path;
+	ssize_t n;
+
+	if (env && *env)
+		return fileio_join(env, name);
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0)
+		return NULL;
+	exe[n] = '\0';
+	dir = fileio_dirname(exe);
+	path = fileio_strdup_printf("%s/../../configs/boards/%s", dir, name);
+	free(dir);
+	return path;
+}
+
+/* Compile the board file of a board that has no DTB of its own. */
+static int compile_board_file(struct board *b, struct diag *d)
+{
+	char *path = board_file(b->model->dts), *messages = NULL;
+	int status = path ? exec_dtc(path, false, &b->dtb, &messages) : 127;
+
+	if (status != 0)
+		diag_error(d,
+			   "%s: cannot compile its board file %s (dtc exit "
+			   "status %d)%s%s; fix: set SHIKIRI_BOARDS to the "
+			   "directory holding %s (configs/boards)",
+			   b->name, path ? path : b->model->dts, status,
+			   messages && *messages ? ":\n" : "",
+			   messages ? messages : "", b->model->dts);
+	free(path);
+	free(messages);
+	return status == 0 ? 0 : -1;
+}
+
 /**
  * board_reg() - Read entry @index of a node's "reg", with its parent's cells.
  * @fdt: the tree.
@@ -185,9 +237,11 @@ static int find_ram(struct board *b, struct diag *d)
 	int node = fdt_node_offset_by_prop_value(fdt, -1, "device_type",
 						 "memory", sizeof("memory"));
 
+	b->facts.ram_count = 1;
 	if (node < 0 ||
-	    board_reg(fdt, node, 0, &b->facts.ram_base, &b->facts.ram_size) ||
-	    !b->facts.ram_size) {
+	    board_reg(fdt, node, 0, &b->facts.ram[0].base,
+		      &b->facts.ram[0].size) ||
+	    !b->facts.ram[0].size) {
 		diag_error(d,
 			   "%s: no usable memory node (device_type = "
 			   "\"memory\" with a reg)",
@@ -227,13 +281,15 @@ static int find_gic(struct board *b, struct diag *d)
 			   b->name);
 		return -1;
 	}
-	if (board_reg(fdt, node, 0, &f->gicd_base, &b->gicd_size) ||
-	    board_reg(fdt, node, 1, &f->gicr_base, &f->gicr_size)) {
+	if (board_reg(fdt, node, 0, &f->hw.aarch64.gicd_base, &b->gicd_size) ||
+	    board_reg(fdt, node, 1, &f->hw.aarch64.gicr_base,
+		      &f->hw.aarch64.gicr_size)) {
 		diag_error(d, "%s: GICv3: reg needs the GICD and GICR regions",
 			   b->name);
 		return -1;
 	}
-	if (board_irq(fdt, node, 0, &f->gic_maint_intid, &spi) || spi) {
+	if (board_irq(fdt, node, 0, &f->hw.aarch64.gic_maint_intid, &spi) ||
+	    spi) {
 		diag_error(d,
 			   "%s: GICv3: interrupts must give the maintenance "
 			   "PPI",
@@ -278,7 +334,7 @@ static int find_uart(struct board *b, struct diag *d)
 	}
 	fdt_get_path(fdt, node, b->uart_path, sizeof(b->uart_path));
 	if (board_reg(fdt, node, 0, &b->facts.uart_base, &size) ||
-	    board_irq(fdt, node, 0, &b->facts.uart_intid, &spi) || !spi) {
+	    board_irq(fdt, node, 0, &b->facts.uart_irq, &spi) || !spi) {
 		diag_error(d,
 			   "%s: %s: the console PL011 needs a reg and an "
 			   "SPI in interrupts",
@@ -297,7 +353,9 @@ static int find_timer(struct board *b, struct diag *d)
 	b->timer_node = node;
 	/* Entry 2 is the EL1 virtual timer (timer/arm,arch_timer.yaml). */
 	if (node < 0 ||
-	    board_irq(fdt, node, 2, &b->facts.timer_virt_intid, &spi) || spi) {
+	    board_irq(fdt, node, 2, &b->facts.hw.aarch64.timer_virt_intid,
+		      &spi) ||
+	    spi) {
 		diag_error(d,
 			   "%s: no \"arm,armv8-timer\" node whose third "
 			   "interrupt is the virtual timer PPI",
@@ -324,12 +382,12 @@ static int find_cpus(struct board *b, struct diag *d)
 
 			if (!type || strcmp(type, "cpu") != 0)
 				continue;
-			if (f->cpu_count == SHIKIRI_MAX_CPUS) {
+			if (f->cpu_count == plan_arch_aarch64.max_cpus) {
 				diag_error(d,
 					   "%s: more than %u CPUs; shikiri "
-					   "supports at most %u",
-					   b->name, SHIKIRI_MAX_CPUS,
-					   SHIKIRI_MAX_CPUS);
+					   "on aarch64 supports at most %u",
+					   b->name, plan_arch_aarch64.max_cpus,
+					   plan_arch_aarch64.max_cpus);
 				return -1;
 			}
 			if (board_reg(fdt, node, 0, &mpidr, &unused)) {
@@ -338,8 +396,8 @@ static int find_cpus(struct board *b, struct diag *d)
 				return -1;
 			}
 			b->cpu_node[f->cpu_count] = node;
-			f->cpu_mpidr[f->cpu_count++] = mpidr &
-						       BOARD_MPIDR_AFF_MASK;
+			f->cpu_id[f->cpu_count++] = mpidr &
+						    BOARD_MPIDR_AFF_MASK;
 		}
 	}
 	if (f->cpu_count == 0) {
@@ -373,9 +431,10 @@ int board_load(struct board *b, const struct board_model *model,
 
 	memset(b, 0, sizeof(*b));
 	b->model = model;
+	b->facts.arch = SHIKIRI_ARCH_AARCH64;
 	if (model) {
 		b->name = fileio_strdup_printf("board %s", model->name);
-		if (dump_qemu_dtb(b, d))
+		if (model->dts ? compile_board_file(b, d) : dump_qemu_dtb(b, d))
 			return -1;
 	} else {
 		int err = fileio_read(dtb_path, &b->dtb);
@@ -393,6 +452,8 @@ int board_load(struct board *b, const struct board_model *model,
 		diag_error(d, "%s: not a valid DTB", b->name);
 		return -1;
 	}
+	if (board_x86_is(b->dtb.data))
+		return board_x86_parse(b, d);
 	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++)
 		ret |= steps[i](b, d);
 	return ret ? -1 : 0;

@@ -13,10 +13,10 @@
 /* Why the hypervisor keeps @intid, or NULL when a VM may have it. */
 static const char *kept_by_hv(const struct board *b, uint32_t intid)
 {
-	if (intid == b->facts.gic_maint_intid)
+	if (intid == b->facts.hw.aarch64.gic_maint_intid)
 		return "the GIC maintenance interrupt, which the hypervisor "
 		       "keeps";
-	if (intid == b->facts.uart_intid)
+	if (intid == b->facts.uart_irq)
 		return "the board UART's, which the hypervisor keeps (it "
 		       "drives every virtual console)";
 	return NULL;

@@ -122,12 +122,13 @@ static const char *owned_by_hv(const struct board *b, int node, uint64_t base,
 	const struct shikiri_plan_board *f = &b->facts;
 
 	if (node == b->gic_node ||
-	    overlaps(base, size, f->gicd_base, GICD_SIZE) ||
-	    overlaps(base, size, f->gicr_base, f->gicr_size))
+	    overlaps(base, size, f->hw.aarch64.gicd_base, GICD_SIZE) ||
+	    overlaps(base, size, f->hw.aarch64.gicr_base,
+		     f->hw.aarch64.gicr_size))
 		return "the GIC";
 	if (node == b->uart_node || overlaps(base, size, f->uart_base, PAGE))
 		return "the hypervisor's UART";
-	if (overlaps(base, size, f->ram_base, f->ram_size))
+	if (overlaps(base, size, f->ram[0].base, f->ram[0].size))
 		return "RAM";
 	return NULL;
 }
@@ -198,7 +199,7 @@ static int resolve_irqs(struct passthrough *pt, const struct board *b,
 		bool spi = false, dup = false;
 
 		if (board_irq(fdt, node, i, &intid, &spi) || !spi ||
-		    intid == b->facts.uart_intid) {
+		    intid == b->facts.uart_irq) {
 			diag_prop(d, cfg->path, vm->node, "devices",
 				  "'%s': interrupt %d is not an SPI it may "
 				  "own (INTID %u); fix: pass another device",

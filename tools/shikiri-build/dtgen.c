@@ -132,9 +132,9 @@ static int write_gic(struct gen *g)
 {
 	const struct board *b = g->b;
 	fdt64_t reg[4] = {
-		cpu_to_fdt64(b->facts.gicd_base),
+		cpu_to_fdt64(b->facts.hw.aarch64.gicd_base),
 		cpu_to_fdt64(b->gicd_size),
-		cpu_to_fdt64(b->facts.gicr_base),
+		cpu_to_fdt64(b->facts.hw.aarch64.gicr_base),
 		cpu_to_fdt64((uint64_t)g->vcpu_count * SHIKIRI_GICR_STRIDE),
 	};
 	int err;

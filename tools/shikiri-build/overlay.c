@@ -276,8 +276,10 @@ static void describe(const struct overlay_vm *o, uint64_t base, uint64_t size,
 			 "/reserved-memory)",
 			 (unsigned long long)l->ram_ipa,
 			 (unsigned long long)(l->ram_ipa + l->ram_size));
-	else if (overlaps(base, size, f->gicd_base, o->b->gicd_size) ||
-		 overlaps(base, size, f->gicr_base, f->gicr_size))
+	else if (overlaps(base, size, f->hw.aarch64.gicd_base,
+			  o->b->gicd_size) ||
+		 overlaps(base, size, f->hw.aarch64.gicr_base,
+			  f->hw.aarch64.gicr_size))
 		snprintf(what, len, "overlaps the GIC");
 	else if (overlaps(base, size, f->uart_base, OVERLAY_UART_SIZE))
 		snprintf(what, len, "overlaps the UART (%s)",

@@ -39,9 +39,9 @@ void gic_init(const struct shikiri_plan_board *board)
 {
 	uint32_t lines;
 
-	gicd = board->gicd_base;
-	gicr_base = board->gicr_base;
-	gicr_size = board->gicr_size;
+	gicd = board->hw.aarch64.gicd_base;
+	gicr_base = board->hw.aarch64.gicr_base;
+	gicr_size = board->hw.aarch64.gicr_size;
 	*reg32(gicd + GICD_CTLR) = 0;
 	wait_rwp();
 	lines = ((*reg32(gicd + GICD_TYPER) & 0x1f) + 1) * 32;
@@ -56,7 +56,7 @@ void gic_init(const struct shikiri_plan_board *board)
 	for (uint32_t i = 32; i < lines; i += 4)
 		*reg32(gicd + GICD_IPRIORITYR + i) = 0x01010101u * HV_PRIORITY;
 	for (uint32_t i = 32; i < lines; i++)
-		*reg64(gicd + GICD_IROUTER + i * 8) = board->cpu_mpidr[0];
+		*reg64(gicd + GICD_IROUTER + i * 8) = board->cpu_id[0];
 	wait_rwp();
 	*reg32(gicd + GICD_CTLR) =
 		GICD_CTLR_ARE | GICD_CTLR_GRP1 | GICD_CTLR_GRP0;

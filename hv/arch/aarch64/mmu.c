@@ -10,7 +10,7 @@
  */
 #include "asm_defs.h"
 #include "hv/arch/cpu.h"
-#include "hv/arch/pgtable.h"
+#include "arch/pgtable.h"
 #include "hv/errno.h"
 #include "hv/vm.h"
 #include "sysreg.h"
@@ -85,15 +85,19 @@ int arch_mmu_setup(const struct shikiri_plan_board *board, uint64_t hv_base,
 	(void)hv_size;
 	page_pool_init(&hv_pages, page_memory, sizeof(page_memory) / PAGE_SIZE);
 	ret = pgtable_init(&hv_pt, PGTABLE_STAGE1_EL2, &hv_pages);
+	for (uint32_t r = 0; !ret && r < board->ram_count; r++)
+		ret = pgtable_map(&hv_pt, board->ram[r].base,
+				  board->ram[r].base, board->ram[r].size,
+				  PGTABLE_MEM_NORMAL);
 	if (!ret)
-		ret = pgtable_map(&hv_pt, board->ram_base, board->ram_base,
-				  board->ram_size, PGTABLE_MEM_NORMAL);
+		ret = pgtable_map(&hv_pt, board->hw.aarch64.gicd_base,
+				  board->hw.aarch64.gicd_base, SZ_64K,
+				  PGTABLE_MEM_DEVICE);
 	if (!ret)
-		ret = pgtable_map(&hv_pt, board->gicd_base, board->gicd_base,
-				  SZ_64K, PGTABLE_MEM_DEVICE);
-	if (!ret)
-		ret = pgtable_map(&hv_pt, board->gicr_base, board->gicr_base,
-				  board->gicr_size, PGTABLE_MEM_DEVICE);
+		ret = pgtable_map(&hv_pt, board->hw.aarch64.gicr_base,
+				  board->hw.aarch64.gicr_base,
+				  board->hw.aarch64.gicr_size,
+				  PGTABLE_MEM_DEVICE);
 	if (!ret)
 		ret = pgtable_map(&hv_pt, board->uart_base, board->uart_base,
 				  SZ_4K, PGTABLE_MEM_DEVICE);

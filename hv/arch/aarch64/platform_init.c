@@ -3,13 +3,19 @@
 #include "arch/psci.h"
 #include "arch/timer.h"
 #include "hv/console.h"
+#include "hv/plan_check.h"
 #include "hv/arch/cpu.h"
 #include "hv/vm.h"
 #include "sysreg.h"
 
-uint64_t arch_cpu_mpidr(void)
+uint64_t arch_cpu_hw_id(void)
 {
 	return read_sysreg(mpidr_el1) & 0xff00ffffffull;
+}
+
+const struct plan_arch *arch_plan_rules(void)
+{
+	return &plan_arch_aarch64;
 }
 
 uint64_t arch_counter(void)
@@ -25,9 +31,9 @@ void arch_platform_init(const struct shikiri_plan_board *board,
 	console_init_clock(timer_console_clock());
 	psci_probe_firmware();
 	/* Console input interrupts go to the boot CPU. */
-	gic_spi_set_edge(board->uart_intid, false);
-	gic_spi_route(board->uart_intid, board->cpu_mpidr[boot_pcpu]);
-	gic_spi_enable(board->uart_intid, true);
+	gic_spi_set_edge(board->uart_irq, false);
+	gic_spi_route(board->uart_irq, board->cpu_id[boot_pcpu]);
+	gic_spi_enable(board->uart_irq, true);
 }
 
 void arch_dcache_clean(const void *start, uint64_t size)

@@ -116,7 +116,7 @@ static bool lr_place(const struct vgic_pending *p, unsigned count)
 
 void vgic_lr_flush(struct vcpu *vcpu)
 {
-	struct vgic_cpu *vc = &vcpu->vgic;
+	struct vgic_cpu *vc = &vcpu->arch.vgic;
 	unsigned count, done = 0;
 	uint64_t hcr;
 
@@ -209,12 +209,12 @@ void vgic_vcpu_park(struct vcpu *vcpu)
 	 * hardware interrupt taken but still queued is active in the GIC and
 	 * would never fire again: deactivate it (this CPU acknowledged it).
 	 */
-	spin_lock(&vcpu->vgic.lock);
-	for (unsigned i = 0; i < vcpu->vgic.queue_len; i++)
-		if (vcpu->vgic.queue[i].pintid)
-			gic_deactivate(vcpu->vgic.queue[i].pintid);
-	vcpu->vgic.queue_len = 0;
-	spin_unlock(&vcpu->vgic.lock);
+	spin_lock(&vcpu->arch.vgic.lock);
+	for (unsigned i = 0; i < vcpu->arch.vgic.queue_len; i++)
+		if (vcpu->arch.vgic.queue[i].pintid)
+			gic_deactivate(vcpu->arch.vgic.queue[i].pintid);
+	vcpu->arch.vgic.queue_len = 0;
+	spin_unlock(&vcpu->arch.vgic.lock);
 	gic_ppi_deactivate(vcpu->pcpu, 27);
 	gic_ppi_deactivate(vcpu->pcpu, 30);
 	vgic_flight_lost(vcpu);

@@ -64,12 +64,12 @@ static struct vgic_irq *irq_of(struct vm *vm, struct vcpu *frame,
 			       uint32_t intid)
 {
 	if (intid < VGIC_PRIVATE_IRQS)
-		return frame ? &frame->vgic.priv[intid] : NULL;
-	if (intid - VGIC_PRIVATE_IRQS >= vm->vgic.spi_count)
+		return frame ? &frame->arch.vgic.priv[intid] : NULL;
+	if (intid - VGIC_PRIVATE_IRQS >= vm->arch.vgic.spi_count)
 		return NULL;
-	if (!vm->vgic.spi[intid - VGIC_PRIVATE_IRQS].present)
+	if (!vm->arch.vgic.spi[intid - VGIC_PRIVATE_IRQS].present)
 		return NULL;
-	return &vm->vgic.spi[intid - VGIC_PRIVATE_IRQS];
+	return &vm->arch.vgic.spi[intid - VGIC_PRIVATE_IRQS];
 }
 
 static struct vcpu *target_of(struct vm *vm, struct vcpu *frame,
@@ -82,7 +82,7 @@ static struct vcpu *target_of(struct vm *vm, struct vcpu *frame,
 
 static void queue(struct vcpu *vcpu, struct vgic_pending p)
 {
-	struct vgic_cpu *vc = &vcpu->vgic;
+	struct vgic_cpu *vc = &vcpu->arch.vgic;
 	bool queued;
 
 	spin_lock(&vc->lock);
@@ -173,7 +173,7 @@ static void set_route(struct vm *vm, struct vgic_irq *irq, uint64_t val)
 			      0;
 	if (irq->phys) {
 		gic_spi_route(irq->phys,
-			      pcpus[vm->vcpu[irq->target].pcpu].mpidr);
+			      pcpus[vm->vcpu[irq->target].pcpu].hw_id);
 		/* Held for its old target: the new one may take it (as above). */
 		if (irq->held && irq->enabled)
 			gic_spi_enable(irq->phys, true);
@@ -332,17 +332,17 @@ static int gicd_access(struct vcpu *vcpu, void *priv, uint64_t off,
 	(void)vcpu;
 	if (!size_ok(bank, (uint32_t)off, size))
 		return -HV_EFAULT;
-	spin_lock(&vm->vgic.lock);
+	spin_lock(&vm->arch.vgic.lock);
 	if (bank) {
 		bank_access(vm, NULL, bank, (uint32_t)off, size, val, write);
 	} else if (write) {
 		if (off == 0)
-			vm->vgic.ctlr = *val & 3;
+			vm->arch.vgic.ctlr = *val & 3;
 	} else if (off == 0) {
-		*val = vm->vgic.ctlr | GICD_CTLR_ARE | GICD_CTLR_DS;
+		*val = vm->arch.vgic.ctlr | GICD_CTLR_ARE | GICD_CTLR_DS;
 	} else if (off == GICD_TYPER) {
 		*val = (gic_dist_read(GICD_TYPER) & (0x1fu << 19)) |
-		       vm->vgic.spi_count / 32;
+		       vm->arch.vgic.spi_count / 32;
 	} else if (off == GICD_IIDR) {
 		*val = gic_dist_read(GICD_IIDR);
 	} else if (off == 0xffe8) {
@@ -350,7 +350,7 @@ static int gicd_access(struct vcpu *vcpu, void *priv, uint64_t off,
 	} else {
 		*val = 0;
 	}
-	spin_unlock(&vm->vgic.lock);
+	spin_unlock(&vm->arch.vgic.lock);
 	return 0;
 }
 
@@ -380,7 +380,7 @@ static uint64_t gicr_rd_read(struct vcpu *frame, uint32_t off)
 	case 0x000c:
 		return typer >> 32;
 	case 0x0014:
-		return frame->vgic.asleep ? 6 : 0;
+		return frame->arch.vgic.asleep ? 6 : 0;
 	case 0xffe8:
 		return PIDR2_GICV3;
 	default:
@@ -402,15 +402,15 @@ static int gicr_access(struct vcpu *vcpu, void *priv, uint64_t off,
 				 in - GICR_SGI);
 	if (!size_ok(bank, in, size))
 		return -HV_EFAULT;
-	spin_lock(&vm->vgic.lock);
+	spin_lock(&vm->arch.vgic.lock);
 	if (bank)
 		bank_access(vm, frame, bank, in - GICR_SGI, size, val,
 			    write);
 	else if (write && in == 0x0014)
-		frame->vgic.asleep = (*val & 2) != 0;
+		frame->arch.vgic.asleep = (*val & 2) != 0;
 	else if (!write)
 		*val = in < GICR_SGI ? gicr_rd_read(frame, in) : 0;
-	spin_unlock(&vm->vgic.lock);
+	spin_unlock(&vm->arch.vgic.lock);
 	return 0;
 }
 
@@ -431,7 +431,7 @@ static const struct mmio_ops gicr_ops = { gicr_read, gicr_write };
 
 void vgic_reset_cpu(struct vcpu *vcpu)
 {
-	struct vgic_cpu *vc = &vcpu->vgic;
+	struct vgic_cpu *vc = &vcpu->arch.vgic;
 
 	for (unsigned i = 0; i < VGIC_PRIVATE_IRQS; i++)
 		vc->priv[i] = (struct vgic_irq){ .edge = i < 16 };
@@ -445,7 +445,7 @@ void vgic_reset_cpu(struct vcpu *vcpu)
 
 void vgic_reset_vm(struct vm *vm)
 {
-	struct vgic_dist *d = &vm->vgic;
+	struct vgic_dist *d = &vm->arch.vgic;
 
 	spin_lock(&d->lock);
 	d->ctlr = 0;
@@ -458,8 +458,7 @@ void vgic_reset_vm(struct vm *vm)
 			gic_spi_enable(irq->phys, false);
 			gic_set_active(irq->phys, false);
 			gic_set_pending(irq->phys, false);
-			gic_spi_route(irq->phys,
-				      pcpus[vm->vcpu[0].pcpu].mpidr);
+			gic_spi_route(irq->phys, pcpus[vm->vcpu[0].pcpu].hw_id);
 		}
 		*irq = (struct vgic_irq){ .present = true, .phys = irq->phys };
 	}
@@ -470,7 +469,7 @@ void vgic_reset_vm(struct vm *vm)
 
 int vgic_init(struct vm *vm, uint64_t gicd_ipa, uint64_t gicr_ipa)
 {
-	struct vgic_dist *d = &vm->vgic;
+	struct vgic_dist *d = &vm->arch.vgic;
 	uint32_t lines = ((gic_dist_read(GICD_TYPER) & 0x1f) + 1) * 32;
 	int ret;
 
@@ -492,9 +491,9 @@ static struct vgic_irq *new_spi(struct vm *vm, uint32_t vintid)
 	struct vgic_irq *irq;
 
 	if (vintid < VGIC_PRIVATE_IRQS ||
-	    vintid - VGIC_PRIVATE_IRQS >= vm->vgic.spi_count)
+	    vintid - VGIC_PRIVATE_IRQS >= vm->arch.vgic.spi_count)
 		return NULL;
-	irq = &vm->vgic.spi[vintid - VGIC_PRIVATE_IRQS];
+	irq = &vm->arch.vgic.spi[vintid - VGIC_PRIVATE_IRQS];
 	if (irq->present)
 		return NULL;
 	*irq = (struct vgic_irq){ .present = true };
@@ -509,7 +508,7 @@ int vgic_add_hw_spi(struct vm *vm, uint32_t vintid, uint32_t pintid)
 		return -HV_EINVAL;
 	irq->phys = (uint16_t)pintid;
 	gic_spi_enable(pintid, false);
-	gic_spi_route(pintid, pcpus[vm->vcpu[0].pcpu].mpidr);
+	gic_spi_route(pintid, pcpus[vm->vcpu[0].pcpu].hw_id);
 	return 0;
 }
 
@@ -517,8 +516,8 @@ int vgic_add_sw_spi(struct vm *vm, uint32_t vintid, vgic_resample_fn fn)
 {
 	if (!new_spi(vm, vintid))
 		return -HV_EINVAL;
-	vm->vgic.resample_intid = vintid;
-	vm->vgic.resample = fn;
+	vm->arch.vgic.resample_intid = vintid;
+	vm->arch.vgic.resample = fn;
 	return 0;
 }
 
@@ -526,7 +525,7 @@ void vgic_set_level(struct vm *vm, uint32_t vintid, bool level)
 {
 	struct vgic_irq *irq;
 
-	spin_lock(&vm->vgic.lock);
+	spin_lock(&vm->arch.vgic.lock);
 	irq = irq_of(vm, NULL, vintid);
 	if (irq && !irq->phys) {
 		if (level)
@@ -534,7 +533,7 @@ void vgic_set_level(struct vm *vm, uint32_t vintid, bool level)
 		else
 			irq->pending = false;
 	}
-	spin_unlock(&vm->vgic.lock);
+	spin_unlock(&vm->arch.vgic.lock);
 }
 
 void vgic_eoi(struct vcpu *vcpu, uint32_t vintid)
@@ -543,15 +542,15 @@ void vgic_eoi(struct vcpu *vcpu, uint32_t vintid)
 	struct vgic_irq *irq;
 	bool resample = false;
 
-	spin_lock(&vm->vgic.lock);
+	spin_lock(&vm->arch.vgic.lock);
 	irq = irq_of(vm, vcpu, vintid);
 	if (irq) {
 		irq->in_flight = false;
-		resample = vintid == vm->vgic.resample_intid;
+		resample = vintid == vm->arch.vgic.resample_intid;
 	}
-	spin_unlock(&vm->vgic.lock);
+	spin_unlock(&vm->arch.vgic.lock);
 	/* A level-triggered line still high is taken again at once. */
-	if (resample && vm->vgic.resample(vm))
+	if (resample && vm->arch.vgic.resample(vm))
 		vgic_set_level(vm, vintid, true);
 }
 
@@ -564,15 +563,15 @@ void vgic_send_sgi(struct vcpu *vcpu, uint64_t val)
 	bool aff_zero = !((val >> 16) & 0xff) && !((val >> 32) & 0xff) &&
 			!((val >> 48) & 0xff);
 
-	spin_lock(&vm->vgic.lock);
+	spin_lock(&vm->arch.vgic.lock);
 	for (unsigned i = 0; i < vm->vcpu_count; i++) {
 		struct vcpu *t = &vm->vcpu[i];
 
 		if (all ? t == vcpu : !(aff_zero && i < 16 && (val >> i) & 1))
 			continue;
-		raise(vm, t, intid, &t->vgic.priv[intid]);
+		raise(vm, t, intid, &t->arch.vgic.priv[intid]);
 	}
-	spin_unlock(&vm->vgic.lock);
+	spin_unlock(&vm->arch.vgic.lock);
 }
 
 /* The hardware line @pintid of @vcpu's VM, its virtual INTID in @vintid. */
@@ -583,14 +582,15 @@ static struct vgic_irq *hw_irq_of(struct vcpu *vcpu, uint32_t pintid,
 
 	if (pintid < VGIC_PRIVATE_IRQS) {
 		*vintid = pintid;
-		return vcpu->vgic.priv[pintid].phys == pintid ?
-			       &vcpu->vgic.priv[pintid] :
+		return vcpu->arch.vgic.priv[pintid].phys == pintid ?
+			       &vcpu->arch.vgic.priv[pintid] :
 			       NULL;
 	}
-	for (unsigned i = 0; i < vm->vgic.spi_count; i++) {
-		if (vm->vgic.spi[i].present && vm->vgic.spi[i].phys == pintid) {
+	for (unsigned i = 0; i < vm->arch.vgic.spi_count; i++) {
+		if (vm->arch.vgic.spi[i].present &&
+		    vm->arch.vgic.spi[i].phys == pintid) {
 			*vintid = i + VGIC_PRIVATE_IRQS;
-			return &vm->vgic.spi[i];
+			return &vm->arch.vgic.spi[i];
 		}
 	}
 	return NULL;
@@ -602,13 +602,13 @@ bool vgic_forward_hw(struct vcpu *vcpu, uint32_t pintid)
 	struct vgic_irq *irq;
 	uint32_t vintid = 0;
 
-	spin_lock(&vm->vgic.lock);
+	spin_lock(&vm->arch.vgic.lock);
 	irq = hw_irq_of(vcpu, pintid, &vintid);
 	if (irq)
 		queue(vcpu, (struct vgic_pending){ .vintid = vintid,
 						   .pintid = (uint16_t)pintid,
 						   .priority = irq->priority });
-	spin_unlock(&vm->vgic.lock);
+	spin_unlock(&vm->arch.vgic.lock);
 	return irq != NULL;
 }
 
@@ -627,13 +627,13 @@ bool vgic_hold_hw(struct vcpu *vcpu, uint32_t pintid)
 	struct vgic_irq *irq;
 	uint32_t vintid;
 
-	spin_lock(&vm->vgic.lock);
+	spin_lock(&vm->arch.vgic.lock);
 	irq = hw_irq_of(vcpu, pintid, &vintid);
 	if (irq) {
 		hw_enable(vcpu, pintid, false);
 		irq->held = true;
 	}
-	spin_unlock(&vm->vgic.lock);
+	spin_unlock(&vm->arch.vgic.lock);
 	return irq != NULL;
 }
 
@@ -641,20 +641,20 @@ void vgic_release_hw(struct vcpu *vcpu)
 {
 	struct vm *vm = vcpu->vm;
 
-	spin_lock(&vm->vgic.lock);
+	spin_lock(&vm->arch.vgic.lock);
 	/*
 	 * Its CPU's hardware PPIs were disabled when it parked
 	 * (vcpu_quiesce()): all of them go back to what the guest set.
 	 */
 	for (unsigned i = 0; i < VGIC_PRIVATE_IRQS; i++) {
-		struct vgic_irq *irq = &vcpu->vgic.priv[i];
+		struct vgic_irq *irq = &vcpu->arch.vgic.priv[i];
 
 		if (irq->phys)
 			hw_enable(vcpu, irq->phys, irq->enabled);
 		irq->held = false;
 	}
-	for (unsigned i = 0; i < vm->vgic.spi_count; i++) {
-		struct vgic_irq *irq = &vm->vgic.spi[i];
+	for (unsigned i = 0; i < vm->arch.vgic.spi_count; i++) {
+		struct vgic_irq *irq = &vm->arch.vgic.spi[i];
 
 		if (!irq->held || target_of(vm, NULL, i + VGIC_PRIVATE_IRQS,
 					    irq) != vcpu)
@@ -663,39 +663,39 @@ void vgic_release_hw(struct vcpu *vcpu)
 		if (irq->phys && irq->enabled)
 			gic_spi_enable(irq->phys, true);
 	}
-	spin_unlock(&vm->vgic.lock);
+	spin_unlock(&vm->arch.vgic.lock);
 }
 
 void vgic_hold_vm(struct vm *vm)
 {
-	spin_lock(&vm->vgic.lock);
-	for (unsigned i = 0; i < vm->vgic.spi_count; i++) {
-		struct vgic_irq *irq = &vm->vgic.spi[i];
+	spin_lock(&vm->arch.vgic.lock);
+	for (unsigned i = 0; i < vm->arch.vgic.spi_count; i++) {
+		struct vgic_irq *irq = &vm->arch.vgic.spi[i];
 
 		if (!irq->present || !irq->phys)
 			continue;
 		gic_spi_enable(irq->phys, false);
 		irq->held = true;
 	}
-	spin_unlock(&vm->vgic.lock);
+	spin_unlock(&vm->arch.vgic.lock);
 }
 
 void vgic_flight_lost(struct vcpu *vcpu)
 {
 	struct vm *vm = vcpu->vm;
-	uint32_t intid = vm->vgic.resample_intid;
+	uint32_t intid = vm->arch.vgic.resample_intid;
 	struct vgic_irq *irq;
 	bool lost = false;
 
 	if (!intid)
 		return;
-	spin_lock(&vm->vgic.lock);
+	spin_lock(&vm->arch.vgic.lock);
 	irq = irq_of(vm, NULL, intid);
 	if (irq && irq->in_flight && irq->flight == vcpu->id) {
 		irq->in_flight = false;
 		lost = true;
 	}
-	spin_unlock(&vm->vgic.lock);
-	if (lost && vm->vgic.resample(vm))
+	spin_unlock(&vm->arch.vgic.lock);
+	if (lost && vm->arch.vgic.resample(vm))
 		vgic_set_level(vm, intid, true);
 }

@@ -10,19 +10,30 @@
 #include <stdlib.h>
 
 #include "fake.h"
+#include "hv/arch/boot.h"
 #include "hv/arch/cpu.h"
+#include "hv/plan_check.h"
 #include "hv/vm.h"
 
 struct fake_hv fake_hv;
+
+/* The fake runs the aarch64 trap handlers, so it names their level. */
+const char arch_hv_level[] = "EL2";
 
 struct pcpu *arch_this_pcpu(void)
 {
 	return &pcpus[fake_cpu.pcpu];
 }
 
-uint64_t arch_cpu_mpidr(void)
+uint64_t arch_cpu_hw_id(void)
 {
-	return pcpus[fake_cpu.pcpu].mpidr;
+	return fake_cpu.hw_id[fake_cpu.pcpu];
+}
+
+/* The fake CPUs run the aarch64 trap handlers, so they take its plans. */
+const struct plan_arch *arch_plan_rules(void)
+{
+	return &plan_arch_aarch64;
 }
 
 uint64_t arch_counter(void)

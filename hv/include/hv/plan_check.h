@@ -2,6 +2,7 @@
 #ifndef HV_PLAN_CHECK_H
 #define HV_PLAN_CHECK_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "shikiri/plan.h"
@@ -21,24 +22,66 @@ struct plan_error {
 };
 
 /**
+ * struct plan_arch - What one architecture adds to the common checks.
+ * @arch: enum shikiri_arch; a plan whose board.arch differs is refused.
+ * @name: "aarch64", "x86_64", for messages.
+ * @max_cpus: the most CPUs the hypervisor runs on (<= SHIKIRI_MAX_CPUS).
+ * @boot_info_kind: the payload kind boot_info_ipa must point at.
+ * @needed_kinds: payload kinds every VM must have (bit 1 << kind).
+ * @allowed_kinds: payload kinds a VM may have, once each.
+ * @board: the board's arch fields; NULL or a static reason.  Runs after
+ *         the common board checks (CPU count, IDs, RAM ranges).
+ * @vm: VM @i's arch fields (console, seeds, arch union); NULL or a static
+ *      reason.  Runs after every common check of that VM.
+ * @hv_device: whether a physical range hits a device the hypervisor owns.
+ * @vm_device: whether a guest-physical range hits a device emulated for
+ *             @vm (its console, interrupt controllers).
+ * @irq_ok: whether @irq may be passed through (as a virtual or physical
+ *          number) on this board.
+ */
+struct plan_arch {
+	uint32_t arch;
+	const char *name;
+	uint32_t max_cpus;
+	uint32_t boot_info_kind;
+	uint32_t needed_kinds;
+	uint32_t allowed_kinds;
+	const char *(*board)(const struct shikiri_plan *plan);
+	const char *(*vm)(const struct shikiri_plan *plan, unsigned int i);
+	bool (*hv_device)(const struct shikiri_plan_board *b, uint64_t base,
+			  uint64_t size);
+	bool (*vm_device)(const struct shikiri_plan_vm *vm, uint64_t ipa,
+			  uint64_t size);
+	bool (*irq_ok)(const struct shikiri_plan_board *b, uint32_t irq);
+};
+
+/* Each architecture's rules (hv/arch/<arch>/plan_arch.c). */
+extern const struct plan_arch plan_arch_aarch64;
+extern const struct plan_arch plan_arch_x86_64;
+
+/**
  * plan_check() - Verify a boot plan completely before any of it is applied.
  * @plan: the plan as found in memory (any alignment of 8 bytes).
  * @avail: bytes that may be read from @plan.
+ * @arch: the rules of the architecture the plan must be for.
  * @limits: ranges that belong to the hypervisor and the loader.
  * @err: filled with the first reason for refusal.
  *
- * Checks magic, revision, size, CRC, then every record: names, CPU masks
- * (disjoint, on the board), RAM regions (aligned, in board RAM, disjoint
- * between VMs and from @limits), passthrough MMIO and IRQs (disjoint between
- * VMs, clear of the hypervisor's GIC and UART), payloads (inside the image
- * and inside the VM's RAM), entry point and DTB address, seed offsets and
- * policy values.  Shared by the hypervisor (at boot) and shikiri-build (after
+ * Checks magic, revision, size, CRC, the architecture, then the board (CPU
+ * count and distinct IDs, RAM ranges, @arch's fields), then every record:
+ * names, CPU masks (disjoint, on the board), RAM regions (aligned, in board
+ * RAM, disjoint between VMs and from @limits), passthrough MMIO and IRQs
+ * (disjoint between VMs, clear of the hypervisor's devices), payloads
+ * (inside the image and inside the VM's RAM, the kinds @arch needs), entry
+ * point and boot-info address, seed offsets, policy values, and @arch's
+ * fields.  Shared by the hypervisor (at boot) and shikiri-build (after
  * writing), so both sides agree on what a valid plan is.
  *
  * Return: 0 when the plan is valid, -HV_EINVAL otherwise.
  */
 int plan_check(const struct shikiri_plan *plan, uint64_t avail,
-	       const struct plan_limits *limits, struct plan_error *err);
+	       const struct plan_arch *arch, const struct plan_limits *limits,
+	       struct plan_error *err);
 
 /**
  * plan_crc32() - CRC-32 (IEEE 802.3, reflected, as zlib) of @len bytes.
@@ -48,5 +91,42 @@ uint32_t plan_crc32(uint32_t crc, const void *data, uint64_t len);
 
 /** plan_compute_crc() - CRC of a plan of @plan->size bytes, crc32 taken as 0. */
 uint32_t plan_compute_crc(const struct shikiri_plan *plan);
+
+/* Range arithmetic shared by the common and the arch checks. */
+
+/** A non-empty range that does not wrap past the top of the address space. */
+static inline bool plan_range_valid(uint64_t base, uint64_t size)
+{
+	return size != 0 && base + (size - 1) >= base;
+}
+
+/** Whether @v is a multiple of @align (a power of 2). */
+static inline bool plan_aligned(uint64_t v, uint64_t align)
+{
+	return (v & (align - 1)) == 0;
+}
+
+/** Whether two valid ranges (see plan_range_valid()) overlap. */
+static inline bool plan_overlaps(uint64_t a, uint64_t a_size, uint64_t b,
+				 uint64_t b_size)
+{
+	return a <= b + (b_size - 1) && b <= a + (a_size - 1);
+}
+
+/** Whether [a, a + a_size) lies inside the valid range [b, b + b_size). */
+static inline bool plan_inside(uint64_t a, uint64_t a_size, uint64_t b,
+			       uint64_t b_size)
+{
+	return a >= b && a - b <= b_size && a_size <= b_size - (a - b);
+}
+
+/** Whether @size bytes from @raw are all zero (unused union space). */
+static inline bool plan_all_zero(const uint8_t *raw, uint64_t size)
+{
+	for (uint64_t i = 0; i < size; i++)
+		if (raw[i])
+			return false;
+	return true;
+}
 
 #endif /* HV_PLAN_CHECK_H */

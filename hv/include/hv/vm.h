@@ -2,54 +2,36 @@
 #ifndef HV_VM_H
 #define HV_VM_H
 
-#include "arch/vgic.h"
-#include "hv/arch/pgtable.h"
+#include "arch/vm_arch.h"
 #include "hv/console.h"
 #include "hv/manage.h"
 #include "hv/mmio.h"
+#include "hv/page_pool.h"
 #include "hv/spinlock.h"
 #include "hv/types.h"
+#include "hv/vcpu_stats.h"
 #include "hv/vm_life.h"
-#include "hv/vpl011.h"
 #include "hv/vwdt.h"
 #include "shikiri/plan.h"
 
-/** Guest general registers as saved on every exit (see vectors.S). */
-struct vcpu_regs {
-	uint64_t x[31];
-	uint64_t elr;
-	uint64_t spsr;
-	uint64_t pad;
-};
-
 enum vcpu_power {
 	VCPU_OFF,
-	VCPU_ON_PENDING, /* CPU_ON accepted, not yet entered */
+	VCPU_ON_PENDING, /* CPU_ON (SIPI) accepted, not yet entered */
 	VCPU_ON,
-};
-
-/** Exits counted per reason, for `stats` and the benchmarks. */
-struct vcpu_stats {
-	uint64_t exits_sync;
-	uint64_t exits_irq;
-	uint64_t mmio;
-	uint64_t hvc;
-	uint64_t smc;
-	uint64_t sysreg;
-	uint64_t injected;
 };
 
 /** A virtual CPU, pinned to one physical CPU for its whole life. */
 struct vcpu {
 	struct vm *vm;
-	unsigned id;   /**< index in the VM, its Aff0 */
+	unsigned id;   /**< index in the VM (its Aff0; its APIC ID) */
 	unsigned pcpu; /**< physical CPU index */
-	enum vcpu_power power; /* atomic: written by CPU_ON from other CPUs */
+	enum vcpu_power power; /* atomic: written by CPU_ON (or a SIPI) from
+				* other CPUs */
 	bool in_guest; /* under vm.lock: entered, not yet parked */
-	uint64_t boot_pc;
-	uint64_t boot_ctx;
-	struct vgic_cpu vgic;
+	uint64_t boot_pc;  /**< where it enters when started */
+	uint64_t boot_ctx; /**< the argument it enters with */
 	struct vcpu_stats stats;
+	struct arch_vcpu arch;
 };
 
 /** A partition: its CPUs, memory, devices and emulated hardware. */
@@ -61,28 +43,26 @@ struct vm {
 	struct vm_life life;
 	bool load_pending;  /**< STARTING: vCPU 0's CPU is to reload the VM */
 	uint64_t started_at; /**< counter value when it last entered RUNNING */
-	struct pgtable stage2;
 	unsigned vcpu_count;
 	struct vcpu vcpu[SHIKIRI_MAX_CPUS];
 	struct mmio_map mmio;
-	struct vgic_dist vgic;
-	struct vpl011 uart;
 	struct console_vm console;
 	struct manage_regs manage;
 	struct vwdt wdt;
+	struct arch_vm arch; /**< stage 2, interrupt controller, console device */
 };
 
 /** Interrupts one physical CPU took for the hypervisor, for `stats`. */
 struct pcpu_stats {
-	uint64_t timer; /**< its EL2 timer (console, watchdog deadlines) */
+	uint64_t timer; /**< its hypervisor timer (console, watchdog deadlines) */
 	uint64_t hv;    /**< kicks, maintenance, the console UART */
 	uint64_t held;  /**< a guest's, while it could not take them: masked */
 };
 
-/** Per physical CPU data, found through TPIDR_EL2. */
+/** Per physical CPU data, found through arch_this_pcpu(). */
 struct pcpu {
 	unsigned id;
-	uint64_t mpidr;
+	uint64_t hw_id; /**< the board's ID of it: MPIDR affinity, APIC ID */
 	struct vcpu *vcpu; /**< the vCPU this CPU runs, or NULL (parked) */
 	struct pcpu_stats stats; /* written by this CPU only */
 };

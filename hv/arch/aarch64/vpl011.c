@@ -13,10 +13,10 @@
  * is dropped and counted (only this VM's).
  */
 #include "arch/vgic.h"
+#include "arch/vpl011.h"
 #include "hv/console.h"
 #include "hv/errno.h"
 #include "hv/vm.h"
-#include "hv/vpl011.h"
 
 #define UARTDR 0x000
 #define UARTRSR 0x004
@@ -58,7 +58,7 @@ static bool line_locked(const struct vpl011 *u)
 
 bool vpl011_line(struct vm *vm)
 {
-	struct vpl011 *u = &vm->uart;
+	struct vpl011 *u = &vm->arch.uart;
 	bool level;
 
 	spin_lock(&u->lock);

@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef HV_DRIVERS_NS16550_H
+#define HV_DRIVERS_NS16550_H
+
+#include <stdint.h>
+
+struct console_uart;
+
+/** ns16550_init() - Drive the 16550 at I/O port @port; its callbacks. */
+const struct console_uart *ns16550_init(uint16_t port);
+
+#endif /* HV_DRIVERS_NS16550_H */
