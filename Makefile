@@ -34,17 +34,34 @@ include tests/unit/unit.mk
 include guests/baremetal/baremetal.mk
 include guests/baremetal-x86/baremetal-x86.mk
 include tools/ctl/ctl.mk
+include guests/x86/x86.mk
 include tests/fuzz/fuzz.mk
 include bench/bench.mk
 
 GUEST_MODULES = $(wildcard $(BUILD)/cache/modules/*.ko)
+ROOTFS_FILES := guests/rootfs/mkinitramfs guests/rootfs/init \
+	$(shell find guests/rootfs/etc -type f)
 
 $(BUILD)/guest/initramfs.cpio.gz: $(BUILD)/cache/busybox $(SHIKIRICTL) \
-		guests/rootfs/mkinitramfs guests/rootfs/init \
-		$(shell find guests/rootfs/etc -type f) $(GUEST_MODULES)
+		$(ROOTFS_FILES) $(GUEST_MODULES)
 	$(call msg,CPIO,$@)
 	$(Q)guests/rootfs/mkinitramfs $(BUILD)/cache/busybox $@ $(SHIKIRICTL) \
 		$(GUEST_MODULES)
+
+# The same initramfs for x86-64 guests: amd64 busybox and shikirictl, and
+# the modules of the amd64 kernel (docs/x86.md).  Built by `make all` once
+# set-up has fetched the amd64 payloads.
+X86_CACHE := $(BUILD)/cache/x86_64
+X86_INITRAMFS := $(BUILD)/guest-x86_64/initramfs.cpio.gz
+X86_GUEST_MODULES = $(wildcard $(X86_CACHE)/modules/*.ko)
+
+$(X86_INITRAMFS): $(X86_CACHE)/busybox $(SHIKIRICTL_X86) $(ROOTFS_FILES) \
+		$(X86_GUEST_MODULES)
+	$(call msg,CPIO,$@)
+	$(Q)guests/rootfs/mkinitramfs $(X86_CACHE)/busybox $@ \
+		$(SHIKIRICTL_X86) $(X86_GUEST_MODULES)
+
+all: $(if $(wildcard $(X86_CACHE)/busybox),$(X86_INITRAMFS))
 
 # The image for a config anywhere: build/<config name>/shikiri.img.
 image_of = $(BUILD)/$(basename $(notdir $(1)))/shikiri.img

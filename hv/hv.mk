@@ -22,10 +22,9 @@ HV_LDFLAGS := -nostdlib -static-pie -Wl,--no-dynamic-linker \
 	-Wl,-T,hv/arch/$(HV_ARCH)/hv.ld -Wl,-z,norelro -Wl,--build-id=none \
 	-Wl,-z,noexecstack -Wl,--no-warn-rwx-segments
 
-HV_COMMON_SRCS := $(filter-out hv/core/vpl011.c hv/core/v16550.c,\
-	$(wildcard hv/core/*.c)) \
+HV_COMMON_SRCS := $(filter-out hv/core/v16550.c,$(wildcard hv/core/*.c)) \
 	$(wildcard hv/lib/*.c)
-HV_SRCS := $(HV_COMMON_SRCS) hv/core/vpl011.c hv/drivers/pl011.c \
+HV_SRCS := $(HV_COMMON_SRCS) hv/drivers/pl011.c \
 	$(wildcard hv/arch/$(HV_ARCH)/*.c hv/arch/$(HV_ARCH)/*.S \
 	hv/platform/$(HV_PLATFORM)/*.c)
 HV_OBJS := $(patsubst %,$(HV_OUT)/%.o,$(HV_SRCS))

@@ -14,14 +14,14 @@
  * the timer of each CPU whose VM still has a line waiting (see drain()).
  *
  * Input: the UART is always emptied; the focused VM's characters go to its
- * emulated PL011, which keeps a bounded buffer and drops (and counts) what
- * the VM does not read.  So the escape key always gets through.
+ * virtual UART (hv/vuart.h), which keeps a bounded buffer and drops (and
+ * counts) what the VM does not read.  So the escape key always gets through.
  *
  * Lock order: a source's lock is taken after any device or VM lock, and
  * never two of them together; nothing is called with one held.  The drain
  * is a flag that is only ever tried (console_flush() alone waits for it,
  * a bounded time), so whoever holds it may take any lock: a source's, or
- * the emulated PL011's and the vGIC's in vpl011_tx_room().
+ * the virtual UART's and its interrupt controller's in vuart_tx_room().
  */
 #include "hv/console.h"
 #include "hv/console_filter.h"
@@ -414,6 +414,11 @@ uint64_t console_tx_dropped(struct vm *vm)
 	return __atomic_load_n(&vm->console.tx_dropped, __ATOMIC_RELAXED);
 }
 
+uint64_t console_hv_dropped(void)
+{
+	return __atomic_load_n(&hv_out.tx_dropped, __ATOMIC_RELAXED);
+}
+
 /* Hypervisor text: trusted, so only '\r' goes (the drain ends lines). */
 static void hv_put(const char *text, size_t len, bool line)
 {
@@ -436,7 +441,7 @@ static void hv_put(const char *text, size_t len, bool line)
 			out_newline(&hv_out);
 		hv_out.ready = hv_out.tail;
 	} else {
-		hv_out.tx_dropped++;
+		__atomic_add_fetch(&hv_out.tx_dropped, 1, __ATOMIC_RELAXED);
 	}
 	spin_unlock(&hv_out.lock);
 	drain(&hv_out);

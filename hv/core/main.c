@@ -14,15 +14,10 @@
 #include "hv/platform.h"
 #include "hv/print.h"
 #include "hv/seed.h"
+#include "hv/sha256.h"
 #include "hv/vm.h"
 
 #define PLAN_MAX_SIZE 0x100000u
-
-extern char _start[], _hv_end[];
-extern struct page_pool hv_pages;
-
-void boot_primary(uint64_t info, uint64_t load_base);
-void boot_secondary(unsigned idx);
 
 #define RNDR_WORDS 4u
 
@@ -39,7 +34,7 @@ static void boot_entropy(uint64_t info, uint8_t key[SEED_KEY_SIZE])
 	static const char domain[] = "shikiri seed key 1";
 	struct sha256 s;
 	uint64_t v;
-	size_t dt = 0;
+	size_t dt;
 	unsigned rndr = 0;
 
 	sha256_init(&s);
@@ -107,21 +102,20 @@ static void log_vm(const struct vm *vm)
 	       p->ram[0].pa, p->entry_ipa);
 }
 
-void boot_primary(uint64_t info, uint64_t load_base)
+void boot_primary(uint64_t info, uint64_t load_base, uint64_t footprint)
 {
-	uint64_t footprint = (uint64_t)(_hv_end - _start);
 	uint64_t plan_off = ALIGN_UP(footprint, SHIKIRI_PLAN_ALIGN);
 	const struct shikiri_plan *plan =
 		(const void *)(uintptr_t)(load_base + plan_off);
-	uint64_t boot_mpidr = arch_cpu_mpidr(), info_base, info_size;
+	uint64_t boot_id = arch_cpu_hw_id(), info_base, info_size;
 	struct plan_limits limits;
 	struct plan_error err;
 	unsigned boot = SHIKIRI_MAX_CPUS;
 	uint8_t key[SEED_KEY_SIZE];
 
 	console_init(arch_boot_console(), NULL);
-	hv_log("shikiri on %s: %s, loaded at 0x%lx, boot CPU 0x%lx",
-	       plat_name, arch_hv_level, load_base, boot_mpidr);
+	hv_log("shikiri on %s: %s, loaded at 0x%lx, boot CPU 0x%lx", plat_name,
+	       arch_hv_level, load_base, boot_id);
 	arch_boot_loader_info(info, &info_base, &info_size);
 
 	limits = (struct plan_limits){ .hv_base = load_base,
@@ -138,7 +132,7 @@ void boot_primary(uint64_t info, uint64_t load_base)
 		if (!dtbs_intact(&plan->vm[i], load_base))
 			refuse("device tree payload CRC mismatch", (int)i);
 	for (unsigned i = 0; i < plan->board.cpu_count; i++)
-		if (plan->board.cpu_id[i] == boot_mpidr)
+		if (plan->board.cpu_id[i] == boot_id)
 			boot = i;
 	if (boot == SHIKIRI_MAX_CPUS)
 		refuse("boot CPU is not in the plan's CPU list", -1);
@@ -149,12 +143,13 @@ void boot_primary(uint64_t info, uint64_t load_base)
 	pcpu_count = hv_board->cpu_count;
 	for (unsigned i = 0; i < pcpu_count; i++)
 		pcpus[i] =
-			(struct pcpu){ .id = i, .mpidr = hv_board->cpu_id[i] };
+			(struct pcpu){ .id = i, .hw_id = hv_board->cpu_id[i] };
 	arch_platform_init(hv_board, boot);
 
 	vm_count = plan->vm_count;
 	for (unsigned i = 0; i < vm_count; i++) {
-		if (vm_from_plan(&vms[i], i, &plan->vm[i], _start, &hv_pages))
+		if (vm_from_plan(&vms[i], i, &plan->vm[i],
+				 (const void *)(uintptr_t)load_base, &hv_pages))
 			refuse("VM set-up failed (page-table pool exhausted?)",
 			       (int)i);
 		log_vm(&vms[i]);
@@ -175,10 +170,10 @@ void boot_primary(uint64_t info, uint64_t load_base)
 
 		if (i == boot)
 			continue;
-		ret = arch_cpu_start(i, pcpus[i].mpidr);
+		ret = arch_cpu_start(i, pcpus[i].hw_id);
 		if (ret)
 			hv_log("CPU %u (0x%lx) did not start: error %d", i,
-			       pcpus[i].mpidr, ret);
+			       pcpus[i].hw_id, ret);
 	}
 	arch_idle();
 }

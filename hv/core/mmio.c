@@ -62,7 +62,7 @@ static uint64_t extend(const struct mmio_access *acc, uint64_t val)
 }
 
 int mmio_dispatch(const struct mmio_map *map, struct vcpu *vcpu,
-		  const struct mmio_access *acc, uint64_t regs[31])
+		  const struct mmio_access *acc, uint64_t *regs)
 {
 	const struct mmio_region *r = mmio_find(map, acc->ipa, acc->size);
 	uint64_t off, val = 0;

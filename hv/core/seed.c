@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The guests' seeds (/chosen/rng-seed, /chosen/kaslr-seed), fresh at every
- * start of every VM.  A guest credits them as entropy, so one VM that
+ * The guests' seeds (aarch64: /chosen/rng-seed, /chosen/kaslr-seed; x86_64:
+ * the SETUP_RNG_SEED setup_data of boot_params), fresh at every start of
+ * every VM.  A guest credits them as entropy, so one VM that
  * knows its own seeds must learn nothing of another VM's, nor of its own
  * next life's: they come from ChaCha20 under a key only the hypervisor
  * holds, with a nonce of its own for every VM and every life.  The key is
@@ -36,6 +37,38 @@ void seed_fill(const uint8_t key[SEED_KEY_SIZE], uint32_t vm, uint64_t life,
 		nonce[4 + i] = (uint8_t)(life >> (8 * i));
 	memset(out, 0, len);
 	chacha20_xor(key, 0, nonce, out, len);
+}
+
+/* Copy @len bytes of @src to @dst + @off if they fit in @size bytes. */
+static size_t put_seed(uint8_t *dst, uint64_t size, uint32_t off,
+		       const uint8_t *src, size_t len)
+{
+	if (!off || off > size || len > size - off)
+		return 0;
+	memcpy(dst + off, src, len);
+	return len;
+}
+
+/**
+ * seed_place() - Write a VM's fresh seeds into its copy of a payload.
+ * @vm: the VM's plan record.
+ * @pl: one of its payloads.
+ * @dst: where @pl was copied.
+ * @seeds: the RNG seed, then the KASLR seed.
+ *
+ * Return: how many seed bytes were written.
+ */
+size_t seed_place(const struct shikiri_plan_vm *vm,
+		  const struct shikiri_payload *pl, uint8_t *dst,
+		  const uint8_t seeds[SEED_BYTES])
+{
+	if (pl->kind != SHIKIRI_PAYLOAD_DTB &&
+	    pl->kind != SHIKIRI_PAYLOAD_BOOT_PARAMS)
+		return 0;
+	return put_seed(dst, pl->size, vm->rng_seed_offset, seeds,
+			SEED_RNG_BYTES) +
+	       put_seed(dst, pl->size, vm->kaslr_seed_offset,
+			seeds + SEED_RNG_BYTES, SEED_KASLR_BYTES);
 }
 
 static uint32_t be32(const uint8_t *p)

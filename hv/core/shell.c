@@ -64,20 +64,24 @@ static void cmd_stats_pcpu(const struct pcpu *p)
 
 static void cmd_stats(struct vm *vm)
 {
+	char exits[120];
+
 	vm_log_stats(vm);
 	for (unsigned i = 0; i < vm->vcpu_count; i++) {
 		const struct vcpu *v = &vm->vcpu[i];
 
-		hv_log("  vcpu %u (CPU %u): %lu sync, %lu irq exits, %lu "
-		       "injected, %u queued",
-		       i, v->pcpu, v->stats.exits_sync, v->stats.exits_irq,
-		       v->stats.injected, arch_vcpu_queued(&v->arch));
+		vcpu_stats_print(exits, sizeof(exits), &v->stats, false);
+		hv_log("  vcpu %u (CPU %u): %s exits, %lu injected, %u queued",
+		       i, v->pcpu, exits, v->stats.injected,
+		       arch_vcpu_queued(&v->arch));
 		cmd_stats_pcpu(&pcpus[v->pcpu]);
 	}
 	if (vm->plan->flags & SHIKIRI_VM_CONSOLE_VIRTUAL)
 		hv_log("  console: rx_dropped %lu, tx_dropped %lu (bytes lost "
 		       "to full buffers)",
 		       vuart_rx_dropped(vm), console_tx_dropped(vm));
+	hv_log("  hypervisor console: %lu messages lost to a full buffer",
+	       console_hv_dropped());
 }
 
 static void request(struct vm *vm, enum vm_request req, const char *verb)

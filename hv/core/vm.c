@@ -25,9 +25,6 @@ struct pcpu pcpus[SHIKIRI_MAX_CPUS];
 unsigned pcpu_count;
 const struct shikiri_plan_board *hv_board;
 
-#define VM_RNG_SEED_BYTES 32u
-#define VM_KASLR_SEED_BYTES 8u
-#define VM_SEED_BYTES (VM_RNG_SEED_BYTES + VM_KASLR_SEED_BYTES)
 
 static const unsigned char *hv_image;
 /* Only the hypervisor's memory holds it: no stage 2 maps it. */
@@ -84,9 +81,8 @@ int vm_from_plan(struct vm *vm, unsigned idx,
 	}
 	vm->vcpu_count = n;
 	ret = arch_vm_init(vm, pool);
-	if (!ret && (rec->flags & SHIKIRI_VM_CONSOLE_VIRTUAL)) {
+	if (!ret && (rec->flags & SHIKIRI_VM_CONSOLE_VIRTUAL))
 		ret = vuart_init(vm);
-	}
 	if (!ret)
 		ret = manage_init(vm);
 	if (!ret)
@@ -135,14 +131,14 @@ static void scrub(struct vm *vm)
 }
 
 /*
- * Copy the pristine payloads into the VM's RAM, with fresh seeds: the
- * 32 bytes of rng-seed, then the 8 of kaslr-seed, from this VM's stream
- * for this life (hv/seed.h).
+ * Copy the pristine payloads into the VM's RAM, with fresh seeds in its
+ * boot info (DTB or boot_params): the 32 bytes of RNG seed, then the 8 of
+ * KASLR seed, from this VM's stream for this life (hv/seed.h).
  */
 static void load_payloads(struct vm *vm)
 {
 	const struct shikiri_plan_vm *p = vm->plan;
-	uint8_t seeds[VM_SEED_BYTES];
+	uint8_t seeds[SEED_BYTES];
 
 	seed_fill(seed_key, vm->id, lives[vm->id]++, seeds, sizeof(seeds));
 	for (unsigned i = 0; i < p->payload_count; i++) {
@@ -151,16 +147,8 @@ static void load_payloads(struct vm *vm)
 			vm, pl->ipa, pl->size);
 
 		memcpy(dst, hv_image + pl->offset, pl->size);
-		if (pl->kind == SHIKIRI_PAYLOAD_DTB) {
-			/* Fresh seeds every boot, as a bootloader would give. */
-			if (p->rng_seed_offset)
-				memcpy(dst + p->rng_seed_offset, seeds,
-				       VM_RNG_SEED_BYTES);
-			if (p->kaslr_seed_offset)
-				memcpy(dst + p->kaslr_seed_offset,
-				       seeds + VM_RNG_SEED_BYTES,
-				       VM_KASLR_SEED_BYTES);
-		}
+		/* Fresh seeds every boot, as a bootloader would give. */
+		seed_place(p, pl, dst, seeds);
 		/* The guest starts with its MMU and caches off. */
 		arch_dcache_clean(dst, pl->size);
 	}
@@ -289,8 +277,9 @@ bool vm_vcpu_idle(struct vcpu *v)
 		/*
 		 * Its devices may keep interrupting: mask them from now until
 		 * the next life's guest enables them (reload resets the
-		 * so they stay masked until then).  Under vm.lock, so a start
-		 * that follows at once cannot enable one first.
+		 * interrupt controller, so they stay masked until then).
+		 * Under vm.lock, so a start that follows at once cannot enable
+		 * one first.
 		 */
 		arch_vm_hold(vm);
 		a = vm_life_parked(&vm->life);
@@ -341,18 +330,14 @@ bool vm_vcpu_idle(struct vcpu *v)
 	return true;
 }
 
-_Static_assert(sizeof(struct vcpu_stats) % sizeof(uint64_t) == 0,
-	       "struct vcpu_stats holds uint64_t counters only");
-
-void vm_stats_sum(const struct vm *vm, struct vcpu_stats *t)
+void vm_log_stats(const struct vm *vm)
 {
-	uint64_t sum[sizeof(*t) / sizeof(uint64_t)] = { 0 };
-	uint64_t one[sizeof(*t) / sizeof(uint64_t)];
+	struct vcpu_stats t = { 0 };
+	char exits[160];
 
-	for (unsigned i = 0; i < vm->vcpu_count; i++) {
-		memcpy(one, &vm->vcpu[i].stats, sizeof(one));
-		for (unsigned j = 0; j < ARRAY_SIZE(sum); j++)
-			sum[j] += one[j];
-	}
-	memcpy(t, sum, sizeof(sum));
+	for (unsigned i = 0; i < vm->vcpu_count; i++)
+		vcpu_stats_add(&t, &vm->vcpu[i].stats);
+	vcpu_stats_print(exits, sizeof(exits), &t, true);
+	hv_log("vm %s: exits: %s; %lu interrupts injected", vm->name, exits,
+	       t.injected);
 }

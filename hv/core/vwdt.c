@@ -2,9 +2,9 @@
 /*
  * The emulated SBSA Generic Watchdog (see hv/vwdt.h).  Refreshes trap, so a
  * guest that pets it every few seconds costs a trap every few seconds;
- * expiry is checked by the EL2 timer of the CPU that last wrote it, which
+ * expiry is checked by the timer of the CPU that last wrote it, which
  * keeps running when the guest itself is wedged with interrupts off, and
- * while that CPU's vCPU is off (the idle loop serves its EL2 timer).  That
+ * while that CPU's vCPU is off (the idle loop serves its timer).  That
  * CPU is always one of the VM's own: a write traps on the writer's CPU,
  * and vwdt_tick() is only ever called for the VM of the CPU it runs on.
  */

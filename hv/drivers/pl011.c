@@ -4,6 +4,7 @@
  * FIFO while it has room and continues from the transmit interrupt), receive
  * from the interrupt.  Only console_flush() waits for room.
  */
+#include "arch/mmio_reg.h"
 #include "hv/console.h"
 #include "hv/drivers/pl011.h"
 
@@ -14,7 +15,6 @@
 #define LCR_H_FEN (1u << 4)
 #define LCR_H_WLEN8 (3u << 5)
 #define UARTIMSC 0x038
-#define UARTICR 0x044
 #define FR_TXFF (1u << 5)
 #define FR_RXFE (1u << 4)
 #define INT_RX (1u << 4)
@@ -24,39 +24,45 @@
 static uint64_t base;
 static uint32_t imsc; /* only the console's draining CPU changes TX */
 
-static volatile uint32_t *reg(unsigned off)
+static uint32_t rd(unsigned off)
 {
-	return (volatile uint32_t *)(uintptr_t)(base + off);
+	return mmio_reg_read(base + off);
+}
+
+static void wr(unsigned off, uint32_t val)
+{
+	mmio_reg_write(base + off, val);
 }
 
 static void pl011_putc(char c)
 {
-	while (*reg(UARTFR) & FR_TXFF)
+	while (rd(UARTFR) & FR_TXFF)
 		;
-	*reg(UARTDR) = (unsigned char)c;
+	wr(UARTDR, (unsigned char)c);
 }
 
 static bool pl011_try_putc(char c)
 {
-	if (*reg(UARTFR) & FR_TXFF)
+	if (rd(UARTFR) & FR_TXFF)
 		return false;
-	*reg(UARTDR) = (unsigned char)c;
+	wr(UARTDR, (unsigned char)c);
 	return true;
 }
 
+/*
+ * Reading is what clears the receive interrupts (DDI0183, Interrupts): RX once
+ * the FIFO is below its trigger level, RT once it is empty.  Never UARTICR: a
+ * character that arrived after the FIFO was seen empty would have its
+ * interrupt cleared while it sits unread.  QEMU's PL011 raises RX only when
+ * its count reaches the trigger level, so that interrupt would not come
+ * again before the FIFO is emptied, and console_rx_poll() takes a bounded
+ * number of characters at a time: input would stop for good.
+ */
 static int pl011_getc(void)
 {
-	if (*reg(UARTFR) & FR_RXFE) {
-		/*
-		 * Clear the receive interrupt, then look again: a character
-		 * that arrived between the two would otherwise sit unread
-		 * with its interrupt already cleared, and input would stop.
-		 */
-		*reg(UARTICR) = INT_RX | INT_RT;
-		if (*reg(UARTFR) & FR_RXFE)
-			return -1;
-	}
-	return (int)(*reg(UARTDR) & 0xff);
+	if (rd(UARTFR) & FR_RXFE)
+		return -1;
+	return (int)(rd(UARTDR) & 0xff);
 }
 
 /*
@@ -67,7 +73,7 @@ static int pl011_getc(void)
 static void pl011_tx_irq(bool on)
 {
 	imsc = on ? imsc | INT_TX : imsc & ~INT_TX;
-	*reg(UARTIMSC) = imsc;
+	wr(UARTIMSC, imsc);
 }
 
 static const struct console_uart pl011_uart = {
@@ -80,9 +86,9 @@ static const struct console_uart pl011_uart = {
 const struct console_uart *pl011_init(uint64_t addr)
 {
 	base = addr;
-	*reg(UARTLCR_H) = LCR_H_FEN | LCR_H_WLEN8; /* FIFOs on: 16 deep */
-	*reg(UARTCR) = 0x301; /* UARTEN | TXE | RXE */
-	imsc = INT_RX | INT_RT; /* receive is never masked */
-	*reg(UARTIMSC) = imsc;
+	wr(UARTLCR_H, LCR_H_FEN | LCR_H_WLEN8); /* FIFOs on: 16 deep */
+	wr(UARTCR, 0x301);			/* UARTEN | TXE | RXE */
+	imsc = INT_RX | INT_RT;			/* receive is never masked */
+	wr(UARTIMSC, imsc);
 	return &pl011_uart;
 }

@@ -73,11 +73,12 @@ static const char *vm_field(size_t off)
 		{ offsetof(struct vm, life), "life" },
 		{ offsetof(struct vm, vcpu), "vcpu" },
 		{ offsetof(struct vm, mmio), "mmio" },
-		{ offsetof(struct vm, arch.vgic), "vgic" },
-		{ offsetof(struct vm, arch.uart), "uart" },
 		{ offsetof(struct vm, console), "console" },
 		{ offsetof(struct vm, manage), "manage" },
 		{ offsetof(struct vm, wdt), "wdt" },
+		{ offsetof(struct vm, arch.stage2), "stage2" },
+		{ offsetof(struct vm, arch.vgic), "vgic" },
+		{ offsetof(struct vm, arch.uart), "uart" },
 	};
 	const char *name = "header";
 
@@ -349,7 +350,7 @@ static void check_gic(void)
 			continue;
 		for (unsigned c = 0; c < WORLD_CPUS; c++)
 			if (vm_has_cpu((unsigned)owner, c) &&
-			    pcpus[c].mpidr == fake_gic.spi_route[i])
+			    pcpus[c].hw_id == fake_gic.spi_route[i])
 				routed = true;
 		if (!routed)
 			check_fail("physical INTID %u of vm %d routed to 0x%lx",

@@ -18,19 +18,11 @@ FUZZ_HARNESSES := vgic vpl011 vwdt manage mmio psci sysreg
 # list of what every harness (and its replay) links.  libFuzzer's coverage
 # instruments the hypervisor only: the world around it (its model of the
 # CPUs and its invariants) is plain code, which keeps it fast.
-FUZZ_HV_SRCS := hv/core/vm.c hv/core/vm_life.c hv/core/mmio.c \
-	hv/core/manage.c hv/core/vpl011.c hv/core/vwdt.c hv/core/console.c \
-	hv/core/console_filter.c hv/core/seed.c \
-	hv/core/shell.c hv/core/plan_check.c hv/arch/aarch64/plan_arch.c \
-	hv/core/page_pool.c \
-	hv/lib/print.c hv/lib/crc32.c hv/lib/chacha20.c hv/lib/sha256.c \
+FUZZ_HV_SRCS := $(HV_HOST_VM_SRCS) \
 	hv/arch/aarch64/traps.c hv/arch/aarch64/mmio_decode.c \
 	hv/arch/aarch64/sysreg_trap.c hv/arch/aarch64/id_regs.c \
 	hv/arch/aarch64/psci.c hv/arch/aarch64/inject.c \
-	hv/arch/aarch64/pstate.c \
-	hv/arch/aarch64/vgic_v3.c hv/arch/aarch64/vgic_lr.c \
-	hv/arch/aarch64/stage2.c hv/arch/aarch64/pgtable.c \
-	hv/arch/aarch64/timer.c
+	hv/arch/aarch64/pstate.c
 FUZZ_WORLD_SRCS := hv/arch/fake/fake.c hv/arch/fake/cpu.c \
 	hv/arch/fake/sysreg.c hv/arch/fake/sysreg_hw.c tests/fuzz/world.c \
 	tests/fuzz/check.c
@@ -102,9 +94,35 @@ fuzz: setup fuzz-bins $(FUZZ_BOARD)
 	@for f in $(FUZZ_SEEDS); do \
 		dtc -q -I dts -O dtb -o $(FUZZ_OUT)/corpus/config/$$(basename $$f).dtb $$f; \
 	done
-	@for h in $(FUZZ_HARNESSES); do \
+	@for h in $(FUZZ_HARNESSES) $(FUZZ_ALONE); do \
 		mkdir -p $(FUZZ_OUT)/corpus/$$h && \
 		cp tests/fuzz/corpus/$$h/* $(FUZZ_OUT)/corpus/$$h/; \
 	done
 	@SHIKIRI_FUZZ_BOARD=$(FUZZ_BOARD) tests/fuzz/run $(FUZZ_OUT) \
-		$(FUZZ_SECONDS) config $(FUZZ_HARNESSES)
+		$(FUZZ_SECONDS) config $(FUZZ_HARNESSES) $(FUZZ_ALONE)
+
+# Harnesses of pure-logic models that need no world around them: fuzz_x86,
+# the x86 device models of one VM (tests/fuzz/fuzz_x86.c).
+FUZZ_ALONE := x86
+FUZZ_ALONE_BINS := $(addprefix $(FUZZ_OUT)/fuzz_,$(FUZZ_ALONE))
+fuzz-bins: $(FUZZ_ALONE_BINS)
+FUZZ_X86_SRCS := $(X86_MODEL_SRCS) $(X86_CONSOLE_SRCS)
+FUZZ_X86_DEPS := tests/fuzz/fuzz_x86.c $(FUZZ_X86_SRCS) \
+	$(wildcard hv/arch/x86_64/include/arch/*.h) hv/include/hv/v16550.h
+
+$(FUZZ_OUT)/fuzz_x86: $(FUZZ_X86_DEPS) | fuzz-setup
+	@mkdir -p $(dir $@)
+	$(call msg,CLANG,$@)
+	$(Q)$(FUZZ_CLANG) $(UNIT_X86_CFLAGS) -fsanitize=fuzzer,address,undefined \
+		-o $@ $(filter %.c,$^)
+
+UNIT_TESTS += $(BUILD)/unit/fuzz_replay_x86
+unit-test-bins: $(BUILD)/unit/fuzz_replay_x86
+
+$(BUILD)/unit/fuzz_replay_x86: $(FUZZ_X86_DEPS) tests/fuzz/replay.c \
+		$(wildcard tests/fuzz/corpus/x86/*)
+	@mkdir -p $(dir $@)
+	$(call msg,HOSTCC,$@)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(UNIT_X86_CFLAGS) $(HOST_SAN) \
+		-DFUZZ_CORPUS='"$(CURDIR)/tests/fuzz/corpus/x86"' -o $@ \
+		$(filter %.c,$^)

@@ -290,11 +290,11 @@ static void build(void)
 	pcpu_count = p->board.cpu_count;
 	for (unsigned i = 0; i < pcpu_count; i++)
 		pcpus[i] =
-			(struct pcpu){ .id = i, .mpidr = p->board.cpu_id[i] };
+			(struct pcpu){ .id = i, .hw_id = p->board.cpu_id[i] };
 	console_init(&uart, timer_console_clock());
 	psci_probe_firmware();
 	gic_spi_set_edge(UART_INTID, false);
-	gic_spi_route(UART_INTID, pcpus[0].mpidr);
+	gic_spi_route(UART_INTID, pcpus[0].hw_id);
 	gic_spi_enable(UART_INTID, true);
 	page_pool_init(&pool, pool_pages, sizeof(pool_pages) / PAGE_SIZE);
 	vm_count = WORLD_VMS;
@@ -419,7 +419,7 @@ static bool signal_interrupts(void)
 		if (!fake_gic.spi_pending[i] || !fake_gic.spi_enabled[i])
 			continue;
 		for (unsigned c = 0; c < WORLD_CPUS; c++) {
-			if (pcpus[c].mpidr == fake_gic.spi_route[i]) {
+			if (pcpus[c].hw_id == fake_gic.spi_route[i]) {
 				fake_gic_raise(c, i);
 				fake_gic.spi_pending[i] = false;
 			}

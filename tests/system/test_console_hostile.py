@@ -33,6 +33,7 @@ ESC = "\x1b"
 SGR = re.compile(r"\x1b\[[0-9;]*m")
 LOG = qemu.LOG_DIR / "test_console_hostile.log"
 STATS = re.compile(r"^  console: rx_dropped (\d+), tx_dropped (\d+)")
+HV_LOST = re.compile(r"^  hypervisor console: (\d+) messages lost")
 
 
 @dataclass
@@ -41,6 +42,7 @@ class Run:
     started: int    # index of the first line after the start key
     stopped: int    # index of "shikiri: vm conattack: stopped ..."
     stats: tuple    # (rx_dropped, tx_dropped) from the shell's `stats`
+    hv_lost: int    # the hypervisor's own messages lost, from `stats`
     listed: bool    # the shell's `list` answered
     refused: bool   # `focus noconsole` was refused
     alive: bool     # QEMU still running at the end
@@ -115,6 +117,8 @@ def run(tmp_path_factory):
         c.send(f"{baremetal.ESCAPE}:")
         m = _shell(c, f"stats {GUEST}", STATS.pattern)
         stats = (int(m.group(1)), int(m.group(2)))
+        hv_lost = int(c.expect_hv(HV_LOST.pattern,
+                                  qemu.COMMAND_TIMEOUT).group(1))
         listed = bool(_shell(c, "list", rf"^{GUEST}\s+running"))
         refused = bool(_shell(c, f"focus {NOCONSOLE}",
                               rf"^focus: {NOCONSOLE} has no virtual console"))
@@ -133,8 +137,8 @@ def run(tmp_path_factory):
         end = lifecycle.beats(c.lines, LINUX)[-1] + 1.0
         while lifecycle.beats(c.lines, LINUX)[-1] < end:
             c.expect_vm(LINUX, HEARTBEAT.pattern, qemu.COMMAND_TIMEOUT)
-        yield Run(list(c.lines), started, stopped, stats, listed, refused,
-                  c.alive, baremetal.Report(c.vm_lines(GUEST)))
+        yield Run(list(c.lines), started, stopped, stats, hv_lost, listed,
+                  refused, c.alive, baremetal.Report(c.vm_lines(GUEST)))
     finally:
         c.close()
 
@@ -169,6 +173,8 @@ def test_input_that_is_not_read_is_dropped_and_counted(run):
 def test_escape_key_and_shell_work(run):
     assert run.listed
     assert run.refused
+    # No message of the hypervisor's was lost while the guest flooded.
+    assert run.hv_lost == 0
 
 
 def test_heartbeat_keeps_coming(run):

@@ -435,6 +435,9 @@ def _stats(c, vm, name=None):
         if re.fullmatch(r"\s*console: rx_dropped \d+, tx_dropped \d+ .*",
                         line):
             continue
+        if re.fullmatch(r"\s*hypervisor console: \d+ messages lost to a full"
+                        r" buffer", line):
+            continue
         v = re.fullmatch(r"\s*vcpu (\d+) \(CPU (\d+)\): (\d+) sync, (\d+) irq"
                          r" exits, (\d+) injected, (\d+) queued", line)
         assert v, f"unexpected `stats` line: {line!r}"

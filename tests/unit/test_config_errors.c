@@ -358,7 +358,7 @@ static const struct config_error config_errors[] = {
 	  "qemu-args = \"-device\", \"virtio-rng-device\";\n" VM0,
 	  "cfg.dts: /: property 'qemu-args': needs a board that QEMU runs, and "
 	  "--board-dtb names none (no OUT.img.qemu is written); fix: build "
-	  "with --board qemu-virt, or remove it\n" },
+	  "with --board (one of qemu-virt, qemu-q35), or remove it\n" },
 };
 
 static void test_config_error(void **state)
@@ -383,7 +383,7 @@ static void test_board_selection(void **state)
 			 1);
 	assert_non_null(strstr(buildtest_errors,
 			       "cfg.dts: unknown board 'raspberry'; "
-			       "fix: use one of qemu-virt, or "
+			       "fix: use one of qemu-virt, qemu-q35, or "
 			       "--board-dtb FILE\n"));
 	assert_int_equal(buildtest_run_opts("board = \"raspberry\";\n" VM0,
 					    true, "qemu-virt"),
@@ -395,9 +395,9 @@ static void test_board_selection(void **state)
 			       "agree\n"));
 	assert_int_equal(buildtest_run_opts(VM0, true, "-"), 1);
 	assert_non_null(strstr(buildtest_errors,
-			       "cfg.dts: no board; fix: pass --board "
-			       "qemu-virt or --board-dtb FILE, or set "
-			       "board = \"...\" in the config\n"));
+			       "cfg.dts: no board; fix: pass --board (one of "
+			       "qemu-virt, qemu-q35) or --board-dtb FILE, or "
+			       "set board = \"...\" in the config\n"));
 	assert_int_equal(buildtest_run_opts(VM0, true, "nope"), 1);
 	assert_non_null(strstr(buildtest_errors, "unknown board 'nope'"));
 }

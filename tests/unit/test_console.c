@@ -14,11 +14,13 @@
 
 #include <cmocka.h>
 
+#include "arch/vpl011.h"
 #include "hv/console.h"
 #include "hv/errno.h"
 #include "hv/print.h"
 #include "hv/shell.h"
 #include "hv/vm.h"
+#include "hv/vuart.h"
 
 #define HZ 1000000u /* 1 tick = 1 us */
 #define MS (HZ / 1000u)
@@ -119,12 +121,13 @@ void vgic_set_level(struct vm *vm, uint32_t vintid, bool level)
 	irq_line[vm->id] = level;
 }
 
-/* vuart_init() wires the line; the test builds its UARTs itself. */
-int vgic_add_sw_spi(struct vm *vm, uint32_t vintid, bool (*line)(struct vm *))
+/* What each VM's console line asks at the guest's EOI. */
+static vgic_resample_fn resample[SHIKIRI_MAX_VMS];
+
+int vgic_add_sw_spi(struct vm *vm, uint32_t vintid, vgic_resample_fn fn)
 {
-	(void)vm;
-	(void)vintid;
-	(void)line;
+	assert_int_equal(vintid, 33);
+	resample[vm->id] = fn;
 	return 0;
 }
 
@@ -172,8 +175,11 @@ static int setup(void **state)
 		plans[i].flags = SHIKIRI_VM_CONSOLE_VIRTUAL;
 		vms[i].plan = &plans[i];
 		vms[i].life.state = VM_RUNNING;
-		assert_int_equal(
-			vpl011_init(&vms[i].arch.uart, &vms[i], 0x9000000, 33), 0);
+		plans[i].console_base = 0x9000000;
+		plans[i].console_irq = 33;
+		resample[i] = NULL;
+		assert_int_equal(vuart_init(&vms[i]), 0);
+		assert_non_null(resample[i]);
 		rx_len[i] = 0;
 		armed[i] = 0;
 		irq_line[i] = false;
@@ -276,12 +282,13 @@ static void vm_reads(unsigned vm)
 	uint64_t fr, c;
 
 	for (;;) {
-		assert_int_equal(
-			vpl011_ops.read(NULL, &vms[vm].arch.uart, 0x18, 4, &fr), 0);
+		assert_int_equal(vpl011_ops.read(NULL, &vms[vm].arch.uart, 0x18,
+						 4, &fr),
+				 0);
 		if (fr & 0x10) /* RXFE */
 			return;
-		assert_int_equal(vpl011_ops.read(NULL, &vms[vm].arch.uart, 0, 4, &c),
-				 0);
+		assert_int_equal(
+			vpl011_ops.read(NULL, &vms[vm].arch.uart, 0, 4, &c), 0);
 		assert_true(rx_len[vm] < sizeof(rx[vm]) - 1);
 		rx[vm][rx_len[vm]++] = (char)c;
 	}
@@ -551,7 +558,7 @@ static void test_a_vm_that_never_reads_loses_only_its_own_input(void **state)
 	type_n(keys, sizeof(keys));
 	/* Everything was taken from the UART; the VM keeps what fits. */
 	assert_int_equal(in_pos, in_len);
-	assert_int_equal(vpl011_rx_dropped(&vms[0].arch.uart),
+	assert_int_equal(vuart_rx_dropped(&vms[0]),
 			 sizeof(keys) - VPL011_RX_BUF);
 	/* The escape key and the shell still work ... */
 	type("\x1d"
@@ -562,8 +569,8 @@ static void test_a_vm_that_never_reads_loses_only_its_own_input(void **state)
 	assert_int_equal(shell_len, 2);
 	assert_false(shell_on);
 	/* ... and no other VM lost anything. */
-	assert_int_equal(vpl011_rx_dropped(&vms[1].arch.uart), 0);
-	assert_int_equal(vpl011_rx_dropped(&vms[2].arch.uart), 0);
+	assert_int_equal(vuart_rx_dropped(&vms[1]), 0);
+	assert_int_equal(vuart_rx_dropped(&vms[2]), 0);
 	expect_out("shikiri: console: input goes to linux1\r\n");
 	/* What linux0 kept is the oldest of what it was sent. */
 	vm_reads(0);
@@ -591,11 +598,11 @@ static void test_reset_empties_the_input_and_input_goes_on(void **state)
 	(void)state;
 	memset(keys, 'k', sizeof(keys));
 	type_n(keys, sizeof(keys));
-	vpl011_reset(&vms[0].arch.uart);
+	vuart_reset(&vms[0]);
 	expect_rx(0, "");
 	type("after");
 	expect_rx(0, "after");
-	assert_int_equal(vpl011_rx_dropped(&vms[0].arch.uart), 10);
+	assert_int_equal(vuart_rx_dropped(&vms[0]), 10);
 }
 
 /* ------------------------------------------------ output never waits --- */
@@ -612,6 +619,29 @@ static void test_putc_never_waits_for_a_full_uart(void **state)
 	tx_room = -1;
 	expect_out("[linux1] hello\r\nshikiri: hi\r\n");
 	assert_false(tx_irq);
+}
+
+/*
+ * The hypervisor's own messages wait in a bounded buffer too: one that
+ * finds no room is lost whole, never cut, and counted for `stats`.
+ */
+static void test_a_lost_hypervisor_message_is_counted(void **state)
+{
+	uint64_t before = console_hv_dropped();
+	unsigned shown = 0;
+
+	(void)state;
+	tx_room = 0;
+	for (unsigned i = 0; i < 60; i++)
+		hv_log("message %02u %080u", i, 0u);
+	tx_room = -1;
+	uart_irq();
+	for (const char *p = out; (p = strstr(p, "shikiri: message ")); p++) {
+		assert_int_equal(strcspn(p, "\r"), 9 + 11 + 80);
+		shown++;
+	}
+	assert_true(shown > 0 && shown < 60);
+	assert_int_equal(console_hv_dropped() - before, 60 - shown);
 }
 
 static void linux0_writes_a_line(void)
@@ -716,8 +746,9 @@ static void test_guest_sees_a_full_fifo_before_its_output_is_lost(void **state)
 	tx_room = 0;
 	/* A guest that polls FR.TXFF, as Linux's console and earlycon do. */
 	for (written = 0; written < 2 * CONSOLE_OUT; written++) {
-		assert_int_equal(
-			vpl011_ops.read(NULL, &vms[1].arch.uart, 0x18, 4, &fr), 0);
+		assert_int_equal(vpl011_ops.read(NULL, &vms[1].arch.uart, 0x18,
+						 4, &fr),
+				 0);
 		if (fr & 0x20)
 			break;
 		vm_puts(1, written % 64 == 63 ? "\n" : "x");
@@ -727,7 +758,8 @@ static void test_guest_sees_a_full_fifo_before_its_output_is_lost(void **state)
 	assert_int_equal(console_tx_dropped(&vms[1]), 0);
 	tx_room = -1;
 	uart_irq();
-	assert_int_equal(vpl011_ops.read(NULL, &vms[1].arch.uart, 0x18, 4, &fr), 0);
+	assert_int_equal(vpl011_ops.read(NULL, &vms[1].arch.uart, 0x18, 4, &fr),
+			 0);
 	assert_false(fr & 0x20);
 	out_len = 0;
 	out[0] = '\0';
@@ -737,7 +769,8 @@ static uint64_t uart_reg(unsigned vm, unsigned off)
 {
 	uint64_t val;
 
-	assert_int_equal(vpl011_ops.read(NULL, &vms[vm].arch.uart, off, 4, &val), 0);
+	assert_int_equal(
+		vpl011_ops.read(NULL, &vms[vm].arch.uart, off, 4, &val), 0);
 	return val;
 }
 
@@ -749,8 +782,8 @@ static void test_tx_interrupt_waits_for_room(void **state)
 	tx_room = 0;
 	/* Like Linux's tty: TX interrupt on, then 16 bytes per interrupt
 	 * without looking at FR, for as long as TX is raised. */
-	assert_int_equal(vpl011_ops.write(NULL, &vms[1].arch.uart, 0x38, 4, 0x20),
-			 0);
+	assert_int_equal(
+		vpl011_ops.write(NULL, &vms[1].arch.uart, 0x38, 4, 0x20), 0);
 	vpl011_ops.write(NULL, &vms[1].arch.uart, 0, 4, 'x');
 	while (uart_reg(1, 0x40) & 0x20 && written < 4 * CONSOLE_OUT) {
 		assert_true(irq_line[1]);
@@ -759,6 +792,7 @@ static void test_tx_interrupt_waits_for_room(void **state)
 					 written % 64 == 63 ? '\n' : 'y');
 	}
 	assert_false(irq_line[1]);
+	assert_false(resample[1](&vms[1])); /* what the EOI finds */
 	assert_true(written > CONSOLE_OUT / 2);
 	assert_int_equal(console_tx_dropped(&vms[1]), 0);
 	/* The UART moves again: the interrupt comes back with the room. */
@@ -766,6 +800,7 @@ static void test_tx_interrupt_waits_for_room(void **state)
 	uart_irq();
 	assert_true(uart_reg(1, 0x40) & 0x20);
 	assert_true(irq_line[1]);
+	assert_true(resample[1](&vms[1]));
 	out_len = 0;
 	out[0] = '\0';
 }
@@ -885,7 +920,7 @@ static void test_a_restart_ends_an_unfinished_sequence(void **state)
 {
 	(void)state;
 	vm_puts(1, "before\n\x1b]0;unfinished");
-	vpl011_reset(&vms[1].arch.uart);
+	vuart_reset(&vms[1]);
 	vm_puts(1, "after\n");
 	expect_out("[linux1] before\r\n[linux1] after\r\n");
 }
@@ -978,6 +1013,7 @@ int main(void)
 		T(test_buffered_input_stays_with_its_vm),
 		T(test_reset_empties_the_input_and_input_goes_on),
 		T(test_putc_never_waits_for_a_full_uart),
+		T(test_a_lost_hypervisor_message_is_counted),
 		T(test_one_call_does_a_bounded_amount),
 		T(test_a_busy_drain_is_retried_later_not_at_once),
 		T(test_a_flooding_vm_loses_only_its_own_output),

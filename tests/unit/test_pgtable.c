@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "hv/arch/pgtable.h"
+#include "arch/pgtable.h"
 #include "hv/errno.h"
 
 #define POOL_PAGES 64

@@ -4,7 +4,8 @@
  * ChaCha20 and SHA-256 against their standards' test vectors, one stream
  * per VM and per life, the loader's seeds found in its device tree, and
  * the attack a VM could mount on the generator used before (splitmix64):
- * from its own seeds, predict another VM's and its own next life's.
+ * from its own seeds, predict another VM's and its own next life's; and
+ * where the seeds go: a DTB's or a boot_params' seed offsets, in bounds.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -20,8 +21,6 @@
 #include "hv/seed.h"
 #include "hv/sha256.h"
 
-/* What load_payloads() writes: 32 bytes of rng-seed, 8 of kaslr-seed. */
-#define SEED_BYTES 40u
 
 static void unhex(const char *hex, uint8_t *out, size_t len)
 {
@@ -347,6 +346,58 @@ static void fdt_seeds_found(void **state)
 	hash_of_fdt(dtb, sizeof(dtb), 0, got);
 }
 
+/* A payload of @kind and @size, and a record with the given seed offsets. */
+static void place_in(uint32_t kind, uint64_t size, uint32_t rng,
+		     uint32_t kaslr, uint8_t *buf, size_t *written)
+{
+	struct shikiri_plan_vm vm = { .rng_seed_offset = rng,
+				      .kaslr_seed_offset = kaslr };
+	struct shikiri_payload pl = { .size = size, .kind = kind };
+	uint8_t seeds[SEED_BYTES];
+
+	for (unsigned int i = 0; i < SEED_BYTES; i++)
+		seeds[i] = (uint8_t)(0x80 + i);
+	memset(buf, 0, 0x2100);
+	*written = seed_place(&vm, &pl, buf, seeds);
+}
+
+static void seeds_placed_in_boot_info(void **state)
+{
+	static uint8_t buf[0x2100];
+	size_t n;
+
+	(void)state;
+	/* x86_64: the SETUP_RNG_SEED data in boot_params, no KASLR seed. */
+	place_in(SHIKIRI_PAYLOAD_BOOT_PARAMS, 0x2030, 0x2010, 0, buf, &n);
+	assert_int_equal(n, SEED_RNG_BYTES);
+	assert_int_equal(buf[0x2010], 0x80);
+	assert_int_equal(buf[0x202f], 0x80 + 31);
+	assert_int_equal(buf[0x2030], 0);
+	assert_int_equal(buf[0x200f], 0);
+	/* aarch64: both seeds in the DTB. */
+	place_in(SHIKIRI_PAYLOAD_DTB, 0x1000, 0x100, 0x120, buf, &n);
+	assert_int_equal(n, SEED_BYTES);
+	assert_int_equal(buf[0x100], 0x80);
+	assert_int_equal(buf[0x120], 0x80 + SEED_RNG_BYTES);
+	assert_int_equal(buf[0x127], 0x80 + SEED_BYTES - 1);
+	assert_int_equal(buf[0x128], 0);
+	/* Kernels, initrds and ACPI tables carry none. */
+	place_in(SHIKIRI_PAYLOAD_KERNEL, 0x1000, 0x100, 0x120, buf, &n);
+	assert_int_equal(n, 0);
+	place_in(SHIKIRI_PAYLOAD_ACPI, 0x1000, 0x100, 0, buf, &n);
+	assert_int_equal(n, 0);
+	assert_int_equal(buf[0x100], 0);
+	/* Past the end, even by one byte, or at a wrapping offset: nothing. */
+	place_in(SHIKIRI_PAYLOAD_BOOT_PARAMS, 0x2030, 0x2011, 0, buf, &n);
+	assert_int_equal(n, 0);
+	place_in(SHIKIRI_PAYLOAD_DTB, 0x1000, 0xffffffe0u, 0x1000 - 8, buf,
+		 &n);
+	assert_int_equal(n, SEED_KASLR_BYTES);
+	assert_int_equal(buf[0xff8], 0x80 + SEED_RNG_BYTES);
+	place_in(SHIKIRI_PAYLOAD_DTB, 0x1000, 0x1000, 0x1000 - 7, buf, &n);
+	assert_int_equal(n, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -358,6 +409,7 @@ int main(void)
 		cmocka_unit_test(attack_breaks_splitmix),
 		cmocka_unit_test(attack_fails_on_seeds),
 		cmocka_unit_test(fdt_seeds_found),
+		cmocka_unit_test(seeds_placed_in_boot_info),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

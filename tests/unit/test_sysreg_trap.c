@@ -190,14 +190,14 @@ static void sgis_and_xzr(void **state)
 
 static void unknown_is_undefined_and_counted(void **state)
 {
-	uint64_t before = vcpu.stats.sysreg;
+	uint64_t before = vcpu.stats.exits[ARCH_EXIT_SYSREG];
 
 	(void)state;
 	assert_false(trap(esr(3, 1, 15, 2, 0, 0, true))); /* IMPDEF */
 	assert_false(trap(esr(3, 0, 10, 4, 7, 0, true))); /* LORID_EL1 */
 	assert_false(trap(esr(3, 0, 9, 9, 0, 0, false))); /* PMSCR_EL1 */
 	assert_false(trap(esr(3, 1, 0, 0, 1, 0, false))); /* CCSIDR write */
-	assert_int_equal(vcpu.stats.sysreg, before + 4);
+	assert_int_equal(vcpu.stats.exits[ARCH_EXIT_SYSREG], before + 4);
 }
 
 /* Any syndrome: emulated or UNDEFINED, never anything else. */

@@ -44,7 +44,7 @@ static int setup(void **state)
 	memset(&vm, 0, sizeof(vm));
 	memset(pcpus, 0, sizeof(pcpus));
 	for (unsigned i = 0; i < SHIKIRI_MAX_CPUS; i++)
-		pcpus[i] = (struct pcpu){ .id = i, .mpidr = 0x100 + i };
+		pcpus[i] = (struct pcpu){ .id = i, .hw_id = 0x100 + i };
 	vm.plan = &rec;
 	vm.vcpu_count = 2;
 	for (unsigned i = 0; i < 2; i++)
@@ -106,11 +106,11 @@ static void owned_hw_spi_routes_to_own_cpus_only(void **state)
 {
 	(void)state;
 	assert_int_equal(wr(GICD + 0x6000 + OWNED_HW * 8, 8, 1), 0);
-	assert_int_equal(fake_gic.spi_route[78], pcpus[3].mpidr);
+	assert_int_equal(fake_gic.spi_route[78], pcpus[3].hw_id);
 	assert_int_equal(rd(GICD + 0x6000 + OWNED_HW * 8, 8), 1);
 	/* A vCPU the VM does not have: vCPU 0's CPU, never someone else's. */
 	assert_int_equal(wr(GICD + 0x6000 + OWNED_HW * 8, 8, 0x100000005ull), 0);
-	assert_int_equal(fake_gic.spi_route[78], pcpus[2].mpidr);
+	assert_int_equal(fake_gic.spi_route[78], pcpus[2].hw_id);
 	/* Edge configuration goes through; SGIs stay edge. */
 	assert_int_equal(wr(GICD + 0xc00 + (OWNED_HW / 16) * 4, 4,
 			    2u << ((OWNED_HW % 16) * 2)),
@@ -310,7 +310,7 @@ static void rerouting_a_held_line_unmasks_it(void **state)
 	/* The guest moves it to vCPU 1, which is on: it may fire there. */
 	assert_int_equal(wr(GICD + 0x6000 + OWNED_HW * 8, 8, 1), 0);
 	assert_true(fake_gic.spi_enabled[78]);
-	assert_int_equal(fake_gic.spi_route[78], pcpus[3].mpidr);
+	assert_int_equal(fake_gic.spi_route[78], pcpus[3].hw_id);
 }
 
 static void foreign_lines_are_not_held(void **state)

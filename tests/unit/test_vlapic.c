@@ -237,6 +237,17 @@ static void lowest_priority_picks_one(void **state)
 		hits[i] = irr(&w->cpu[i], 0x70);
 		assert_int_equal(hits[i], 1);
 	}
+	/* A software-disabled APIC is never the one chosen. */
+	wr(&w->cpu[0], 0xf0, 0xff, 0);
+	for (unsigned n = 0; n < 2 * NCPU; n++) {
+		struct vlapic_msg m = { .vector = 0x72,
+					.mode = VLAPIC_LOWEST,
+					.dest = 0xff };
+
+		assert_int_equal(vlapic_deliver(&w->vm, &m), 1);
+	}
+	assert_false(irr(&w->cpu[0], 0x72));
+	wr(&w->cpu[0], 0xf0, 0x1ff, 0);
 	/* Lowest priority with the self shorthand is invalid: dropped. */
 	wr(&w->cpu[1], 0x300, 0x40000 | 0x171, 0);
 	assert_false(irr(&w->cpu[1], 0x71));

@@ -156,6 +156,43 @@ static void nvram_and_ports(void **state)
 	assert_int_equal(rd(0x0a, T0), 0x7f);
 }
 
+/* The host's RTC read at boot gives the same time back, in any format. */
+static void epoch_of_a_snapshot(void **state)
+{
+	static const uint8_t formats[] = { 0x02, 0x06, 0x00, 0x04 };
+	uint8_t reg[VRTC_TIME_REGS];
+
+	(void)state;
+	for (size_t f = 0; f < sizeof(formats); f++) {
+		for (uint64_t t = 0; t < 3 * 86400; t += 3989) {
+			wr(0x0b, formats[f], T0);
+			for (uint8_t i = 0; i < VRTC_TIME_REGS; i++)
+				reg[i] = rd(i, T0 + t * S);
+			assert_int_equal(vrtc_epoch_of(reg, rd(0x32, T0)),
+					 EPOCH + t);
+		}
+	}
+	/* No century register: 20xx. */
+	assert_int_equal(vrtc_epoch_of(reg, 0),
+			 EPOCH + (3 * 86400 - 1) / 3989 * 3989);
+	/* Not a date: refused, never a wild time. */
+	reg[0x08] = 0x13;
+	assert_int_equal(vrtc_epoch_of(reg, 0x20), 0);
+	reg[0x08] = 0x00;
+	assert_int_equal(vrtc_epoch_of(reg, 0x20), 0);
+	reg[0x08] = 0x1a;
+	assert_int_equal(vrtc_epoch_of(reg, 0x20), 0);
+	/* 1999-12-31 23:59:58 in BCD, 24 h: a valid date, but before 2000. */
+	memcpy(reg,
+	       (const uint8_t[VRTC_TIME_REGS]){ 0x58, 0, 0x59, 0, 0x23, 0, 6,
+						0x31, 0x12, 0x99, 0x26, 0x02 },
+	       VRTC_TIME_REGS);
+	assert_int_equal(vrtc_epoch_of(reg, 0x19), 946684798);
+	assert_int_equal(vrtc_epoch_of(reg, 0x18), 0); /* before 1970 */
+	reg[0x00] = 0x60;
+	assert_int_equal(vrtc_epoch_of(reg, 0x19), 0);
+}
+
 static void random_io_is_safe(void **state)
 {
 	uint64_t x = 0x1234567887654321ull, now = T0;
@@ -180,9 +217,10 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 #define T(f) cmocka_unit_test_setup(f, setup)
-		T(bcd_24h_time),    T(binary_and_12h),
-		T(uip_never_stuck), T(guest_sets_the_clock),
-		T(nvram_and_ports), T(random_io_is_safe),
+		T(bcd_24h_time),      T(binary_and_12h),
+		T(uip_never_stuck),   T(guest_sets_the_clock),
+		T(nvram_and_ports),   T(epoch_of_a_snapshot),
+		T(random_io_is_safe),
 #undef T
 	};
 

@@ -16,11 +16,14 @@ $(BUILD)/unit/test_plan $(BUILD)/unit/test_plan_x86: $(BUILD)/unit/%: \
 
 # The tool's pieces, tested in process, with the harness in buildtest.c;
 # SHIKIRI_SRCDIR finds the golden files wherever the test is run from.
-BUILDTEST_TESTS := test_dtgen test_config_errors test_vm_extras test_configs
+BUILDTEST_TESTS := test_dtgen test_config_errors test_vm_extras test_configs \
+	test_x86_build test_x86_errors
 UNIT_TESTS += $(addprefix $(BUILD)/unit/,$(BUILDTEST_TESTS))
 
+# x86fake.c makes the x86_64 inputs: a Multiboot hypervisor, bzImages.
 $(addprefix $(BUILD)/unit/,$(BUILDTEST_TESTS)): $(BUILD)/unit/%: \
 		tests/unit/%.c tests/unit/buildtest.c tests/unit/buildtest.h \
+		tests/unit/x86fake.c tests/unit/x86fake.h configs/boards/qemu-q35.dts \
 		$(SHIKIRI_BUILD_LIB_SRCS) $(SHIKIRI_BUILD_HDRS) \
 		$(wildcard tests/unit/golden/* tests/unit/golden/configs/*)
 	@mkdir -p $(dir $@)
@@ -77,13 +80,33 @@ $(BUILD)/unit/test_vm_life: tests/unit/test_vm_life.c hv/core/vm_life.c
 	$(call msg,HOSTCC,$@)
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(HOST_SAN) -o $@ $^ -lcmocka
 
+UNIT_TESTS += $(BUILD)/unit/test_pl011
+
+# The hypervisor's PL011 driver against the test's model of QEMU's PL011,
+# reached through the fake architecture's register accessors.
+$(BUILD)/unit/test_pl011: tests/unit/test_pl011.c hv/drivers/pl011.c \
+		hv/arch/fake/include/arch/mmio_reg.h
+	@mkdir -p $(dir $@)
+	$(call msg,HOSTCC,$@)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) -Ihv/arch/fake/include $(HOST_SAN) \
+		-o $@ $(filter %.c,$^) -lcmocka
+
 UNIT_TESTS += $(BUILD)/unit/test_console
 
 # The console multiplexer and the emulated PL011s with hv_log() from
 # print.c; the UART, the clock, the vGIC and the shell are fakes in the test.
 $(BUILD)/unit/test_console: tests/unit/test_console.c hv/core/console.c \
-		hv/core/console_filter.c hv/core/vpl011.c hv/core/mmio.c \
-		hv/lib/print.c
+		hv/core/console_filter.c hv/arch/aarch64/vpl011.c \
+		hv/arch/aarch64/vuart.c hv/core/mmio.c hv/lib/print.c
+	@mkdir -p $(dir $@)
+	$(call msg,HOSTCC,$@)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(UNIT_HV_CFLAGS) $(HOST_SAN) -o $@ $^ -lcmocka
+
+UNIT_TESTS += $(BUILD)/unit/test_vcpu_stats
+
+# The exit counters as the core prints them, with the aarch64 names.
+$(BUILD)/unit/test_vcpu_stats: tests/unit/test_vcpu_stats.c \
+		hv/core/vcpu_stats.c hv/arch/aarch64/exit_kinds.c hv/lib/print.c
 	@mkdir -p $(dir $@)
 	$(call msg,HOSTCC,$@)
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(UNIT_HV_CFLAGS) $(HOST_SAN) -o $@ $^ -lcmocka
@@ -124,6 +147,33 @@ $(BUILD)/unit/test_pstate: tests/unit/test_pstate.c hv/arch/aarch64/pstate.c
 	$(call msg,HOSTCC,$@)
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(UNIT_HV_CFLAGS) $(HOST_SAN) -o $@ $^ -lcmocka
 
+UNIT_TESTS += $(BUILD)/unit/test_boot_flow
+
+# The core's boot flow (main.c) with every VM piece it builds, on the fake
+# arch's boot hooks (hv/arch/fake/boot.c) and CPUs.  HV_HOST_VM_SRCS: the
+# core and the aarch64 VM pieces that are pure logic, what host builds of
+# whole VMs link (here, and the fuzzers with the trap handlers).
+HV_HOST_VM_SRCS := hv/core/vm.c hv/core/vm_life.c hv/core/mmio.c \
+	hv/core/manage.c hv/core/vwdt.c hv/core/console.c \
+	hv/core/console_filter.c hv/core/seed.c hv/core/vcpu_stats.c \
+	hv/core/shell.c hv/core/plan_check.c hv/core/page_pool.c \
+	hv/lib/print.c hv/lib/crc32.c hv/lib/chacha20.c hv/lib/sha256.c \
+	hv/arch/aarch64/plan_arch.c hv/arch/aarch64/stage2.c \
+	hv/arch/aarch64/pgtable.c hv/arch/aarch64/vgic_v3.c \
+	hv/arch/aarch64/vgic_lr.c hv/arch/aarch64/vpl011.c \
+	hv/arch/aarch64/vuart.c hv/arch/aarch64/exit_kinds.c \
+	hv/arch/aarch64/timer.c
+BOOT_FLOW_SRCS := hv/core/main.c $(HV_HOST_VM_SRCS) hv/arch/fake/boot.c \
+	hv/arch/fake/cpu.c hv/arch/fake/fake.c hv/arch/fake/sysreg.c \
+	hv/platform/qemu-virt/platform.c
+
+$(BUILD)/unit/test_boot_flow: tests/unit/test_boot_flow.c $(BOOT_FLOW_SRCS)
+	@mkdir -p $(dir $@)
+	$(call msg,HOSTCC,$@)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) -Ihv/arch/fake/include \
+		$(UNIT_HV_CFLAGS) -Ihv/arch/aarch64 -Ihv/arch/fake $(HOST_SAN) \
+		-o $@ $^ -lcmocka
+
 # x86 device models and the MMIO instruction decoder: pure logic with no
 # hardware or hypervisor state, so each test links them all.  The port
 # dispatch and the 16550 also call the console multiplexer, which their
@@ -134,7 +184,7 @@ X86_MODEL_SRCS := $(addprefix hv/arch/x86_64/,x86_decode.c x86_emulate.c \
 X86_CONSOLE_SRCS := hv/arch/x86_64/pio.c hv/core/v16550.c
 X86_UNIT_TESTS := test_x86_decode test_x86_emulate test_vlapic test_vioapic \
 	test_vpit test_vrtc
-X86_CONSOLE_TESTS := test_pio test_v16550
+X86_CONSOLE_TESTS := test_pio test_v16550 test_x86_platform
 UNIT_TESTS += $(addprefix $(BUILD)/unit/,$(X86_UNIT_TESTS) $(X86_CONSOLE_TESTS))
 
 $(addprefix $(BUILD)/unit/,$(X86_UNIT_TESTS)): $(BUILD)/unit/%: \

@@ -11,6 +11,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,10 @@
 
 #define DT_ROOT "/proc/device-tree"
 #define NODE_PREFIX "shikiri-manage@"
+#define MEMMAP_ROOT "/sys/firmware/memmap"
+/* Where every x86 VM with management rights finds the page (the fixed x86
+ * guest layout); the VM's e820 marks it reserved only then. */
+#define X86_MANAGE_GPA 0xfeb00000ull
 
 static volatile uint32_t *page;
 
@@ -59,6 +64,71 @@ static const char *strstatus(int32_t s)
 	}
 }
 
+#if defined(__x86_64__)
+/* Read the one number in file DIR/NAME (sysfs prints these in hex). */
+static int read_hex(const char *dir, const char *name, uint64_t *value)
+{
+	char path[512];
+	FILE *f;
+	int ok;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	ok = fscanf(f, "%" SCNx64, value) == 1;
+	fclose(f);
+	return ok ? 0 : -1;
+}
+
+/*
+ * The page's physical address, from the e820 map the kernel was given
+ * (/sys/firmware/memmap keeps it as it came): x86 has no device tree, and
+ * touching the fixed address in a VM that has no page there would be a
+ * nested page fault, which ends that VM.  So only a reserved entry that
+ * covers exactly the page says it is there.
+ */
+static int find_page(uint64_t *addr)
+{
+	DIR *d = opendir(MEMMAP_ROOT);
+	struct dirent *e;
+	char dir[512], type[32];
+	uint64_t start, end;
+	FILE *f;
+
+	if (!d) {
+		perror("shikirictl: " MEMMAP_ROOT);
+		return -1;
+	}
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(dir, sizeof(dir), MEMMAP_ROOT "/%s", e->d_name);
+		if (read_hex(dir, "start", &start) || read_hex(dir, "end", &end))
+			continue;
+		if (start != X86_MANAGE_GPA ||
+		    end != X86_MANAGE_GPA + SHIKIRI_MANAGE_SIZE - 1)
+			continue;
+		snprintf(dir + strlen(dir), sizeof(dir) - strlen(dir), "/type");
+		f = fopen(dir, "r");
+		if (!f)
+			continue;
+		if (!fgets(type, sizeof(type), f))
+			type[0] = 0;
+		fclose(f);
+		if (!strncmp(type, "Reserved", 8)) {
+			closedir(d);
+			*addr = start;
+			return 0;
+		}
+	}
+	closedir(d);
+	fprintf(stderr, "shikirictl: no reserved e820 entry at 0x%llx: "
+			"not running under shikiri, or no management rights?\n",
+		X86_MANAGE_GPA);
+	return -1;
+}
+#else
 /* The page's physical address, from the node the hypervisor described. */
 static int find_page(uint64_t *addr)
 {
@@ -99,6 +169,7 @@ static int find_page(uint64_t *addr)
 		*addr = *addr << 8 | reg[i];
 	return 0;
 }
+#endif
 
 static int map_page(void)
 {

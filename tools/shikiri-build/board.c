@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * Board facts: which boards the tool knows, how their DTB is obtained (QEMU
- * dumps its own), and what the hypervisor needs from it: RAM, GICv3, the
- * console PL011, CPUs and timer PPIs.
+ * dumps its own; a PC's is compiled from its board file), and what the
+ * hypervisor needs from an Arm board's: RAM, GICv3, the console PL011, CPUs
+ * and timer PPIs (a PC's: board_x86.c).
  */
 #include <libfdt.h>
 #include <stdio.h>
@@ -26,10 +27,18 @@ static const char *const qemu_virt_args[] = {
 	"-m", "2G",
 	NULL,
 };
+static const char *const qemu_q35_args[] = {
+	"-M", "q35",
+	"-cpu", "qemu64,+svm,+npt,+rdrand",
+	"-smp", "4",
+	"-m", "2G",
+	NULL,
+};
 /* clang-format on */
 
 static const struct board_model board_models[] = {
-	{ "qemu-virt", qemu_virt_args },
+	{ "qemu-virt", qemu_virt_args, NULL },
+	{ "qemu-q35", qemu_q35_args, "qemu-q35.dts" },
 };
 
 #define BOARD_MODEL_COUNT (sizeof(board_models) / sizeof(board_models[0]))
@@ -109,6 +118,48 @@ static int dump_qemu_dtb(struct board *b, struct diag *d)
 	free(machine);
 	free(messages);
 	return status == 0 && !err ? 0 : -1;
+}
+
+/*
+ * The board file @name in $SHIKIRI_BOARDS, or in configs/boards/ of the
+ * tree this tool was built in (two levels up from build/bin/), malloc'd;
+ * NULL when neither has it.
+ */
+static char *board_file(const char *name)
+{
+	const char *env = getenv("SHIKIRI_BOARDS");
+	char exe[4096], *dir, *path;
+	ssize_t n;
+
+	if (env && *env)
+		return fileio_join(env, name);
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0)
+		return NULL;
+	exe[n] = '\0';
+	dir = fileio_dirname(exe);
+	path = fileio_strdup_printf("%s/../../configs/boards/%s", dir, name);
+	free(dir);
+	return path;
+}
+
+/* Compile the board file of a board that has no DTB of its own. */
+static int compile_board_file(struct board *b, struct diag *d)
+{
+	char *path = board_file(b->model->dts), *messages = NULL;
+	int status = path ? exec_dtc(path, false, &b->dtb, &messages) : 127;
+
+	if (status != 0)
+		diag_error(d,
+			   "%s: cannot compile its board file %s (dtc exit "
+			   "status %d)%s%s; fix: set SHIKIRI_BOARDS to the "
+			   "directory holding %s (configs/boards)",
+			   b->name, path ? path : b->model->dts, status,
+			   messages && *messages ? ":\n" : "",
+			   messages ? messages : "", b->model->dts);
+	free(path);
+	free(messages);
+	return status == 0 ? 0 : -1;
 }
 
 /**
@@ -383,7 +434,7 @@ int board_load(struct board *b, const struct board_model *model,
 	b->facts.arch = SHIKIRI_ARCH_AARCH64;
 	if (model) {
 		b->name = fileio_strdup_printf("board %s", model->name);
-		if (dump_qemu_dtb(b, d))
+		if (model->dts ? compile_board_file(b, d) : dump_qemu_dtb(b, d))
 			return -1;
 	} else {
 		int err = fileio_read(dtb_path, &b->dtb);
@@ -401,6 +452,8 @@ int board_load(struct board *b, const struct board_model *model,
 		diag_error(d, "%s: not a valid DTB", b->name);
 		return -1;
 	}
+	if (board_x86_is(b->dtb.data))
+		return board_x86_parse(b, d);
 	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++)
 		ret |= steps[i](b, d);
 	return ret ? -1 : 0;

@@ -14,10 +14,13 @@
  * @name: what --board and the config's "board" property say.
  * @qemu_args: QEMU arguments that start this board (no dumpdtb),
  *             NULL-terminated; the run script replays them.
+ * @dts: the board file in configs/boards/ for boards without a DTB of
+ *       their own (PCs), or NULL when QEMU dumps the board's DTB.
  */
 struct board_model {
 	const char *name;
 	const char *const *qemu_args;
+	const char *dts;
 };
 
 /**
@@ -28,10 +31,10 @@ struct board_model {
  * @facts: what goes into the plan.
  * @gicd_size: size of the distributor frame from the GIC's reg.
  * @cpu_node: offset of each physical CPU's node in @dtb.
- * @gic_node: offset of the GICv3 node.
+ * @gic_node: offset of the GICv3 node (x86_64: the I/O APIC's).
  * @uart_node: offset of the console PL011 (the hypervisor's UART).
  * @timer_node: offset of the architected timer node.
- * @gic_phandle: the GIC's phandle in @dtb.
+ * @gic_phandle: the GIC's (x86_64: the I/O APIC's) phandle in @dtb.
  * @uart_path: full path of @uart_node.
  * @cpu_range: the physical CPU numbers as text, "0-3", for messages.
  */
@@ -67,6 +70,19 @@ const char *board_model_names(void);
  */
 int board_load(struct board *b, const struct board_model *model,
 	       const char *dtb_path, struct diag *d);
+
+/**
+ * board_x86_is() - Whether @fdt is an x86 PC's board file (root compatible
+ * "shikiri,x86-pc-v1").
+ */
+bool board_x86_is(const void *fdt);
+
+/**
+ * board_x86_parse() - Read an x86 PC's board file, already in @b->dtb,
+ * into @b->facts.
+ * Return: 0, or -1 after reporting every problem found.
+ */
+int board_x86_parse(struct board *b, struct diag *d);
 
 /** board_free() - Release what board_load() allocated. */
 void board_free(struct board *b);

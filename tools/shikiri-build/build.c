@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "acpi.h"
 #include "build.h"
 #include "explain.h"
 #include "overlay.h"
@@ -38,15 +39,15 @@ static int select_board(struct run *r)
 		diag_prop(&r->d, r->cfg.path, "/", "qemu-args",
 			  "needs a board that QEMU runs, and --board-dtb "
 			  "names none (no OUT.img.qemu is written); fix: "
-			  "build with --board %s, or remove it",
+			  "build with --board (one of %s), or remove it",
 			  board_model_names());
 	if (o->board_dtb)
 		return board_load(&r->board, NULL, o->board_dtb, &r->d);
 	if (!name) {
 		diag_error(&r->d,
-			   "%s: no board; fix: pass --board %s or "
-			   "--board-dtb FILE, or set board = \"...\" in the "
-			   "config",
+			   "%s: no board; fix: pass --board (one of %s) "
+			   "or --board-dtb FILE, or set board = \"...\" in "
+			   "the config",
 			   r->cfg.path, board_model_names());
 		return -1;
 	}
@@ -80,6 +81,17 @@ static int load_hv(struct run *r)
 	if (err) {
 		diag_error(&r->d, "%s: cannot read the hypervisor: %s",
 			   r->o->hv, strerror(-err));
+		return -1;
+	}
+	if (ib->x86) {
+		const char *why;
+
+		if (mboot_parse(&ib->hv, &ib->hv_mb, &why))
+			return 0;
+		diag_error(&r->d,
+			   "%s: not an x86_64 hypervisor binary: %s; fix: "
+			   "pass build/x86_64/hv/shikiri.bin",
+			   r->o->hv, why);
 		return -1;
 	}
 	if (!payload_parse_image(&ib->hv, &ib->hv_img) ||
@@ -191,6 +203,38 @@ static void make_guest(struct run *r, unsigned int i)
 		  layout_align_up(l->end - l->ram_ipa, LAYOUT_SZ_2M) / MIB);
 }
 
+/* An x86_64 VM: kernel and initrd placed, boot_params and ACPI made. */
+static void make_x86_guest(struct run *r, unsigned int i)
+{
+	struct vm_build *v = &r->ib.vm[i];
+	const struct vm_config *c = v->cfg;
+	const struct vm_payloads *pl = &v->pl;
+
+	if (strlen(c->bootargs) > pl->bz.cmdline_size) {
+		diag_prop(&r->d, r->cfg.path, c->node, "bootargs",
+			  "is %zu characters long, more than the %u the "
+			  "kernel '%s' takes; fix: shorten it",
+			  strlen(c->bootargs), pl->bz.cmdline_size, c->kernel);
+		return;
+	}
+	if (bootparams_layout(&v->x86, c->mem_size, &pl->bz, pl->kernel.size,
+			      pl->initrd.size)) {
+		diag_prop(&r->d, r->cfg.path, c->node, "memory-size",
+			  "%" PRIu64 " MiB is too small for the payloads "
+			  "(kernel at 0x%" PRIx64 " needs 0x%" PRIx64
+			  " bytes, then a %" PRIu64 "-byte initrd); fix: use "
+			  "at least %" PRIu64 " MiB or smaller payloads",
+			  c->mem_size / MIB, v->x86.kernel_ipa,
+			  v->x86.kernel_footprint, pl->initrd.size,
+			  v->x86.need / MIB);
+		return;
+	}
+	bootparams_build(&v->boot_params, &v->rng_seed_offset, &pl->kernel,
+			 &pl->bz, c->bootargs, &v->x86,
+			 r->seed + i * DTGEN_SEED_SIZE);
+	acpi_build(&v->acpi, (unsigned int)__builtin_popcountll(c->cpu_mask));
+}
+
 /* Read, resolve and generate everything each VM needs. */
 static void make_vms(struct run *r)
 {
@@ -206,7 +250,8 @@ static void make_vms(struct run *r)
 
 		v->cfg = &r->cfg.vm[i];
 		pts[i] = &v->pt;
-		payload_load(&v->pl, &r->cfg, v->cfg, &r->d);
+		payload_load(&v->pl, &r->cfg, v->cfg, r->board.facts.arch,
+			     &r->d);
 		overlay_load(&v->overlay, &r->cfg, v->cfg, &r->d);
 		devices_resolve(&v->pt, &r->board, &r->cfg, v->cfg, &r->d);
 		ok[i] = r->d.errors == errors && v->cfg->mem_size &&
@@ -214,7 +259,9 @@ static void make_vms(struct run *r)
 	}
 	devices_check_between(pts, &r->cfg, &r->d);
 	for (unsigned int i = 0; i < ib->vm_count; i++)
-		if (ok[i])
+		if (ok[i] && ib->x86)
+			make_x86_guest(r, i);
+		else if (ok[i])
 			make_guest(r, i);
 }
 
@@ -224,10 +271,12 @@ static void write_side_files(struct run *r)
 
 	for (unsigned int i = 0; i < r->ib.vm_count; i++) {
 		const struct vm_build *v = &r->ib.vm[i];
-		char *path =
-			fileio_strdup_printf("%s.dtb-%s", out, v->cfg->label);
+		const struct blob *b = r->ib.x86 ? &v->acpi : &v->dt.dtb;
+		char *path = fileio_strdup_printf("%s.%s-%s", out,
+						  r->ib.x86 ? "acpi" : "dtb",
+						  v->cfg->label);
 
-		if (fileio_write(path, v->dt.dtb.data, v->dt.dtb.size))
+		if (fileio_write(path, b->data, b->size))
 			diag_error(&r->d, "%s: cannot write", path);
 		free(path);
 	}
@@ -284,6 +333,8 @@ int build_run(const struct build_opts *o, FILE *out, FILE *err)
 	r->ib.board = &r->board;
 	if (config_compile(&r->cfg, o->config, &r->d) == 0 &&
 	    select_board(r) == 0) {
+		r->ib.x86 = r->board.facts.arch == SHIKIRI_ARCH_X86_64;
+		r->ib.hv_mb.load_addr = MBOOT_DEFAULT_LOAD;
 		config_parse(&r->cfg, &r->board, &r->d);
 		load_hv(r);
 		if (read_seed(r) == 0)

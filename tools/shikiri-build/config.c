@@ -482,6 +482,9 @@ static void parse_vm(struct vm_parse *p, const void *fdt, int node)
 			continue;
 		}
 		seen[i] = true;
+		if (p->board->facts.arch == SHIKIRI_ARCH_X86_64 &&
+		    config_x86_refuses(p->cfg, vm, name, p->d))
+			continue;
 		vm_props[i].parse(p, name, val, len);
 	}
 	for (size_t i = 0; i < VM_PROP_COUNT; i++)
@@ -583,6 +586,8 @@ int config_parse(struct config *cfg, const struct board *board, struct diag *d)
 		p.vm = &cfg->vm[cfg->vm_count++];
 		snprintf(p.vm->node, sizeof(p.vm->node), "/%.20s", name);
 		parse_vm(&p, fdt, node);
+		if (board->facts.arch == SHIKIRI_ARCH_X86_64)
+			config_x86_check(cfg, board, p.vm, d);
 	}
 	if (cfg->vm_count == 0)
 		diag_error(d, "%s: /: no VMs; fix: add a vm@0 node", cfg->path);

@@ -119,6 +119,21 @@ int config_read(struct config *cfg, const char *path, struct blob *dtb,
  */
 int config_parse(struct config *cfg, const struct board *board, struct diag *d);
 
+/**
+ * config_x86_refuses() - Report @prop of @vm when a VM on a PC (x86_64)
+ * cannot have it (passthrough, overlays, the watchdog).
+ * Return: true when it was refused.
+ */
+bool config_x86_refuses(const struct config *cfg, const struct vm_config *vm,
+			const char *prop, struct diag *d);
+
+/**
+ * config_x86_check() - Check an x86_64 VM's memory-size against the map of
+ * its virtual PC (RAM from 0 to the first device window, 32 MiB at least).
+ */
+void config_x86_check(const struct config *cfg, const struct board *board,
+		      const struct vm_config *vm, struct diag *d);
+
 /** config_free() - Release what config_compile()/config_parse() allocated. */
 void config_free(struct config *cfg);
 

@@ -33,7 +33,8 @@ static void print_vm(const struct image_build *ib, unsigned int i, FILE *out)
 {
 	const struct shikiri_plan_vm *pv = &ib->plan->vm[i];
 	const struct vm_build *v = &ib->vm[i];
-	static const char *const kinds[] = { "?", "kernel", "initrd", "dtb" };
+	static const char *const kinds[] = { "?",   "kernel",	  "initrd",
+					     "dtb", "zeropage", "acpi" };
 
 	fprintf(out, "VM %u %-15s pCPUs ", i, pv->name);
 	print_cpus(pv->cpu_mask, out);
@@ -43,7 +44,12 @@ static void print_vm(const struct image_build *ib, unsigned int i, FILE *out)
 		pv->ram[0].pa, pv->ram[0].pa + pv->ram[0].size, pv->ram[0].ipa,
 		pv->ram[0].size / MIB,
 		v->cfg->mem_fixed ? ", memory-base" : "");
-	if (pv->flags & SHIKIRI_VM_CONSOLE_VIRTUAL)
+	if ((pv->flags & SHIKIRI_VM_CONSOLE_VIRTUAL) && ib->x86)
+		fprintf(out,
+			"    console   virtual 16550 at port 0x%" PRIx64
+			", GSI %u\n",
+			pv->console_base, pv->console_irq);
+	else if (pv->flags & SHIKIRI_VM_CONSOLE_VIRTUAL)
 		fprintf(out,
 			"    console   virtual PL011 at 0x%" PRIx64
 			", INTID %u\n",
@@ -64,11 +70,22 @@ static void print_vm(const struct image_build *ib, unsigned int i, FILE *out)
 		fprintf(out, "    overlay   %s\n", v->cfg->overlay);
 	for (unsigned int p = 0; p < pv->payload_count; p++)
 		print_payload(
-			kinds[pv->payload[p].kind <= 3 ? pv->payload[p].kind :
-							 0],
+			kinds[pv->payload[p].kind <= SHIKIRI_PAYLOAD_ACPI ?
+				      pv->payload[p].kind :
+				      0],
 			&pv->payload[p], out);
-	fprintf(out, "    entry     0x%" PRIx64 ", x0 = DTB 0x%" PRIx64 "\n",
-		pv->entry_ipa, pv->boot_info_ipa);
+	if (ib->x86)
+		fprintf(out,
+			"    entry     0x%" PRIx64 " (32-bit boot protocol), "
+			"ESI = boot_params 0x%" PRIx64 ", vCPUs' APIC IDs "
+			"0-%d, I/O APIC ID %d, cmdline \"%s\"\n",
+			pv->entry_ipa, pv->boot_info_ipa,
+			__builtin_popcountll(pv->cpu_mask) - 1,
+			__builtin_popcountll(pv->cpu_mask), v->cfg->bootargs);
+	else
+		fprintf(out,
+			"    entry     0x%" PRIx64 ", x0 = DTB 0x%" PRIx64 "\n",
+			pv->entry_ipa, pv->boot_info_ipa);
 	fprintf(out,
 		"    policies  on-reset %s, on-poweroff %s, on-crash %s,"
 		" on-fault %s\n",
@@ -78,12 +95,8 @@ static void print_vm(const struct image_build *ib, unsigned int i, FILE *out)
 		config_policy_name(pv->on_fault));
 }
 
-/**
- * explain_print() - Print the partition table of an image.
- * @ib: the image, after pack_plan().
- * @out: where to print it.
- */
-void explain_print(const struct image_build *ib, FILE *out)
+/* An Arm board's line and the hypervisor's place. */
+static void print_aarch64(const struct image_build *ib, FILE *out)
 {
 	const struct shikiri_plan_board *b = &ib->plan->board;
 	const struct hv_layout *h = &ib->hvl;
@@ -102,6 +115,51 @@ void explain_print(const struct image_build *ib, FILE *out)
 		", reserved [0x%" PRIx64 ", 0x%" PRIx64 ")\n",
 		ib->image_size, h->load_pa, ib->plan_offset, h->fdt_pa,
 		h->resv_base, h->resv_end);
+}
+
+/* A PC's board line and the hypervisor's place. */
+static void print_x86(const struct image_build *ib, FILE *out)
+{
+	const struct shikiri_plan_board *b = &ib->plan->board;
+	const struct hv_layout *h = &ib->hvl;
+
+	fprintf(out, "%s: x86_64, RAM", ib->board->name);
+	for (uint32_t r = 0; r < b->ram_count; r++)
+		fprintf(out, " [0x%" PRIx64 ", 0x%" PRIx64 ")", b->ram[r].base,
+			b->ram[r].base + b->ram[r].size);
+	fprintf(out, ", %u CPUs (APIC IDs", b->cpu_count);
+	for (uint32_t c = 0; c < b->cpu_count; c++)
+		fprintf(out, "%s%" PRIu64, c ? "," : " ", b->cpu_id[c]);
+	fprintf(out,
+		"), LAPIC 0x%" PRIx64 ", I/O APIC 0x%" PRIx64
+		" (GSI %u-%u), ECAM [0x%" PRIx64 ", 0x%" PRIx64
+		"), UART port 0x%" PRIx64 " (GSI %u), AP trampoline 0x%" PRIx64
+		"\n",
+		b->hw.x86_64.lapic_base, b->hw.x86_64.ioapic_base,
+		b->hw.x86_64.ioapic_gsi_base,
+		b->hw.x86_64.ioapic_gsi_base + b->hw.x86_64.ioapic_pins - 1,
+		b->hw.x86_64.ecam_base,
+		b->hw.x86_64.ecam_base + b->hw.x86_64.ecam_size, b->uart_base,
+		b->uart_irq, b->hw.x86_64.trampoline);
+	fprintf(out,
+		"hypervisor: image %" PRIu64 " bytes loaded at 0x%" PRIx64
+		" (Multiboot), plan at +0x%" PRIx64 ", reserved [0x%" PRIx64
+		", 0x%" PRIx64 ")\n",
+		ib->image_size, h->load_pa, ib->plan_offset, h->resv_base,
+		h->resv_end);
+}
+
+/**
+ * explain_print() - Print the partition table of an image.
+ * @ib: the image, after pack_plan().
+ * @out: where to print it.
+ */
+void explain_print(const struct image_build *ib, FILE *out)
+{
+	if (ib->x86)
+		print_x86(ib, out);
+	else
+		print_aarch64(ib, out);
 	if (ib->ram_cleared)
 		fprintf(out, "RAM cleared at every boot by the platform: VMs' "
 			     "RAM not scrubbed before their first start\n");

@@ -10,8 +10,45 @@
 #include <string.h>
 
 #include "pack.h"
+#include "shikiri/x86_layout.h"
 
 #define IMAGE_SIZE_AT 16
+
+static void add_item(struct vm_build *v, uint32_t kind, const uint8_t *data,
+		     uint64_t size, uint64_t ipa)
+{
+	v->item[v->item_count++] =
+		(struct pack_item){ kind, data, size, ipa, 0 };
+}
+
+/* A VM's payloads, in the order they go into the image. */
+static void list_items(struct vm_build *v, bool x86)
+{
+	const struct vm_payloads *pl = &v->pl;
+
+	v->item_count = 0;
+	if (x86) {
+		/* Only the protected-mode part: the real-mode setup is ours. */
+		add_item(v, SHIKIRI_PAYLOAD_KERNEL,
+			 pl->kernel.data + pl->bz.setup_size,
+			 v->x86.kernel_size, v->x86.kernel_ipa);
+		if (pl->initrd.size)
+			add_item(v, SHIKIRI_PAYLOAD_INITRD, pl->initrd.data,
+				 pl->initrd.size, v->x86.initrd_ipa);
+		add_item(v, SHIKIRI_PAYLOAD_BOOT_PARAMS, v->boot_params.data,
+			 v->boot_params.size, X86_LAYOUT_BOOT_PARAMS);
+		add_item(v, SHIKIRI_PAYLOAD_ACPI, v->acpi.data, v->acpi.size,
+			 X86_LAYOUT_ACPI);
+		return;
+	}
+	add_item(v, SHIKIRI_PAYLOAD_KERNEL, pl->kernel.data, pl->kernel.size,
+		 v->layout.kernel_ipa);
+	if (pl->initrd.size)
+		add_item(v, SHIKIRI_PAYLOAD_INITRD, pl->initrd.data,
+			 pl->initrd.size, v->layout.initrd_ipa);
+	add_item(v, SHIKIRI_PAYLOAD_DTB, v->dt.dtb.data, v->dt.dtb.size,
+		 v->layout.dtb_ipa);
+}
 
 /**
  * pack_offsets() - Lay out the image: plan, then every payload.
@@ -21,25 +58,33 @@ void pack_offsets(struct image_build *ib)
 {
 	uint64_t at;
 
-	ib->plan_offset =
-		layout_align_up(ib->hv_img.footprint, SHIKIRI_PLAN_ALIGN);
+	ib->plan_offset = layout_align_up(ib->x86 ? ib->hv_mb.footprint :
+						    ib->hv_img.footprint,
+					  SHIKIRI_PLAN_ALIGN);
 	ib->plan_size = sizeof(struct shikiri_plan) +
 			ib->vm_count * sizeof(struct shikiri_plan_vm);
 	at = ib->plan_offset + ib->plan_size;
 	for (unsigned int i = 0; i < ib->vm_count; i++) {
 		struct vm_build *v = &ib->vm[i];
 
-		v->kernel_off = layout_align_up(at, SHIKIRI_PAYLOAD_ALIGN);
-		at = v->kernel_off + v->pl.kernel.size;
-		if (v->pl.initrd.size) {
-			v->initrd_off =
+		list_items(v, ib->x86);
+		for (unsigned int n = 0; n < v->item_count; n++) {
+			v->item[n].off =
 				layout_align_up(at, SHIKIRI_PAYLOAD_ALIGN);
-			at = v->initrd_off + v->pl.initrd.size;
+			at = v->item[n].off + v->item[n].size;
 		}
-		v->dtb_off = layout_align_up(at, SHIKIRI_PAYLOAD_ALIGN);
-		at = v->dtb_off + v->dt.dtb.size;
 	}
 	ib->image_size = at;
+	if (ib->x86) {
+		/* The whole image where Multiboot puts it; no loader DTB. */
+		ib->hvl = (struct hv_layout){
+			.load_pa = ib->hv_mb.load_addr,
+			.image_size = at,
+			.resv_base = ib->hv_mb.load_addr,
+			.resv_end = ib->hv_mb.load_addr + at,
+		};
+		return;
+	}
 	layout_hv(&ib->hvl, ib->board->facts.ram[0].base,
 		  ib->board->facts.ram[0].size, ib->hv_img.text_offset, at);
 }
@@ -73,60 +118,68 @@ const struct plan_arch *pack_arch_rules(uint32_t arch)
 	return NULL;
 }
 
-static void add_payload(struct shikiri_plan_vm *pv, uint32_t kind,
-			uint64_t offset, const struct blob *b, uint64_t ipa)
-{
-	struct shikiri_payload *p = &pv->payload[pv->payload_count++];
-
-	p->kind = kind;
-	p->offset = offset;
-	p->size = b->size;
-	p->ipa = ipa;
-	p->crc32 = plan_crc32(0, b->data, b->size);
-}
-
 static void fill_vm(struct shikiri_plan_vm *pv, const struct vm_build *v,
-		    const struct board *b)
+		    const struct board *b, bool x86)
 {
 	const struct vm_config *c = v->cfg;
 	const struct guest_layout *l = &v->layout;
 
 	memcpy(pv->name, c->label, sizeof(pv->name));
 	pv->cpu_mask = c->cpu_mask;
-	pv->entry_ipa = l->kernel_ipa;
-	pv->boot_info_ipa = l->dtb_ipa;
 	pv->ram_count = 1;
-	pv->ram[0].ipa = l->ram_ipa;
 	pv->ram[0].pa = v->ram_pa;
-	pv->ram[0].size = l->ram_size;
 	pv->mmio_count = v->pt.mmio_count;
 	memcpy(pv->mmio, v->pt.mmio, sizeof(pv->mmio));
 	pv->irq_count = v->pt.irq_count;
 	memcpy(pv->irq, v->pt.irq, sizeof(pv->irq));
-	if (c->console) {
-		pv->flags |= SHIKIRI_VM_CONSOLE_VIRTUAL;
-		pv->console_base = b->facts.uart_base;
-		pv->console_irq = b->facts.uart_irq;
+	for (unsigned int n = 0; n < v->item_count; n++) {
+		const struct pack_item *it = &v->item[n];
+		struct shikiri_payload *p = &pv->payload[pv->payload_count++];
+
+		*p = (struct shikiri_payload){
+			.offset = it->off,
+			.size = it->size,
+			.ipa = it->ipa,
+			.kind = it->kind,
+			.crc32 = plan_crc32(0, it->data, it->size),
+		};
 	}
-	add_payload(pv, SHIKIRI_PAYLOAD_KERNEL, v->kernel_off, &v->pl.kernel,
-		    l->kernel_ipa);
-	if (v->pl.initrd.size)
-		add_payload(pv, SHIKIRI_PAYLOAD_INITRD, v->initrd_off,
-			    &v->pl.initrd, l->initrd_ipa);
-	add_payload(pv, SHIKIRI_PAYLOAD_DTB, v->dtb_off, &v->dt.dtb,
-		    l->dtb_ipa);
-	pv->rng_seed_offset = v->dt.rng_seed_offset;
-	pv->kaslr_seed_offset = v->dt.kaslr_seed_offset;
+	if (x86) {
+		/* The virtual PC of shikiri/x86_layout.h. */
+		pv->entry_ipa = v->x86.kernel_ipa;
+		pv->boot_info_ipa = X86_LAYOUT_BOOT_PARAMS;
+		pv->ram[0].ipa = 0;
+		pv->ram[0].size = v->x86.ram_size;
+		if (c->console) {
+			pv->flags |= SHIKIRI_VM_CONSOLE_VIRTUAL;
+			pv->console_base = X86_LAYOUT_COM1;
+			pv->console_irq = X86_LAYOUT_COM1_GSI;
+		}
+		pv->rng_seed_offset = v->rng_seed_offset;
+		pv->manage_ipa = X86_LAYOUT_MANAGE;
+	} else {
+		pv->entry_ipa = l->kernel_ipa;
+		pv->boot_info_ipa = l->dtb_ipa;
+		pv->ram[0].ipa = l->ram_ipa;
+		pv->ram[0].size = l->ram_size;
+		if (c->console) {
+			pv->flags |= SHIKIRI_VM_CONSOLE_VIRTUAL;
+			pv->console_base = b->facts.uart_base;
+			pv->console_irq = b->facts.uart_irq;
+		}
+		pv->rng_seed_offset = v->dt.rng_seed_offset;
+		pv->kaslr_seed_offset = v->dt.kaslr_seed_offset;
+		pv->manage_ipa = l->manage_ipa;
+		if (c->watchdog_ms) {
+			pv->watchdog_ipa = l->watchdog_ipa;
+			pv->watchdog_ms = c->watchdog_ms;
+		}
+	}
 	pv->on_reset = c->on_reset;
 	pv->on_poweroff = c->on_poweroff;
 	pv->on_crash = c->on_crash;
 	pv->on_fault = c->on_fault;
 	pv->manage_mask = c->manage_mask;
-	pv->manage_ipa = l->manage_ipa;
-	if (c->watchdog_ms) {
-		pv->watchdog_ipa = l->watchdog_ipa;
-		pv->watchdog_ms = c->watchdog_ms;
-	}
 }
 
 /**
@@ -150,7 +203,7 @@ int pack_plan(struct image_build *ib, struct plan_error *err)
 	p->image_size = ib->image_size;
 	p->board = ib->board->facts;
 	for (unsigned int i = 0; i < ib->vm_count; i++) {
-		fill_vm(&p->vm[i], &ib->vm[i], ib->board);
+		fill_vm(&p->vm[i], &ib->vm[i], ib->board, ib->x86);
 		if (ib->ram_cleared)
 			p->vm[i].flags |= SHIKIRI_VM_RAM_CLEARED_AT_BOOT;
 	}
@@ -187,32 +240,29 @@ static int put(FILE *f, uint64_t *at, uint64_t offset, const void *data,
 
 static int write_all(const struct image_build *ib, FILE *f)
 {
-	uint8_t header[PAYLOAD_IMAGE_HEADER_SIZE];
+	uint8_t header[MBOOT_SEARCH];
+	size_t head = ib->hv.size < sizeof(header) ? ib->hv.size :
+						     sizeof(header);
 	uint64_t at = 0, total = ib->image_size;
 	int err;
 
-	/* The loader reserves image_size bytes: make that the whole image. */
-	memcpy(header, ib->hv.data, sizeof(header));
-	for (int i = 0; i < 8; i++)
-		header[IMAGE_SIZE_AT + i] = (uint8_t)(total >> (8 * i));
-	err = put(f, &at, 0, header, sizeof(header));
+	/* The loader loads (reserves) the header's size: the whole image. */
+	memcpy(header, ib->hv.data, head);
+	if (ib->x86)
+		mboot_patch(header, head, &ib->hv_mb, total);
+	else
+		for (int i = 0; i < 8; i++)
+			header[IMAGE_SIZE_AT + i] = (uint8_t)(total >> (8 * i));
+	err = put(f, &at, 0, header, head);
 	if (!err)
-		err = put(f, &at, at, ib->hv.data + sizeof(header),
-			  ib->hv.size - sizeof(header));
+		err = put(f, &at, at, ib->hv.data + head, ib->hv.size - head);
 	if (!err)
 		err = put(f, &at, ib->plan_offset, ib->plan, ib->plan_size);
-	for (unsigned int i = 0; !err && i < ib->vm_count; i++) {
-		const struct vm_build *v = &ib->vm[i];
-
-		err = put(f, &at, v->kernel_off, v->pl.kernel.data,
-			  v->pl.kernel.size);
-		if (!err && v->pl.initrd.size)
-			err = put(f, &at, v->initrd_off, v->pl.initrd.data,
-				  v->pl.initrd.size);
-		if (!err)
-			err = put(f, &at, v->dtb_off, v->dt.dtb.data,
-				  v->dt.dtb.size);
-	}
+	for (unsigned int i = 0; !err && i < ib->vm_count; i++)
+		for (unsigned int n = 0; !err && n < ib->vm[i].item_count; n++)
+			err = put(f, &at, ib->vm[i].item[n].off,
+				  ib->vm[i].item[n].data,
+				  ib->vm[i].item[n].size);
 	return err || at != total ? -1 : 0;
 }
 
@@ -253,6 +303,8 @@ void pack_free(struct image_build *ib)
 		payload_free(&ib->vm[i].pl);
 		fileio_free(&ib->vm[i].dt.dtb);
 		fileio_free(&ib->vm[i].overlay);
+		fileio_free(&ib->vm[i].boot_params);
+		fileio_free(&ib->vm[i].acpi);
 	}
 	fileio_free(&ib->hv);
 	free(ib->plan);

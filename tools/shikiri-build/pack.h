@@ -5,13 +5,32 @@
 #include <stdint.h>
 
 #include "board.h"
+#include "bootparams.h"
 #include "config.h"
 #include "devices.h"
 #include "diag.h"
 #include "dtgen.h"
 #include "hv/plan_check.h"
 #include "layout.h"
+#include "mboot.h"
 #include "payload.h"
+
+/**
+ * struct pack_item - One payload of a VM: where it is in the image, its
+ * bytes, where it goes in the VM.
+ * @kind: enum shikiri_payload_kind.
+ * @data: its bytes (owned by the VM's other fields).
+ * @size: how many.
+ * @ipa: where it goes in the VM.
+ * @off: its offset in the image (set by pack_offsets()).
+ */
+struct pack_item {
+	uint32_t kind;
+	const uint8_t *data;
+	uint64_t size;
+	uint64_t ipa;
+	uint64_t off;
+};
 
 /**
  * struct vm_build - Everything known about one VM while the image is made.
@@ -22,9 +41,12 @@
  * @overlay: its compiled DT overlay (empty when it has none).
  * @dt: its generated device tree, overlay applied.
  * @ram_pa: physical base of its RAM.
- * @kernel_off: image offset of its kernel.
- * @initrd_off: image offset of its initrd (when it has one).
- * @dtb_off: image offset of its DTB.
+ * @x86: where its payloads go (x86_64).
+ * @boot_params: its BOOT_PARAMS payload (x86_64).
+ * @acpi: its ACPI tables (x86_64).
+ * @rng_seed_offset: the RNG seed's offset in @boot_params (x86_64).
+ * @item: its payloads, in image order (pack_offsets()).
+ * @item_count: entries in @item.
  */
 struct vm_build {
 	const struct vm_config *cfg;
@@ -34,16 +56,21 @@ struct vm_build {
 	struct blob overlay;
 	struct dtgen_out dt;
 	uint64_t ram_pa;
-	uint64_t kernel_off;
-	uint64_t initrd_off;
-	uint64_t dtb_off;
+	struct x86_guest x86;
+	struct blob boot_params;
+	struct blob acpi;
+	uint32_t rng_seed_offset;
+	struct pack_item item[SHIKIRI_MAX_PAYLOADS];
+	unsigned int item_count;
 };
 
 /**
  * struct image_build - The image being made.
  * @board: the board.
  * @hv: the hypervisor binary (empty with --check and no --hv).
- * @hv_img: its Image header.
+ * @hv_img: its Image header (aarch64).
+ * @hv_mb: its Multiboot headers (x86_64).
+ * @x86: the board is a PC: x86_64 hypervisor, guests and plan.
  * @vm_count: VMs in @vm.
  * @vm: the VMs.
  * @plan_offset: where the plan goes in the image.
@@ -57,6 +84,8 @@ struct image_build {
 	const struct board *board;
 	struct blob hv;
 	struct arm64_image hv_img;
+	struct mboot_image hv_mb;
+	bool x86;
 	unsigned int vm_count;
 	struct vm_build vm[SHIKIRI_MAX_VMS];
 	uint64_t plan_offset;

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: MIT
-/* Guest payloads: read kernels and initrds, check kernels are arm64 Images. */
+/*
+ * Guest payloads: read kernels and initrds, check kernels are arm64 Images
+ * (or bzImages on x86_64 boards, bzimage.c).
+ */
 #include <string.h>
 
 #include "payload.h"
@@ -95,15 +98,28 @@ static int check_kernel(struct vm_payloads *pl, const struct config *cfg,
  *
  * Return: 0, or -1 after reporting.
  */
+/* An x86 kernel: a bzImage shikiri can load at 16 MiB. */
+static int check_bzimage(struct vm_payloads *pl, const struct config *cfg,
+			 const struct vm_config *vm, struct diag *d)
+{
+	const char *why;
+
+	if (bzimage_parse(&pl->kernel, &pl->bz, &why))
+		return 0;
+	diag_prop(d, cfg->path, vm->node, "kernel", "'%s' %s", vm->kernel, why);
+	return -1;
+}
+
 int payload_load(struct vm_payloads *pl, const struct config *cfg,
-		 const struct vm_config *vm, struct diag *d)
+		 const struct vm_config *vm, uint32_t arch, struct diag *d)
 {
 	int ret = 0;
 
 	memset(pl, 0, sizeof(*pl));
 	if (!vm->kernel ||
 	    load_file(&pl->kernel, cfg, vm, "kernel", vm->kernel, d) ||
-	    check_kernel(pl, cfg, vm, d))
+	    (arch == SHIKIRI_ARCH_X86_64 ? check_bzimage(pl, cfg, vm, d) :
+					   check_kernel(pl, cfg, vm, d)))
 		ret = -1;
 	if (vm->initrd &&
 	    load_file(&pl->initrd, cfg, vm, "initrd", vm->initrd, d))

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "bzimage.h"
 #include "config.h"
 #include "diag.h"
 #include "fileio.h"
@@ -38,12 +39,14 @@ bool payload_parse_image(const struct blob *b, struct arm64_image *img);
  * struct vm_payloads - The files one VM boots from.
  * @kernel: the kernel Image.
  * @initrd: the initrd (empty when there is none).
- * @kimg: @kernel's header.
+ * @kimg: @kernel's header (aarch64).
+ * @bz: @kernel's setup header (x86_64).
  */
 struct vm_payloads {
 	struct blob kernel;
 	struct blob initrd;
 	struct arm64_image kimg;
+	struct bzimage bz;
 };
 
 /**
@@ -51,12 +54,13 @@ struct vm_payloads {
  * @pl: receives the files; release with payload_free() in all cases.
  * @cfg: the config, for messages.
  * @vm: the VM; a NULL kernel path (already reported) is skipped.
+ * @arch: the board's (enum shikiri_arch): which kind of kernel it needs.
  * @d: where problems are reported.
  *
  * Return: 0, or -1 after reporting.
  */
 int payload_load(struct vm_payloads *pl, const struct config *cfg,
-		 const struct vm_config *vm, struct diag *d);
+		 const struct vm_config *vm, uint32_t arch, struct diag *d);
 
 /** payload_free() - Release what payload_load() read. */
 void payload_free(struct vm_payloads *pl);

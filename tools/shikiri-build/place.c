@@ -15,22 +15,37 @@ static bool overlaps(uint64_t a, uint64_t a_size, uint64_t b, uint64_t b_size)
 	return a < b + b_size && b < a + a_size;
 }
 
+/*
+ * The board RAM range VMs are placed in: the one the hypervisor is loaded
+ * into (on a PC the others are small, below 1 MiB).
+ */
+static const struct shikiri_range *main_ram(const struct image_build *ib)
+{
+	const struct shikiri_plan_board *f = &ib->board->facts;
+
+	for (uint32_t r = 0; r < f->ram_count; r++)
+		if (ib->hvl.load_pa >= f->ram[r].base &&
+		    ib->hvl.load_pa - f->ram[r].base < f->ram[r].size)
+			return &f->ram[r];
+	return &f->ram[0];
+}
+
 /* Check a fixed base; report and return -1 when it cannot be used. */
 static int check_fixed(const struct image_build *ib, const struct config *cfg,
 		       unsigned int i, struct diag *d)
 {
-	const struct shikiri_plan_board *f = &ib->board->facts;
+	const struct shikiri_range *ram = main_ram(ib);
 	const struct vm_config *c = ib->vm[i].cfg;
 	uint64_t base = c->mem_base, size = c->mem_size;
-	uint64_t ram_end = f->ram[0].base + f->ram[0].size;
+	uint64_t ram_end = ram->base + ram->size;
 	int ret = 0;
 
-	if (base < f->ram[0].base || base > ram_end || size > ram_end - base) {
+	if (base < ram->base || base > ram_end || size > ram_end - base) {
 		diag_prop(d, cfg->path, c->node, "memory-base",
 			  "[0x%" PRIx64 ", 0x%" PRIx64 ") is outside board "
 			  "RAM [0x%" PRIx64 ", 0x%" PRIx64 "); fix: choose a "
 			  "base in board RAM",
-			  base, base + size, f->ram[0].base, ram_end);
+			  base, base + size, ram->base, ram_end);
 		return -1;
 	}
 	if (base < ib->hvl.resv_end) {
@@ -71,9 +86,8 @@ static int check_fixed(const struct image_build *ib, const struct config *cfg,
  */
 int place_vms(struct image_build *ib, const struct config *cfg, struct diag *d)
 {
-	const struct shikiri_plan_board *f = &ib->board->facts;
-	uint64_t top = f->ram[0].base + f->ram[0].size,
-		 floor = ib->hvl.resv_end;
+	const struct shikiri_range *ram = main_ram(ib);
+	uint64_t top = ram->base + ram->size, floor = ib->hvl.resv_end;
 	struct layout_range taken[SHIKIRI_MAX_VMS];
 	unsigned int n = 0;
 	int errors = d->errors;

@@ -50,7 +50,7 @@ unsigned arch_pcpu_id(void)
 
 void arch_kick(unsigned pcpu)
 {
-	gic_send_sgi(pcpus[pcpu].mpidr, GIC_SGI_KICK);
+	gic_send_sgi(pcpus[pcpu].hw_id, GIC_SGI_KICK);
 }
 
 void arch_system_off(void)
@@ -185,12 +185,12 @@ void arch_cpu_init(struct pcpu *p)
 	write_sysreg(vpidr_el2, read_sysreg(midr_el1));
 	write_sysreg(hcr_el2, hcr_value());
 	isb();
-	gic_init_cpu(p->id, p->mpidr, hv_board->hw.aarch64.gic_maint_intid);
+	gic_init_cpu(p->id, p->hw_id, hv_board->hw.aarch64.gic_maint_intid);
 	vgic_lr_clear();
 	if (v) {
 		write_sysreg(vmpidr_el2, (1ull << 31) | v->id);
 		write_sysreg(vtcr_el2, VTCR_EL2_VALUE);
-		write_sysreg(vttbr_el2, (uintptr_t)v->vm->stage2.root |
+		write_sysreg(vttbr_el2, (uintptr_t)v->vm->arch.stage2.root |
 						(uint64_t)(v->vm->id + 1) << 48);
 		isb();
 		__asm__ volatile("tlbi vmalls12e1\n\tdsb ish" ::: "memory");

@@ -52,6 +52,8 @@ primary_entry:
 	bl	set_stack
 	mov	x0, x19
 	mov	x1, x20
+	adr_l	x2, _hv_end		/* footprint: up to the end of bss */
+	sub	x2, x2, x20
 	bl	boot_primary
 	b	.
 

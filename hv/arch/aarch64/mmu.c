@@ -10,7 +10,7 @@
  */
 #include "asm_defs.h"
 #include "hv/arch/cpu.h"
-#include "hv/arch/pgtable.h"
+#include "arch/pgtable.h"
 #include "hv/errno.h"
 #include "hv/vm.h"
 #include "sysreg.h"

@@ -4,7 +4,7 @@
  * starting at level 1.  Pure C with no system register access, so the host
  * unit tests exercise exactly this file.
  */
-#include "hv/arch/pgtable.h"
+#include "arch/pgtable.h"
 #include "hv/errno.h"
 #include "hv/types.h"
 

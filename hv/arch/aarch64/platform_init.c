@@ -8,7 +8,7 @@
 #include "hv/vm.h"
 #include "sysreg.h"
 
-uint64_t arch_cpu_mpidr(void)
+uint64_t arch_cpu_hw_id(void)
 {
 	return read_sysreg(mpidr_el1) & 0xff00ffffffull;
 }

@@ -17,13 +17,14 @@ void arch_vm_reset(struct vm *vm)
 int arch_vm_init(struct vm *vm, struct page_pool *pool)
 {
 	const struct shikiri_plan_vm *p = vm->plan;
-	int ret = pgtable_init(&vm->stage2, PGTABLE_STAGE2, pool);
+	struct pgtable *s2 = &vm->arch.stage2;
+	int ret = pgtable_init(s2, PGTABLE_STAGE2, pool);
 
 	for (unsigned i = 0; !ret && i < p->ram_count; i++)
-		ret = pgtable_map(&vm->stage2, p->ram[i].ipa, p->ram[i].pa,
+		ret = pgtable_map(s2, p->ram[i].ipa, p->ram[i].pa,
 				  p->ram[i].size, PGTABLE_MEM_NORMAL);
 	for (unsigned i = 0; !ret && i < p->mmio_count; i++)
-		ret = pgtable_map(&vm->stage2, p->mmio[i].ipa, p->mmio[i].pa,
+		ret = pgtable_map(s2, p->mmio[i].ipa, p->mmio[i].pa,
 				  p->mmio[i].size, PGTABLE_MEM_DEVICE);
 	if (!ret)
 		ret = vgic_init(vm, hv_board->hw.aarch64.gicd_base,

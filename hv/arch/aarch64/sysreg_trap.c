@@ -161,7 +161,7 @@ void sysreg_trap_handle(struct vcpu *vcpu, struct vcpu_regs *regs, uint64_t esr)
 	struct sysreg_access a = { .iss = iss, .read = iss & ISS_READ };
 	const struct sysreg_desc *d = 0;
 
-	vcpu->stats.sysreg++;
+	vcpu->stats.exits[ARCH_EXIT_SYSREG]++;
 	for (unsigned i = 0; i < SYSREG_DESC_COUNT && !d; i++)
 		if ((iss & sysreg_descs[i].mask) == sysreg_descs[i].iss)
 			d = &sysreg_descs[i];

@@ -30,14 +30,14 @@ static void handle_hvc(struct vcpu *vcpu, struct vcpu_regs *regs,
 		       uint64_t esr)
 {
 	(void)esr;
-	vcpu->stats.hvc++;
+	vcpu->stats.exits[ARCH_EXIT_HVC]++;
 	psci_handle(vcpu, regs);
 }
 
 static void handle_smc(struct vcpu *vcpu, struct vcpu_regs *regs,
 		       uint64_t esr)
 {
-	vcpu->stats.smc++;
+	vcpu->stats.exits[ARCH_EXIT_SMC]++;
 	/* A trapped SMC returns to the SMC itself (Arm ARM D1.11.2). */
 	skip_instruction(regs, esr);
 	psci_handle(vcpu, regs);
@@ -64,7 +64,7 @@ static void handle_dabt(struct vcpu *vcpu, struct vcpu_regs *regs,
 	uint64_t hpfar = read_sysreg(hpfar_el2), far = read_sysreg(far_el2);
 	int ret;
 
-	vcpu->stats.mmio++;
+	vcpu->stats.exits[ARCH_EXIT_MMIO]++;
 	ret = mmio_decode((uint32_t)ESR_ISS(esr), hpfar, far, &acc);
 	if (!ret)
 		ret = mmio_dispatch(&vcpu->vm->mmio, vcpu, &acc, regs->x);
@@ -116,7 +116,7 @@ void trap_sync(struct vcpu_regs *regs)
 	uint64_t esr = read_sysreg(esr_el2);
 	trap_handler_fn fn = trap_handlers[ESR_EC(esr)];
 
-	vcpu->stats.exits_sync++;
+	vcpu->stats.exits[ARCH_EXIT_SYNC]++;
 	(fn ? fn : handle_unknown)(vcpu, regs, esr);
 	exit_to_guest(vcpu);
 }
@@ -185,7 +185,7 @@ void trap_irq(struct vcpu_regs *regs)
 	struct pcpu *p = arch_this_pcpu();
 
 	(void)regs;
-	p->vcpu->stats.exits_irq++;
+	p->vcpu->stats.exits[ARCH_EXIT_IRQ]++;
 	irq_handle_all(p);
 	exit_to_guest(p->vcpu);
 }
@@ -222,15 +222,4 @@ void trap_hv_fault(struct vcpu_regs *regs)
 		hv_log("  x%u 0x%016lx  x%u 0x%016lx", i, regs->x[i], i + 1,
 		       i + 1 < 31 ? regs->x[i + 1] : 0);
 	arch_system_off();
-}
-
-void vm_log_stats(const struct vm *vm)
-{
-	struct vcpu_stats t;
-
-	vm_stats_sum(vm, &t);
-	hv_log("vm %s: exits: %lu sync (%lu mmio, %lu hvc, %lu smc, %lu sysreg), "
-	       "%lu irq; %lu interrupts injected",
-	       vm->name, t.exits_sync, t.mmio, t.hvc, t.smc, t.sysreg,
-	       t.exits_irq, t.injected);
 }

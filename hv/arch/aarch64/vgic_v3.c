@@ -173,7 +173,7 @@ static void set_route(struct vm *vm, struct vgic_irq *irq, uint64_t val)
 			      0;
 	if (irq->phys) {
 		gic_spi_route(irq->phys,
-			      pcpus[vm->vcpu[irq->target].pcpu].mpidr);
+			      pcpus[vm->vcpu[irq->target].pcpu].hw_id);
 		/* Held for its old target: the new one may take it (as above). */
 		if (irq->held && irq->enabled)
 			gic_spi_enable(irq->phys, true);
@@ -458,8 +458,7 @@ void vgic_reset_vm(struct vm *vm)
 			gic_spi_enable(irq->phys, false);
 			gic_set_active(irq->phys, false);
 			gic_set_pending(irq->phys, false);
-			gic_spi_route(irq->phys,
-				      pcpus[vm->vcpu[0].pcpu].mpidr);
+			gic_spi_route(irq->phys, pcpus[vm->vcpu[0].pcpu].hw_id);
 		}
 		*irq = (struct vgic_irq){ .present = true, .phys = irq->phys };
 	}
@@ -509,7 +508,7 @@ int vgic_add_hw_spi(struct vm *vm, uint32_t vintid, uint32_t pintid)
 		return -HV_EINVAL;
 	irq->phys = (uint16_t)pintid;
 	gic_spi_enable(pintid, false);
-	gic_spi_route(pintid, pcpus[vm->vcpu[0].pcpu].mpidr);
+	gic_spi_route(pintid, pcpus[vm->vcpu[0].pcpu].hw_id);
 	return 0;
 }
 
@@ -588,7 +587,8 @@ static struct vgic_irq *hw_irq_of(struct vcpu *vcpu, uint32_t pintid,
 			       NULL;
 	}
 	for (unsigned i = 0; i < vm->arch.vgic.spi_count; i++) {
-		if (vm->arch.vgic.spi[i].present && vm->arch.vgic.spi[i].phys == pintid) {
+		if (vm->arch.vgic.spi[i].present &&
+		    vm->arch.vgic.spi[i].phys == pintid) {
 			*vintid = i + VGIC_PRIVATE_IRQS;
 			return &vm->arch.vgic.spi[i];
 		}

@@ -25,9 +25,9 @@ struct pcpu *arch_this_pcpu(void)
 	return &pcpus[fake_cpu.pcpu];
 }
 
-uint64_t arch_cpu_mpidr(void)
+uint64_t arch_cpu_hw_id(void)
 {
-	return pcpus[fake_cpu.pcpu].mpidr;
+	return fake_cpu.hw_id[fake_cpu.pcpu];
 }
 
 /* The fake CPUs run the aarch64 trap handlers, so they take its plans. */

@@ -9,6 +9,7 @@
 
 #include <setjmp.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define FAKE_INTIDS 1024
@@ -17,6 +18,7 @@
 #define FAKE_LRS 4	    /* list registers per CPU, as on QEMU virt */
 #define FAKE_SYSREGS 64	    /* other registers per CPU */
 #define FAKE_ICC_SPURIOUS 1023u
+#define FAKE_BOOT_OUT 8192 /* bytes of console output kept */
 
 struct fake_gic {
 	bool spi_enabled[FAKE_INTIDS];
@@ -38,8 +40,9 @@ struct fake_gic {
 };
 
 struct fake_cpu {
-	unsigned pcpu;	   /* what arch_pcpu_id() returns */
-	unsigned kicks[8]; /* arch_kick() per CPU */
+	unsigned pcpu;		   /* what arch_pcpu_id() returns */
+	unsigned kicks[8];	   /* arch_kick() per CPU */
+	uint64_t hw_id[FAKE_CPUS]; /* what arch_cpu_hw_id() returns on each */
 };
 
 /*
@@ -66,6 +69,37 @@ struct fake_hv {
 	unsigned smc_calls;
 };
 
+/*
+ * The boot steps of the arch interface (hv/arch/boot.h, cpu.h) on the host
+ * (hv/arch/fake/boot.c), for the core's boot flow: what the test hands
+ * over, and what the boot flow asked for.
+ */
+struct fake_boot {
+	/* Given by the test. */
+	uint64_t info, info_size; /* the loader's hand-over and its size */
+	const void *entropy;	  /* what arch_boot_entropy() hashes */
+	size_t entropy_size;
+	unsigned rng_words; /* arch_random() gives this many, then fails */
+	int mmu_ret;	    /* what arch_mmu_setup() returns */
+	int start_ret;	    /* what arch_cpu_start() returns */
+	/* Recorded. */
+	bool console_started;	 /* arch_boot_console() was called */
+	char out[FAKE_BOOT_OUT]; /* what went out on its UART, terminated */
+	size_t out_len;
+	uint64_t entropy_info; /* arch_boot_entropy()'s argument */
+	unsigned entropy_calls;
+	uint64_t mmu_base, mmu_size; /* arch_mmu_setup()'s range */
+	unsigned mmu_calls;
+	int platform_boot_pcpu; /* arch_platform_init()'s; -1: not called */
+	unsigned cpu_inits[FAKE_CPUS];
+	/* arch_cpu_start(): each CPU's hardware ID, in the order started. */
+	uint64_t started_hw_id[FAKE_CPUS];
+	unsigned started_idx[FAKE_CPUS];
+	unsigned start_count;
+};
+
+extern struct fake_boot fake_boot;
+
 extern struct fake_gic fake_gic;
 extern struct fake_cpu fake_cpu;
 extern struct fake_sysregs fake_sysregs[FAKE_CPUS];
@@ -73,6 +107,9 @@ extern struct fake_hv fake_hv;
 
 /** fake_reset() - Forget everything recorded. */
 void fake_reset(void);
+
+/** fake_boot_reset() - Forget the boot hand-over and what was recorded. */
+void fake_boot_reset(void);
 
 /** fake_gic_raise() - Signal @intid to CPU @pcpu (once while pending). */
 void fake_gic_raise(unsigned pcpu, uint32_t intid);

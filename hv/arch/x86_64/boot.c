@@ -42,10 +42,9 @@ extern uint32_t ap_starting, ap_index;
 extern uint64_t ap_stack;
 extern const char ap_trampoline[], ap_trampoline_end[];
 extern char __stacks[];
+extern char _start[], _hv_end[];
 
-void boot_primary(uint64_t info, uint64_t load_base);
 int svm_cpu_init(unsigned idx);
-void boot_secondary(unsigned idx);
 
 /* Page tables, VMCBs and permission bitmaps of every VM. */
 static unsigned char page_memory[1024 * PAGE_SIZE]
@@ -65,7 +64,7 @@ void x86_boot_primary(uint32_t info, uint64_t load_base)
 	lapic_init(LAPIC_RESET_BASE);
 	/* Copied now: the block may lie where a VM's RAM will be. */
 	loader_ret = multiboot_parse(boot_magic, info, &loader_mem);
-	boot_primary(info, load_base);
+	boot_primary(info, load_base, (uint64_t)(_hv_end - _start));
 	for (;;)
 		__asm__ volatile("cli; hlt");
 }

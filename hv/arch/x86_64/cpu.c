@@ -89,14 +89,14 @@ unsigned arch_pcpu_id(void)
 	return arch_this_pcpu()->id;
 }
 
-uint64_t arch_cpu_mpidr(void)
+uint64_t arch_cpu_hw_id(void)
 {
 	return lapic_id();
 }
 
 void arch_kick(unsigned pcpu)
 {
-	lapic_send_ipi((uint32_t)pcpus[pcpu].mpidr, VEC_KICK);
+	lapic_send_ipi((uint32_t)pcpus[pcpu].hw_id, VEC_KICK);
 }
 
 void arch_dcache_clean(const void *start, uint64_t size)

@@ -325,15 +325,3 @@ void svm_enter_loop(struct vcpu *v)
 		svm_handle_exit(v, vmcb);
 	}
 }
-
-void vm_log_stats(const struct vm *vm)
-{
-	struct vcpu_stats t;
-
-	vm_stats_sum(vm, &t);
-	hv_log("vm %s: exits: %lu sync (%lu io, %lu mmio, %lu msr, %lu cpuid, "
-	       "%lu hlt, %lu npf, %lu vintr), %lu irq; %lu interrupts "
-	       "injected",
-	       vm->name, t.exits_sync, t.io, t.mmio, t.msr, t.cpuid, t.hlt,
-	       t.npf, t.vintr, t.exits_irq, t.injected);
-}

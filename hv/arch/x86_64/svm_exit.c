@@ -73,14 +73,14 @@ static void exit_intr(struct vcpu *v, struct vmcb *vmcb)
 {
 	/* Served at STGI, before this handler ran: nothing more to do. */
 	(void)vmcb;
-	v->stats.exits_irq++;
-	v->stats.exits_sync--;
+	v->stats.exits[ARCH_EXIT_IRQ]++;
+	v->stats.exits[ARCH_EXIT_SYNC]--;
 }
 
 static void exit_vintr(struct vcpu *v, struct vmcb *vmcb)
 {
 	/* The guest can take an interrupt now; the loop injects it. */
-	v->stats.vintr++;
+	v->stats.exits[ARCH_EXIT_VINTR]++;
 	vmcb->control.int_ctl &= ~SVM_V_IRQ;
 	vmcb->control.intercept3 &= ~SVM_INT3_VINTR;
 }
@@ -89,7 +89,7 @@ static void exit_cpuid(struct vcpu *v, struct vmcb *vmcb)
 {
 	uint32_t r[4];
 
-	v->stats.cpuid++;
+	v->stats.exits[ARCH_EXIT_CPUID]++;
 	x86_cpuid(v, (uint32_t)vmcb->save.rax, (uint32_t)v->arch.regs.rcx,
 		  vmcb->save.cr4, r);
 	vmcb->save.rax = r[0];
@@ -101,7 +101,7 @@ static void exit_cpuid(struct vcpu *v, struct vmcb *vmcb)
 
 static void exit_hlt(struct vcpu *v, struct vmcb *vmcb)
 {
-	v->stats.hlt++;
+	v->stats.exits[ARCH_EXIT_HLT]++;
 	skip(vmcb, 1);
 	svm_wait_interrupt(v);
 }
@@ -158,7 +158,7 @@ static void exit_msr(struct vcpu *v, struct vmcb *vmcb)
 	uint64_t val;
 	int ret;
 
-	v->stats.msr++;
+	v->stats.exits[ARCH_EXIT_MSR]++;
 	if (vmcb->control.exit_info1) {
 		val = (vmcb->save.rax & 0xffffffffu) | v->arch.regs.rdx << 32;
 		ret = msr_write(v, vmcb, msr, val);
@@ -183,7 +183,7 @@ static void exit_ioio(struct vcpu *v, struct vmcb *vmcb)
 	bool in = info & SVM_IOIO_IN;
 	uint32_t val = (uint32_t)vmcb->save.rax;
 
-	v->stats.io++;
+	v->stats.exits[ARCH_EXIT_IO]++;
 	/* INS/OUTS are not emulated: no device of the VM needs them. */
 	if ((info & SVM_IOIO_STR) || (size != 1 && size != 2 && size != 4) ||
 	    x86_io(v, port, size, !in, &val)) {
@@ -227,7 +227,7 @@ static void exit_npf(struct vcpu *v, struct vmcb *vmcb)
 	};
 	int ret;
 
-	v->stats.npf++;
+	v->stats.exits[ARCH_EXIT_NPF]++;
 	for (unsigned r = 0; r < X86_GPR_COUNT; r++)
 		g.gpr[r] = *gpr_of(v, vmcb, r);
 	ret = x86_mmio(v, gpa, &g);
@@ -318,7 +318,7 @@ void svm_handle_exit(struct vcpu *v, struct vmcb *vmcb)
 	uint64_t code = vmcb->control.exit_code;
 	exit_fn fn = NULL;
 
-	v->stats.exits_sync++;
+	v->stats.exits[ARCH_EXIT_SYNC]++;
 	if (code < SVM_EXIT_TABLE)
 		fn = exit_table[code];
 	else if (code == SVM_EXIT_NPF)

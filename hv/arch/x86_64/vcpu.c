@@ -320,7 +320,7 @@ int x86_mmio(struct vcpu *v, uint64_t gpa, struct x86_guest *g)
 	ret = x86_emulate(&in, g->gpr, &g->rflags, &mmio_mem_ops, &m);
 	if (ret)
 		return ret;
-	v->stats.mmio++;
+	v->stats.exits[ARCH_EXIT_MMIO]++;
 	g->rip += in.len;
 	return in.len;
 }

@@ -328,7 +328,8 @@ static uint64_t lowest(struct vlapic_vm *vm, uint64_t mask)
 		unsigned i = (vm->lowest_next + n) % VLAPIC_MAX_CPUS;
 		uint32_t tpr;
 
-		if (!(mask & BIT(i)))
+		/* A software-disabled APIC would drop it: not a candidate. */
+		if (!(mask & BIT(i)) || !sw_enabled(vm->cpu[i]))
 			continue;
 		tpr = vm->cpu[i]->tpr & 0xf0;
 		if (tpr < best_tpr) {

@@ -248,6 +248,37 @@ void vrtc_io(struct vrtc *rtc, uint16_t port, bool write, uint8_t *val,
 		rtc->ram[reg] = *val;
 }
 
+/* A register of @rtc's format that is a valid number up to @max. */
+static bool valid(const struct vrtc *rtc, uint8_t v, unsigned max)
+{
+	if (!(rtc->ram[REG_B] & B_BINARY) && ((v >> 4) > 9 || (v & 0xf) > 9))
+		return false;
+	return decode(rtc, v) <= max;
+}
+
+uint64_t vrtc_epoch_of(const uint8_t reg[VRTC_TIME_REGS], uint8_t century)
+{
+	struct vrtc fmt = { .ram[REG_B] = reg[REG_B] };
+	unsigned year, mon, mday, hour;
+
+	if (!valid(&fmt, reg[REG_SEC], 59) || !valid(&fmt, reg[REG_MIN], 59) ||
+	    !valid(&fmt, reg[REG_HOUR] & 0x7f, 23) ||
+	    !valid(&fmt, reg[REG_MDAY], 31) || !valid(&fmt, reg[REG_MON], 12) ||
+	    !valid(&fmt, reg[REG_YEAR], 99) ||
+	    (century && !valid(&fmt, century, 99)))
+		return 0;
+	mon = decode(&fmt, reg[REG_MON]);
+	mday = decode(&fmt, reg[REG_MDAY]);
+	year = (century ? decode(&fmt, century) : 20) * 100 +
+	       decode(&fmt, reg[REG_YEAR]);
+	if (!mon || !mday || year < 1970)
+		return 0;
+	hour = decode_hour(&fmt, reg[REG_HOUR]);
+	return (uint64_t)(days_from_civil(year, mon, mday) * 86400) +
+	       hour * 3600 + decode(&fmt, reg[REG_MIN]) * 60 +
+	       decode(&fmt, reg[REG_SEC]);
+}
+
 void vrtc_reset(struct vrtc *rtc)
 {
 	rtc->index = 0;

@@ -88,7 +88,7 @@ void console_init_clock(const struct console_clock *clock);
 void console_vm_putc(struct vm *vm, char c);
 
 /*
- * A VM whose room was found below this is told (vpl011_tx_room()) once a
+ * A VM whose room was found below this is told (vuart_tx_room()) once a
  * drain has made at least this much room again.
  */
 #define CONSOLE_TX_WAKE 128u
@@ -109,6 +109,12 @@ void console_vm_reset(struct vm *vm);
 
 /** console_tx_dropped() - Output bytes of @vm lost to a full buffer. */
 uint64_t console_tx_dropped(struct vm *vm);
+
+/**
+ * console_hv_dropped() - The hypervisor's own messages lost, whole, because
+ * its output buffer had no room for them.
+ */
+uint64_t console_hv_dropped(void);
 
 /** console_hv_line() - One whole hypervisor line (prefix included). */
 void console_hv_line(const char *text, size_t len);

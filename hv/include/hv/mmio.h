@@ -10,7 +10,11 @@ struct vcpu;
 struct mmio_access {
 	uint64_t ipa;     /**< guest-physical address accessed */
 	unsigned size;    /**< bytes: 1, 2, 4 or 8 */
-	unsigned reg;     /**< general register 0-30, or 31 for the zero register */
+	/**
+	 * General register as the arch's decoder numbers it (aarch64: x0-x30;
+	 * x86_64: RAX-R15 in encoding order); 31 is a zero register.
+	 */
+	unsigned reg;
 	bool write;
 	bool sign_extend; /**< loads: sign-extend to the register width */
 	bool reg64;       /**< loads: the target register is 64-bit */
@@ -56,11 +60,13 @@ const struct mmio_region *mmio_find(const struct mmio_map *map, uint64_t ipa,
 
 /**
  * mmio_dispatch() - Perform @acc on @map's region, moving data between the
- * device and @regs (x0-x30; x31 reads as zero, writes to it are dropped).
+ * device and @regs, the vCPU's general registers, which hold every number
+ * the arch's decoder gives (register 31 reads as zero, writes to it are
+ * dropped).
  * Return: 0, -HV_ENOENT when no region claims the address, or the device's
  * error.
  */
 int mmio_dispatch(const struct mmio_map *map, struct vcpu *vcpu,
-		  const struct mmio_access *acc, uint64_t regs[31]);
+		  const struct mmio_access *acc, uint64_t *regs);
 
 #endif /* HV_MMIO_H */

@@ -6,8 +6,12 @@
 #include <stdint.h>
 
 #include "hv/sha256.h"
+#include "shikiri/plan.h"
 
 #define SEED_KEY_SIZE 32u
+#define SEED_RNG_BYTES 32u   /* rng-seed; SETUP_RNG_SEED data */
+#define SEED_KASLR_BYTES 8u  /* kaslr-seed */
+#define SEED_BYTES (SEED_RNG_BYTES + SEED_KASLR_BYTES)
 
 /**
  * seed_fill() - Fill @len bytes at @out with the seeds of VM @vm for its
@@ -36,5 +40,22 @@ void seed_fill(const uint8_t key[SEED_KEY_SIZE], uint32_t vm, uint64_t life,
  * Return: how many bytes of seeds were hashed (0: none found).
  */
 size_t seed_hash_fdt(struct sha256 *s, const void *fdt, size_t size);
+
+/**
+ * seed_place() - Write a VM's fresh seeds into its copy of a payload.
+ * @vm: the VM's plan record.
+ * @pl: one of its payloads; only the boot-info kinds (DTB, BOOT_PARAMS)
+ *      carry seeds.
+ * @dst: where @pl was copied, @pl->size bytes.
+ * @seeds: SEED_RNG_BYTES of RNG seed, then SEED_KASLR_BYTES of KASLR seed.
+ *
+ * A seed whose offset is 0 is absent; one that would not lie wholly inside
+ * @pl is skipped (plan_check() refuses such plans; this holds without it).
+ *
+ * Return: how many seed bytes were written.
+ */
+size_t seed_place(const struct shikiri_plan_vm *vm,
+		  const struct shikiri_payload *pl, uint8_t *dst,
+		  const uint8_t seeds[SEED_BYTES]);
 
 #endif /* HV_SEED_H */

@@ -3,33 +3,35 @@
 #define HV_VM_H
 
 #include "arch/vm_arch.h"
-#include "hv/arch/pgtable.h"
 #include "hv/console.h"
 #include "hv/manage.h"
 #include "hv/mmio.h"
+#include "hv/page_pool.h"
 #include "hv/spinlock.h"
 #include "hv/types.h"
+#include "hv/vcpu_stats.h"
 #include "hv/vm_life.h"
 #include "hv/vwdt.h"
 #include "shikiri/plan.h"
 
 enum vcpu_power {
 	VCPU_OFF,
-	VCPU_ON_PENDING, /* CPU_ON accepted, not yet entered */
+	VCPU_ON_PENDING, /* CPU_ON (SIPI) accepted, not yet entered */
 	VCPU_ON,
 };
 
 /** A virtual CPU, pinned to one physical CPU for its whole life. */
 struct vcpu {
 	struct vm *vm;
-	unsigned id;   /**< index in the VM, its Aff0 */
+	unsigned id;   /**< index in the VM (its Aff0; its APIC ID) */
 	unsigned pcpu; /**< physical CPU index */
-	enum vcpu_power power; /* atomic: written by CPU_ON from other CPUs */
+	enum vcpu_power power; /* atomic: written by CPU_ON (or a SIPI) from
+				* other CPUs */
 	bool in_guest; /* under vm.lock: entered, not yet parked */
-	uint64_t boot_pc;
-	uint64_t boot_ctx;
-	struct arch_vcpu arch;
+	uint64_t boot_pc;  /**< where it enters when started */
+	uint64_t boot_ctx; /**< the argument it enters with */
 	struct vcpu_stats stats;
+	struct arch_vcpu arch;
 };
 
 /** A partition: its CPUs, memory, devices and emulated hardware. */
@@ -41,27 +43,26 @@ struct vm {
 	struct vm_life life;
 	bool load_pending;  /**< STARTING: vCPU 0's CPU is to reload the VM */
 	uint64_t started_at; /**< counter value when it last entered RUNNING */
-	struct pgtable stage2;
 	unsigned vcpu_count;
 	struct vcpu vcpu[SHIKIRI_MAX_CPUS];
 	struct mmio_map mmio;
-	struct arch_vm arch;
 	struct console_vm console;
 	struct manage_regs manage;
 	struct vwdt wdt;
+	struct arch_vm arch; /**< stage 2, interrupt controller, console device */
 };
 
 /** Interrupts one physical CPU took for the hypervisor, for `stats`. */
 struct pcpu_stats {
-	uint64_t timer; /**< its EL2 timer (console, watchdog deadlines) */
+	uint64_t timer; /**< its hypervisor timer (console, watchdog deadlines) */
 	uint64_t hv;    /**< kicks, maintenance, the console UART */
 	uint64_t held;  /**< a guest's, while it could not take them: masked */
 };
 
-/** Per physical CPU data, found through TPIDR_EL2. */
+/** Per physical CPU data, found through arch_this_pcpu(). */
 struct pcpu {
 	unsigned id;
-	uint64_t mpidr;
+	uint64_t hw_id; /**< the board's ID of it: MPIDR affinity, APIC ID */
 	struct vcpu *vcpu; /**< the vCPU this CPU runs, or NULL (parked) */
 	struct pcpu_stats stats; /* written by this CPU only */
 };
@@ -117,13 +118,7 @@ uint64_t vm_ram_pa(const struct vm *vm, uint64_t ipa, uint64_t size);
 /** The board facts of the checked plan, for everyone after boot. */
 extern const struct shikiri_plan_board *hv_board;
 
-/**
- * vm_stats_sum() - @vm's exit counts summed over its vCPUs into @t.  Each
- * arch's struct vcpu_stats is a list of uint64_t counters only.
- */
-void vm_stats_sum(const struct vm *vm, struct vcpu_stats *t);
-
-/** vm_log_stats() - Log @vm's exit counts, summed over its vCPUs (arch). */
+/** vm_log_stats() - Log @vm's exit counts, summed over its vCPUs. */
 void vm_log_stats(const struct vm *vm);
 
 /** vm_find() - The VM called @name, or with index @name, or NULL. */

@@ -11,7 +11,7 @@ struct vm;
 
 /*
  * The shortest watchdog offset (WOR) a guest can set, per stage: 10 ms,
- * so a guest's own CPU takes at most about 100 EL2 timer interrupts a
+ * so a guest's own CPU takes at most about 100 timer interrupts a
  * second for it, whatever it writes.  Real SBSA watchdogs count in
  * seconds (Linux's sbsa_gwdt: 1 s at least).
  */
@@ -23,7 +23,7 @@ struct vm;
  * WS0, the second sets WS1, at which the hypervisor applies the VM's
  * on-crash policy (cause "watchdog").  The plan's watchdog_ms caps WOR, so
  * a guest cannot make its own watchdog toothless, and VWDT_MIN_STAGE_MS is
- * its floor.  The deadline is armed on the EL2 timer of the VM's CPU that
+ * its floor.  The deadline is armed on the timer of the VM's CPU that
  * last programmed or refreshed it (@pcpu), never on another VM's CPU.
  */
 struct vwdt {
@@ -33,7 +33,7 @@ struct vwdt {
 	uint64_t wcv;
 	uint64_t max_wor; /**< counter ticks: watchdog_ms / 2 */
 	uint64_t min_wor; /**< counter ticks: VWDT_MIN_STAGE_MS */
-	unsigned pcpu;    /**< the CPU whose EL2 timer holds the deadline */
+	unsigned pcpu;    /**< the CPU whose timer holds the deadline */
 };
 
 /** vwdt_init() - Emulate @vm's watchdog if its plan asks for one. */
@@ -44,7 +44,7 @@ void vwdt_reset(struct vwdt *w);
 
 /**
  * vwdt_tick() - Advance @vm's watchdog to now; a VM whose watchdog expired
- * twice is handed to its on-crash policy.  From the EL2 timer of one of
+ * twice is handed to its on-crash policy.  From the timer of one of
  * @vm's own CPUs (@vm is the VM that CPU runs; NULL: nothing to do).  The
  * next deadline is armed again only on the CPU that holds it (vwdt.pcpu).
  */

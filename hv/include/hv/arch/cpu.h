@@ -29,13 +29,26 @@ struct shikiri_plan_board;
 int arch_mmu_setup(const struct shikiri_plan_board *board, uint64_t hv_base,
 		   uint64_t hv_size);
 
-/** arch_cpu_init() - Per-CPU EL2 set-up for @p, on that CPU. */
+/**
+ * arch_cpu_init() - Per-CPU hypervisor set-up for @p (its trap controls,
+ * interrupt controller interface, and its vCPU's translation regime), on
+ * that CPU.
+ */
 void arch_cpu_init(struct pcpu *p);
 
-/** arch_cpu_start() - Start physical CPU @idx (firmware), at its entry. */
-int arch_cpu_start(unsigned idx, uint64_t mpidr);
+/**
+ * arch_cpu_start() - Start physical CPU @idx, whose board ID is @hw_id
+ * (aarch64: PSCI CPU_ON to firmware; x86_64: INIT-SIPI-SIPI), so that it
+ * enters boot_secondary(@idx).  Return: 0, or the arch's error code.
+ */
+int arch_cpu_start(unsigned idx, uint64_t hw_id);
 
-/** arch_vm_init() - Arch state of @vm: stage 2 and interrupt controller. */
+/**
+ * arch_vm_init() - Arch state of @vm from its checked plan: its
+ * guest-physical space (stage 2 / nested paging: RAM and passthrough
+ * devices) and its interrupt controller with its passthrough lines.  Boot
+ * CPU, before any VM starts.  Return: 0 or a negative error.
+ */
 int arch_vm_init(struct vm *vm, struct page_pool *pool);
 
 /**
@@ -46,8 +59,9 @@ int arch_vm_init(struct vm *vm, struct page_pool *pool);
 void arch_vm_reset(struct vm *vm);
 
 /**
- * arch_vcpu_start() - Enter @vcpu at @pc with x0 = @arg, EL1 reset state.
- * On @vcpu's own CPU.
+ * arch_vcpu_start() - Enter @vcpu at @pc with its boot argument @arg (x0
+ * on aarch64, ESI on x86_64) in the arch's reset state.  On @vcpu's own
+ * CPU.
  */
 noreturn_fn void arch_vcpu_start(struct vcpu *vcpu, uint64_t pc, uint64_t arg);
 
@@ -57,11 +71,14 @@ noreturn_fn void arch_vcpu_start(struct vcpu *vcpu, uint64_t pc, uint64_t arg);
  */
 noreturn_fn void arch_idle(void);
 
-/** arch_this_pcpu() - This CPU's data (TPIDR_EL2). */
+/** arch_this_pcpu() - This CPU's data (aarch64: TPIDR_EL2). */
 struct pcpu *arch_this_pcpu(void);
 
-/** arch_cpu_mpidr() - Affinity of the calling CPU. */
-uint64_t arch_cpu_mpidr(void);
+/**
+ * arch_cpu_hw_id() - The calling CPU's ID as the board's CPU list gives it
+ * (aarch64: MPIDR affinity; x86_64: local APIC ID).
+ */
+uint64_t arch_cpu_hw_id(void);
 
 /**
  * arch_plan_rules() - This architecture's plan rules: plan_check() refuses
@@ -86,7 +103,11 @@ void arch_platform_init(const struct shikiri_plan_board *board,
  */
 void arch_timer_arm(uint64_t deadline);
 
-/** arch_dcache_clean() - Write [@start, @start + @size) back to memory. */
+/**
+ * arch_dcache_clean() - Write [@start, @start + @size) back to memory, for
+ * a guest that starts with its caches off (nothing to do where caches are
+ * coherent with such accesses).
+ */
 void arch_dcache_clean(const void *start, uint64_t size);
 
 #endif /* HV_ARCH_CPU_H */

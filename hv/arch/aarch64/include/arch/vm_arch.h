@@ -1,14 +1,16 @@
 /* SPDX-License-Identifier: MIT */
+/*
+ * What an AArch64 VM and vCPU hold beyond the core's view of them
+ * (hv/vm.h embeds these as vm->arch and vcpu->arch): the stage-2 tables,
+ * the emulated GICv3 and the emulated PL011 console, and how exits are
+ * counted.  Every arch has this header, with the same names.
+ */
 #ifndef ARCH_VM_ARCH_H
 #define ARCH_VM_ARCH_H
 
+#include "arch/pgtable.h"
 #include "arch/vgic.h"
-#include "hv/vpl011.h"
-
-/*
- * What struct vcpu and struct vm (hv/vm.h) hold for this architecture:
- * the virtual GICv3 and the PL011 the VM's console is emulated as.
- */
+#include "arch/vpl011.h"
 
 /** Guest general registers as saved on every exit (see vectors.S). */
 struct vcpu_regs {
@@ -18,29 +20,38 @@ struct vcpu_regs {
 	uint64_t pad;
 };
 
-/** Exits counted per reason, for `stats` and the benchmarks. */
-struct vcpu_stats {
-	uint64_t exits_sync;
-	uint64_t exits_irq;
-	uint64_t mmio;
-	uint64_t hvc;
-	uint64_t smc;
-	uint64_t sysreg;
-	uint64_t injected;
+/**
+ * Exit counters of struct vcpu_stats (names and grouping in
+ * arch_exit_kinds[], exit_kinds.c): every synchronous exit counts as SYNC,
+ * and as one of MMIO, HVC, SMC, SYSREG when it was one of those.
+ */
+enum arch_exit {
+	ARCH_EXIT_SYNC,
+	ARCH_EXIT_MMIO,
+	ARCH_EXIT_HVC,
+	ARCH_EXIT_SMC,
+	ARCH_EXIT_SYSREG,
+	ARCH_EXIT_IRQ,
+	ARCH_EXIT_COUNT
 };
 
-/** A vCPU's arch state: its virtual CPU interface. */
+/** A vCPU's arch state: its private interrupts and list-register queue. */
 struct arch_vcpu {
 	struct vgic_cpu vgic;
 };
 
-/** A VM's arch state: its distributor and its console UART. */
+/** A VM's arch state. */
 struct arch_vm {
-	struct vgic_dist vgic;
-	struct vpl011 uart;
+	struct pgtable stage2; /**< its IPA space (stage2.c) */
+	struct vgic_dist vgic; /**< the emulated distributor */
+	struct vpl011 uart;    /**< the console, when it has a virtual one */
 };
 
-/** arch_vm_hold() - @vm stopped: mask the physical interrupts it owns. */
+/**
+ * arch_vm_hold() - @vm is stopping and every one of its vCPUs is parked:
+ * mask the physical interrupts it owns until its next life's guest
+ * enables them.  Under vm.lock.
+ */
 static inline void arch_vm_hold(struct vm *vm)
 {
 	vgic_hold_vm(vm);

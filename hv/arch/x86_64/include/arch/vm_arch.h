@@ -24,18 +24,23 @@ struct vcpu_regs {
 	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
 };
 
-/** Exits counted per reason, for `stats` and the benchmarks. */
-struct vcpu_stats {
-	uint64_t exits_sync; /**< every exit but physical interrupts */
-	uint64_t exits_irq;  /**< physical interrupt (INTR) exits */
-	uint64_t io;
-	uint64_t mmio;
-	uint64_t msr;
-	uint64_t cpuid;
-	uint64_t hlt;
-	uint64_t npf;
-	uint64_t vintr;
-	uint64_t injected;
+/**
+ * Exit counters of struct vcpu_stats (names and grouping in
+ * arch_exit_kinds[], exit_kinds.c): every exit but a physical interrupt
+ * counts as SYNC, and as one of IO ... VINTR when it was one of those;
+ * physical interrupts (INTR) count as IRQ.
+ */
+enum arch_exit {
+	ARCH_EXIT_SYNC,
+	ARCH_EXIT_IO,
+	ARCH_EXIT_MMIO,
+	ARCH_EXIT_MSR,
+	ARCH_EXIT_CPUID,
+	ARCH_EXIT_HLT,
+	ARCH_EXIT_NPF,
+	ARCH_EXIT_VINTR,
+	ARCH_EXIT_IRQ,
+	ARCH_EXIT_COUNT
 };
 
 struct vmcb;

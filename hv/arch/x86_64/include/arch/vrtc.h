@@ -31,4 +31,16 @@ void vrtc_reset(struct vrtc *rtc);
 void vrtc_io(struct vrtc *rtc, uint16_t port, bool write, uint8_t *val,
 	     uint64_t now_ns);
 
+/* Registers 0x00-0x0b of an RTC: the time, registers A and B. */
+#define VRTC_TIME_REGS 12u
+
+/**
+ * vrtc_epoch_of() - Unix time from a snapshot of a CMOS RTC's @reg
+ * (0x00-0x0b, read while UIP was clear, in the format register B gives)
+ * and its @century register (0x32; 0: assume 20xx), e.g. the machine's own
+ * RTC read once at boot, to give vrtc_init().  Return: seconds since 1970,
+ * or 0 when the date is not one (a month of 13, BCD digits above 9).
+ */
+uint64_t vrtc_epoch_of(const uint8_t reg[VRTC_TIME_REGS], uint8_t century);
+
 #endif /* ARCH_VRTC_H */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-#ifndef HV_VPL011_H
-#define HV_VPL011_H
+#ifndef ARCH_VPL011_H
+#define ARCH_VPL011_H
 
 #include "hv/mmio.h"
 #include "hv/spinlock.h"
@@ -63,4 +63,4 @@ bool vpl011_line(struct vm *vm);
 /** MMIO callbacks, exposed for the unit tests. */
 extern const struct mmio_ops vpl011_ops;
 
-#endif /* HV_VPL011_H */
+#endif /* ARCH_VPL011_H */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-#ifndef HV_ARCH_PGTABLE_H
-#define HV_ARCH_PGTABLE_H
+#ifndef ARCH_PGTABLE_H
+#define ARCH_PGTABLE_H
 
 #include <stdint.h>
 
@@ -65,4 +65,4 @@ int pgtable_unmap(struct pgtable *pt, uint64_t va, uint64_t size);
 int pgtable_lookup(const struct pgtable *pt, uint64_t va, uint64_t *pa,
 		   unsigned *level, enum pgtable_mem *mem);
 
-#endif /* HV_ARCH_PGTABLE_H */
+#endif /* ARCH_PGTABLE_H */

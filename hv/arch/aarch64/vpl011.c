@@ -13,11 +13,10 @@
  * is dropped and counted (only this VM's).
  */
 #include "arch/vgic.h"
+#include "arch/vpl011.h"
 #include "hv/console.h"
 #include "hv/errno.h"
 #include "hv/vm.h"
-#include "hv/vpl011.h"
-#include "hv/vuart.h"
 
 #define UARTDR 0x000
 #define UARTRSR 0x004
@@ -262,35 +261,4 @@ int vpl011_init(struct vpl011 *u, struct vm *vm, uint64_t ipa, uint32_t intid)
 	*u = (struct vpl011){ .vm = vm, .intid = intid };
 	vpl011_reset(u);
 	return mmio_register(&vm->mmio, ipa, VPL011_SIZE, &vpl011_ops, u);
-}
-
-/* The console UART interface (hv/vuart.h) for VMs with a PL011. */
-
-int vuart_init(struct vm *vm)
-{
-	int ret = vpl011_init(&vm->arch.uart, vm, vm->plan->console_base,
-			      vm->plan->console_irq);
-
-	return ret ? ret
-		   : vgic_add_sw_spi(vm, vm->plan->console_irq, vpl011_line);
-}
-
-void vuart_reset(struct vm *vm)
-{
-	vpl011_reset(&vm->arch.uart);
-}
-
-bool vuart_rx(struct vm *vm, char c)
-{
-	return vpl011_rx(&vm->arch.uart, c);
-}
-
-void vuart_tx_room(struct vm *vm)
-{
-	vpl011_tx_room(&vm->arch.uart);
-}
-
-uint64_t vuart_rx_dropped(struct vm *vm)
-{
-	return vpl011_rx_dropped(&vm->arch.uart);
 }

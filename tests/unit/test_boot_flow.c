@@ -1,0 +1,304 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The core's boot flow (hv/core/main.c) on the fake arch: only the arch
+ * hooks stand between it and the hardware, so it runs on the host.  A plan
+ * of two VMs on four CPUs is found after the footprint, checked, and
+ * applied; the other CPUs are started with their board IDs; a plan that
+ * does not fit the machine is refused before anything is built.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include <cmocka.h>
+
+#include "../../hv/arch/fake/fake.h"
+#include "hv/arch/boot.h"
+#include "hv/console.h"
+#include "hv/plan_check.h"
+#include "hv/platform.h"
+#include "hv/vm.h"
+
+/* QEMU virt's layout: RAM at 1 GiB, the image loaded at its start. */
+#define RAM_BASE 0x40000000ull
+#define RAM_SIZE 0x01000000ull
+#define FOOTPRINT 0x30000ull /* plan at the next 64 KiB: 0x30000 */
+#define IMAGE_SIZE 0x00200000ull
+#define VM_RAM 0x00200000ull
+#define BOOT_INFO (RAM_BASE + 0xf00000ull)
+#define BOOT_INFO_SIZE 0x1000ull
+
+static unsigned char *ram;
+static struct shikiri_plan *plan;
+static jmp_buf parked, off;
+static unsigned char pool_pages[64 * PAGE_SIZE]
+	__attribute__((aligned(PAGE_SIZE)));
+
+/* As the arch does before it powers off: what is waiting goes out. */
+static void machine_off(void)
+{
+	console_flush();
+	longjmp(off, 1);
+}
+
+static const uint64_t board_ids[4] = { 0x0, 0x1, 0x100, 0x101 };
+
+static void add_vm(struct shikiri_plan_vm *v, unsigned i, const char *name,
+		   uint64_t cpus)
+{
+	uint64_t pa = RAM_BASE + IMAGE_SIZE + i * VM_RAM;
+	uint64_t off = (uint64_t)FOOTPRINT + 0x10000 + i * 0x2000;
+
+	strcpy(v->name, name);
+	v->cpu_mask = cpus;
+	v->flags = SHIKIRI_VM_CONSOLE_VIRTUAL;
+	v->console_base = 0x09000000;
+	v->console_irq = 33;
+	v->ram_count = 1;
+	v->ram[0] = (struct shikiri_region){ RAM_BASE, pa, VM_RAM };
+	v->payload_count = 2;
+	v->payload[0] = (struct shikiri_payload){ off, 0x1000, RAM_BASE,
+						  SHIKIRI_PAYLOAD_KERNEL, 0 };
+	v->payload[1] = (struct shikiri_payload){ off + 0x1000, 0x1000,
+						  RAM_BASE + 0x10000,
+						  SHIKIRI_PAYLOAD_DTB, 0 };
+	v->payload[1].crc32 =
+		plan_crc32(0, ram + v->payload[1].offset, v->payload[1].size);
+	v->entry_ipa = RAM_BASE;
+	v->boot_info_ipa = RAM_BASE + 0x10000;
+}
+
+/* Two VMs, "linux0" on the CPUs 0x0 and 0x1, "linux1" on 0x100, 0x101. */
+static void make_plan(void)
+{
+	struct shikiri_plan_vm *v = plan->vm;
+
+	memset(plan, 0, sizeof(*plan) + 2 * sizeof(*v));
+	plan->magic = SHIKIRI_PLAN_MAGIC;
+	plan->revision = SHIKIRI_PLAN_REVISION;
+	plan->vm_count = 2;
+	plan->size = sizeof(*plan) + 2 * sizeof(*v);
+	plan->image_size = IMAGE_SIZE;
+	plan->board = (struct shikiri_plan_board){
+		.arch = SHIKIRI_ARCH_AARCH64,
+		.ram_count = 1,
+		.ram = { { RAM_BASE, RAM_SIZE } },
+		.uart_base = 0x09000000,
+		.uart_irq = 33,
+		.cpu_count = 4,
+		.hw.aarch64 = {
+			.gicd_base = 0x08000000,
+			.gicr_base = 0x080a0000,
+			.gicr_size = 0xf60000,
+			.timer_virt_intid = 27,
+			.gic_maint_intid = 25,
+		},
+	};
+	memcpy(plan->board.cpu_id, board_ids, sizeof(board_ids));
+	add_vm(&v[0], 0, "linux0", 0x3);
+	add_vm(&v[1], 1, "linux1", 0xc);
+	plan->crc32 = plan_compute_crc(plan);
+}
+
+/* The same CPUs, the same image, a clean slate. */
+static int setup(void **state)
+{
+	(void)state;
+	if (!ram) {
+		ram = mmap((void *)(uintptr_t)RAM_BASE, RAM_SIZE,
+			   PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE,
+			   -1, 0);
+		assert_ptr_equal(ram, (void *)(uintptr_t)RAM_BASE);
+		/* The payloads: recognisable, never all zero. */
+		memset(ram, 0xa5, IMAGE_SIZE);
+		plan = (struct shikiri_plan *)(ram + FOOTPRINT);
+	}
+	make_plan();
+	fake_reset();
+	fake_sysreg_reset();
+	fake_boot_reset();
+	memcpy(fake_cpu.hw_id, board_ids, sizeof(board_ids));
+	fake_cpu.pcpu = 2; /* not the first in the list */
+	fake_hv =
+		(struct fake_hv){ .idle = &parked, .system_off = machine_off };
+	fake_boot.info = BOOT_INFO;
+	fake_boot.info_size = BOOT_INFO_SIZE;
+	fake_boot.entropy = "fake loader seeds";
+	fake_boot.entropy_size = 17;
+	memset(vms, 0, sizeof(vms));
+	memset(pcpus, 0, sizeof(pcpus));
+	vm_count = pcpu_count = 0;
+	page_pool_init(&hv_pages, pool_pages, sizeof(pool_pages) / PAGE_SIZE);
+	return 0;
+}
+
+/* Run the boot flow to where the boot CPU parks (true) or powers off. */
+static bool boot(uint64_t info)
+{
+	if (setjmp(off))
+		return false;
+	if (setjmp(parked)) {
+		console_flush();
+		return true;
+	}
+	boot_primary(info, RAM_BASE, FOOTPRINT);
+}
+
+static void boots_every_vm_and_starts_the_other_cpus(void **state)
+{
+	char banner[96];
+
+	(void)state;
+	assert_true(boot(BOOT_INFO));
+	snprintf(banner, sizeof(banner),
+		 "shikiri: shikiri on %s: %s, loaded at 0x40000000, boot CPU "
+		 "0x100\r\n",
+		 plat_name, arch_hv_level);
+	assert_non_null(strstr(fake_boot.out, banner));
+	assert_true(fake_boot.console_started);
+	assert_int_equal(fake_boot.mmu_calls, 1);
+	assert_int_equal(fake_boot.mmu_base, RAM_BASE);
+	assert_int_equal(fake_boot.mmu_size, IMAGE_SIZE);
+	assert_int_equal(fake_boot.platform_boot_pcpu, 2);
+
+	assert_int_equal(pcpu_count, 4);
+	for (unsigned i = 0; i < 4; i++)
+		assert_int_equal(pcpus[i].hw_id, board_ids[i]);
+	assert_int_equal(vm_count, 2);
+	assert_string_equal(vms[1].name, "linux1");
+	assert_int_equal(vms[1].vcpu_count, 2);
+	assert_int_equal(vms[1].vcpu[1].pcpu, 3);
+	assert_ptr_equal(pcpus[3].vcpu, &vms[1].vcpu[1]);
+	for (unsigned i = 0; i < 2; i++)
+		assert_int_equal(vms[i].life.state, VM_STARTING);
+	assert_ptr_equal(console_focus(), &vms[0]);
+
+	/* Only the boot CPU was set up here; the others by their own. */
+	assert_int_equal(fake_boot.cpu_inits[2], 1);
+	assert_int_equal(fake_boot.cpu_inits[0] + fake_boot.cpu_inits[1] +
+				 fake_boot.cpu_inits[3],
+			 0);
+	assert_int_equal(fake_boot.start_count, 3);
+	for (unsigned n = 0, i = 0; i < 4; i++) {
+		if (i == 2)
+			continue;
+		assert_int_equal(fake_boot.started_idx[n], i);
+		assert_int_equal(fake_boot.started_hw_id[n], board_ids[i]);
+		n++;
+	}
+}
+
+/*
+ * The seed key takes what the loader handed over and the CPU's random
+ * words, and the log says how much of each, in the arch's words; with
+ * neither, it warns.
+ */
+static void the_boot_log_says_where_the_seeds_came_from(void **state)
+{
+	(void)state;
+	fake_boot.rng_words = 2;
+	assert_true(boot(BOOT_INFO));
+	assert_int_equal(fake_boot.entropy_calls, 1);
+	assert_int_equal(fake_boot.entropy_info, BOOT_INFO);
+	assert_int_equal(fake_boot.rng_words, 0);
+	assert_non_null(strstr(fake_boot.out,
+			       "shikiri: seeds: keyed from 17 bytes of the "
+			       "loader's fake seeds and 2 FAKERNG words\r\n"));
+
+	setup(NULL);
+	assert_true(boot(BOOT_INFO + 0x1000)); /* nothing there */
+	assert_non_null(strstr(fake_boot.out,
+			       "shikiri: WARNING: no random bytes from the "
+			       "loader (no fake seeds) nor the CPU (no "
+			       "FAKERNG): the VMs' seeds are guessable\r\n"));
+}
+
+/* A CPU that does not come up is reported; the boot goes on. */
+static void a_cpu_that_does_not_start_is_reported(void **state)
+{
+	(void)state;
+	fake_boot.start_ret = -2;
+	assert_true(boot(BOOT_INFO));
+	assert_int_equal(fake_boot.start_count, 3);
+	assert_non_null(strstr(fake_boot.out, "shikiri: CPU 3 (0x101) did not "
+					      "start: error -2\r\n"));
+	assert_int_equal(vms[1].life.state, VM_STARTING);
+}
+
+/* The hand-over is kept clear of every VM: a VM on it is refused. */
+static void a_vm_on_the_loader_hand_over_is_refused(void **state)
+{
+	(void)state;
+	fake_boot.info = plan->vm[1].ram[0].pa + 0x1000;
+	assert_false(boot(fake_boot.info));
+	assert_non_null(strstr(fake_boot.out,
+			       "boot plan rejected: RAM overlaps the "
+			       "boot DTB (vm 1)\r\n"));
+	assert_int_equal(fake_boot.mmu_calls, 0);
+	assert_int_equal(vm_count, 0);
+	assert_int_equal(fake_boot.start_count, 0);
+}
+
+static void a_plan_for_another_uart_is_refused(void **state)
+{
+	(void)state;
+	plan->board.uart_base = 0x09040000;
+	plan->crc32 = plan_compute_crc(plan);
+	assert_false(boot(BOOT_INFO));
+	assert_non_null(strstr(fake_boot.out,
+			       "boot plan rejected: console UART is not "
+			       "this platform's\r\n"));
+	assert_non_null(
+		strstr(fake_boot.out, "nothing was booted; powering off\r\n"));
+	assert_int_equal(vm_count, 0);
+	assert_int_equal(fake_boot.start_count, 0);
+}
+
+static void a_boot_cpu_the_plan_does_not_list_is_refused(void **state)
+{
+	(void)state;
+	fake_cpu.hw_id[2] = 0x200;
+	assert_false(boot(BOOT_INFO));
+	assert_non_null(strstr(fake_boot.out,
+			       "boot plan rejected: boot CPU is not in "
+			       "the plan's CPU list\r\n"));
+	assert_int_equal(fake_boot.mmu_calls, 0);
+}
+
+static void a_board_the_arch_cannot_map_is_refused(void **state)
+{
+	(void)state;
+	fake_boot.mmu_ret = -1;
+	assert_false(boot(BOOT_INFO));
+	assert_non_null(strstr(fake_boot.out,
+			       "boot plan rejected: cannot map the board\r\n"));
+	assert_int_equal(vm_count, 0);
+	assert_int_equal(fake_boot.platform_boot_pcpu, -1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(boots_every_vm_and_starts_the_other_cpus,
+				       setup),
+		cmocka_unit_test_setup(
+			the_boot_log_says_where_the_seeds_came_from, setup),
+		cmocka_unit_test_setup(a_cpu_that_does_not_start_is_reported,
+				       setup),
+		cmocka_unit_test_setup(a_vm_on_the_loader_hand_over_is_refused,
+				       setup),
+		cmocka_unit_test_setup(a_plan_for_another_uart_is_refused,
+				       setup),
+		cmocka_unit_test_setup(
+			a_boot_cpu_the_plan_does_not_list_is_refused, setup),
+		cmocka_unit_test_setup(a_board_the_arch_cannot_map_is_refused,
+				       setup),
+	};
+
+	return cmocka_run_group_tests_name("boot_flow", tests, NULL, NULL);
+}
