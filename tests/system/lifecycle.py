@@ -3,11 +3,13 @@
 derived from tests/system/configs/lifecycle.dts, the hypervisor's shell,
 the hypervisor's lifecycle log lines, and heartbeats.
 
-    cfg = derive("lifecycle", tmp / "x.dts", bootargs={"linux1": "..."},
+    cfg = derive(CONFIGS[arch.name], tmp / "x.dts", bootargs={"linux1": "..."},
                  props={"linux1": {"on-crash": "stop"}})
     out = shell(c, "list")          # the shell's answer, "shikiri: " cut
     events(c, "linux1")     # [("restarting", "guest reset", None), ...]
     forget_shell(c, "linux1")       # after a restart: wait for a new shell
+    c = boot_pair(boot, image)      # both VMs at their shells
+    status, out = run_status(c, "linux0", "shikirictl list")
 """
 
 import re
@@ -21,6 +23,8 @@ import linuxvm
 import qemu
 
 CONFIG = "lifecycle"  # tests/system/configs/lifecycle.dts
+# The same two VMs for each architecture (tests/system/configs).
+CONFIGS = {"aarch64": CONFIG, "x86_64": "lifecycle-q35"}
 MANAGER = "linux0"  # has `manage = <1>`
 MANAGED = "linux1"  # has no rights
 USERSPACE = linuxvm.USERSPACE
@@ -226,3 +230,76 @@ def wait_shell_banner(c, vm, timeout=RESTART_TIMEOUT):
     loses console input (see the report on the PL011 input race in
     docs/lifecycle.md), so the tests wait for this before they type."""
     c.expect_vm(vm, SHELL_BANNER, timeout)
+
+
+# --- what test_lifecycle.py and test_x86_lifecycle.py share ---------------
+
+
+def boot_pair(boot, image):
+    """Boot @image and wait until both VMs' shells are up; return the
+    console."""
+    c = boot(image)
+    for vm in (MANAGER, MANAGED):
+        c.expect_vm(vm, USERSPACE)
+        wait_shell_banner(c, vm)
+    return c
+
+
+def run_status(c, vm, cmd):
+    """(exit status, output) of shell command @cmd in VM @vm."""
+    out = c.run_in_vm(vm, f"{cmd}; echo @rc=$?", check=False)
+    lines = out.splitlines()
+    m = re.fullmatch(r"@rc=(\d+)", lines[-1].strip()) if lines else None
+    assert m, f"`{cmd}` in {vm}: no exit status in {out!r}"
+    return int(m.group(1)), "\n".join(lines[:-1])
+
+
+def ctl_list(c, vm):
+    """`shikirictl list` in VM @vm: {name: (state, restarts, this VM)}
+    and the lines that are not rows."""
+    status, out = run_status(c, vm, "shikirictl list")
+    assert status == 0, out
+    rows, other = {}, []
+    for line in out.splitlines()[1:]:
+        m = re.fullmatch(r"(\d+)\s+(\S+)\s+(\S+)\s+(\d+)M\s+([\d.]+)s\s+"
+                         r"(\d+)(  \(this VM\))?\s*", line)
+        if m:
+            rows[m.group(2)] = (m.group(3), int(m.group(6)),
+                                bool(m.group(7)))
+        else:
+            other.append(line)
+    return rows, other
+
+
+def alive(c, vm):
+    """VM @vm's shell still runs commands."""
+    tag = f"alive-{vm}-{time.monotonic_ns()}"
+    assert c.run_in_vm(vm, f"echo {tag}") == tag
+
+
+def back_in_userspace(c, vm, cause, restart, since):
+    """VM @vm was restarted for @cause (its restart number @restart), after
+    c.lines[@since], and reaches its shell again."""
+    wait_hv(c, rf"^vm {vm}: started \({re.escape(cause)}, restart"
+               rf" {restart}\)$", since)
+    c.expect_vm(vm, USERSPACE, RESTART_TIMEOUT)
+    wait_shell_banner(c, vm)
+    forget_shell(c, vm)
+    alive(c, vm)
+
+
+def list_rows(c):
+    """The shell's `list`: {name: {column: value}}."""
+    out = shell(c, "list")
+    head = out[0].split()
+    assert head == ["VM", "STATE", "CPUS", "MEMORY", "UPTIME", "RESTARTS",
+                    "LAST", "CAUSE"], out
+    rows = {}
+    for line in out[1:]:
+        m = re.fullmatch(r"(\S+)\s+(\S+)\s+(\S+)\s+(\d+)M\s+(\S+)\s+(\d+)"
+                         r"\s+(.+?)\s*", line)
+        assert m, f"unexpected `list` line: {line!r}"
+        rows[m.group(1)] = dict(state=m.group(2), cpus=m.group(3),
+                                mem=int(m.group(4)), uptime=m.group(5),
+                                restarts=int(m.group(6)), cause=m.group(7))
+    return rows

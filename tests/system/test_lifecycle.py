@@ -4,7 +4,10 @@ linux1 reboots, powers off and crashes alone, linux0 manages it with
 shikirictl and linux1 may not manage linux0, garbage on the management
 page changes nothing, and the hypervisor's shell lists, starts, stops and
 restarts VMs.  Every test boots a fresh machine; the reboot storm is in
-test_lifecycle_storm.py, RAM scrubbing in test_lifecycle_scrub.py."""
+test_lifecycle_storm.py, RAM scrubbing in test_lifecycle_scrub.py.
+
+The tests marked BOTH run on x86-64 too (configs/lifecycle-q35.dts, the
+same two VMs on q35); what only a PC has is in test_x86_lifecycle.py."""
 
 import re
 import time
@@ -13,7 +16,8 @@ import pytest
 
 import lifecycle
 import qemu
-from lifecycle import events, shell
+from lifecycle import (alive, back_in_userspace, boot_pair, ctl_list, events,
+                       list_rows, run_status, shell)
 
 LINUX0, LINUX1 = lifecycle.MANAGER, lifecycle.MANAGED
 MANAGE_PAGE = 0x3FFFF000  # shikiri-manage@3ffff000 in both VMs' DTs
@@ -31,88 +35,28 @@ REG = {"magic": 0x00, "version": 0x04, "self": 0x08, "count": 0x0C,
 BUS_ERROR = 128 + 7  # the shell's exit status for a process killed by SIGBUS
 
 
-@pytest.fixture(scope="module")
-def image(shikiri_image):
-    return shikiri_image(lifecycle.CONFIG)
+# The tests marked so run on both architectures: what they check is the
+# same on a PC (test_x86_lifecycle.py has what only a PC has).  The shell's
+# parsing and errors are the core's alone: those run on Arm only.
+BOTH = pytest.mark.arches("aarch64", "x86_64")
 
 
-def _boot_pair(boot, image):
-    c = boot(image)
-    for vm in (LINUX0, LINUX1):
-        c.expect_vm(vm, lifecycle.USERSPACE)
-        lifecycle.wait_shell_banner(c, vm)
-    return c
+@pytest.fixture
+def image(shikiri_image, arch):
+    """The lifecycle config of @arch, built once per session."""
+    return shikiri_image(lifecycle.CONFIGS[arch.name])
 
 
 @pytest.fixture
 def pair(boot, image):
     """A fresh machine with both VMs in userspace."""
-    return _boot_pair(boot, image)
-
-
-def _run(c, vm, cmd):
-    """(exit status, output) of shell command @cmd in VM @vm."""
-    out = c.run_in_vm(vm, f"{cmd}; echo @rc=$?", check=False)
-    lines = out.splitlines()
-    m = re.fullmatch(r"@rc=(\d+)", lines[-1].strip()) if lines else None
-    assert m, f"`{cmd}` in {vm}: no exit status in {out!r}"
-    return int(m.group(1)), "\n".join(lines[:-1])
-
-
-def _ctl_list(c, vm):
-    """`shikirictl list` in VM @vm: {name: (state, restarts, this VM)}
-    and the lines that are not rows."""
-    status, out = _run(c, vm, "shikirictl list")
-    assert status == 0, out
-    rows, other = {}, []
-    for line in out.splitlines()[1:]:
-        m = re.fullmatch(r"(\d+)\s+(\S+)\s+(\S+)\s+(\d+)M\s+([\d.]+)s\s+"
-                         r"(\d+)(  \(this VM\))?\s*", line)
-        if m:
-            rows[m.group(2)] = (m.group(3), int(m.group(6)),
-                                bool(m.group(7)))
-        else:
-            other.append(line)
-    return rows, other
-
-
-def _alive(c, vm):
-    """VM @vm's shell still runs commands."""
-    tag = f"alive-{vm}-{time.monotonic_ns()}"
-    assert c.run_in_vm(vm, f"echo {tag}") == tag
-
-
-def _back_in_userspace(c, vm, cause, restart, since):
-    """VM @vm was restarted for @cause (its restart number @restart), after
-    c.lines[@since], and reaches its shell again."""
-    lifecycle.wait_hv(c, rf"^vm {vm}: started \({re.escape(cause)}, restart"
-                         rf" {restart}\)$", since)
-    c.expect_vm(vm, lifecycle.USERSPACE, lifecycle.RESTART_TIMEOUT)
-    lifecycle.wait_shell_banner(c, vm)
-    lifecycle.forget_shell(c, vm)
-    _alive(c, vm)
-
-
-def _list_rows(c):
-    """The shell's `list`: {name: {column: value}}."""
-    out = shell(c, "list")
-    head = out[0].split()
-    assert head == ["VM", "STATE", "CPUS", "MEMORY", "UPTIME", "RESTARTS",
-                    "LAST", "CAUSE"], out
-    rows = {}
-    for line in out[1:]:
-        m = re.fullmatch(r"(\S+)\s+(\S+)\s+(\S+)\s+(\d+)M\s+(\S+)\s+(\d+)"
-                         r"\s+(.+?)\s*", line)
-        assert m, f"unexpected `list` line: {line!r}"
-        rows[m.group(1)] = dict(state=m.group(2), cpus=m.group(3),
-                                mem=int(m.group(4)), uptime=m.group(5),
-                                restarts=int(m.group(6)), cause=m.group(7))
-    return rows
+    return boot_pair(boot, image)
 
 
 # --- a VM's own reboot, power-off and crash ------------------------------
 
 
+@BOTH
 def test_reboot_returns_to_userspace(boot, image):
     """`reboot -f` in linux1: it comes back to userspace, linux0 is not
     touched.  Also measures the restart against linux1's cold boot (both
@@ -145,14 +89,15 @@ def test_reboot_returns_to_userspace(boot, image):
           f" reboot -f to userspace {t_up - t_cmd:.2f} s")
 
     lifecycle.forget_shell(c, LINUX1)
-    _alive(c, LINUX1)
-    _alive(c, LINUX0)
+    alive(c, LINUX1)
+    alive(c, LINUX0)
     assert events(c, LINUX0) == [("started", None, None)]
     assert events(c, LINUX1) == [("started", None, None),
                                  ("restarting", "guest reset", None),
                                  ("started", "guest reset", 1)]
 
 
+@BOTH
 def test_poweroff_then_shell_start(pair):
     """`poweroff -f` stops linux1 alone; `start linux1` in the hypervisor's
     shell boots it again."""
@@ -161,8 +106,8 @@ def test_poweroff_then_shell_start(pair):
     c.start_in_vm(LINUX1, "poweroff -f")
     lifecycle.wait_hv(c, rf"^vm {LINUX1}: stopped \(guest power-off\)$",
                       mark, qemu.COMMAND_TIMEOUT)
-    _alive(c, LINUX0)
-    rows = _list_rows(c)
+    alive(c, LINUX0)
+    rows = list_rows(c)
     assert rows[LINUX1]["state"] == "stopped"
     assert rows[LINUX1]["cause"] == "guest power-off"
     assert rows[LINUX1]["uptime"] == "-"
@@ -173,7 +118,7 @@ def test_poweroff_then_shell_start(pair):
     mark = len(c.lines)
     assert shell(c, f"start {LINUX1}") == []
     # A start from stopped is not a restart: the count stays 0.
-    _back_in_userspace(c, LINUX1, "console shell", 0, mark)
+    back_in_userspace(c, LINUX1, "console shell", 0, mark)
     # A fresh boot: its uptime starts again.
     up = float(c.run_in_vm(LINUX1, "cut -d' ' -f1 /proc/uptime"))
     assert up < lifecycle.RESTART_TIMEOUT
@@ -195,32 +140,36 @@ def _crash(c):
     return mark
 
 
+@BOTH
 def test_crash_restarts(pair):
-    """A kernel panic in linux1 (`panic=-1 reboot=panic_warm`) with
-    on-crash = "restart": restarted, cause "guest crash"."""
+    """A kernel panic in linux1 (Arm: `panic=-1 reboot=panic_warm`; PC:
+    `panic=-1` and the pvpanic driver) with on-crash = "restart":
+    restarted, cause "guest crash"."""
     c = pair
     mark = _crash(c)
-    _back_in_userspace(c, LINUX1, "guest crash", 1, mark)
-    _alive(c, LINUX0)
+    back_in_userspace(c, LINUX1, "guest crash", 1, mark)
+    alive(c, LINUX0)
     assert events(c, LINUX0) == [("started", None, None)]
     assert events(c, LINUX1) == [("started", None, None),
                                  ("restarting", "guest crash", None),
                                  ("started", "guest crash", 1)]
 
 
-def test_crash_stops(boot, tmp_path):
+@BOTH
+def test_crash_stops(boot, tmp_path, arch):
     """The same panic with on-crash = "stop": linux1 stays stopped, linux0
     runs on."""
-    config = lifecycle.derive(lifecycle.CONFIG, tmp_path / "crash-stop.dts",
+    config = lifecycle.derive(lifecycle.CONFIGS[arch.name],
+                              tmp_path / "crash-stop.dts",
                               props={LINUX1: {"on-crash": "stop"}})
-    c = _boot_pair(boot, qemu.build_image(config, tmp_path))
+    c = boot_pair(boot, qemu.build_image(config, tmp_path))
     mark = _crash(c)
     lifecycle.wait_hv(c, rf"^vm {LINUX1}: stopped \(guest crash\)$", mark,
                       qemu.COMMAND_TIMEOUT)
     deadline = time.monotonic() + STAY_STOPPED
     while time.monotonic() < deadline:
-        _alive(c, LINUX0)
-    rows = _list_rows(c)
+        alive(c, LINUX0)
+    rows = list_rows(c)
     assert (rows[LINUX1]["state"], rows[LINUX1]["cause"]) == (
         "stopped", "guest crash")
     assert rows[LINUX0]["state"] == "running"
@@ -234,49 +183,51 @@ def test_crash_stops(boot, tmp_path):
 # --- shikirictl and the management page ---------------------------------
 
 
+@BOTH
 def test_shikirictl_manages_with_rights(pair):
     """linux0 (manage = <1>) lists both VMs and restarts linux1."""
     c = pair
-    rows, other = _ctl_list(c, LINUX0)
+    rows, other = ctl_list(c, LINUX0)
     assert rows == {LINUX0: ("running", 0, True),
                     LINUX1: ("running", 0, False)}, (rows, other)
     assert not other
 
     mark = len(c.lines)
-    status, out = _run(c, LINUX0, f"shikirictl restart {LINUX1}")
+    status, out = run_status(c, LINUX0, f"shikirictl restart {LINUX1}")
     assert (status, out) == (0, f"{LINUX1}: restart requested")
     lifecycle.wait_hv(c, rf"^vm {LINUX1}: restarting \(managing VM\)$",
                       mark, qemu.COMMAND_TIMEOUT)
-    _back_in_userspace(c, LINUX1, "managing VM", 1, mark)
+    back_in_userspace(c, LINUX1, "managing VM", 1, mark)
 
-    assert _run(c, LINUX0, f"shikirictl status {LINUX1}") == (0, "running")
-    rows, _ = _ctl_list(c, LINUX0)
+    assert run_status(c, LINUX0, f"shikirictl status {LINUX1}") == (0, "running")
+    rows, _ = ctl_list(c, LINUX0)
     assert rows[LINUX1] == ("running", 1, False)
     assert events(c, LINUX0) == [("started", None, None)]
     # Usage errors and unknown names: exit status 2.
-    assert _run(c, LINUX0, "shikirictl frobnicate")[0] == 2
-    status, out = _run(c, LINUX0, "shikirictl restart nosuchvm")
+    assert run_status(c, LINUX0, "shikirictl frobnicate")[0] == 2
+    status, out = run_status(c, LINUX0, "shikirictl restart nosuchvm")
     assert status == 2 and "no such VM" in out, out
 
 
+@BOTH
 def test_shikirictl_refused_without_rights(pair):
     """linux1 (no `manage`) sees only itself and may not touch linux0."""
     c = pair
-    rows, other = _ctl_list(c, LINUX1)
+    rows, other = ctl_list(c, LINUX1)
     assert rows == {LINUX1: ("running", 0, True)}
     assert other == ["(1 VM(s) hidden: no right to manage them)"]
 
     for cmd in (f"shikirictl restart {LINUX0}", "shikirictl stop 0",
                 "shikirictl start 0", "shikirictl restart 0",
                 f"shikirictl status {LINUX0}"):
-        status, out = _run(c, LINUX1, cmd)
+        status, out = run_status(c, LINUX1, cmd)
         assert status == 3, f"`{cmd}` in {LINUX1}: exit {status}: {out}"
         assert "permission denied" in out, f"`{cmd}`: {out}"
     # Nor may it manage itself through the page: that is not in its rights.
-    status, out = _run(c, LINUX1, f"shikirictl restart {LINUX1}")
+    status, out = run_status(c, LINUX1, f"shikirictl restart {LINUX1}")
     assert status == 3 and "permission denied" in out, out
 
-    _alive(c, LINUX0)
+    alive(c, LINUX0)
     assert events(c, LINUX0) == [("started", None, None)]
     assert events(c, LINUX1) == [("started", None, None)]
 
@@ -379,9 +330,9 @@ def test_management_page_garbage(pair):
     assert not wrong, "\n".join(wrong)
 
     # Both VMs work as before and nothing was started or stopped.
-    rows, _ = _ctl_list(c, LINUX1)
+    rows, _ = ctl_list(c, LINUX1)
     assert rows == {LINUX1: ("running", 0, True)}
-    rows, _ = _ctl_list(c, LINUX0)
+    rows, _ = ctl_list(c, LINUX0)
     assert rows == {LINUX0: ("running", 0, True),
                     LINUX1: ("running", 0, False)}
     assert events(c, LINUX0) == [("started", None, None)]
@@ -402,7 +353,7 @@ def test_management_page_status_is_last_access(pair):
 
 def test_shell_list(pair):
     c = pair
-    rows = _list_rows(c)
+    rows = list_rows(c)
     assert set(rows) == {LINUX0, LINUX1}
     for vm, cpus in ((LINUX0, "0,1"), (LINUX1, "2,3")):
         r = rows[vm]
@@ -412,7 +363,7 @@ def test_shell_list(pair):
         assert m and 0 < float(r["uptime"][:-1]) < 120, (vm, r)
     # Uptime goes on.
     time.sleep(1.0)
-    later = _list_rows(c)
+    later = list_rows(c)
     for vm in rows:
         assert float(later[vm]["uptime"][:-1]) >= \
             float(rows[vm]["uptime"][:-1]) + 0.9
@@ -455,13 +406,14 @@ def test_shell_stats(pair):
     assert sync <= sum(s for _, _, s, _ in vcpus) < 2 * sync
     assert irq <= sum(i for _, _, _, i in vcpus) < 2 * irq
     # The counters are live: linux1 works, its numbers grow.
-    _alive(c, LINUX1)
+    alive(c, LINUX1)
     sync2, irq2, _ = _stats(c, LINUX1)
     assert sync2 > sync and irq2 >= irq
     _, _, vcpus0 = _stats(c, "0", LINUX0)   # by index
     assert [(v, cpu) for v, cpu, _, _ in vcpus0] == [(0, 0), (1, 1)]
 
 
+@BOTH
 def test_shell_stop_start_restart(pair):
     c = pair
     mark = len(c.lines)
@@ -469,27 +421,27 @@ def test_shell_stop_start_restart(pair):
         f"vm {LINUX1}: stopping (console shell)"]
     lifecycle.wait_hv(c, rf"^vm {LINUX1}: stopped \(console shell\)$",
                       mark, qemu.COMMAND_TIMEOUT)
-    rows = _list_rows(c)
+    rows = list_rows(c)
     assert (rows[LINUX1]["state"], rows[LINUX1]["uptime"],
             rows[LINUX1]["cause"]) == ("stopped", "-", "console shell")
     assert shell(c, f"stop {LINUX1}") == [
         f"{LINUX1}: cannot stop it while it is stopped"]
-    _alive(c, LINUX0)
+    alive(c, LINUX0)
 
     mark = len(c.lines)
     assert shell(c, f"start {LINUX1}") == []
-    _back_in_userspace(c, LINUX1, "console shell", 0, mark)
+    back_in_userspace(c, LINUX1, "console shell", 0, mark)
 
     mark = len(c.lines)
     assert shell(c, "restart 1")[:1] == [
         f"vm {LINUX1}: restarting (console shell)"]
-    _back_in_userspace(c, LINUX1, "console shell", 1, mark)
-    rows = _list_rows(c)
+    back_in_userspace(c, LINUX1, "console shell", 1, mark)
+    rows = list_rows(c)
     assert (rows[LINUX1]["state"], rows[LINUX1]["restarts"]) == (
         "running", 1)
     assert (rows[LINUX0]["state"], rows[LINUX0]["restarts"]) == (
         "running", 0)
-    _alive(c, LINUX0)
+    alive(c, LINUX0)
     assert events(c, LINUX0) == [("started", None, None)]
 
 
@@ -510,5 +462,5 @@ def test_shell_errors(pair):
     for word in ("list", "start", "stop", "restart", "stats", "help"):
         assert word in help_
     for vm in (LINUX0, LINUX1):
-        _alive(c, vm)
+        alive(c, vm)
         assert events(c, vm) == [("started", None, None)]

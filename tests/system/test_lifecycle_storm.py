@@ -2,7 +2,11 @@
 """Reboot storm: linux1 reboots itself 20 times in a row
 (guests/rootfs/etc/shikiri/rebootstorm) while linux0 prints a heartbeat
 every 100 ms.  linux1 reaches userspace at every one of its 21 boots;
-linux0 is never restarted and its heartbeat never stalls."""
+linux0 is never restarted and its heartbeat never stalls.  On x86-64 (q35,
+configs/lifecycle-q35.dts) the same with 8 reboots and a liveness bound
+only (STORMS)."""
+
+import pytest
 
 import lifecycle
 import qemu
@@ -35,33 +39,42 @@ AFTER = 1.0  # seconds of heartbeat watched after the storm
 MAX_RESET_GAP = 0.4
 MAX_GAP = 1.0
 
+# Per architecture: (reboots, MAX_RESET_GAP, MAX_GAP).  On q35 the storm is
+# shorter (a PC's test time adds to Arm's) and bounds liveness only: linux0
+# must never stall for as long as one of linux1's restarts and boots takes
+# (about 2.5 s, test_x86_lifecycle.py); the gaps measured are printed.
+STORMS = {"aarch64": (REBOOTS, MAX_RESET_GAP, MAX_GAP),
+          "x86_64": (8, 2.0, 2.0)}
 
-def test_reboot_storm(shikiri_image, boot, tmp_path):
+
+@pytest.mark.arches("aarch64", "x86_64")
+def test_reboot_storm(shikiri_image, boot, tmp_path, arch):
+    reboots, max_reset_gap, max_gap = STORMS[arch.name]
     config = lifecycle.derive(
-        lifecycle.CONFIG, tmp_path / "storm.dts",
+        lifecycle.CONFIGS[arch.name], tmp_path / "storm.dts",
         bootargs={LINUX0: "shikiri.run=heartbeat",
                   LINUX1: f"shikiri.run=rebootstorm "
-                          f"rebootstorm.count={REBOOTS}"})
+                          f"rebootstorm.count={reboots}"})
     image = qemu.build_image(config, tmp_path)
     c = boot(image)
     c.expect_vm(LINUX0, lifecycle.HEARTBEAT.pattern)
 
     boots = []  # host time at each of linux1's "userspace up"
     try:
-        for n in range(REBOOTS + 1):
+        for n in range(reboots + 1):
             if n:
                 c.expect_hv(rf"^vm {LINUX1}: started \(guest reset,"
                             rf" restart {n}\)", lifecycle.RESTART_TIMEOUT)
             boots.append(lifecycle.wait_userspace(c, LINUX1))
-            if n < REBOOTS:
+            if n < reboots:
                 c.expect_vm(LINUX1, rf"rebootstorm: restart {n + 1} of"
-                                    rf" {REBOOTS}$", qemu.COMMAND_TIMEOUT)
-        c.expect_vm(LINUX1, rf"rebootstorm: done after {REBOOTS} restarts$",
+                                    rf" {reboots}$", qemu.COMMAND_TIMEOUT)
+        c.expect_vm(LINUX1, rf"rebootstorm: done after {reboots} restarts$",
                     qemu.COMMAND_TIMEOUT)
     except qemu.ConsoleError as e:
         raise AssertionError(
             f"{LINUX1} did not come back from reboot {len(boots)} of"
-            f" {REBOOTS}; a hang in `reboot` is what the known lost-timer"
+            f" {reboots}; a hang in `reboot` is what the known lost-timer"
             " bug does (docs/lifecycle.md, Known problems)") from e
     last = lifecycle.beats(c.lines, LINUX0)[-1]
     while lifecycle.beats(c.lines, LINUX0)[-1] < last + AFTER:
@@ -70,10 +83,10 @@ def test_reboot_storm(shikiri_image, boot, tmp_path):
 
     # linux1: 21 boots, each one to userspace, each restart a guest reset.
     ups = [l for l in c.vm_lines(LINUX1) if "userspace up" in l]
-    assert len(ups) == REBOOTS + 1
+    assert len(ups) == reboots + 1
     ev = lifecycle.events(c, LINUX1)
     assert ev == [("started", None, None)] + [
-        e for n in range(1, REBOOTS + 1)
+        e for n in range(1, reboots + 1)
         for e in (("restarting", "guest reset", None),
                   ("started", "guest reset", n))], ev
 
@@ -90,20 +103,20 @@ def test_reboot_storm(shikiri_image, boot, tmp_path):
                              rf"^shikiri: vm {LINUX1}: started")
     kernel = lifecycle.spans(c.lines, rf"^shikiri: vm {LINUX1}: started",
                              rf"^\[{LINUX1}\] .*userspace up")
-    assert len(resets) == REBOOTS and len(kernel) == REBOOTS + 1
+    assert len(resets) == reboots and len(kernel) == reboots + 1
     gap, at = lifecycle.worst_gap(stamps)
     reset_gap, reset_at = max(lifecycle.gaps_during(indexed, resets))
     boot_gap, boot_at = max(lifecycle.gaps_during(indexed, kernel))
     period = (stamps[-1] - stamps[0]) / (len(stamps) - 1)
     cycle = [b - a for a, b in zip(boots, boots[1:])]
-    print(f"\nstorm: {REBOOTS} reboots in {boots[-1] - boots[0]:.1f} s"
+    print(f"\nstorm: {reboots} reboots in {boots[-1] - boots[0]:.1f} s"
           f" (reboot to userspace {min(cycle):.2f}-{max(cycle):.2f} s);"
           f" heartbeat: {len(stamps)} beats, mean period {period:.3f} s,"
           f" worst gap {gap:.2f} s at uptime {at}; while the hypervisor"
           f" reset linux1 {reset_gap:.2f} s at {reset_at}; while linux1's"
           f" kernel booted {boot_gap:.2f} s at {boot_at}")
-    assert reset_gap <= MAX_RESET_GAP, (
+    assert reset_gap <= max_reset_gap, (
         f"linux0's heartbeat stalled {reset_gap:.2f} s at uptime"
         f" {reset_at} while the hypervisor restarted linux1")
-    assert gap <= MAX_GAP, (
+    assert gap <= max_gap, (
         f"linux0's heartbeat stalled {gap:.2f} s at uptime {at}")
