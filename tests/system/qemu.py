@@ -28,6 +28,9 @@ import fdt
 REPO = Path(__file__).resolve().parents[2]
 SHIKIRI_BUILD = REPO / "build" / "bin" / "shikiri-build"
 HV_BIN = REPO / "build" / "hv" / "shikiri.bin"
+HVX_BIN = REPO / "build" / "x86_64" / "hv" / "shikiri.bin"
+# The hypervisor binary for each board a config may name.
+BOARD_HV = {"qemu-virt": HV_BIN, "qemu-q35": HVX_BIN}
 RUN = REPO / "scripts" / "run"
 LOG_DIR = REPO / "build" / "test-logs"
 CONFIG_DIRS = (REPO / "tests" / "system" / "configs", REPO / "configs")
@@ -118,15 +121,26 @@ class Image:
         return Image(dest, self.config)
 
 
+def config_board(config):
+    """The board config file @config names (qemu-virt when it names none)."""
+    root = fdt.compile_dts(config)
+    return root.string("board") if "board" in root.props else "qemu-virt"
+
+
 def build_image(config, outdir):
-    """Run shikiri-build on @config; the image goes to @outdir. Return Image."""
-    missing = [str(p) for p in (SHIKIRI_BUILD, HV_BIN) if not p.is_file()]
+    """Run shikiri-build on @config; the image goes to @outdir. Return Image.
+
+    The board the config names picks the hypervisor: build/hv for
+    qemu-virt, build/x86_64/hv for qemu-q35."""
+    config = config_path(config)
+    board = config_board(config)
+    hv = BOARD_HV.get(board, HV_BIN)
+    missing = [str(p) for p in (SHIKIRI_BUILD, hv) if not p.is_file()]
     if missing:
         raise FileNotFoundError(
             f"not built: {', '.join(missing)} (run `make all` first)")
-    config = config_path(config)
     out = Path(outdir) / (config.stem + ".img")
-    cmd = [str(SHIKIRI_BUILD), "--board", "qemu-virt", "--hv", str(HV_BIN),
+    cmd = [str(SHIKIRI_BUILD), "--board", board, "--hv", str(hv),
            str(config), "-o", str(out)]
     r = subprocess.run(cmd, cwd=REPO, stdout=subprocess.PIPE,
                        stderr=subprocess.STDOUT, text=True)
