@@ -2,9 +2,9 @@
 """The x86-64 demo (configs/qemu-q35-demo.dts) as shikiri-build makes it:
 the image is what GRUB takes as Multiboot 1 and 2, and on q35 both VMs run
 Debian's unmodified amd64 kernel to userspace, each seeing exactly what
-the tool gave it: its e820 map (its own RAM only), its ACPI tables (its
-vCPUs in the MADT, the I/O APIC after them, S5), its vCPU count and RAM,
-its command line."""
+the tool gave it: its e820 map (its own RAM only, and its management
+page), its ACPI tables (its vCPUs in the MADT, the I/O APIC after them,
+S5), its vCPU count and RAM, its command line."""
 
 import re
 import shutil
@@ -63,6 +63,7 @@ def test_demo_vms_see_their_pc(demo_image, request, consoles):
             "[mem 0x0000000000000000-0x000000000009efff] usable",
             "[mem 0x000000000009f000-0x00000000000fffff] reserved",
             f"[mem 0x0000000000100000-0x{ram - 1:016x}] usable",
+            "[mem 0x00000000feb00000-0x00000000feb00fff] reserved",
         ], e820
         text = "\n".join(lines)
         assert f"smpboot: Allowing {cpus} CPUs, 0 hotplug CPUs" in text
