@@ -4,9 +4,9 @@
  * restart, each carried out on the VM's own CPUs so that no other VM ever
  * waits for it.
  *
- * Lock order: vm.lock, then any device or vgic lock of that VM, then a
- * console source's lock (console.c).  No two vm.locks are ever held
- * together.
+ * Lock order: vm.lock, then any device or interrupt-controller lock of
+ * that VM (vGIC, vIOAPIC), then a console source's lock (console.c).  No
+ * two vm.locks are ever held together.
  */
 #include <string.h>
 

@@ -23,6 +23,7 @@
 #define MSR_MTRRCAP 0xfe
 #define MSR_MTRR_DEF_TYPE 0x2ff
 #define MSR_K7_HWCR 0xc0010015
+#define MSR_K8_INT_PENDING_MSG 0xc0010055
 #define APIC_BASE_BSP BIT(8)
 #define APIC_BASE_ENABLE BIT(11)
 #define NS_PER_S 1000000000ull
@@ -138,6 +139,7 @@ int x86_msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
 	case MSR_MTRRCAP:
 	case MSR_MTRR_DEF_TYPE:
 	case MSR_K7_HWCR:
+	case MSR_K8_INT_PENDING_MSG: /* no C1E: Linux reads it unchecked */
 		*val = 0;
 		return 0;
 	default:
