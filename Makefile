@@ -66,12 +66,23 @@ all: $(if $(wildcard $(X86_CACHE)/busybox),$(X86_INITRAMFS))
 # The image for a config anywhere: build/<config name>/shikiri.img.
 image_of = $(BUILD)/$(basename $(notdir $(1)))/shikiri.img
 CONFIG_IMAGE := $(call image_of,$(CONFIG))
+# The config's board (its root's board = "..."): which hypervisor and which
+# guest payloads its image is built from.
+CONFIG_BOARD := $(shell sed -n 's/^[[:space:]]*board = "\([^"]*\)";.*/\1/p' \
+	$(CONFIG) 2>/dev/null | head -n1)
+ifeq ($(CONFIG_BOARD),qemu-q35)
+CONFIG_HV := $(HVX_BIN)
+PAYLOADS := $(X86_CACHE)/bzImage $(X86_INITRAMFS)
+else
+CONFIG_BOARD := qemu-virt
+CONFIG_HV := $(HV_BIN)
 PAYLOADS := $(BUILD)/cache/Image $(BUILD)/guest/initramfs.cpio.gz
+endif
 
-$(CONFIG_IMAGE): $(CONFIG) $(HV_BIN) $(SHIKIRI_BUILD) $(PAYLOADS)
+$(CONFIG_IMAGE): $(CONFIG) $(CONFIG_HV) $(SHIKIRI_BUILD) $(PAYLOADS)
 	@mkdir -p $(dir $@)
 	$(call msg,IMAGE,$@)
-	$(Q)$(SHIKIRI_BUILD) --board qemu-virt --hv $(HV_BIN) $< -o $@
+	$(Q)$(SHIKIRI_BUILD) --board $(CONFIG_BOARD) --hv $(CONFIG_HV) $< -o $@
 
 # Plain `make` on a machine not set up yet builds what it can and says in
 # one line what to run, instead of failing on a file set-up fetches.
@@ -96,4 +107,5 @@ test: setup
 	@$(PYTHON) tests/run-all
 
 clean:
-	rm -rf $(BUILD)/hv $(BUILD)/x86_64/hv $(BUILD)/bin $(BUILD)/unit $(BUILD)/qemu-virt-*
+	rm -rf $(BUILD)/hv $(BUILD)/x86_64/hv $(BUILD)/bin $(BUILD)/unit $(BUILD)/qemu-virt-* \
+		$(BUILD)/qemu-q35-*

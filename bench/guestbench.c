@@ -13,7 +13,8 @@
  *	guestbench: irqs PART timer=N ipi=N other=N
  *
  * Under a hypervisor that traps interrupts, each is at least one exit.  Built static by bench/bench.mk
- * (aarch64-linux-gnu-gcc -O2 -static) and run by the benchmark initramfs.
+ * (aarch64-linux-gnu-gcc -O2 -static, and gcc -O2 -static for x86-64) and
+ * run by the benchmark initramfs.
  *
  * usage: guestbench [PART...]    (default: every part, in table order)
  */
@@ -289,6 +290,39 @@ struct irq_count {
 	unsigned long timer, ipi, other;
 };
 
+#if defined(__x86_64__)
+/* x86 names its per-CPU lines: LOC is the local APIC timer; rescheduling,
+ * function-call, TLB-shootdown and IRQ-work interrupts are IPIs
+ * (arch/x86/kernel/irq.c, arch_show_interrupts()). */
+static int is_timer(const char *name, const char *rest)
+{
+	(void)rest;
+	return !strncmp(name + strspn(name, " "), "LOC:", 4);
+}
+
+static int is_ipi(const char *name)
+{
+	static const char *const ipis[] = { "RES:", "CAL:", "TLB:", "IWI:" };
+
+	for (unsigned i = 0; i < sizeof(ipis) / sizeof(ipis[0]); i++)
+		if (!strncmp(name, ipis[i], 4))
+			return 1;
+	return 0;
+}
+#else
+/* arm64: the generic timer's line, and the IPI0..IPIn lines. */
+static int is_timer(const char *name, const char *rest)
+{
+	(void)name;
+	return strstr(rest, "arch_timer") != NULL;
+}
+
+static int is_ipi(const char *name)
+{
+	return !strncmp(name, "IPI", 3);
+}
+#endif
+
 /* Sum /proc/interrupts over every CPU: the timer's line, the IPI lines, and
  * the rest.  All zero if it cannot be read. */
 static struct irq_count irq_count(void)
@@ -322,9 +356,9 @@ static struct irq_count irq_count(void)
 			sum += v;
 			p = end;
 		}
-		if (strstr(p, "arch_timer"))
+		if (is_timer(line, p))
 			c.timer += sum;
-		else if (!strncmp(line + strspn(line, " "), "IPI", 3))
+		else if (is_ipi(line + strspn(line, " ")))
 			c.ipi += sum;
 		else
 			c.other += sum;

@@ -4,10 +4,13 @@ natively, under a null hypervisor, under shikiri and under Xen, interleaved
 round by round (A B C D E, A B C D E, ...).  Run by `make bench`; see
 docs/performance.md for the method and how to read the output.
 
-usage: bench/run.py [--rounds N] [--icount] [--configs A,B,...] [--out DIR]
+usage: bench/run.py [--arch aarch64|x86_64] [--rounds N] [--icount]
+                    [--configs A,B,...] [--out DIR]
 
-Writes into DIR (default build/bench, or build/bench/icount with --icount):
-results.md (the tables), results.json, chart.png, logs/ (every console).
+Writes into DIR (default build/bench, or build/bench/icount with --icount;
+build/bench/x86_64[/icount] for --arch x86_64): results.md (the tables),
+results.json, chart.png, logs/ (every console).  On x86_64 the
+configurations are native and shikiri, on q35.
 """
 import argparse
 import json
@@ -53,6 +56,17 @@ MODULE_BASE = 0x50000000    # Xen boot modules: clear of QEMU's stub, Xen, DTB
 # ignores) stay in the logs.
 XEN_ARGS = ("console=dtuart dtuart=/pl011@9000000 dom0_mem=512M "
             "dom0_max_vcpus=2 guest_loglvl=all")
+
+# x86-64 (--arch x86_64): the q35 board's options (shikiri-build --board
+# qemu-q35), the same kernel arguments with the PC's serial console; shikiri
+# prints its exit counts in its own words, "N reason (N part, ...), ...".
+X86_QEMU = "qemu-system-x86_64"
+X86_MACHINE = ["-M", "q35", "-cpu", "qemu64,+svm,+npt,+rdrand",
+               "-smp", "4", "-m", "2G"]
+X86_CONSOLE = "console=ttyS0"
+X86_EXITS_RE = re.compile(
+    r"shikiri: vm bench: exits: (.*); (\d+) interrupts injected")
+X86_EXIT_RE = re.compile(r"(\d+) ([a-z][a-z0-9_-]*)")
 
 MARK_UP = "bench-guest: userspace up (run)"
 MARK_WAIT = "bench-guest: waiting for go"
@@ -227,6 +241,38 @@ def xen_setup(board, out, image, initrd, domu):
     return compile_dts(text, os.path.join(out, name)), loaders
 
 
+def use_x86():
+    """Switch the harness to q35: emulator, machine, console, exit line."""
+    global QEMU, MACHINE, CONSOLE, EXITS_RE, EXIT_FIELDS
+    QEMU, MACHINE, CONSOLE = X86_QEMU, X86_MACHINE, X86_CONSOLE
+    EXITS_RE = X86_EXITS_RE
+    EXIT_FIELDS = []
+
+
+def parse_exits(m):
+    """The exit counts of an EXITS_RE match, by reason.  On x86 the names
+    come from the line itself, and every new one becomes a column."""
+    if EXITS_RE is not X86_EXITS_RE:
+        return dict(zip(EXIT_FIELDS, map(int, m.groups())))
+    exits = {name: int(n) for n, name in X86_EXIT_RE.findall(m.group(1))}
+    exits["injected"] = int(m.group(2))
+    EXIT_FIELDS.extend(k for k in exits if k not in EXIT_FIELDS)
+    return exits
+
+
+def make_configs_x86(image, initrd, shikiri_img):
+    """The x86 configurations: native, and shikiri (bench/shikiri-x86.dts)."""
+    append = "%s %s benchrole=run" % (CONSOLE, BOOTARGS)
+    return [
+        Config("native", "(a) native", [
+            "-kernel", image, "-initrd", initrd, "-append", append],
+            True, r"bench-guest: loadavg"),
+        Config("shikiri", "(c) shikiri", ["-kernel", shikiri_img],
+               False, EXITS_RE.pattern,
+               neighbour=r"^\[idle\] bench-guest: userspace up"),
+    ]
+
+
 def machine_of(image):
     with open(image + ".qemu") as f:
         return [l.strip() for l in f if l.strip() and l.strip() != "-nographic"]
@@ -363,7 +409,7 @@ def run_once(cfg, icount, logpath, timeout):
                         metrics["irq.%s.%s" % (m.group(1), kind)] = int(v)
                 m = EXITS_RE.search(line)
                 if m:
-                    exits = dict(zip(EXIT_FIELDS, map(int, m.groups())))
+                    exits = parse_exits(m)
                 if "guestbench: done" in line:
                     done = True
                     cpu_at_done = thread_cpu(proc.pid)
@@ -489,7 +535,7 @@ def exits_table(rows):
            "| --- |" + " ---: |" * len(EXIT_FIELDS)]
     for name, e in rows:
         out.append("| %s | %s |" % (name, " | ".join(
-            "n/a" if e is None else str(e[f]) for f in EXIT_FIELDS)))
+            "n/a" if e is None else str(e.get(f, 0)) for f in EXIT_FIELDS)))
     return "\n".join(out)
 
 
@@ -530,6 +576,8 @@ plot '%s' using 2:xtic(1) title columnheader(2)%s, 1 notitle lc rgb "black" dt 2
 
 def main():
     ap = argparse.ArgumentParser()
+    ap.add_argument("--arch", choices=["aarch64", "x86_64"],
+                    default="aarch64")
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--icount", action="store_true",
                     help="-icount shift=0, configurations a b c only")
@@ -539,26 +587,35 @@ def main():
     ap.add_argument("--quiet-wait", type=int, default=180,
                     help="seconds in all to wait for other QEMUs to end")
     a = ap.parse_args()
-    out = a.out or (os.path.join(BENCH, "icount") if a.icount else BENCH)
+    x86 = a.arch == "x86_64"
+    base = os.path.join(BENCH, "x86_64") if x86 else BENCH
+    out = a.out or (os.path.join(base, "icount") if a.icount else base)
     logs = os.path.join(out, "logs")
     os.makedirs(logs, exist_ok=True)
 
-    image = os.path.join(CACHE, "Image")
-    initrd = os.path.join(BENCH, "initramfs.cpio.gz")
-    shikiri_img = os.path.join(BENCH, "shikiri.img")
+    if x86:
+        use_x86()
+        image = os.path.join(CACHE, "x86_64", "bzImage")
+    else:
+        image = os.path.join(CACHE, "Image")
+    initrd = os.path.join(base, "initramfs.cpio.gz")
+    shikiri_img = os.path.join(base, "shikiri.img")
     nullhv = os.path.join(BENCH, "nullhv.bin")
     xen = os.path.join(CACHE, "xen", "boot", "xen-4.17-arm64")
-    for f in (image, initrd, shikiri_img, nullhv):
+    for f in (image, initrd, shikiri_img) + (() if x86 else (nullhv,)):
         if not os.path.exists(f):
             sys.exit("bench: %s missing; run make bench" % f)
     if machine_of(shikiri_img) != MACHINE:
         sys.exit("bench: %s.qemu is not %s" % (shikiri_img, MACHINE))
-    use_xen = not a.icount and os.path.exists(xen)
-    if not a.icount and not use_xen:
+    use_xen = not x86 and not a.icount and os.path.exists(xen)
+    if not x86 and not a.icount and not use_xen:
         log("bench: %s missing (bench/setup fetches it): no Xen" % xen)
 
-    configs = make_configs(out, image, initrd, shikiri_img, nullhv,
-                           xen if use_xen else None)
+    if x86:
+        configs = make_configs_x86(image, initrd, shikiri_img)
+    else:
+        configs = make_configs(out, image, initrd, shikiri_img, nullhv,
+                               xen if use_xen else None)
     if a.configs:
         want = a.configs.split(",")
         configs = [c for c in configs if c.name in want]
@@ -606,7 +663,9 @@ def main():
 
     load_after = loadavg()
     stats = summarize(configs, samples)
-    md = ["# shikiri benchmark%s" % (" (-icount shift=0)" if a.icount else ""),
+    md = ["# shikiri benchmark%s%s" % (" on x86-64 (q35)" if x86 else "",
+                                        " (-icount shift=0)" if a.icount
+                                        else ""),
           "",
           "%d rounds, interleaved (%s), %.0f s in all. Load average before: "
           "`%s`; after: `%s`." % (a.rounds, " ".join(c.name for c in configs),
@@ -626,9 +685,13 @@ def main():
                "power-off):", "", exits_table(exit_rows), ""]
     md += ["Interrupts the benchmark guest took during each part "
            "(/proc/interrupts, median over the rounds), timer / IPI / "
-           "other. Under shikiri each is an exit (irq) and an injection, "
-           "and each IPI also a trapped ICC_SGI1R_EL1 write (sysreg) on "
-           "the sending vCPU:", "", irq_table(configs, samples), ""]
+           "other. " + (
+               "On x86 the timer is the local APIC's (LOC); IPIs are RES, "
+               "CAL, TLB and IWI. Under shikiri each IPI is a trapped ICR "
+               "write on the sending vCPU:" if x86 else
+               "Under shikiri each is an exit (irq) and an injection, "
+               "and each IPI also a trapped ICC_SGI1R_EL1 write (sysreg) on "
+               "the sending vCPU:"), "", irq_table(configs, samples), ""]
     if failures:
         md += ["Failed runs: " + ", ".join(failures), ""]
     md += ["Runs that shared the host with another QEMU (someone else's "
