@@ -25,16 +25,34 @@ WAITING = r"^baremetal: waiting for a key$"
 ESCAPE = "\x1d"  # Ctrl-]: the hypervisor console's escape key
 
 
-def explain(config):
-    """`shikiri-build --check --explain` of @config (a path): its text."""
-    cmd = [str(qemu.SHIKIRI_BUILD), "--board", "qemu-virt", "--check",
-           "--explain", "--hv", str(qemu.HV_BIN), str(config)]
+def shikiri_build(*args):
+    """Run shikiri-build with @args; return its output, raise when it
+    fails."""
+    cmd = [str(qemu.SHIKIRI_BUILD), *[str(a) for a in args]]
     r = subprocess.run(cmd, cwd=qemu.REPO, stdout=subprocess.PIPE,
                        stderr=subprocess.STDOUT, text=True)
     if r.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd)} failed ({r.returncode}):\n"
                            f"{r.stdout}")
     return r.stdout
+
+
+def explain(config, board=("--board", "qemu-virt"), hv=None):
+    """`shikiri-build --check --explain` of @config (a path): its text.
+    @board: the board arguments (none for a config naming its board);
+    @hv: the hypervisor binary, the Arm one by default."""
+    return shikiri_build(*board, "--check", "--explain", "--hv",
+                         hv or qemu.HV_BIN, config)
+
+
+def line_index(lines, prefix, pattern):
+    """Index of the first of @lines that starts with @prefix and whose
+    rest matches @pattern; None if there is none."""
+    regex = re.compile(pattern)
+    for i, line in enumerate(lines):
+        if line.startswith(prefix) and regex.search(line[len(prefix):]):
+            return i
+    return None
 
 
 class Partition:
@@ -45,7 +63,7 @@ class Partition:
     of each VM's physical RAM.
     """
 
-    HV = re.compile(r"^hypervisor: .*loaded at (0x[0-9a-f]+),.*"
+    HV = re.compile(r"^hypervisor: .*loaded at (0x[0-9a-f]+)[ ,].*"
                     r"reserved \[(0x[0-9a-f]+), (0x[0-9a-f]+)\)", re.M)
     VM = re.compile(r"^VM (\d+) (\S+)")
     RAM = re.compile(r"^\s+RAM\s+PA \[(0x[0-9a-f]+), (0x[0-9a-f]+)\)")

@@ -82,14 +82,6 @@ def _heartbeat_until(c, uptime):
             return
 
 
-def _line_index(lines, prefix, pattern):
-    regex = re.compile(pattern)
-    for i, line in enumerate(lines):
-        if line.startswith(prefix) and regex.search(line[len(prefix):]):
-            return i
-    return None
-
-
 @pytest.fixture(scope="module")
 def run(tmp_path_factory):
     image, part = _build(tmp_path_factory.mktemp("isolation"))
@@ -105,7 +97,7 @@ def run(tmp_path_factory):
                     qemu.COMMAND_TIMEOUT)
         c.expect_vm(GUEST, baremetal.SUMMARY.pattern, PROBE_TIMEOUT)
         c.expect_hv(rf"^vm {GUEST}: stopped", qemu.COMMAND_TIMEOUT)
-        stopped = _line_index(c.lines, "shikiri: ", rf"^vm {GUEST}: stopped")
+        stopped = baremetal.line_index(c.lines, "shikiri: ", rf"^vm {GUEST}: stopped")
 
         before = _beats(c.lines, 0, stopped)
         assert before, "no heartbeat before the guest stopped"
@@ -141,9 +133,9 @@ def test_every_probe_passes(run):
 def test_output_was_not_cut_by_console_focus(run):
     """The guest's lines are whole: the console focus went back to Linux
     before the guest printed its first result."""
-    focus = _line_index(run.lines[run.started:], "shikiri: ",
+    focus = baremetal.line_index(run.lines[run.started:], "shikiri: ",
                         rf"^console: input goes to {LINUX}$")
-    first = _line_index(run.lines[run.started:], f"[{GUEST}] ",
+    first = baremetal.line_index(run.lines[run.started:], f"[{GUEST}] ",
                         r"^(PASS|FAIL|SKIP) ")
     assert focus is not None and first is not None
     assert focus < first, "the guest printed while it had the input focus"

@@ -7,9 +7,11 @@ reboot (a reset ends QEMU, so a test sees it).
 """
 
 import shutil
+from pathlib import Path
 
 import pytest
 
+import baremetal
 import qemu
 
 QEMU = shutil.which("qemu-system-x86_64")
@@ -41,3 +43,11 @@ def boot_x86(request, consoles):
         return c
 
     return start
+
+
+
+def build_image(config, outdir):
+    """The image of the q35 config @config (a path), written to @outdir."""
+    out = Path(outdir) / (Path(config).stem + ".img")
+    baremetal.shikiri_build("--hv", HV_BIN, config, "-o", out)
+    return out

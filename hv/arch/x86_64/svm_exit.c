@@ -258,7 +258,12 @@ static void exit_shutdown(struct vcpu *v, struct vmcb *vmcb)
 	vm_request_policy(v->vm, VM_CAUSE_CRASH);
 }
 
-/* SVM instructions, VMMCALL, MONITOR/MWAIT, SKINIT: absent for the guest. */
+/*
+ * SVM instructions, VMMCALL, MONITOR/MWAIT, SKINIT: absent for the guest.
+ * INVLPGA too: EFER.SVME is set under the guest (VMRUN needs it), so
+ * without its intercept the CPU would run it and flush TLB entries of any
+ * ASID, other VMs' included (APM vol. 2 15.16.1).
+ */
 static void exit_undefined(struct vcpu *v, struct vmcb *vmcb)
 {
 	(void)v;
@@ -296,6 +301,7 @@ static const exit_fn exit_table[SVM_EXIT_TABLE] = {
 	[SVM_EXIT_CPUID] = exit_cpuid,
 	[SVM_EXIT_INVD] = exit_cache,
 	[SVM_EXIT_HLT] = exit_hlt,
+	[SVM_EXIT_INVLPGA] = exit_undefined,
 	[SVM_EXIT_IOIO] = exit_ioio,
 	[SVM_EXIT_MSR] = exit_msr,
 	[SVM_EXIT_TASK_SWITCH] = exit_task_switch,

@@ -110,6 +110,7 @@ _Static_assert(__builtin_offsetof(struct vmcb, save.g_pat) == 0x668,
 #define SVM_INT3_CPUID BIT(18)
 #define SVM_INT3_INVD BIT(22)
 #define SVM_INT3_HLT BIT(24)
+#define SVM_INT3_INVLPGA BIT(26)
 #define SVM_INT3_IOIO BIT(27)
 #define SVM_INT3_MSR BIT(28)
 #define SVM_INT3_TASK_SWITCH BIT(29)
@@ -153,6 +154,7 @@ _Static_assert(__builtin_offsetof(struct vmcb, save.g_pat) == 0x668,
 #define SVM_EXIT_CPUID 0x72
 #define SVM_EXIT_INVD 0x76
 #define SVM_EXIT_HLT 0x78
+#define SVM_EXIT_INVLPGA 0x7a
 #define SVM_EXIT_IOIO 0x7b
 #define SVM_EXIT_MSR 0x7c
 #define SVM_EXIT_TASK_SWITCH 0x7d
