@@ -13,7 +13,8 @@
  *	guestbench: irqs PART timer=N ipi=N other=N
  *
  * Under a hypervisor that traps interrupts, each is at least one exit.  Built static by bench/bench.mk
- * (aarch64-linux-gnu-gcc -O2 -static) and run by the benchmark initramfs.
+ * (aarch64-linux-gnu-gcc -O2 -static, and gcc -O2 -static for x86-64) and
+ * run by the benchmark initramfs.
  *
  * usage: guestbench [PART...]    (default: every part, in table order)
  */
@@ -28,6 +29,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -47,6 +49,8 @@
 #define SLEEP_NS 1000000l
 #define PINGPONG_WARMUP 100u
 #define PINGPONG_COUNT 2000u
+#define CONSOLE_LINES 100u
+#define CONSOLE_WIDTH 80u /* bytes per line, "\n" included */
 
 static uint64_t now_ns(void)
 {
@@ -212,6 +216,31 @@ static void part_timer(void)
 	result("timer_max", (double)over[SLEEP_COUNT - 1] / 1e3, "us");
 }
 
+/* Console output: CONSOLE_LINES lines written to the console (stdout) and
+ * drained to the wire (tcdrain), time per byte.  Under a hypervisor each
+ * byte is at least one trapped access to the emulated UART: an OUT to the
+ * 16550 on x86, an MMIO write to the PL011 on Arm. */
+static void part_console(void)
+{
+	char line[CONSOLE_WIDTH + 1];
+	uint64_t t0;
+
+	t0 = now_ns();
+	for (unsigned i = 0; i < CONSOLE_LINES; i++) {
+		int n = snprintf(line, sizeof(line),
+				 "guestbench: console %03u ", i);
+
+		memset(line + n, 'x', CONSOLE_WIDTH - 1 - (unsigned)n);
+		line[CONSOLE_WIDTH - 1] = '\n';
+		if (write(1, line, CONSOLE_WIDTH) != (ssize_t)CONSOLE_WIDTH)
+			die("console write");
+	}
+	tcdrain(1);
+	result("console",
+	       (double)(now_ns() - t0) / 1e3 / (CONSOLE_LINES * CONSOLE_WIDTH),
+	       "us");
+}
+
 /* Cross-CPU wake-up: the two threads hand one token back and forth through
  * a futex word; each hand-over wakes a thread sleeping on the other CPU. */
 static uint32_t token;
@@ -289,6 +318,39 @@ struct irq_count {
 	unsigned long timer, ipi, other;
 };
 
+#if defined(__x86_64__)
+/* x86 names its per-CPU lines: LOC is the local APIC timer; rescheduling,
+ * function-call, TLB-shootdown and IRQ-work interrupts are IPIs
+ * (arch/x86/kernel/irq.c, arch_show_interrupts()). */
+static int is_timer(const char *name, const char *rest)
+{
+	(void)rest;
+	return !strncmp(name + strspn(name, " "), "LOC:", 4);
+}
+
+static int is_ipi(const char *name)
+{
+	static const char *const ipis[] = { "RES:", "CAL:", "TLB:", "IWI:" };
+
+	for (unsigned i = 0; i < sizeof(ipis) / sizeof(ipis[0]); i++)
+		if (!strncmp(name, ipis[i], 4))
+			return 1;
+	return 0;
+}
+#else
+/* arm64: the generic timer's line, and the IPI0..IPIn lines. */
+static int is_timer(const char *name, const char *rest)
+{
+	(void)name;
+	return strstr(rest, "arch_timer") != NULL;
+}
+
+static int is_ipi(const char *name)
+{
+	return !strncmp(name, "IPI", 3);
+}
+#endif
+
 /* Sum /proc/interrupts over every CPU: the timer's line, the IPI lines, and
  * the rest.  All zero if it cannot be read. */
 static struct irq_count irq_count(void)
@@ -322,9 +384,9 @@ static struct irq_count irq_count(void)
 			sum += v;
 			p = end;
 		}
-		if (strstr(p, "arch_timer"))
+		if (is_timer(line, p))
 			c.timer += sum;
-		else if (!strncmp(line + strspn(line, " "), "IPI", 3))
+		else if (is_ipi(line + strspn(line, " ")))
 			c.ipi += sum;
 		else
 			c.other += sum;
@@ -337,9 +399,10 @@ static const struct part {
 	const char *name;
 	void (*run)(void);
 } parts[] = {
-	{ "alu", part_alu },	 { "fault", part_fault },
-	{ "tlb", part_tlb },	 { "syscall", part_syscall },
-	{ "timer", part_timer }, { "pingpong", part_pingpong },
+	{ "alu", part_alu },	     { "fault", part_fault },
+	{ "tlb", part_tlb },	     { "syscall", part_syscall },
+	{ "timer", part_timer },     { "pingpong", part_pingpong },
+	{ "console", part_console },
 };
 
 #define PART_COUNT (sizeof(parts) / sizeof(parts[0]))

@@ -4,10 +4,13 @@ natively, under a null hypervisor, under shikiri and under Xen, interleaved
 round by round (A B C D E, A B C D E, ...).  Run by `make bench`; see
 docs/performance.md for the method and how to read the output.
 
-usage: bench/run.py [--rounds N] [--icount] [--configs A,B,...] [--out DIR]
+usage: bench/run.py [--arch aarch64|x86_64] [--rounds N] [--icount]
+                    [--configs A,B,...] [--out DIR]
 
-Writes into DIR (default build/bench, or build/bench/icount with --icount):
-results.md (the tables), results.json, chart.png, logs/ (every console).
+Writes into DIR (default build/bench, or build/bench/icount with --icount;
+build/bench/x86_64[/icount] for --arch x86_64): results.md (the tables),
+results.json, chart.png, logs/ (every console).  On x86_64 the
+configurations are native and shikiri, on q35.
 """
 import argparse
 import json
@@ -20,6 +23,8 @@ import subprocess
 import sys
 import threading
 import time
+
+import x86_exits
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUILD = os.path.join(TOP, "build")
@@ -54,6 +59,21 @@ MODULE_BASE = 0x50000000    # Xen boot modules: clear of QEMU's stub, Xen, DTB
 XEN_ARGS = ("console=dtuart dtuart=/pl011@9000000 dom0_mem=512M "
             "dom0_max_vcpus=2 guest_loglvl=all")
 
+# x86-64 (--arch x86_64): the q35 board's options (shikiri-build --board
+# qemu-q35), the same kernel arguments with the PC's serial console; shikiri
+# prints its exit counts in its own words, "N reason (N part, ...), ...".
+X86_QEMU = "qemu-system-x86_64"
+X86_MACHINE = ["-M", "q35", "-cpu", "qemu64,+svm,+npt,+rdrand",
+               "-smp", "4", "-m", "2G"]
+X86_CONSOLE = "console=ttyS0"
+# Without Arm's nokaslr, mitigations=off and randomize_kstack_offset=off:
+# with them the x86 hypervisor (18:25 UTC) loses the benchmark VM while its
+# kernel brings up its second CPU (docs/performance.md, "x86-64").
+X86_BOOTARGS = "maxcpus=2 mem=512M"
+X86_EXITS_RE = re.compile(
+    r"shikiri: vm bench: exits: (.*); (\d+) interrupts injected")
+X86_EXIT_RE = re.compile(r"(\d+) ([a-z][a-z0-9_-]*)")
+
 MARK_UP = "bench-guest: userspace up (run)"
 MARK_WAIT = "bench-guest: waiting for go"
 SETTLE = 2.0    # seconds between the last guest's userspace and the go
@@ -80,8 +100,9 @@ METRICS = [
     ("timer_max", "1 ms clock_nanosleep overshoot, max", "us"),
     ("futex_rtt_median", "futex ping-pong CPU 0 <-> 1, round trip, median",
      "us"),
+    ("console", "console output, 100 lines of 80 bytes, per byte", "us"),
 ]
-PARTS = ["alu", "fault", "tlb", "syscall", "timer", "pingpong"]
+PARTS = ["alu", "fault", "tlb", "syscall", "timer", "pingpong", "console"]
 
 
 def log(msg):
@@ -227,6 +248,40 @@ def xen_setup(board, out, image, initrd, domu):
     return compile_dts(text, os.path.join(out, name)), loaders
 
 
+def use_x86():
+    """Switch the harness to q35: emulator, machine, console, exit line."""
+    global QEMU, MACHINE, CONSOLE, BOOTARGS, EXITS_RE, EXIT_FIELDS
+    QEMU, MACHINE, CONSOLE = X86_QEMU, X86_MACHINE, X86_CONSOLE
+    BOOTARGS = X86_BOOTARGS
+    EXITS_RE = X86_EXITS_RE
+    EXIT_FIELDS = []
+
+
+def parse_exits(m):
+    """The exit counts of an EXITS_RE match, by reason.  On x86 the names
+    come from the line itself, and every new one becomes a column."""
+    if EXITS_RE is not X86_EXITS_RE:
+        return dict(zip(EXIT_FIELDS, map(int, m.groups())))
+    exits = {name: int(n) for n, name in X86_EXIT_RE.findall(m.group(1))}
+    exits["injected"] = int(m.group(2))
+    EXIT_FIELDS.extend(k for k in exits if k not in EXIT_FIELDS)
+    return exits
+
+
+def make_configs_x86(image, initrd, shikiri_img):
+    """The x86 configurations: native, and shikiri (bench/shikiri-x86.dts)."""
+    append = "%s %s benchrole=run" % (CONSOLE, BOOTARGS)
+    return [
+        Config("native", "(a) native", [
+            "-kernel", image, "-initrd", initrd, "-append", append],
+            True, r"bench-guest: loadavg"),
+        Config("shikiri", "(c) shikiri", ["-kernel", shikiri_img],
+               False, EXITS_RE.pattern,
+               neighbour=r"^\[idle\] bench-guest: userspace up",
+               probe=x86_exits.ExitProbe),
+    ]
+
+
 def machine_of(image):
     with open(image + ".qemu") as f:
         return [l.strip() for l in f if l.strip() and l.strip() != "-nographic"]
@@ -236,7 +291,7 @@ class Config:
     """One way of running the benchmark guest."""
 
     def __init__(self, name, label, args, ends_itself, final_re,
-                 neighbour=None, input_to=None):
+                 neighbour=None, input_to=None, probe=None):
         self.name = name
         self.label = label
         self.args = args               # QEMU arguments after MACHINE+COMMON
@@ -246,6 +301,9 @@ class Config:
         self.neighbour = re.compile(neighbour) if neighbour else None
         # Xen: the domain console input must be switched to.
         self.input_to = input_to
+        # x86 shikiri: makes the x86_exits.ExitProbe that reads the exits
+        # by reason from the hypervisor's shell around the benchmark.
+        self.probe = probe
 
 
 def make_configs(out, image, initrd, shikiri_img, nullhv, xen):
@@ -284,8 +342,8 @@ def make_configs(out, image, initrd, shikiri_img, nullhv, xen):
 def run_once(cfg, icount, logpath, timeout):
     """Boot @cfg once; returns (metrics dict, exits dict or None, PIDs of
     other QEMU processes seen while it ran, host CPU seconds per QEMU thread
-    while guestbench ran).  Raises RuntimeError with the
-    console's tail when the run does not finish."""
+    while guestbench ran, the probe's exit rates or None).  Raises
+    RuntimeError with the console's tail when the run does not finish."""
     cmd = [QEMU] + MACHINE + COMMON + (ICOUNT if icount else []) + cfg.args
     lines = queue.Queue()
     start = time.monotonic()
@@ -311,6 +369,8 @@ def run_once(cfg, icount, logpath, timeout):
     input_ok = cfg.input_to is None
     switch_sent, go_sent = 0.0, False
     cpu_at_go, cpu_at_done = {}, {}
+    probe = cfg.probe() if cfg.probe else None
+    go_at = done_at = None
     with open(logpath, "w") as logf:
         logf.write("# " + " ".join(cmd) + "\n")
         try:
@@ -330,9 +390,10 @@ def run_once(cfg, icount, logpath, timeout):
                         if now - switch_sent > 5:
                             switch_sent = now
                             send(XEN_SWITCH, logf, "Ctrl-a x3")
-                    else:
+                    elif probe is None or probe.may_go(
+                            now, lambda d, w: send(d, logf, w)):
                         send(b"\r", logf, "go")
-                        go_sent = True
+                        go_sent, go_at = True, now
                         cpu_at_go = thread_cpu(proc.pid)
                 try:
                     item = lines.get(timeout=min(left, 0.25))
@@ -363,16 +424,21 @@ def run_once(cfg, icount, logpath, timeout):
                         metrics["irq.%s.%s" % (m.group(1), kind)] = int(v)
                 m = EXITS_RE.search(line)
                 if m:
-                    exits = dict(zip(EXIT_FIELDS, map(int, m.groups())))
+                    exits = parse_exits(m)
+                if probe:
+                    probe.line(t, line, lambda d, w: send(d, logf, w))
                 if "guestbench: done" in line:
-                    done = True
+                    done, done_at = True, t
                     cpu_at_done = thread_cpu(proc.pid)
                 if "guestbench: error" in line:
                     raise RuntimeError(line)
                 if done and cfg.final_re.search(line):
                     final = True
-                    if not cfg.ends_itself:
-                        break
+                    if probe:
+                        probe.at_end(lambda d, w: send(d, logf, w))
+                if final and not cfg.ends_itself and \
+                        (probe is None or probe.finished()):
+                    break
             if not (done and final):
                 raise RuntimeError("QEMU ended before the benchmark did")
         except RuntimeError as e:
@@ -390,7 +456,8 @@ def run_once(cfg, icount, logpath, timeout):
     # Host CPU time of each vCPU thread while guestbench ran: what the
     # benchmark guest used, and what anything else in the machine took.
     cpu = {k: cpu_at_done[k] - cpu_at_go.get(k, 0.0) for k in cpu_at_done}
-    return metrics, exits, sorted(others), cpu
+    rates = probe.rates(go_at, done_at) if probe else None
+    return metrics, exits, sorted(others), cpu, rates
 
 
 # ---------------------------------------------------------------- report
@@ -426,19 +493,20 @@ def ratio(stats, name, ref, key):
 
 
 def table(configs, stats):
-    out = ["| metric | configuration | median | min | max | / native "
-           "| / nullhv |", "| --- | --- | ---: | ---: | ---: | ---: | ---: |"]
+    """The results table; the / nullhv column only when nullhv ran."""
+    refs = ["native"] + (["nullhv"] if "nullhv" in stats else [])
+    out = ["| metric | configuration | median | min | max | " +
+           " | ".join("/ " + r for r in refs) + " |",
+           "| --- | --- | ---: | ---: | ---: |" + " ---: |" * len(refs)]
     for key, what, unit in METRICS:
         for i, c in enumerate(configs):
             s = stats[c.name][key]
-            r_a, r_b = ratio(stats, c.name, "native", key), \
-                ratio(stats, c.name, "nullhv", key)
-            out.append("| %s | %s | %s %s | %s | %s | %s | %s |" % (
+            rs = [ratio(stats, c.name, r, key) for r in refs]
+            out.append("| %s | %s | %s %s | %s | %s | %s |" % (
                 "%s (%s)" % (what, unit) if i == 0 else "", c.label,
                 fmt(s["median"]) if s else "n/a", unit if s else "",
                 fmt(s["min"]) if s else "n/a", fmt(s["max"]) if s else "n/a",
-                "%.2f" % r_a if r_a else "n/a",
-                "%.2f" % r_b if r_b else "n/a"))
+                " | ".join("%.2f" % r if r else "n/a" for r in rs)))
     return "\n".join(out)
 
 
@@ -489,7 +557,7 @@ def exits_table(rows):
            "| --- |" + " ---: |" * len(EXIT_FIELDS)]
     for name, e in rows:
         out.append("| %s | %s |" % (name, " | ".join(
-            "n/a" if e is None else str(e[f]) for f in EXIT_FIELDS)))
+            "n/a" if e is None else str(e.get(f, 0)) for f in EXIT_FIELDS)))
     return "\n".join(out)
 
 
@@ -530,6 +598,8 @@ plot '%s' using 2:xtic(1) title columnheader(2)%s, 1 notitle lc rgb "black" dt 2
 
 def main():
     ap = argparse.ArgumentParser()
+    ap.add_argument("--arch", choices=["aarch64", "x86_64"],
+                    default="aarch64")
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--icount", action="store_true",
                     help="-icount shift=0, configurations a b c only")
@@ -539,26 +609,35 @@ def main():
     ap.add_argument("--quiet-wait", type=int, default=180,
                     help="seconds in all to wait for other QEMUs to end")
     a = ap.parse_args()
-    out = a.out or (os.path.join(BENCH, "icount") if a.icount else BENCH)
+    x86 = a.arch == "x86_64"
+    base = os.path.join(BENCH, "x86_64") if x86 else BENCH
+    out = a.out or (os.path.join(base, "icount") if a.icount else base)
     logs = os.path.join(out, "logs")
     os.makedirs(logs, exist_ok=True)
 
-    image = os.path.join(CACHE, "Image")
-    initrd = os.path.join(BENCH, "initramfs.cpio.gz")
-    shikiri_img = os.path.join(BENCH, "shikiri.img")
+    if x86:
+        use_x86()
+        image = os.path.join(CACHE, "x86_64", "bzImage")
+    else:
+        image = os.path.join(CACHE, "Image")
+    initrd = os.path.join(base, "initramfs.cpio.gz")
+    shikiri_img = os.path.join(base, "shikiri.img")
     nullhv = os.path.join(BENCH, "nullhv.bin")
     xen = os.path.join(CACHE, "xen", "boot", "xen-4.17-arm64")
-    for f in (image, initrd, shikiri_img, nullhv):
+    for f in (image, initrd, shikiri_img) + (() if x86 else (nullhv,)):
         if not os.path.exists(f):
             sys.exit("bench: %s missing; run make bench" % f)
     if machine_of(shikiri_img) != MACHINE:
         sys.exit("bench: %s.qemu is not %s" % (shikiri_img, MACHINE))
-    use_xen = not a.icount and os.path.exists(xen)
-    if not a.icount and not use_xen:
+    use_xen = not x86 and not a.icount and os.path.exists(xen)
+    if not x86 and not a.icount and not use_xen:
         log("bench: %s missing (bench/setup fetches it): no Xen" % xen)
 
-    configs = make_configs(out, image, initrd, shikiri_img, nullhv,
-                           xen if use_xen else None)
+    if x86:
+        configs = make_configs_x86(image, initrd, shikiri_img)
+    else:
+        configs = make_configs(out, image, initrd, shikiri_img, nullhv,
+                               xen if use_xen else None)
     if a.configs:
         want = a.configs.split(",")
         configs = [c for c in configs if c.name in want]
@@ -574,13 +653,14 @@ def main():
         " with -icount shift=0" if a.icount else "", load_before))
     samples = {c.name: {} for c in configs}
     cpu_samples = {c.name: {} for c in configs}
-    exit_rows, failures, contended = [], [], []
+    exit_rows, failures, contended, why_rows = [], [], [], []
     for r in range(1, a.rounds + 1):
         for c in configs:
             path = os.path.join(logs, "round%d-%s.log" % (r, c.name))
             busy = wait_quiet(quiet)
             try:
-                m, e, seen, cpu = run_once(c, a.icount, path, a.timeout)
+                m, e, seen, cpu, why = run_once(c, a.icount, path,
+                                                a.timeout)
             except RuntimeError as err:
                 failures.append("round %d %s" % (r, c.name))
                 log("bench: FAILED %s (log %s)" % (err, path))
@@ -594,6 +674,8 @@ def main():
                 cpu_samples[c.name].setdefault(k, []).append(v)
             if c.name == "shikiri":
                 exit_rows.append(("round %d" % r, e))
+            if why:
+                why_rows.append(why)
             log("bench: round %d %-8s boot %5.2f s  %s%s" % (
                 r, c.name, m.get("boot", 0), " ".join(
                     "%s=%s" % (k, fmt(m[k])) for k, _, _ in METRICS
@@ -606,7 +688,9 @@ def main():
 
     load_after = loadavg()
     stats = summarize(configs, samples)
-    md = ["# shikiri benchmark%s" % (" (-icount shift=0)" if a.icount else ""),
+    md = ["# shikiri benchmark%s%s" % (" on x86-64 (q35)" if x86 else "",
+                                        " (-icount shift=0)" if a.icount
+                                        else ""),
           "",
           "%d rounds, interleaved (%s), %.0f s in all. Load average before: "
           "`%s`; after: `%s`." % (a.rounds, " ".join(c.name for c in configs),
@@ -624,11 +708,24 @@ def main():
     if exit_rows:
         md += ["shikiri, benchmark VM, whole life (boot, benchmark, "
                "power-off):", "", exits_table(exit_rows), ""]
+    if why_rows:
+        md += ["shikiri, VM `bench`, x86 exits by reason (`stats bench` in "
+               "the hypervisor shell, summed over its 2 vCPUs; median over "
+               "the rounds): during boot (QEMU start to the go), per second "
+               "while the booted guest idles %.0f s, and during the "
+               "benchmark (the go to `guestbench: done`). `all.sync` is "
+               "every exit but a physical interrupt, `all.irq` physical "
+               "interrupts (`cpu.intr`):" % x86_exits.IDLE, "",
+               x86_exits.table(why_rows), ""]
     md += ["Interrupts the benchmark guest took during each part "
            "(/proc/interrupts, median over the rounds), timer / IPI / "
-           "other. Under shikiri each is an exit (irq) and an injection, "
-           "and each IPI also a trapped ICC_SGI1R_EL1 write (sysreg) on "
-           "the sending vCPU:", "", irq_table(configs, samples), ""]
+           "other. " + (
+               "On x86 the timer is the local APIC's (LOC); IPIs are RES, "
+               "CAL, TLB and IWI. Under shikiri each IPI is a trapped ICR "
+               "write on the sending vCPU:" if x86 else
+               "Under shikiri each is an exit (irq) and an injection, "
+               "and each IPI also a trapped ICC_SGI1R_EL1 write (sysreg) on "
+               "the sending vCPU:"), "", irq_table(configs, samples), ""]
     if failures:
         md += ["Failed runs: " + ", ".join(failures), ""]
     md += ["Runs that shared the host with another QEMU (someone else's "
@@ -643,7 +740,7 @@ def main():
         json.dump({"rounds": a.rounds, "icount": a.icount,
                    "load_before": load_before, "load_after": load_after,
                    "samples": samples, "stats": stats,
-                   "exits": exit_rows,
+                   "exits": exit_rows, "exits_by_reason": why_rows,
                    "cpu": cpu_samples,
                    "failures": failures, "contended": contended}, f,
                   indent=1)
