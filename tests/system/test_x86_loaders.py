@@ -38,3 +38,17 @@ def test_x86_loader(request, consoles, mbtest, route, expect):
     consoles.append(c)
     request.node.shikiri_logs.append(log)
     c.expect_vm(None, expect, timeout=60 * qemu.TIMEOUT_SCALE)
+
+
+def test_x86_grub_boots_shikiri(request, consoles, shikiri_image):
+    """The x86 demo image, the file a user copies to a PC, loaded by GRUB
+    with multiboot2: the hypervisor starts and both VMs reach userspace."""
+    image = shikiri_image("qemu-q35-demo")
+    assert image.arch is qemu.ARCHES["x86_64"]
+    log = qemu.LOG_DIR / "test_x86_loaders.grub-shikiri.log"
+    c = qemu.Console([qemu.RUN, "--grub", image.path], log, vms=image.vms())
+    consoles.append(c)
+    request.node.shikiri_logs.append(log)
+    c.expect_hv(r"^shikiri on qemu-q35: ", timeout=60 * qemu.TIMEOUT_SCALE)
+    for vm, _ in image.vms():
+        c.expect_vm(vm, r"^shikiri-guest: userspace up on 2 cpus$")

@@ -196,10 +196,11 @@ static void test_boot_params(void **state)
 	const struct shikiri_payload *pl =
 		payload(0, SHIKIRI_PAYLOAD_BOOT_PARAMS);
 	const uint8_t *bp = bytes(pl), *e820 = bp + BP_E820_TABLE;
-	const uint64_t want[3][3] = {
+	const uint64_t want[4][3] = {
 		{ 0, 0x9f000, BP_E820_RAM },
 		{ 0x9f000, 0x61000, BP_E820_RESERVED },
 		{ 0x100000, 512 * MIB - 0x100000, BP_E820_RAM },
+		{ 0xfeb00000, 0x1000, BP_E820_RESERVED },
 	};
 	const uint8_t *sd =
 		bp + (X86_LAYOUT_SETUP_DATA - X86_LAYOUT_BOOT_PARAMS);
@@ -222,14 +223,17 @@ static void test_boot_params(void **state)
 	assert_int_equal(le(bp + BP_RAMDISK_IMAGE, 4), 512 * MIB - 2 * MIB);
 	assert_int_equal(le(bp + BP_RAMDISK_SIZE, 4), BUILDTEST_INITRD_SIZE);
 	assert_int_equal(le(bp + BP_ACPI_RSDP_ADDR, 8), X86_LAYOUT_ACPI);
-	/* The e820 map: the VM's own RAM and the BIOS hole, nothing else. */
-	assert_int_equal(bp[BP_E820_ENTRIES], 3);
-	for (int n = 0; n < 3; n++) {
+	/*
+	 * The e820 map: the VM's own RAM, the BIOS hole and the management
+	 * page (shikirictl finds it there), nothing else.
+	 */
+	assert_int_equal(bp[BP_E820_ENTRIES], 4);
+	for (int n = 0; n < 4; n++) {
 		assert_int_equal(le(e820 + n * 20, 8), want[n][0]);
 		assert_int_equal(le(e820 + n * 20 + 8, 8), want[n][1]);
 		assert_int_equal(le(e820 + n * 20 + 16, 4), want[n][2]);
 	}
-	assert_int_equal(le(e820 + 3 * 20 + 8, 8), 0);
+	assert_int_equal(le(e820 + 4 * 20 + 8, 8), 0);
 	/* One setup_data: SETUP_RNG_SEED, 32 bytes the hypervisor refills. */
 	assert_int_equal(le(bp + BP_SETUP_DATA, 8), X86_LAYOUT_SETUP_DATA);
 	assert_int_equal(le(sd, 8), 0);

@@ -83,6 +83,13 @@ static void put(uint8_t *p, uint64_t v, int n)
 		p[i] = (uint8_t)(v >> (8 * i));
 }
 
+/**
+ * acpi_checksum() - The byte sum of @len bytes at @p.
+ * @p: a table.
+ * @len: its length.
+ *
+ * Return: 0 for a table with a valid checksum.
+ */
 uint8_t acpi_checksum(const uint8_t *p, uint64_t len)
 {
 	uint8_t sum = 0;

@@ -11,6 +11,7 @@
 
 #include "bootparams.h"
 #include "layout.h"
+#include "shikiri/manage.h"
 #include "shikiri/x86_layout.h"
 
 #define ALIGN_2M 0x200000ull
@@ -111,14 +112,20 @@ void bootparams_build(struct blob *out, uint32_t *rng_seed_offset,
 	}
 	put(bp + BP_SETUP_DATA, X86_LAYOUT_SETUP_DATA, 8);
 	put(bp + BP_ACPI_RSDP_ADDR, X86_LAYOUT_ACPI, 8);
-	/* The VM's own RAM only; the BIOS area holds the ACPI tables. */
-	bp[BP_E820_ENTRIES] = 3;
+	/*
+	 * The VM's own RAM only; the BIOS area holds the ACPI tables.  The
+	 * management page, which every VM has (pack.c), is marked reserved:
+	 * x86 has no device tree, so that entry is how shikirictl finds it.
+	 */
+	bp[BP_E820_ENTRIES] = 4;
 	put_e820(bp, 0, 0, X86_LAYOUT_LOW_RAM_END, BP_E820_RAM);
 	put_e820(bp, 1, X86_LAYOUT_LOW_RAM_END,
 		 X86_LAYOUT_HIGH_RAM - X86_LAYOUT_LOW_RAM_END,
 		 BP_E820_RESERVED);
 	put_e820(bp, 2, X86_LAYOUT_HIGH_RAM, g->ram_size - X86_LAYOUT_HIGH_RAM,
 		 BP_E820_RAM);
+	put_e820(bp, 3, X86_LAYOUT_MANAGE, SHIKIRI_MANAGE_SIZE,
+		 BP_E820_RESERVED);
 	/* struct setup_data: next = 0 (the last), type, len, data. */
 	put(sd + 8, BP_SETUP_RNG_SEED, 4);
 	put(sd + 12, BP_RNG_SEED_SIZE, 4);

@@ -230,7 +230,6 @@ static void exit_npf(struct vcpu *v, struct vmcb *vmcb)
 	};
 	int ret;
 
-	v->stats.exits[ARCH_EXIT_NPF]++;
 	for (unsigned r = 0; r < X86_GPR_COUNT; r++)
 		g.gpr[r] = *gpr_of(v, vmcb, r);
 	ret = x86_mmio(v, gpa, &g);
@@ -242,6 +241,8 @@ static void exit_npf(struct vcpu *v, struct vmcb *vmcb)
 		vmcb->control.int_state &= ~1ull;
 		return;
 	}
+	/* Counted apart from the MMIO exits above: `stats` adds up parts. */
+	v->stats.exits[ARCH_EXIT_NPF]++;
 	hv_log("vm %s: vcpu %u: %s at 0x%lx (RIP 0x%lx, error 0x%lx)",
 	       v->vm->name, v->id,
 	       ret ? "device access not emulated" : "access outside the VM",
