@@ -69,7 +69,7 @@ X86_CONSOLE = "console=ttyS0"
 # Without Arm's nokaslr, mitigations=off and randomize_kstack_offset=off:
 # with them the benchmark VM hit the x86 hypervisor's known AP-start hang
 # (docs/architecture.md) in two boots out of two, without them in none of
-# five (docs/performance.md, "x86-64").
+# three (docs/performance.md, "x86-64").
 X86_BOOTARGS = "maxcpus=2 mem=512M"
 X86_EXITS_RE = re.compile(
     r"shikiri: vm bench: exits: (.*); (\d+) interrupts injected")
