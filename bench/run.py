@@ -24,6 +24,8 @@ import sys
 import threading
 import time
 
+import x86_exits
+
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUILD = os.path.join(TOP, "build")
 CACHE = os.path.join(BUILD, "cache")
@@ -64,6 +66,11 @@ X86_QEMU = "qemu-system-x86_64"
 X86_MACHINE = ["-M", "q35", "-cpu", "qemu64,+svm,+npt,+rdrand",
                "-smp", "4", "-m", "2G"]
 X86_CONSOLE = "console=ttyS0"
+# Without Arm's nokaslr, mitigations=off and randomize_kstack_offset=off:
+# with them the benchmark VM hit the x86 hypervisor's known AP-start hang
+# (docs/architecture.md) in two boots out of two, without them in none of
+# three (docs/performance.md, "x86-64").
+X86_BOOTARGS = "maxcpus=2 mem=512M"
 X86_EXITS_RE = re.compile(
     r"shikiri: vm bench: exits: (.*); (\d+) interrupts injected")
 X86_EXIT_RE = re.compile(r"(\d+) ([a-z][a-z0-9_-]*)")
@@ -71,6 +78,7 @@ X86_EXIT_RE = re.compile(r"(\d+) ([a-z][a-z0-9_-]*)")
 MARK_UP = "bench-guest: userspace up (run)"
 MARK_WAIT = "bench-guest: waiting for go"
 SETTLE = 2.0    # seconds between the last guest's userspace and the go
+BOOT_TIMEOUT = 180  # a run whose guest is not in userspace by then failed
 XEN_SWITCH = b"\x01\x01\x01"     # Ctrl-a x3: Xen's console input to next
 XEN_INPUT_RE = re.compile(r"\*\*\* Serial input to (\S+)")
 RESULT_RE = re.compile(r"guestbench: result (\S+) ([-0-9.]+) (\S+)")
@@ -94,8 +102,9 @@ METRICS = [
     ("timer_max", "1 ms clock_nanosleep overshoot, max", "us"),
     ("futex_rtt_median", "futex ping-pong CPU 0 <-> 1, round trip, median",
      "us"),
+    ("console", "console output, 100 lines of 80 bytes, per byte", "us"),
 ]
-PARTS = ["alu", "fault", "tlb", "syscall", "timer", "pingpong"]
+PARTS = ["alu", "fault", "tlb", "syscall", "timer", "pingpong", "console"]
 
 
 def log(msg):
@@ -243,8 +252,9 @@ def xen_setup(board, out, image, initrd, domu):
 
 def use_x86():
     """Switch the harness to q35: emulator, machine, console, exit line."""
-    global QEMU, MACHINE, CONSOLE, EXITS_RE, EXIT_FIELDS
+    global QEMU, MACHINE, CONSOLE, BOOTARGS, EXITS_RE, EXIT_FIELDS
     QEMU, MACHINE, CONSOLE = X86_QEMU, X86_MACHINE, X86_CONSOLE
+    BOOTARGS = X86_BOOTARGS
     EXITS_RE = X86_EXITS_RE
     EXIT_FIELDS = []
 
@@ -269,7 +279,8 @@ def make_configs_x86(image, initrd, shikiri_img):
             True, r"bench-guest: loadavg"),
         Config("shikiri", "(c) shikiri", ["-kernel", shikiri_img],
                False, EXITS_RE.pattern,
-               neighbour=r"^\[idle\] bench-guest: userspace up"),
+               neighbour=r"^\[idle\] bench-guest: userspace up",
+               probe=x86_exits.ExitProbe),
     ]
 
 
@@ -282,7 +293,7 @@ class Config:
     """One way of running the benchmark guest."""
 
     def __init__(self, name, label, args, ends_itself, final_re,
-                 neighbour=None, input_to=None):
+                 neighbour=None, input_to=None, probe=None):
         self.name = name
         self.label = label
         self.args = args               # QEMU arguments after MACHINE+COMMON
@@ -292,6 +303,9 @@ class Config:
         self.neighbour = re.compile(neighbour) if neighbour else None
         # Xen: the domain console input must be switched to.
         self.input_to = input_to
+        # x86 shikiri: makes the x86_exits.ExitProbe that reads the exits
+        # by reason from the hypervisor's shell around the benchmark.
+        self.probe = probe
 
 
 def make_configs(out, image, initrd, shikiri_img, nullhv, xen):
@@ -330,8 +344,8 @@ def make_configs(out, image, initrd, shikiri_img, nullhv, xen):
 def run_once(cfg, icount, logpath, timeout):
     """Boot @cfg once; returns (metrics dict, exits dict or None, PIDs of
     other QEMU processes seen while it ran, host CPU seconds per QEMU thread
-    while guestbench ran).  Raises RuntimeError with the
-    console's tail when the run does not finish."""
+    while guestbench ran, the probe's exit rates or None).  Raises
+    RuntimeError with the console's tail when the run does not finish."""
     cmd = [QEMU] + MACHINE + COMMON + (ICOUNT if icount else []) + cfg.args
     lines = queue.Queue()
     start = time.monotonic()
@@ -357,6 +371,8 @@ def run_once(cfg, icount, logpath, timeout):
     input_ok = cfg.input_to is None
     switch_sent, go_sent = 0.0, False
     cpu_at_go, cpu_at_done = {}, {}
+    probe = cfg.probe() if cfg.probe else None
+    go_at = done_at = None
     with open(logpath, "w") as logf:
         logf.write("# " + " ".join(cmd) + "\n")
         try:
@@ -367,6 +383,10 @@ def run_once(cfg, icount, logpath, timeout):
                     others.update(other_qemus(own=proc.pid))
                 if left <= 0:
                     raise RuntimeError("timed out after %d s" % timeout)
+                if "boot" not in metrics and \
+                        time.monotonic() - start > BOOT_TIMEOUT:
+                    raise RuntimeError("no userspace after %d s" %
+                                       BOOT_TIMEOUT)
                 ready = waiting_at is not None and \
                     (cfg.neighbour is None or neighbour_at is not None)
                 now = time.monotonic() - start
@@ -376,9 +396,10 @@ def run_once(cfg, icount, logpath, timeout):
                         if now - switch_sent > 5:
                             switch_sent = now
                             send(XEN_SWITCH, logf, "Ctrl-a x3")
-                    else:
+                    elif probe is None or probe.may_go(
+                            now, lambda d, w: send(d, logf, w)):
                         send(b"\r", logf, "go")
-                        go_sent = True
+                        go_sent, go_at = True, now
                         cpu_at_go = thread_cpu(proc.pid)
                 try:
                     item = lines.get(timeout=min(left, 0.25))
@@ -410,15 +431,20 @@ def run_once(cfg, icount, logpath, timeout):
                 m = EXITS_RE.search(line)
                 if m:
                     exits = parse_exits(m)
+                if probe:
+                    probe.line(t, line, lambda d, w: send(d, logf, w))
                 if "guestbench: done" in line:
-                    done = True
+                    done, done_at = True, t
                     cpu_at_done = thread_cpu(proc.pid)
                 if "guestbench: error" in line:
                     raise RuntimeError(line)
                 if done and cfg.final_re.search(line):
                     final = True
-                    if not cfg.ends_itself:
-                        break
+                    if probe:
+                        probe.at_end(lambda d, w: send(d, logf, w))
+                if final and not cfg.ends_itself and \
+                        (probe is None or probe.finished()):
+                    break
             if not (done and final):
                 raise RuntimeError("QEMU ended before the benchmark did")
         except RuntimeError as e:
@@ -436,7 +462,8 @@ def run_once(cfg, icount, logpath, timeout):
     # Host CPU time of each vCPU thread while guestbench ran: what the
     # benchmark guest used, and what anything else in the machine took.
     cpu = {k: cpu_at_done[k] - cpu_at_go.get(k, 0.0) for k in cpu_at_done}
-    return metrics, exits, sorted(others), cpu
+    rates = probe.rates(go_at, done_at) if probe else None
+    return metrics, exits, sorted(others), cpu, rates
 
 
 # ---------------------------------------------------------------- report
@@ -472,19 +499,20 @@ def ratio(stats, name, ref, key):
 
 
 def table(configs, stats):
-    out = ["| metric | configuration | median | min | max | / native "
-           "| / nullhv |", "| --- | --- | ---: | ---: | ---: | ---: | ---: |"]
+    """The results table; the / nullhv column only when nullhv ran."""
+    refs = ["native"] + (["nullhv"] if "nullhv" in stats else [])
+    out = ["| metric | configuration | median | min | max | " +
+           " | ".join("/ " + r for r in refs) + " |",
+           "| --- | --- | ---: | ---: | ---: |" + " ---: |" * len(refs)]
     for key, what, unit in METRICS:
         for i, c in enumerate(configs):
             s = stats[c.name][key]
-            r_a, r_b = ratio(stats, c.name, "native", key), \
-                ratio(stats, c.name, "nullhv", key)
-            out.append("| %s | %s | %s %s | %s | %s | %s | %s |" % (
+            rs = [ratio(stats, c.name, r, key) for r in refs]
+            out.append("| %s | %s | %s %s | %s | %s | %s |" % (
                 "%s (%s)" % (what, unit) if i == 0 else "", c.label,
                 fmt(s["median"]) if s else "n/a", unit if s else "",
                 fmt(s["min"]) if s else "n/a", fmt(s["max"]) if s else "n/a",
-                "%.2f" % r_a if r_a else "n/a",
-                "%.2f" % r_b if r_b else "n/a"))
+                " | ".join("%.2f" % r if r else "n/a" for r in rs)))
     return "\n".join(out)
 
 
@@ -631,13 +659,14 @@ def main():
         " with -icount shift=0" if a.icount else "", load_before))
     samples = {c.name: {} for c in configs}
     cpu_samples = {c.name: {} for c in configs}
-    exit_rows, failures, contended = [], [], []
+    exit_rows, failures, contended, why_rows = [], [], [], []
     for r in range(1, a.rounds + 1):
         for c in configs:
             path = os.path.join(logs, "round%d-%s.log" % (r, c.name))
             busy = wait_quiet(quiet)
             try:
-                m, e, seen, cpu = run_once(c, a.icount, path, a.timeout)
+                m, e, seen, cpu, why = run_once(c, a.icount, path,
+                                                a.timeout)
             except RuntimeError as err:
                 failures.append("round %d %s" % (r, c.name))
                 log("bench: FAILED %s (log %s)" % (err, path))
@@ -651,6 +680,8 @@ def main():
                 cpu_samples[c.name].setdefault(k, []).append(v)
             if c.name == "shikiri":
                 exit_rows.append(("round %d" % r, e))
+            if why:
+                why_rows.append(why)
             log("bench: round %d %-8s boot %5.2f s  %s%s" % (
                 r, c.name, m.get("boot", 0), " ".join(
                     "%s=%s" % (k, fmt(m[k])) for k, _, _ in METRICS
@@ -683,6 +714,15 @@ def main():
     if exit_rows:
         md += ["shikiri, benchmark VM, whole life (boot, benchmark, "
                "power-off):", "", exits_table(exit_rows), ""]
+    if why_rows:
+        md += ["shikiri, VM `bench`, x86 exits by reason (`stats bench` in "
+               "the hypervisor shell, summed over its 2 vCPUs; median over "
+               "the rounds): during boot (QEMU start to the go), per second "
+               "while the booted guest idles %.0f s, and during the "
+               "benchmark (the go to `guestbench: done`). `all.sync` is "
+               "every exit but a physical interrupt, `all.irq` physical "
+               "interrupts (`cpu.intr`):" % x86_exits.IDLE, "",
+               x86_exits.table(why_rows), ""]
     md += ["Interrupts the benchmark guest took during each part "
            "(/proc/interrupts, median over the rounds), timer / IPI / "
            "other. " + (
@@ -706,7 +746,7 @@ def main():
         json.dump({"rounds": a.rounds, "icount": a.icount,
                    "load_before": load_before, "load_after": load_after,
                    "samples": samples, "stats": stats,
-                   "exits": exit_rows,
+                   "exits": exit_rows, "exits_by_reason": why_rows,
                    "cpu": cpu_samples,
                    "failures": failures, "contended": contended}, f,
                   indent=1)

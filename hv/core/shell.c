@@ -74,6 +74,7 @@ static void cmd_stats(struct vm *vm)
 		hv_log("  vcpu %u (CPU %u): %s exits, %lu injected, %u queued",
 		       i, v->pcpu, exits, v->stats.injected,
 		       arch_vcpu_queued(&v->arch));
+		arch_vcpu_log_exits(v);
 		cmd_stats_pcpu(&pcpus[v->pcpu]);
 	}
 	if (vm->plan->flags & SHIKIRI_VM_CONSOLE_VIRTUAL)

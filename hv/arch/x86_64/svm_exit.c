@@ -159,6 +159,8 @@ static void exit_msr(struct vcpu *v, struct vmcb *vmcb)
 	int ret;
 
 	v->stats.exits[ARCH_EXIT_MSR]++;
+	v->arch.why.n[vmcb->control.exit_info1 ? EXIT_WHY_MSR_WRITE :
+						 EXIT_WHY_MSR_READ]++;
 	if (vmcb->control.exit_info1) {
 		val = (vmcb->save.rax & 0xffffffffu) | v->arch.regs.rdx << 32;
 		ret = msr_write(v, vmcb, msr, val);
@@ -184,6 +186,7 @@ static void exit_ioio(struct vcpu *v, struct vmcb *vmcb)
 	uint32_t val = (uint32_t)vmcb->save.rax;
 
 	v->stats.exits[ARCH_EXIT_IO]++;
+	exit_why_io(&v->arch.why, port);
 	/* INS/OUTS are not emulated: no device of the VM needs them. */
 	if ((info & SVM_IOIO_STR) || (size != 1 && size != 2 && size != 4) ||
 	    x86_io(v, port, size, !in, &val)) {
@@ -253,6 +256,7 @@ static void exit_npf(struct vcpu *v, struct vmcb *vmcb)
 
 static void exit_shutdown(struct vcpu *v, struct vmcb *vmcb)
 {
+	v->arch.why.n[EXIT_WHY_SHUTDOWN]++;
 	hv_log("vm %s: vcpu %u: triple fault (RIP 0x%lx)", v->vm->name, v->id,
 	       vmcb->save.rip);
 	vm_request_policy(v->vm, VM_CAUSE_CRASH);

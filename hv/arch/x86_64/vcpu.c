@@ -273,6 +273,7 @@ struct mmio_ctx {
 	struct vcpu *vcpu;
 	const struct mmio_region *region;
 	uint64_t off;
+	bool wrote; /* for exit_why_mmio(): a write, or a read-modify-write */
 };
 
 static int mmio_read(void *ctx, unsigned size, uint64_t *val)
@@ -287,6 +288,7 @@ static int mmio_write(void *ctx, unsigned size, uint64_t val)
 {
 	struct mmio_ctx *m = ctx;
 
+	m->wrote = true;
 	return m->region->ops->write(m->vcpu, m->region->priv, m->off, size,
 				     val);
 }
@@ -321,6 +323,7 @@ int x86_mmio(struct vcpu *v, uint64_t gpa, struct x86_guest *g)
 	if (ret)
 		return ret;
 	v->stats.exits[ARCH_EXIT_MMIO]++;
+	exit_why_mmio(&v->arch.why, m.region->base, m.off, m.wrote);
 	g->rip += in.len;
 	return in.len;
 }

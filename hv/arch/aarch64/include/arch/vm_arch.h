@@ -63,4 +63,15 @@ static inline unsigned arch_vcpu_queued(const struct arch_vcpu *a)
 	return a->vgic.queue_len;
 }
 
+struct vcpu;
+
+/**
+ * arch_vcpu_log_exits() - More about @v's exits for `stats`: none here,
+ * the counters of struct vcpu_stats say it all on this arch.
+ */
+static inline void arch_vcpu_log_exits(const struct vcpu *v)
+{
+	(void)v;
+}
+
 #endif /* ARCH_VM_ARCH_H */

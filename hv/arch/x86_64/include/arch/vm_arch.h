@@ -2,6 +2,7 @@
 #ifndef ARCH_VM_ARCH_H
 #define ARCH_VM_ARCH_H
 
+#include "arch/exit_why.h"
 #include "arch/pio.h"
 #include "arch/vioapic.h"
 #include "arch/vlapic.h"
@@ -10,6 +11,7 @@
 #include "hv/v16550.h"
 
 struct vm;
+struct vcpu;
 
 /*
  * What struct vcpu and struct vm (hv/vm.h) hold on x86-64: the guest's
@@ -53,6 +55,7 @@ struct arch_vcpu {
 	struct vcpu_regs regs;
 	struct vmcb *vmcb; /**< its page, from the hypervisor's page pool */
 	struct vlapic lapic;
+	struct exit_why_stats why; /**< exits by port, register, MSR */
 	/* X86_STARTUP_*: an INIT or SIPI for it, not acted on yet. */
 	unsigned startup;
 };
@@ -87,6 +90,15 @@ static inline unsigned arch_vcpu_queued(const struct arch_vcpu *a)
 	for (unsigned i = 0; i < 8; i++)
 		n += (unsigned)__builtin_popcount(a->lapic.irr[i]);
 	return n;
+}
+
+/**
+ * arch_vcpu_log_exits() - Print @v's exits by port, device and local APIC
+ * register (the shell's `stats`).
+ */
+static inline void arch_vcpu_log_exits(const struct vcpu *v)
+{
+	exit_why_log(v);
 }
 
 #endif /* ARCH_VM_ARCH_H */
