@@ -303,7 +303,13 @@ static void probe_ports(void)
 
 	outl(0xcf8, 0x80000000u); /* bus 0 device 0: the host bridge */
 	v = inl(0xcfc);
-	outl(0xcf8, 0x8000f800u); /* 00:1f.0, the LPC bridge */
+	/*
+	 * 00:1f.4, then 00:1f.0 (the LPC bridge): a dword at 0xcf8 is
+	 * CONFIG_ADDRESS, never reset control (0xcf9), whose RST_CPU bit
+	 * function 4 would set; a reset here would start the probes again.
+	 */
+	outl(0xcf8, 0x8000fc00u);
+	outl(0xcf8, 0x8000f800u);
 	pic = inl(0xcfc);
 	pit = inb(0xcf8); /* a wider read would include reset control, 0xcf9 */
 	result(v == 0xffffffff && pic == 0xffffffff && pit == 0xff,

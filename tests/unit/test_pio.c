@@ -156,6 +156,12 @@ static void reset_ports(void **state)
 	assert_int_equal(resets, 2);
 	outp(0xcf9, 1, 0x08, 0);
 	assert_int_equal(resets, 2);
+	/* A dword at 0xcf8 is PCI CONFIG_ADDRESS: function 4 resets nothing. */
+	outp(0xcf8, 4, 0x8000fc00, 0);
+	outp(0xcf8, 2, 0xfc00, 0);
+	assert_int_equal(resets, 2);
+	assert_int_equal(inp(0xcf8, 4, 0), 0xffffffff);
+	assert_int_equal(inp(0xcf9, 1, 0), 0x08);
 	/* The keyboard controller: status reads empty, 0xfe pulses reset. */
 	assert_int_equal(inp(0x64, 1, 0), 0);
 	outp(0x64, 1, 0xd1, 0);

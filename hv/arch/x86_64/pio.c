@@ -11,6 +11,7 @@
 #include "hv/errno.h"
 #include "hv/v16550.h"
 
+#define PIO_RESET_CONTROL 0xcf9
 #define CF9_SYS_RST BIT(1)
 #define CF9_RST_CPU BIT(2)
 #define CF9_FULL_RST BIT(3)
@@ -110,7 +111,7 @@ static const struct pio_range ranges[] = {
 	{ 0x4d0, 0x4d1, pic_fn },
 	{ PIO_PVPANIC_PORT, PIO_PVPANIC_PORT, pvpanic_fn },
 	{ VPM_EVT_PORT, VPM_TMR_PORT + 3, NULL },
-	{ 0xcf9, 0xcf9, cf9_fn },
+	{ PIO_RESET_CONTROL, PIO_RESET_CONTROL, cf9_fn },
 };
 
 static const struct pio_range *find(uint16_t port)
@@ -169,7 +170,14 @@ int pio_access(struct pio_bus *b, uint16_t port, unsigned size, bool write,
 	for (unsigned i = 0; i < size; i++) {
 		uint8_t v = (uint8_t)(*val >> (8 * i));
 
-		if (!byte_access(b, (uint16_t)(port + i), write, &v, now))
+		/*
+		 * Reset control answers byte accesses only: a wider one at
+		 * 0xcf8 is PCI CONFIG_ADDRESS (Intel ICH9 datasheet, RST_CNT),
+		 * which no VM has, so its function bits never reset the VM.
+		 */
+		if (size > 1 && port + i == PIO_RESET_CONTROL)
+			v = 0xff;
+		else if (!byte_access(b, (uint16_t)(port + i), write, &v, now))
 			v = 0xff;
 		else
 			hit = true;
