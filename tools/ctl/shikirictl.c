@@ -104,7 +104,8 @@ static int find_page(uint64_t *addr)
 		if (e->d_name[0] == '.')
 			continue;
 		snprintf(dir, sizeof(dir), MEMMAP_ROOT "/%s", e->d_name);
-		if (read_hex(dir, "start", &start) || read_hex(dir, "end", &end))
+		if (read_hex(dir, "start", &start) ||
+		    read_hex(dir, "end", &end))
 			continue;
 		if (start != X86_MANAGE_GPA ||
 		    end != X86_MANAGE_GPA + SHIKIRI_MANAGE_SIZE - 1)
@@ -123,8 +124,9 @@ static int find_page(uint64_t *addr)
 		}
 	}
 	closedir(d);
-	fprintf(stderr, "shikirictl: no reserved e820 entry at 0x%llx: "
-			"not running under shikiri, or no management rights?\n",
+	fprintf(stderr,
+		"shikirictl: no reserved e820 entry at 0x%llx: "
+		"not running under shikiri, or no management rights?\n",
 		X86_MANAGE_GPA);
 	return -1;
 }
