@@ -117,7 +117,9 @@ STATS = re.compile(r"vm (\S+): exits: (\d+) sync \(([^)]*)\), (\d+) irq;"
 
 
 def _stats(c, vm):
-    """`stats @vm`: (sync, {part: count}, irq, injected, per-vCPU lines)."""
+    """`stats @vm`: (sync, {part: count}, irq, injected, per-vCPU lines).
+    The per-vCPU summary lines are those naming the vCPU's CPU; the
+    `vcpu N x86 exits GROUP:` detail lines that follow are not parsed."""
     out = shell(c, f"stats {vm}")
     m = STATS.fullmatch(out[0])
     assert m and m.group(1) == vm, out
@@ -127,7 +129,7 @@ def _stats(c, vm):
         parts[name] = int(count)
     vcpus = [re.fullmatch(r"\s*vcpu (\d+) \(CPU (\d+)\): (\d+) sync, (\d+)"
                           r" irq exits, (\d+) injected, (\d+) queued", l)
-             for l in out[1:] if "vcpu" in l]
+             for l in out[1:] if re.match(r"\s*vcpu \d+ \(CPU", l)]
     assert all(vcpus), out
     return (int(m.group(2)), parts, int(m.group(4)), int(m.group(5)),
             [tuple(int(x) for x in v.groups()) for v in vcpus])
