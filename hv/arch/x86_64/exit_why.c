@@ -5,6 +5,7 @@
  * hypervisor takes anyway; printing is the shell's.
  */
 #include "arch/exit_why.h"
+#include "arch/lapic.h"
 #include "arch/vioapic.h"
 #include "arch/vlapic.h"
 #include "hv/arch/exits.h"
@@ -127,12 +128,14 @@ void exit_why_log(const struct vcpu *v)
 	log_group(v->id, "lapic", s, EXIT_WHY_APIC_EOI, EXIT_WHY_APIC_READ);
 	log_group(v->id, "mmio", s, EXIT_WHY_IOAPIC, EXIT_WHY_MMIO_OTHER);
 	hv_log("    vcpu %u x86 exits cpu: rdmsr=%lu wrmsr=%lu cpuid=%lu "
-	       "hlt=%lu intr=%lu vintr=%lu npf=%lu shutdown=%lu",
+	       "hlt=%lu intr=%lu vintr=%lu npf=%lu shutdown=%lu "
+	       "backstop=%lu",
 	       v->id, (unsigned long)s->n[EXIT_WHY_MSR_READ],
 	       (unsigned long)s->n[EXIT_WHY_MSR_WRITE],
 	       (unsigned long)e[ARCH_EXIT_CPUID],
 	       (unsigned long)e[ARCH_EXIT_HLT], (unsigned long)e[ARCH_EXIT_IRQ],
 	       (unsigned long)e[ARCH_EXIT_VINTR],
 	       (unsigned long)e[ARCH_EXIT_NPF],
-	       (unsigned long)s->n[EXIT_WHY_SHUTDOWN]);
+	       (unsigned long)s->n[EXIT_WHY_SHUTDOWN],
+	       (unsigned long)lapic_timer_backstops(v->pcpu));
 }

@@ -35,6 +35,7 @@
 
 #define SVR_ENABLE BIT(8)
 #define LVT_MASKED BIT(16)
+#define LVT_PERIODIC BIT(17)
 #define ICR_BUSY BIT(12)
 #define ICR_ASSERT BIT(14)
 #define ICR_LEVEL BIT(15)
@@ -43,6 +44,8 @@
 #define MSR_APIC_BASE 0x1b
 #define APIC_BASE_ENABLE BIT(11)
 
+/* The shortest period of a backstop (lapic_timer_backstop()). */
+#define BACKSTOP_MIN_US 50
 #define PIT_HZ 1193182u
 /* 50 ms of PIT: long enough that reading the ports costs little error. */
 #define PIT_CAL_COUNT 59659u
@@ -51,6 +54,13 @@ static uint64_t lapic_base;
 static uint64_t tsc_hz, timer_hz;
 /* Each CPU's armed deadline (TSC), 0: none; written by that CPU only. */
 static uint64_t deadline[HV_MAX_CPUS];
+/*
+ * Each CPU's backstop (lapic_timer_backstop()): whether the timer runs
+ * periodic, and how many of its expiries were served.  Written by that
+ * CPU only.
+ */
+static bool backstop_on[HV_MAX_CPUS];
+static uint64_t backstop_expiries[HV_MAX_CPUS];
 
 static uint32_t reg_read(unsigned off)
 {
@@ -150,18 +160,11 @@ uint64_t lapic_tsc_hz(void)
 	return tsc_hz;
 }
 
-void arch_timer_arm(uint64_t when)
+/* Local APIC timer ticks from @now until TSC @when: 1 to 2^32-1. */
+static uint32_t ticks_until(uint64_t when, uint64_t now)
 {
-	unsigned cpu = arch_pcpu_id();
-	uint64_t now = rdtsc(), delta, ticks;
+	uint64_t delta = when > now ? when - now : 1, ticks;
 
-	if (!tsc_hz)
-		return; /* before lapic_calibrate(): nothing to serve yet */
-
-	if (deadline[cpu] && deadline[cpu] <= when)
-		return;
-	deadline[cpu] = when;
-	delta = when > now ? when - now : 1;
 	/*
 	 * At most a second ahead: the product below stays in 64 bits, and
 	 * an early expiry only makes the console and watchdogs look again.
@@ -169,9 +172,53 @@ void arch_timer_arm(uint64_t when)
 	delta = MIN(delta, tsc_hz);
 	ticks = delta * timer_hz / tsc_hz;
 	ticks = MAX(ticks, 1);
-	ticks = MIN(ticks, 0xffffffffu);
+	return (uint32_t)MIN(ticks, 0xffffffffu);
+}
+
+void arch_timer_arm(uint64_t when)
+{
+	unsigned cpu = arch_pcpu_id();
+
+	if (!tsc_hz)
+		return; /* before lapic_calibrate(): nothing to serve yet */
+
+	if (deadline[cpu] && deadline[cpu] <= when)
+		return;
+	deadline[cpu] = when;
+	backstop_on[cpu] = false;
 	reg_write(LAPIC_LVT_TIMER, VEC_TIMER);
-	reg_write(LAPIC_TMICT, (uint32_t)ticks);
+	reg_write(LAPIC_TMICT, ticks_until(when, rdtsc()));
+}
+
+void lapic_timer_backstop(uint64_t max_us)
+{
+	unsigned cpu = arch_pcpu_id();
+	uint64_t now = rdtsc(), us = tsc_hz / 1000000;
+	uint64_t when = now + max_us * us;
+
+	if (!tsc_hz)
+		return;
+	/*
+	 * Not a period shorter than BACKSTOP_MIN_US, not even for a deadline
+	 * due sooner or already past (its interrupt is pending): a periodic
+	 * timer of a few ticks would keep the CPU in its timer interrupt.
+	 */
+	if (deadline[cpu] && deadline[cpu] < when)
+		when = MAX(deadline[cpu], now + BACKSTOP_MIN_US * us);
+	deadline[cpu] = when;
+	backstop_on[cpu] = true;
+	/*
+	 * Masked while the count changes: periodic with the old count (as
+	 * small as 1 tick) would be a storm of expiries until TMICT is set.
+	 */
+	reg_write(LAPIC_LVT_TIMER, LVT_MASKED | LVT_PERIODIC | VEC_TIMER);
+	reg_write(LAPIC_TMICT, ticks_until(when, now));
+	reg_write(LAPIC_LVT_TIMER, LVT_PERIODIC | VEC_TIMER);
+}
+
+uint64_t lapic_timer_backstops(unsigned cpu)
+{
+	return cpu < HV_MAX_CPUS ? backstop_expiries[cpu] : 0;
 }
 
 uint64_t arch_counter(void)
@@ -183,8 +230,15 @@ void lapic_timer_expired(void)
 {
 	struct pcpu *p = arch_this_pcpu();
 	struct vcpu *v = p->vcpu;
+	unsigned cpu = p->id;
 
-	deadline[p->id] = 0;
+	if (backstop_on[cpu]) {
+		/* Stop the backstop: the loop arms what is due next. */
+		reg_write(LAPIC_LVT_TIMER, LVT_MASKED | VEC_TIMER);
+		backstop_expiries[cpu]++;
+		backstop_on[cpu] = false;
+	}
+	deadline[cpu] = 0;
 	p->stats.timer++;
 	console_tick(v ? v->vm : NULL);
 	/* Only this CPU's own VM: another VM's deadlines never land here. */

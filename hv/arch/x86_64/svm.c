@@ -10,6 +10,18 @@
  * virtual local APIC and are injected through EVENTINJ when the guest can
  * take them, otherwise a virtual interrupt request (V_IRQ) with the VINTR
  * intercept says when it can.
+ *
+ * Lost wakeups: QEMU's TCG (7.2 and later) notes a V_IRQ at VMRUN by a
+ * read-modify-write of the CPU's interrupt requests without the lock that
+ * other threads hold to add theirs, so a physical interrupt raised at that
+ * moment (this CPU's timer, a kick, the UART) can lose its request: it
+ * stays pending in the local APIC, and a guest that then runs without
+ * exits (spinning with its interrupts off, as Linux does while it brings
+ * up an AP) never exits again.  So an entry with V_IRQ set makes this
+ * CPU's timer periodic (lapic_timer_backstop()): a lost request is
+ * renewed by the next expiry, at most BACKSTOP_US later.  On hardware the
+ * backstop costs one timer interrupt per entry with V_IRQ that the guest
+ * does not answer within BACKSTOP_US.
  */
 #include <string.h>
 
@@ -38,6 +50,8 @@
 #define SEG_DATA16 0x093
 #define SEG_TSS 0x08b /* P, 32-bit busy TSS */
 #define SEG_LDT 0x082
+/* The longest a lost wakeup waits (see "Lost wakeups" above). */
+#define BACKSTOP_US 1000
 
 static uint8_t host_save[HV_MAX_CPUS][SZ_4K] __attribute__((aligned(4096)));
 static uint8_t host_state[HV_MAX_CPUS][SZ_4K] __attribute__((aligned(4096)));
@@ -311,6 +325,8 @@ void svm_enter_loop(struct vcpu *v)
 			arch_idle();
 		arm_deadline(x86_vcpu_poll(v));
 		inject_pending(v, vmcb);
+		if (vmcb->control.int_ctl & SVM_V_IRQ)
+			lapic_timer_backstop(BACKSTOP_US);
 		/*
 		 * GIF off around the switch; IF on so that VMRUN takes
 		 * physical interrupts as INTR exits, which are served by the

@@ -33,6 +33,23 @@ void lapic_calibrate(void);
 /** lapic_tsc_hz() - The TSC's frequency, from lapic_calibrate(). */
 uint64_t lapic_tsc_hz(void);
 
+/**
+ * lapic_timer_backstop() - Make this CPU's timer periodic, its period at
+ * most @max_us microseconds and no later than the deadline armed (but at
+ * least 50 microseconds), until
+ * its next expiry is served: if one expiry's interrupt is lost, the next
+ * one comes a period later.  For entering a guest in a state where QEMU's
+ * TCG can lose an interrupt request (svm.c, "Lost wakeups").
+ */
+void lapic_timer_backstop(uint64_t max_us);
+
+/**
+ * lapic_timer_backstops() - How many expiries CPU @cpu served while its
+ * timer was a backstop: each is a guest that did not open its interrupt
+ * window in time, or a deadline that came first.
+ */
+uint64_t lapic_timer_backstops(unsigned cpu);
+
 /** lapic_timer_expired() - The timer vector came: serve what is due. */
 void lapic_timer_expired(void);
 
