@@ -66,11 +66,6 @@ X86_QEMU = "qemu-system-x86_64"
 X86_MACHINE = ["-M", "q35", "-cpu", "qemu64,+svm,+npt,+rdrand",
                "-smp", "4", "-m", "2G"]
 X86_CONSOLE = "console=ttyS0"
-# Without Arm's nokaslr, mitigations=off and randomize_kstack_offset=off:
-# with them the benchmark VM hit the x86 hypervisor's known AP-start hang
-# (docs/architecture.md) in two boots out of two, without them in none of
-# three (docs/performance.md, "x86-64").
-X86_BOOTARGS = "maxcpus=2 mem=512M"
 X86_EXITS_RE = re.compile(
     r"shikiri: vm bench: exits: (.*); (\d+) interrupts injected")
 X86_EXIT_RE = re.compile(r"(\d+) ([a-z][a-z0-9_-]*)")
@@ -252,9 +247,8 @@ def xen_setup(board, out, image, initrd, domu):
 
 def use_x86():
     """Switch the harness to q35: emulator, machine, console, exit line."""
-    global QEMU, MACHINE, CONSOLE, BOOTARGS, EXITS_RE, EXIT_FIELDS
+    global QEMU, MACHINE, CONSOLE, EXITS_RE, EXIT_FIELDS
     QEMU, MACHINE, CONSOLE = X86_QEMU, X86_MACHINE, X86_CONSOLE
-    BOOTARGS = X86_BOOTARGS
     EXITS_RE = X86_EXITS_RE
     EXIT_FIELDS = []
 
