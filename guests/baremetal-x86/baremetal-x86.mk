@@ -7,9 +7,9 @@
 BMX_DIR := guests/baremetal-x86
 BMX_OUT := $(BUILD)/guests/x86
 BMX_BIN := $(BMX_OUT)/baremetal.bin
-BMX_GUESTS := baremetal isolation
+BMX_GUESTS := baremetal isolation cpureset
 BMX_CFLAGS := -std=c11 -m32 -march=i686 -ffreestanding -fno-builtin \
-	-nostdinc -isystem $(shell gcc -print-file-name=include 2>/dev/null) \
+	-nostdinc -isystem $(shell gcc -print-file-name=include 2>/dev/null) -Iinclude \
 	-Wall -Wextra -Werror -O2 -fno-pie -fno-pic -mgeneral-regs-only \
 	-fno-stack-protector -fno-common -fcf-protection=none \
 	-fno-asynchronous-unwind-tables -fno-tree-loop-distribute-patterns

@@ -24,9 +24,10 @@ needs_qemu = pytest.mark.skipif(
     QEMU is None, reason="qemu-system-x86_64 not installed (make setup)")
 
 
-def argv(image, smp=4, mem="2G", extra=()):
-    """The QEMU command line booting @image on the q35 test machine."""
-    return [QEMU, "-M", "q35", "-cpu", CPU, "-smp", str(smp), "-m", mem,
+def argv(image, smp=4, mem="2G", extra=(), cpu=CPU):
+    """The QEMU command line booting @image on the q35 test machine (CPU
+    model @cpu)."""
+    return [QEMU, "-M", "q35", "-cpu", cpu, "-smp", str(smp), "-m", mem,
             "-nographic", "-serial", "mon:stdio", "-no-reboot",
             "-kernel", str(image), *extra]
 

@@ -25,6 +25,7 @@
  */
 #include <string.h>
 
+#include "arch/cpu_reset.h"
 #include "arch/lapic.h"
 #include "arch/npt.h"
 #include "arch/percpu.h"
@@ -89,12 +90,20 @@ int svm_cpu_init(unsigned idx)
 	return 0;
 }
 
-/* Bits of @map for the MSRs of x86_msr_passthrough cleared (APM 15.11). */
+/*
+ * Bits of @map for the MSRs of x86_msr_passthrough cleared (APM 15.11);
+ * TSC_AUX only where the CPU has it, so that cpu_reset_guest_state() can
+ * reset what a guest can write.
+ */
 static void msrpm_allow(uint8_t *map)
 {
+	bool tsc_aux = cpu_reset_has_tsc_aux();
+
 	for (unsigned i = 0; i < x86_msr_passthrough_count; i++) {
 		uint32_t msr = x86_msr_passthrough[i], base;
 
+		if (msr == MSR_TSC_AUX && !tsc_aux)
+			continue;
 		if (msr < 0x2000)
 			base = 0;
 		else if (msr - 0xc0000000u < 0x2000)
@@ -210,6 +219,8 @@ static void vmcb_reset_state(struct vcpu *v, uint64_t pc, uint64_t arg)
 	vmcb->control.int_state = 0;
 	vmcb->control.int_ctl = SVM_V_INTR_MASKING;
 	vmcb->control.intercept3 &= ~SVM_INT3_VINTR;
+	/* No translation of the last life's page tables under this ASID. */
+	vmcb->control.tlb_control = 1;
 	if (v->id == 0) {
 		seg(&s->cs, 0x10, SEG_CODE32, 0xffffffff, 0);
 		seg(&s->ds, 0x18, SEG_DATA32, 0xffffffff, 0);
@@ -238,6 +249,7 @@ static void vmcb_reset_state(struct vcpu *v, uint64_t pc, uint64_t arg)
 void arch_vcpu_start(struct vcpu *vcpu, uint64_t pc, uint64_t arg)
 {
 	vmcb_reset_state(vcpu, pc, arg);
+	cpu_reset_guest_state();
 	__atomic_store_n(&vcpu->power, VCPU_ON, __ATOMIC_RELEASE);
 	svm_enter_loop(vcpu);
 }

@@ -50,7 +50,8 @@
 /*
  * MSRs the guest reaches directly: the syscall and segment-base state that
  * VMLOAD/VMSAVE switch with the guest, and TSC_AUX, which the hypervisor
- * never uses.  Everything else traps.
+ * never uses: it resets it at each vCPU start (cpu_reset.c) and passes it
+ * only where the CPU has it (svm.c msrpm_allow()).  Everything else traps.
  */
 const uint32_t x86_msr_passthrough[] = {
 	0x174,	    /* SYSENTER_CS */
