@@ -25,11 +25,16 @@ static void vcpu_kick(void *ctx, unsigned idx)
 		arch_kick(vm->vcpu[idx].pcpu);
 }
 
+/* Pending until its own CPU injects it (svm.c inject_pending()). */
 static void vcpu_nmi(void *ctx, unsigned idx)
 {
-	/* NMIs between a VM's vCPUs are not delivered (none is needed). */
-	(void)ctx;
-	(void)idx;
+	struct vm *vm = ctx;
+
+	if (idx >= vm->vcpu_count)
+		return;
+	__atomic_store_n(&vm->vcpu[idx].arch.nmi_pending, true,
+			 __ATOMIC_RELEASE);
+	vcpu_kick(ctx, idx);
 }
 
 /*
