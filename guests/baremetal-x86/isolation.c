@@ -51,8 +51,10 @@ void isr(struct frame *f)
 	if (f->vector < 32) {
 		faults[f->vector]++;
 		last_fault_vector = f->vector;
-		if (f->vector == EXC_NMI)
+		if (f->vector == EXC_NMI) {
+			hits[cpu][EXC_NMI]++;
 			return;
+		}
 		if (!fault_skip) {
 			printf("FAIL unexpected_exception: vector %u at eip "
 			       "0x%x error 0x%x\n",
@@ -364,6 +366,31 @@ static void probe_ipi(const char *name, uint32_t dest, uint32_t lo, unsigned e0,
 	printf("vCPU 1 %u times (expected %u and %u)\n", hits[1][vec], e0, e1);
 }
 
+/* @lo sent to @dest: one NMI more for vCPU 0 (@e0) or vCPU 1 (@e1). */
+static bool own_nmi(uint32_t dest, uint32_t lo, unsigned e0, unsigned e1)
+{
+	unsigned n0 = hits[0][EXC_NMI], n1 = hits[1][EXC_NMI];
+
+	ipi(dest, lo);
+	__asm__ volatile("sti");
+	sleep_ticks(5);
+	__asm__ volatile("cli");
+	return hits[0][EXC_NMI] - n0 == e0 && hits[1][EXC_NMI] - n1 == e1;
+}
+
+/* NMIs to this VM's own vCPUs arrive, each once, with interrupts off. */
+static void probe_own_nmis(void)
+{
+	bool self = own_nmi(0, 1u << 18 | 0x400, 1, 0);
+	bool by_id = own_nmi(1, 0x400, 0, 1);
+	bool others = own_nmi(0, 3u << 18 | 0x400, 0, 1);
+
+	result(self && by_id && others, "ipi_nmi_own");
+	printf("self %u, vCPU 1 by ID %u, all but self %u; NMIs seen: vCPU 0 "
+	       "%u, vCPU 1 %u\n",
+	       self, by_id, others, hits[0][EXC_NMI], hits[1][EXC_NMI]);
+}
+
 static void probe_ipis(void)
 {
 	unsigned nmi = faults[EXC_NMI];
@@ -384,10 +411,9 @@ static void probe_ipis(void)
 	probe_ipi("ipi_self", 0, 1u << 18 | (VEC_PROBE + 8), 1, 0);
 	probe_ipi("ipi_all", 0, 2u << 18 | (VEC_PROBE + 9), 1, 1);
 	probe_ipi("ipi_all_but_self", 0, 3u << 18 | (VEC_PROBE + 10), 0, 1);
-	/* NMI, INIT and SIPI at foreign IDs and to all others. */
+	/* NMI, INIT and SIPI at foreign IDs. */
 	ipi(2, 0x400);
 	ipi(3, 0x400);
-	ipi(0, 3u << 18 | 0x400);
 	ipi(2, 0x4500);
 	ipi(3, 0x4500);
 	ipi(2, 0x4600 | 0x10);
@@ -396,6 +422,7 @@ static void probe_ipis(void)
 	probe_ipi("ipi_after_nmi_init_sipi", 1, VEC_PROBE + 11, 0, 1);
 	result(faults[EXC_NMI] == nmi, "ipi_nmi_to_others");
 	printf("vCPU 0 saw %u NMIs\n", faults[EXC_NMI] - nmi);
+	probe_own_nmis();
 }
 
 struct msr_probe {

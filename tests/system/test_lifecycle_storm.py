@@ -74,8 +74,8 @@ def test_reboot_storm(shikiri_image, boot, tmp_path, arch):
     except qemu.ConsoleError as e:
         raise AssertionError(
             f"{LINUX1} did not come back from reboot {len(boots)} of"
-            f" {reboots}; a hang in `reboot` is what the known lost-timer"
-            " bug does (docs/lifecycle.md, Known problems)") from e
+            f" {reboots} (on x86, tools/diag/x86-boot-watch.py dumps a"
+            " stuck boot's CPUs)") from e
     last = lifecycle.beats(c.lines, LINUX0)[-1]
     while lifecycle.beats(c.lines, LINUX0)[-1] < last + AFTER:
         c.expect_vm(LINUX0, lifecycle.HEARTBEAT.pattern,

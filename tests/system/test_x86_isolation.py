@@ -45,7 +45,7 @@ PROBES = {
              "ipi_phys_broadcast", "ipi_phys_own", "ipi_logical_foreign",
              "ipi_logical_all", "ipi_lowest_foreign", "ipi_self", "ipi_all",
              "ipi_all_but_self", "ipi_after_nmi_init_sipi",
-             "ipi_nmi_to_others", "ap_alive_at_end"],
+             "ipi_nmi_to_others", "ipi_nmi_own", "ap_alive_at_end"],
     "msrs": ["msr_vm_cr_read", "msr_vm_cr_write", "msr_hsave_pa_read",
              "msr_hsave_pa_write", "msr_mtrr_physbase0", "msr_mtrr_fix64k",
              "msr_pat_invalid", "msr_apic_base_move", "msr_apic_base_off",

@@ -2,13 +2,15 @@
 """What only a PC has in the VM lifecycle (configs/lifecycle-q35.dts: two
 Debian amd64 kernels on q35, 2 CPUs and 256 MiB each): every way a PC's
 kernel resets itself reaches the VM's policy, a restart scrubs the VM's RAM
-and only its own, and the shell's `stats` counts SVM exits by reason.
+and only its own, the shell's `stats` counts SVM exits by reason, and each
+VM's clock is the wall clock, in its first life and after a restart.
 
 What a PC shares with Arm (reboot, power-off and shell start, panic with
 on-crash restart and stop, shikirictl with and without rights, the shell)
 runs on both in test_lifecycle.py; the reboot storm beside a heartbeat in
 test_lifecycle_storm.py."""
 
+import calendar
 import re
 import time
 
@@ -169,3 +171,51 @@ def test_stats_count_svm_exits(pair_x86):
 @pytest.fixture
 def pair_x86(boot, image):
     return lifecycle.boot_pair(boot, image)
+
+
+# How far a VM's clock may be from the host's: "a few minutes".  What is
+# measured is about a second (the RTC counts whole seconds); the margin is
+# for a loaded TCG host.  A restart must not move the clock by more than
+# RESTART_SKEW, and the first life lasts at least FIRST_LIFE, so a restart
+# that gave the VM its first start's time again would be caught.
+WALL_SKEW, RESTART_SKEW, FIRST_LIFE = 180, 15, 60
+WALL_LINE = (r"^wall clock (\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d) UTC "
+             r"from the machine's RTC$")
+
+
+def _clock_offset(c, vm):
+    """VM @vm's `date +%s` minus the host's time at the answer, seconds."""
+    status, out = run_status(c, vm, "date +%s")
+    host = time.time()
+    assert status == 0 and out.strip().isdigit(), out
+    return int(out) - host
+
+
+def test_wall_clock_through_restart(pair_x86):
+    """The hypervisor reads q35's RTC (QEMU's: the host's UTC) once at boot
+    and logs it; each VM's clock (Linux sets it from the VM's emulated RTC)
+    is the host's time within WALL_SKEW, and linux1's still is after a
+    restart, within RESTART_SKEW of what it was before.  On a hypervisor
+    whose VMs' RTCs start at 1970 the first check fails."""
+    c = pair_x86
+    m = lifecycle.wait_hv(c, WALL_LINE, 0, 1)
+    logged = calendar.timegm(tuple(int(x) for x in m.groups()))
+    assert abs(logged - time.time()) < WALL_SKEW, m.group(0)
+    before = {vm: _clock_offset(c, vm) for vm in (LINUX0, LINUX1)}
+    for vm, off in before.items():
+        assert abs(off) < WALL_SKEW, (
+            f"{vm}: clock {off:+.0f} s from the host's "
+            f"({time.strftime('%F %T', time.gmtime(time.time() + off))})")
+    uptime = float(c.run_in_vm(LINUX1, "cut -d' ' -f1 /proc/uptime"))
+    if uptime < FIRST_LIFE:
+        time.sleep(FIRST_LIFE - uptime)
+    mark = len(c.lines)
+    c.start_in_vm(LINUX1, "reboot -f")
+    lifecycle.back_in_userspace(c, LINUX1, "guest reset", 1, mark)
+    after = _clock_offset(c, LINUX1)
+    assert abs(after) < WALL_SKEW, f"{LINUX1} restarted: {after:+.0f} s"
+    assert abs(after - before[LINUX1]) < RESTART_SKEW, (before, after)
+    assert abs(_clock_offset(c, LINUX0) - before[LINUX0]) < RESTART_SKEW
+    print(f"\nclock offsets from the host: linux0 {before[LINUX0]:+.1f} s,"
+          f" linux1 {before[LINUX1]:+.1f} s, after its restart"
+          f" {after:+.1f} s (first life {uptime:.0f} s)")

@@ -193,6 +193,66 @@ static void epoch_of_a_snapshot(void **state)
 	assert_int_equal(vrtc_epoch_of(reg, 0x19), 0);
 }
 
+/* The date of a time, as the boot log prints the machine's clock. */
+static void date_of_a_time(void **state)
+{
+	struct vrtc_date d;
+
+	(void)state;
+	vrtc_date_of(EPOCH, &d);
+	assert_int_equal(d.year, 2023);
+	assert_int_equal(d.mon, 11);
+	assert_int_equal(d.mday, 14);
+	assert_int_equal(d.hour, 22);
+	assert_int_equal(d.min, 13);
+	assert_int_equal(d.sec, 20);
+	assert_int_equal(d.wday, 3);
+	vrtc_date_of(0, &d);
+	assert_int_equal(d.year * 10000 + d.mon * 100 + d.mday, 19700101);
+	/* 2024-02-29 23:59:59, then 2100-03-01 (2100 is not leap). */
+	vrtc_date_of(1709251199, &d);
+	assert_int_equal(d.year * 10000 + d.mon * 100 + d.mday, 20240229);
+	assert_int_equal(d.hour * 3600 + d.min * 60 + d.sec, 86399);
+	vrtc_date_of(4102444800ull + 59 * 86400, &d);
+	assert_int_equal(d.year * 10000 + d.mon * 100 + d.mday, 21000301);
+	/* Every day of four years round-trips through the registers. */
+	for (uint64_t s = EPOCH; s < EPOCH + 4 * 366 * 86400ull; s += 86399) {
+		uint8_t reg[VRTC_TIME_REGS] = { 0 };
+
+		vrtc_date_of(s, &d);
+		reg[0x00] = (uint8_t)d.sec;
+		reg[0x02] = (uint8_t)d.min;
+		reg[0x04] = (uint8_t)d.hour;
+		reg[0x07] = (uint8_t)d.mday;
+		reg[0x08] = (uint8_t)d.mon;
+		reg[0x09] = (uint8_t)(d.year % 100);
+		reg[0x0b] = 0x06; /* binary, 24 h */
+		assert_int_equal(vrtc_epoch_of(reg, (uint8_t)(d.year / 100)),
+				 s);
+	}
+}
+
+/*
+ * A restart brings the clock back to its base counted on: the time now,
+ * not the time the VM first started, whatever the guest set before.
+ */
+static void restart_reads_the_time_now(void **state)
+{
+	uint64_t later = T0 + 5000 * S;
+
+	(void)state;
+	wr(0x0b, 0x82, T0);
+	wr(0x09, 0x30, T0);
+	wr(0x0b, 0x02, T0);
+	assert_int_equal(rd(0x09, later), 0x30);
+	vrtc_reset(&rtc);
+	/* 22:13:20 + 5000 s = 23:36:40. */
+	assert_int_equal(rd(0x09, later), 0x23);
+	assert_int_equal(rd(0x04, later), 0x23);
+	assert_int_equal(rd(0x02, later), 0x36);
+	assert_int_equal(rd(0x00, later), 0x40);
+}
+
 static void random_io_is_safe(void **state)
 {
 	uint64_t x = 0x1234567887654321ull, now = T0;
@@ -220,6 +280,7 @@ int main(void)
 		T(bcd_24h_time),      T(binary_and_12h),
 		T(uip_never_stuck),   T(guest_sets_the_clock),
 		T(nvram_and_ports),   T(epoch_of_a_snapshot),
+		T(date_of_a_time),    T(restart_reads_the_time_now),
 		T(random_io_is_safe),
 #undef T
 	};

@@ -12,6 +12,7 @@
 #include "arch/lapic.h"
 #include "arch/multiboot.h"
 #include "arch/percpu.h"
+#include "arch/wallclock.h"
 #include "arch/x86.h"
 #include "asm_defs.h"
 #include "hv/arch/boot.h"
@@ -140,6 +141,7 @@ void arch_platform_init(const struct shikiri_plan_board *board,
 {
 	lapic_calibrate();
 	console_init_clock(lapic_console_clock());
+	wallclock_init();
 	ioapic_init(board->hw.x86_64.ioapic_base);
 	ioapic_route(board->uart_irq - board->hw.x86_64.ioapic_gsi_base,
 		     VEC_UART, (uint32_t)board->cpu_id[boot_pcpu]);

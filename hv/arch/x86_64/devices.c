@@ -7,6 +7,7 @@
  * pio_lock, then apic_lock.
  */
 #include "arch/vcpu.h"
+#include "arch/wallclock.h"
 #include "hv/arch/cpu.h"
 #include "hv/console.h"
 #include "hv/errno.h"
@@ -25,11 +26,16 @@ static void vcpu_kick(void *ctx, unsigned idx)
 		arch_kick(vm->vcpu[idx].pcpu);
 }
 
+/* Pending until its own CPU injects it (svm.c inject_pending()). */
 static void vcpu_nmi(void *ctx, unsigned idx)
 {
-	/* NMIs between a VM's vCPUs are not delivered (none is needed). */
-	(void)ctx;
-	(void)idx;
+	struct vm *vm = ctx;
+
+	if (idx >= vm->vcpu_count)
+		return;
+	__atomic_store_n(&vm->vcpu[idx].arch.nmi_pending, true,
+			 __ATOMIC_RELEASE);
+	vcpu_kick(ctx, idx);
 }
 
 /*
@@ -178,6 +184,7 @@ int x86_vm_devices_init(struct vm *vm)
 {
 	struct arch_vm *a = &vm->arch;
 	bool uart = vm->plan->flags & SHIKIRI_VM_CONSOLE_VIRTUAL;
+	uint64_t epoch_s, at_ns;
 	int ret;
 
 	vlapic_vm_init(&a->apic_bus, &vlapic_ops, vm);
@@ -188,8 +195,12 @@ int x86_vm_devices_init(struct vm *vm)
 	}
 	vioapic_init(&a->ioapic, (uint8_t)vm->vcpu_count, VIOAPIC_OWNED,
 		     ioapic_deliver, vm);
-	pio_init(&a->pio, &pio_ops, vm, uart ? &a->uart : NULL, 0,
-		 x86_now_ns());
+	/*
+	 * The RTC counts on from the machine's wall clock read at boot; a
+	 * restart (pio_reset()) keeps that base, so it reads the time then.
+	 */
+	wallclock_base(&epoch_s, &at_ns);
+	pio_init(&a->pio, &pio_ops, vm, uart ? &a->uart : NULL, epoch_s, at_ns);
 	ret = mmio_register(&vm->mmio, VLAPIC_BASE, VLAPIC_SIZE, &lapic_ops,
 			    vm);
 	if (!ret)

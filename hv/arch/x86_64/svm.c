@@ -51,6 +51,7 @@
 #define SEG_DATA16 0x093
 #define SEG_TSS 0x08b /* P, 32-bit busy TSS */
 #define SEG_LDT 0x082
+#define EXC_NMI 2
 /* The longest a lost wakeup waits (see "Lost wakeups" above). */
 #define BACKSTOP_US 1000
 
@@ -218,7 +219,9 @@ static void vmcb_reset_state(struct vcpu *v, uint64_t pc, uint64_t arg)
 	vmcb->control.event_inj = 0;
 	vmcb->control.int_state = 0;
 	vmcb->control.int_ctl = SVM_V_INTR_MASKING;
-	vmcb->control.intercept3 &= ~SVM_INT3_VINTR;
+	vmcb->control.intercept3 &= ~(SVM_INT3_VINTR | SVM_INT3_IRET);
+	__atomic_store_n(&v->arch.nmi_pending, false, __ATOMIC_RELAXED);
+	v->arch.nmi_block = X86_NMI_OPEN;
 	/* No translation of the last life's page tables under this ASID. */
 	vmcb->control.tlb_control = 1;
 	if (v->id == 0) {
@@ -254,10 +257,20 @@ void arch_vcpu_start(struct vcpu *vcpu, uint64_t pc, uint64_t arg)
 	svm_enter_loop(vcpu);
 }
 
+/* Whether @v has an NMI to take and its guest can take one now. */
+static bool nmi_ready(struct vcpu *v)
+{
+	return v->arch.nmi_block == X86_NMI_OPEN &&
+	       __atomic_load_n(&v->arch.nmi_pending, __ATOMIC_ACQUIRE);
+}
+
 /*
- * Put the next virtual interrupt into @v's VMCB: injected when the guest
- * can take it (IF set, no interrupt shadow, nothing else being injected),
- * else a V_IRQ request so that the VINTR exit says when it can.
+ * Put the next virtual event into @v's VMCB.  An NMI first, when its guest
+ * is not in an NMI handler: SVM does not track NMI blocking for injected
+ * NMIs, so the IRET intercept says when the handler is done (APM 15.20).
+ * Else an interrupt, injected when the guest can take it (IF set, no
+ * interrupt shadow, nothing else being injected), or a V_IRQ request so
+ * that the VINTR exit says when it can.
  */
 static void inject_pending(struct vcpu *v, struct vmcb *vmcb)
 {
@@ -266,6 +279,14 @@ static void inject_pending(struct vcpu *v, struct vmcb *vmcb)
 
 	if (c->event_inj & SVM_EVT_VALID)
 		return;
+	if (nmi_ready(v)) {
+		__atomic_store_n(&v->arch.nmi_pending, false, __ATOMIC_RELAXED);
+		c->event_inj = SVM_EVT_VALID | SVM_EVT_TYPE_NMI | EXC_NMI;
+		c->intercept3 |= SVM_INT3_IRET;
+		v->arch.nmi_block = X86_NMI_IN_HANDLER;
+		v->stats.injected++;
+		return;
+	}
 	vec = x86_vcpu_pending(v);
 	if (vec < 0) {
 		c->int_ctl &= ~SVM_V_IRQ;
@@ -319,7 +340,8 @@ void svm_wait_interrupt(struct vcpu *v)
 {
 	for (;;) {
 		arm_deadline(x86_vcpu_poll(v));
-		if (x86_vcpu_pending(v) >= 0 || !vm_running(v->vm) ||
+		if (x86_vcpu_pending(v) >= 0 || nmi_ready(v) ||
+		    !vm_running(v->vm) ||
 		    __atomic_load_n(&v->power, __ATOMIC_ACQUIRE) != VCPU_ON)
 			return;
 		__asm__ volatile("sti; hlt; cli" ::: "memory");
@@ -350,6 +372,9 @@ void svm_enter_loop(struct vcpu *v)
 		vmcb->control.event_inj = 0;
 		vmcb->control.tlb_control = 0;
 		reinject(vmcb);
+		/* Past the IRET of its last NMI handler: NMIs are open. */
+		if (v->arch.nmi_block == X86_NMI_IRET)
+			v->arch.nmi_block = X86_NMI_OPEN;
 		svm_handle_exit(v, vmcb);
 	}
 }

@@ -85,6 +85,16 @@ static void exit_vintr(struct vcpu *v, struct vmcb *vmcb)
 	vmcb->control.intercept3 &= ~SVM_INT3_VINTR;
 }
 
+/*
+ * The IRET of the guest's NMI handler, intercepted before it runs: NMIs
+ * open once it has, i.e. from the next exit on (svm.c's loop).
+ */
+static void exit_iret(struct vcpu *v, struct vmcb *vmcb)
+{
+	vmcb->control.intercept3 &= ~SVM_INT3_IRET;
+	v->arch.nmi_block = X86_NMI_IRET;
+}
+
 static void exit_cpuid(struct vcpu *v, struct vmcb *vmcb)
 {
 	uint32_t r[4];
@@ -303,6 +313,7 @@ static const exit_fn exit_table[SVM_EXIT_TABLE] = {
 	[SVM_EXIT_INIT] = exit_ignore,
 	[SVM_EXIT_VINTR] = exit_vintr,
 	[SVM_EXIT_CPUID] = exit_cpuid,
+	[SVM_EXIT_IRET] = exit_iret,
 	[SVM_EXIT_INVD] = exit_cache,
 	[SVM_EXIT_HLT] = exit_hlt,
 	[SVM_EXIT_INVLPGA] = exit_undefined,

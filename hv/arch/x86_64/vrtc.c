@@ -29,10 +29,6 @@
 #define B_24H BIT(1)
 #define D_VRT BIT(7)
 
-struct tm_fields {
-	unsigned sec, min, hour, wday, mday, mon, year; /* year: 1970.. */
-};
-
 /* Days since 1970-01-01 of a proleptic Gregorian date. */
 static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
 {
@@ -47,7 +43,7 @@ static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
 	return era * 146097 + (int64_t)doe - 719468;
 }
 
-static void civil_from_days(int64_t z, struct tm_fields *t)
+static void civil_from_days(int64_t z, struct vrtc_date *t)
 {
 	int64_t era;
 	unsigned doe, yoe, doy, mp;
@@ -74,7 +70,7 @@ static uint64_t now_s(const struct vrtc *rtc, uint64_t now)
 	return s < 0 ? 0 : (uint64_t)s;
 }
 
-static void split(uint64_t s, struct tm_fields *t)
+static void split(uint64_t s, struct vrtc_date *t)
 {
 	int64_t days = (int64_t)(s / 86400);
 	unsigned rem = (unsigned)(s % 86400);
@@ -125,7 +121,7 @@ static unsigned decode_hour(const struct vrtc *rtc, uint8_t v)
 
 static uint8_t read_time(const struct vrtc *rtc, unsigned reg, uint64_t now)
 {
-	struct tm_fields t;
+	struct vrtc_date t;
 
 	split(now_s(rtc, now), &t);
 	switch (reg) {
@@ -153,7 +149,7 @@ static void write_time(struct vrtc *rtc, unsigned reg, uint8_t val,
 		       uint64_t now)
 {
 	uint64_t cur = now_s(rtc, now);
-	struct tm_fields t;
+	struct vrtc_date t;
 	unsigned year;
 	int64_t s;
 
@@ -256,13 +252,30 @@ static bool valid(const struct vrtc *rtc, uint8_t v, unsigned max)
 	return decode(rtc, v) <= max;
 }
 
+/* An hour register: 0-23, or 1-12 with bit 7 for PM in 12-hour mode. */
+static bool valid_hour(const struct vrtc *rtc, uint8_t v)
+{
+	if (rtc->ram[REG_B] & B_24H)
+		return valid(rtc, v, 23);
+	return valid(rtc, v & 0x7f, 12) && decode(rtc, v & 0x7f) >= 1;
+}
+
+static unsigned days_in_month(unsigned year, unsigned mon)
+{
+	static const uint8_t days[12] = { 31, 28, 31, 30, 31, 30,
+					  31, 31, 30, 31, 30, 31 };
+	bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+
+	return days[mon - 1] + (mon == 2 && leap);
+}
+
 uint64_t vrtc_epoch_of(const uint8_t reg[VRTC_TIME_REGS], uint8_t century)
 {
 	struct vrtc fmt = { .ram[REG_B] = reg[REG_B] };
 	unsigned year, mon, mday, hour;
 
 	if (!valid(&fmt, reg[REG_SEC], 59) || !valid(&fmt, reg[REG_MIN], 59) ||
-	    !valid(&fmt, reg[REG_HOUR] & 0x7f, 23) ||
+	    !valid_hour(&fmt, reg[REG_HOUR]) ||
 	    !valid(&fmt, reg[REG_MDAY], 31) || !valid(&fmt, reg[REG_MON], 12) ||
 	    !valid(&fmt, reg[REG_YEAR], 99) ||
 	    (century && !valid(&fmt, century, 99)))
@@ -271,12 +284,17 @@ uint64_t vrtc_epoch_of(const uint8_t reg[VRTC_TIME_REGS], uint8_t century)
 	mday = decode(&fmt, reg[REG_MDAY]);
 	year = (century ? decode(&fmt, century) : 20) * 100 +
 	       decode(&fmt, reg[REG_YEAR]);
-	if (!mon || !mday || year < 1970)
+	if (!mon || !mday || year < 1970 || mday > days_in_month(year, mon))
 		return 0;
 	hour = decode_hour(&fmt, reg[REG_HOUR]);
 	return (uint64_t)(days_from_civil(year, mon, mday) * 86400) +
 	       hour * 3600 + decode(&fmt, reg[REG_MIN]) * 60 +
 	       decode(&fmt, reg[REG_SEC]);
+}
+
+void vrtc_date_of(uint64_t epoch_s, struct vrtc_date *d)
+{
+	split(epoch_s, d);
 }
 
 void vrtc_reset(struct vrtc *rtc)

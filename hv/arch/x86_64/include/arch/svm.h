@@ -108,6 +108,7 @@ _Static_assert(__builtin_offsetof(struct vmcb, save.g_pat) == 0x668,
 #define SVM_INT3_INIT BIT(3)
 #define SVM_INT3_VINTR BIT(4)
 #define SVM_INT3_CPUID BIT(18)
+#define SVM_INT3_IRET BIT(20)
 #define SVM_INT3_INVD BIT(22)
 #define SVM_INT3_HLT BIT(24)
 #define SVM_INT3_INVLPGA BIT(26)
@@ -152,6 +153,7 @@ _Static_assert(__builtin_offsetof(struct vmcb, save.g_pat) == 0x668,
 #define SVM_EXIT_INIT 0x63
 #define SVM_EXIT_VINTR 0x64
 #define SVM_EXIT_CPUID 0x72
+#define SVM_EXIT_IRET 0x74
 #define SVM_EXIT_INVD 0x76
 #define SVM_EXIT_HLT 0x78
 #define SVM_EXIT_INVLPGA 0x7a

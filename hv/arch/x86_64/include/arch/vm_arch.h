@@ -50,6 +50,13 @@ struct vmcb;
 #define X86_STARTUP_INIT 0x100u
 #define X86_STARTUP_SIPI 0x200u /* | the vector */
 
+/* Whether a vCPU's guest can take an NMI (struct arch_vcpu nmi_block). */
+enum x86_nmi_block {
+	X86_NMI_OPEN,	    /* it can */
+	X86_NMI_IN_HANDLER, /* one was injected: blocked until its IRET */
+	X86_NMI_IRET,	    /* its IRET exit came: open from the next exit */
+};
+
 /** A vCPU's arch state. */
 struct arch_vcpu {
 	struct vcpu_regs regs;
@@ -58,6 +65,10 @@ struct arch_vcpu {
 	struct exit_why_stats why; /**< exits by port, register, MSR */
 	/* X86_STARTUP_*: an INIT or SIPI for it, not acted on yet. */
 	unsigned startup;
+	/* An NMI sent to it by its VM's vCPUs, not injected yet. */
+	bool nmi_pending;
+	/* enum x86_nmi_block; read and written by its own CPU only. */
+	uint8_t nmi_block;
 };
 
 /** A VM's arch state. */

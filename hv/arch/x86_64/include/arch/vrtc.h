@@ -39,8 +39,20 @@ void vrtc_io(struct vrtc *rtc, uint16_t port, bool write, uint8_t *val,
  * (0x00-0x0b, read while UIP was clear, in the format register B gives)
  * and its @century register (0x32; 0: assume 20xx), e.g. the machine's own
  * RTC read once at boot, to give vrtc_init().  Return: seconds since 1970,
- * or 0 when the date is not one (a month of 13, BCD digits above 9).
+ * or 0 when the date is not one (BCD digits above 9, a month of 13, a 30th
+ * of February, hour 0 on a 12-hour clock, a year before 1970).
  */
 uint64_t vrtc_epoch_of(const uint8_t reg[VRTC_TIME_REGS], uint8_t century);
+
+/** A calendar date and time of day (UTC, proleptic Gregorian). */
+struct vrtc_date {
+	unsigned sec, min, hour; /**< 0-59, 0-59, 0-23 */
+	unsigned wday;		 /**< 1-7, Sunday is 1 (as the RTC counts) */
+	unsigned mday, mon;	 /**< 1-31, 1-12 */
+	unsigned year;		 /**< 1970.. */
+};
+
+/** vrtc_date_of() - The date and time @epoch_s (Unix time) names. */
+void vrtc_date_of(uint64_t epoch_s, struct vrtc_date *d);
 
 #endif /* ARCH_VRTC_H */
