@@ -196,7 +196,11 @@ void lapic_timer_backstop(uint64_t max_us)
 	uint64_t now = rdtsc(), us = tsc_hz / 1000000;
 	uint64_t when = now + max_us * us;
 
-	if (!tsc_hz)
+	/*
+	 * One already running renews a request lost at this entry too; and
+	 * each reprogramming costs (under TCG it wakes QEMU's main loop).
+	 */
+	if (!tsc_hz || backstop_on[cpu])
 		return;
 	/*
 	 * Not a period shorter than BACKSTOP_MIN_US, not even for a deadline
