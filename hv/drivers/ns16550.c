@@ -6,10 +6,22 @@
  * seeing it empty this driver writes up to 16 bytes before it looks again.
  * Receive and "transmitter empty" interrupts go out through OUT2, which
  * gates the UART's interrupt line on PCs.
+ *
+ * That one line serves every source of the UART, and the I/O APIC takes it
+ * edge-triggered: a character that arrives while "transmitter empty" holds
+ * the line high makes no edge, and when that source is cleared (THR
+ * written, or its enable turned off) the line stays high for the
+ * character, so no interrupt would ever come for it and input would stop
+ * for good (seen in the system tests: a VM's typed command stopped after
+ * its first character).  The same holds for characters left when
+ * console_rx_poll()'s budget ends.  So after each of those moments a
+ * pending character gets an edge of its own: the receive interrupt enable
+ * off and on again lowers and raises the line (rx_reedge()).
  */
 #include "arch/x86.h"
 #include "hv/console.h"
 #include "hv/drivers/ns16550.h"
+#include "hv/spinlock.h"
 
 #define RBR 0 /* receive buffer (read), THR (write); DLL with DLAB */
 #define IER 1 /* interrupt enable; DLM with DLAB */
@@ -30,13 +42,37 @@
 static uint16_t base;
 static unsigned room; /* bytes the transmit FIFO surely still takes */
 static uint8_t ier;
+/* IER's writers: tx_irq() and rx_reedge() run on different CPUs. */
+static struct spinlock ier_lock;
+
+/* A character pending: lower and raise the line (see above). */
+static void rx_reedge_locked(void)
+{
+	if (inb(base + LSR) & LSR_DR) {
+		outb(base + IER, ier & (uint8_t)~IER_RDA);
+		outb(base + IER, ier);
+	}
+}
+
+void ns16550_rx_reedge(void)
+{
+	if (!base)
+		return;
+	spin_lock(&ier_lock);
+	rx_reedge_locked();
+	spin_unlock(&ier_lock);
+}
 
 static bool ns16550_try_putc(char c)
 {
 	if (!room) {
 		if (!(inb(base + LSR) & LSR_THRE))
 			return false;
-		room = FIFO_DEPTH;
+		/* This write clears "transmitter empty": see above. */
+		room = FIFO_DEPTH - 1;
+		outb(base + RBR, (uint8_t)c);
+		ns16550_rx_reedge();
+		return true;
 	}
 	outb(base + RBR, (uint8_t)c);
 	room--;
@@ -63,8 +99,11 @@ static int ns16550_getc(void)
  */
 static void ns16550_tx_irq(bool on)
 {
+	spin_lock(&ier_lock);
 	ier = on ? ier | IER_THRE : ier & ~IER_THRE;
 	outb(base + IER, ier);
+	rx_reedge_locked();
+	spin_unlock(&ier_lock);
 }
 
 static const struct console_uart ns16550_uart = {

@@ -13,6 +13,7 @@
 #include "hv/arch/cpu.h"
 #include "hv/arch/rng.h"
 #include "hv/console.h"
+#include "hv/drivers/ns16550.h"
 #include "hv/print.h"
 #include "hv/vm.h"
 
@@ -182,6 +183,7 @@ void x86_trap(struct x86_frame *f)
 		lapic_eoi();
 		p->stats.hv++;
 		console_rx_poll();
+		ns16550_rx_reedge();
 		break;
 	case VEC_SPURIOUS:
 		break;
