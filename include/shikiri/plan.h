@@ -34,7 +34,7 @@
 #include <stdint.h>
 
 #define SHIKIRI_PLAN_MAGIC 0x4e414c5052494b53ull /* "SKIRPLAN" */
-#define SHIKIRI_PLAN_REVISION 2u
+#define SHIKIRI_PLAN_REVISION 3u
 
 #define SHIKIRI_PLAN_ALIGN 0x10000u
 #define SHIKIRI_PAYLOAD_ALIGN 0x1000u
@@ -48,6 +48,7 @@
 #define SHIKIRI_MAX_PAYLOADS 4u
 #define SHIKIRI_NAME_LEN 16u
 #define SHIKIRI_MAX_PIO 16u
+#define SHIKIRI_MAX_PCI 16u
 
 /* Physical INTIDs the board reserves for the hypervisor's own use. */
 #define SHIKIRI_GIC_SPI_BASE 32u
@@ -116,6 +117,30 @@ enum shikiri_policy {
  */
 #define SHIKIRI_VM_RAM_CLEARED_AT_BOOT 2u
 
+/** shikiri_pci_fn.intx when the function's INTx pin drives nothing. */
+#define SHIKIRI_PCI_NO_INTX 0xffffffffu
+/** shikiri_pci_fn.flags: the INTx line is active low (else high). */
+#define SHIKIRI_PCI_INTX_ACTIVE_LOW 1u
+/** shikiri_pci_fn.flags: the INTx line is edge-triggered (else level). */
+#define SHIKIRI_PCI_INTX_EDGE 2u
+
+/**
+ * A PCI function a VM owns (config `pci-devices`), on segment 0.  The
+ * hypervisor finds its BARs and capabilities in the function itself at
+ * boot; the board file says where its interrupt pin goes.
+ */
+struct shikiri_pci_fn {
+	uint32_t bdf;   /**< bus << 8 | device << 3 | function */
+	/**
+	 * The board interrupt its INTx pin drives (x86_64: I/O APIC GSI,
+	 * which the VM sees as the same GSI; aarch64: INTID), or
+	 * SHIKIRI_PCI_NO_INTX.
+	 */
+	uint32_t intx;
+	uint32_t intx_pin; /**< 1..4 = INTA..INTD, 0 with no INTx */
+	uint32_t flags;    /**< SHIKIRI_PCI_* */
+};
+
 /** One VM. */
 struct shikiri_plan_vm {
 	char name[SHIKIRI_NAME_LEN]; /**< NUL-terminated, [a-z0-9_-] */
@@ -163,6 +188,9 @@ struct shikiri_plan_vm {
 	uint64_t watchdog_ipa; /**< 0: none */
 	uint32_t watchdog_ms;
 	uint32_t reserved2;
+	uint32_t pci_count; /**< entries in pci */
+	uint32_t reserved3;
+	struct shikiri_pci_fn pci[SHIKIRI_MAX_PCI];
 	union {
 		/** I/O port ranges passed through (for issue 11). */
 		struct {
@@ -175,6 +203,20 @@ struct shikiri_plan_vm {
 		} x86_64;
 		uint8_t raw[128]; /**< zero where unused */
 	} arch;
+};
+
+/**
+ * The board's PCI segment 0, as its host bridge decodes it (ecam_size 0:
+ * no PCI).  Every BAR of a function a VM owns must lie in one of the
+ * windows; the hypervisor checks that at boot.
+ */
+struct shikiri_plan_pci {
+	uint64_t ecam_base; /**< ECAM (MMCONFIG), 1 MiB per bus from bus_first */
+	uint64_t ecam_size;
+	uint32_t bus_first;
+	uint32_t bus_last;
+	struct shikiri_range mem[2]; /**< memory windows; size 0: none */
+	struct shikiri_range io;     /**< I/O port window (x86_64) */
 };
 
 /** The board facts the hypervisor needs; the tool reads them from the DTB. */
@@ -203,13 +245,12 @@ struct shikiri_plan_board {
 			uint64_t ioapic_base; /**< 0xfec00000 */
 			uint32_t ioapic_gsi_base;
 			uint32_t ioapic_pins;
-			uint64_t ecam_base;   /**< PCIe MMCONFIG (0: none) */
-			uint64_t ecam_size;
 			/** 4 KiB of RAM below 1 MiB to start APs from. */
 			uint64_t trampoline;
 		} x86_64;
 		uint8_t raw[128]; /**< zero where unused */
 	} hw; /**< the arch's hardware; named apart from the enum arch */
+	struct shikiri_plan_pci pci;
 };
 
 /** The plan header; vm_count records follow it directly. */

@@ -77,8 +77,8 @@ static void make_plan(struct fixture *f)
 	p->board.hw.x86_64.lapic_base = 0xfee00000;
 	p->board.hw.x86_64.ioapic_base = 0xfec00000;
 	p->board.hw.x86_64.ioapic_pins = 24;
-	p->board.hw.x86_64.ecam_base = 0xb0000000;
-	p->board.hw.x86_64.ecam_size = 256 * MIB;
+	p->board.pci.ecam_base = 0xb0000000;
+	p->board.pci.ecam_size = 256 * MIB;
 	p->board.hw.x86_64.trampoline = 0x8000;
 	set_vm(&p->vm[0], "linux0", 0x3, 0x40000000, 512 * MIB, 0x10000);
 	p->vm[0].manage_mask = 0x3;
@@ -166,8 +166,8 @@ DAMAGE(ioapic_no_pins, HW.ioapic_pins = 0)
 DAMAGE(ioapic_many_pins, HW.ioapic_pins = 241)
 DAMAGE(uart_port_high, B.uart_base = 0xfffc)
 DAMAGE(uart_irq_off_ioapic, B.uart_irq = 24)
-DAMAGE(ecam_misaligned, HW.ecam_base = 0xb0080000)
-DAMAGE(ecam_wraps, HW.ecam_base = 0xfffffffffff00000ull; HW.ecam_size = 2 * MIB)
+DAMAGE(ecam_misaligned, f->plan->board.pci.ecam_base = 0xb0080000)
+DAMAGE(ecam_wraps, f->plan->board.pci.ecam_base = 0xfffffffffff00000ull; f->plan->board.pci.ecam_size = 2 * MIB)
 DAMAGE(trampoline_high, HW.trampoline = MIB)
 DAMAGE(trampoline_not_ram, HW.trampoline = 0)
 DAMAGE(board_tail, B.hw.raw[120] = 1)

@@ -148,8 +148,8 @@ static void test_plan(void **state)
 	assert_int_equal(p->board.hw.x86_64.lapic_base, 0xfee00000);
 	assert_int_equal(p->board.hw.x86_64.ioapic_base, 0xfec00000);
 	assert_int_equal(p->board.hw.x86_64.ioapic_pins, 24);
-	assert_int_equal(p->board.hw.x86_64.ecam_base, 0xb0000000);
-	assert_int_equal(p->board.hw.x86_64.ecam_size, 256 * MIB);
+	assert_int_equal(p->board.pci.ecam_base, 0xb0000000);
+	assert_int_equal(p->board.pci.ecam_size, 256 * MIB);
 	assert_int_equal(p->board.hw.x86_64.trampoline, 0x8000);
 	/* The VMs: RAM from 0, the virtual PC's entry and console. */
 	assert_int_equal(p->vm[0].cpu_mask, 0x7);

@@ -287,8 +287,8 @@ static int find_windows(struct board *b, struct diag *d)
 		return -1;
 	}
 	node = fdt_node_offset_by_compatible(fdt, -1, "pci-host-ecam-generic");
-	if (node >= 0 && board_reg(fdt, node, 0, &f->hw.x86_64.ecam_base,
-				   &f->hw.x86_64.ecam_size)) {
+	if (node >= 0 && board_reg(fdt, node, 0, &f->pci.ecam_base,
+				   &f->pci.ecam_size)) {
 		node_error(b, d, node,
 			   "the PCIe host needs reg = its ECAM window; fix: "
 			   "copy it from the MCFG table");

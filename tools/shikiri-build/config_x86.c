@@ -64,8 +64,8 @@ void config_x86_check(const struct config *cfg, const struct board *board,
 	uint64_t limit = X86_LAYOUT_MANAGE, least = 2 * X86_LAYOUT_KERNEL;
 
 	/* The board's ECAM window is the hypervisor's in every VM too. */
-	if (f->hw.x86_64.ecam_size && f->hw.x86_64.ecam_base < limit)
-		limit = f->hw.x86_64.ecam_base;
+	if (f->pci.ecam_size && f->pci.ecam_base < limit)
+		limit = f->pci.ecam_base;
 	if (vm->mem_size > limit)
 		diag_prop(d, cfg->path, vm->node, "memory-size",
 			  "%" PRIu64 " MiB is more than an x86_64 VM can have: "

@@ -138,8 +138,8 @@ static void print_x86(const struct image_build *ib, FILE *out)
 		b->hw.x86_64.lapic_base, b->hw.x86_64.ioapic_base,
 		b->hw.x86_64.ioapic_gsi_base,
 		b->hw.x86_64.ioapic_gsi_base + b->hw.x86_64.ioapic_pins - 1,
-		b->hw.x86_64.ecam_base,
-		b->hw.x86_64.ecam_base + b->hw.x86_64.ecam_size, b->uart_base,
+		b->pci.ecam_base,
+		b->pci.ecam_base + b->pci.ecam_size, b->uart_base,
 		b->uart_irq, b->hw.x86_64.trampoline);
 	fprintf(out,
 		"hypervisor: image %" PRIu64 " bytes loaded at 0x%" PRIx64

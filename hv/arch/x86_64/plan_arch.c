@@ -51,10 +51,10 @@ static const char *x86_board(const struct shikiri_plan *plan)
 	    b->uart_irq - b->hw.x86_64.ioapic_gsi_base >=
 		    b->hw.x86_64.ioapic_pins)
 		return "bad board UART";
-	if ((b->hw.x86_64.ecam_base || b->hw.x86_64.ecam_size) &&
-	    (!plan_aligned(b->hw.x86_64.ecam_base | b->hw.x86_64.ecam_size,
+	if ((b->pci.ecam_base || b->pci.ecam_size) &&
+	    (!plan_aligned(b->pci.ecam_base | b->pci.ecam_size,
 			   X86_MIB) ||
-	     !plan_range_valid(b->hw.x86_64.ecam_base, b->hw.x86_64.ecam_size)))
+	     !plan_range_valid(b->pci.ecam_base, b->pci.ecam_size)))
 		return "bad board ECAM";
 	if (!plan_aligned(b->hw.x86_64.trampoline, X86_PAGE) ||
 	    b->hw.x86_64.trampoline >= X86_MIB ||
@@ -70,9 +70,9 @@ static bool x86_hv_device(const struct shikiri_plan_board *b, uint64_t base,
 {
 	return plan_overlaps(base, size, b->hw.x86_64.lapic_base, X86_PAGE) ||
 	       plan_overlaps(base, size, b->hw.x86_64.ioapic_base, X86_PAGE) ||
-	       (b->hw.x86_64.ecam_size &&
-		plan_overlaps(base, size, b->hw.x86_64.ecam_base,
-			      b->hw.x86_64.ecam_size));
+	       (b->pci.ecam_size &&
+		plan_overlaps(base, size, b->pci.ecam_base,
+			      b->pci.ecam_size));
 }
 
 /* Every VM has both emulated APICs at their fixed addresses. */
