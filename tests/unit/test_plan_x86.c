@@ -87,6 +87,24 @@ static void make_plan(struct fixture *f)
 	f->lim = (struct plan_limits){ 0x1000000, 0x3000000, 0, 0 };
 }
 
+/*
+ * linux1 owning PCI function 00:04.0 (INTA on GSI 16): its first MiB
+ * backed at 768 MiB, its main RAM identity-mapped at 512 MiB, the kernel
+ * and initrd in it (PCI_PLAN.md 2).
+ */
+static void make_pci_vm(struct shikiri_plan_vm *vm)
+{
+	vm->ram_count = 2;
+	vm->ram[0] = (struct shikiri_region){ 0, 0x30000000, MIB };
+	vm->ram[1] =
+		(struct shikiri_region){ 0x20000000, 0x20000000, 256 * MIB };
+	vm->payload[0].ipa = 0x20000000;
+	vm->payload[1].ipa = 0x20000000 + 254 * MIB;
+	vm->entry_ipa = 0x20000000;
+	vm->pci_count = 1;
+	vm->pci[0] = (struct shikiri_pci_fn){ 0x20, 16, 1, 0 };
+}
+
 static int check(struct fixture *f, const struct plan_arch *rules,
 		 struct plan_error *err)
 {
@@ -112,6 +130,21 @@ static void test_valid(void **state)
 	assert_int_equal(check(&f, &plan_arch_x86_64, &err), -HV_EINVAL);
 	assert_string_equal(err.what,
 			    "plan is for aarch64, this hypervisor is x86_64");
+	free(f.plan);
+}
+
+/* A PCI VM's two RAM regions and its INTx GSI pass the x86 rules. */
+static void test_pci_vm(void **state)
+{
+	struct fixture f = { malloc(PLAN_BYTES), { 0 } };
+	struct plan_error err = { NULL, 0 };
+
+	(void)state;
+	make_plan(&f);
+	make_pci_vm(&f.plan->vm[1]);
+	assert_int_equal(check(&f, &plan_arch_x86_64, &err), 0);
+	f.plan->vm[1].pci[0].intx = SHIKIRI_PCI_NO_INTX;
+	assert_int_equal(check(&f, &plan_arch_x86_64, &err), 0);
 	free(f.plan);
 }
 
@@ -167,7 +200,8 @@ DAMAGE(ioapic_many_pins, HW.ioapic_pins = 241)
 DAMAGE(uart_port_high, B.uart_base = 0xfffc)
 DAMAGE(uart_irq_off_ioapic, B.uart_irq = 24)
 DAMAGE(ecam_misaligned, f->plan->board.pci.ecam_base = 0xb0080000)
-DAMAGE(ecam_wraps, f->plan->board.pci.ecam_base = 0xfffffffffff00000ull; f->plan->board.pci.ecam_size = 2 * MIB)
+DAMAGE(ecam_wraps, f->plan->board.pci.ecam_base = 0xfffffffffff00000ull;
+       f->plan->board.pci.ecam_size = 2 * MIB)
 DAMAGE(trampoline_high, HW.trampoline = MIB)
 DAMAGE(trampoline_not_ram, HW.trampoline = 0)
 DAMAGE(board_tail, B.hw.raw[120] = 1)
@@ -212,6 +246,19 @@ DAMAGE(pio_shared, V0.arch.x86_64.pio_count = 1;
        V1.arch.x86_64.pio_count = 1;
        V1.arch.x86_64.pio[0] = (struct shikiri_pio){ 0x2f8, 1 })
 DAMAGE(pio_tail, V1.arch.x86_64.pio[3].base = 0x100)
+DAMAGE(pci_one_region, make_pci_vm(&V1); V1.ram_count = 1;
+       V1.ram[0] = (struct shikiri_region){ 0, 0x20000000, 256 * MIB };
+       V1.payload[0].ipa = X86_LAYOUT_KERNEL; V1.payload[1].ipa = 254 * MIB;
+       V1.entry_ipa = X86_LAYOUT_KERNEL)
+DAMAGE(pci_low_big, make_pci_vm(&V1); V1.ram[0].size = 2 * MIB;
+       V1.ram[1].ipa = V1.ram[1].pa = 0x20200000; V1.ram[1].size = 254 * MIB;
+       V1.payload[0].ipa = 0x20200000; V1.entry_ipa = 0x20200000)
+DAMAGE(pci_not_identity, make_pci_vm(&V1); V1.ram[1].pa = 0x60000000)
+DAMAGE(pci_misaligned, make_pci_vm(&V1);
+       V1.ram[1].ipa = V1.ram[1].pa = 0x20100000; V1.ram[1].size = 255 * MIB;
+       V1.payload[0].ipa = 0x20100000; V1.entry_ipa = 0x20100000)
+DAMAGE(pci_intx_isa, make_pci_vm(&V1); V1.pci[0].intx = 11)
+DAMAGE(pci_intx_24, make_pci_vm(&V1); V1.pci[0].intx = 24)
 
 static const struct refusal refusals[] = {
 	{ "APIC ID 0xff", apic_id_broadcast, "board CPU is not an xAPIC ID",
@@ -262,6 +309,18 @@ static const struct refusal refusals[] = {
 	{ "ports overlap", pio_overlap, "port ranges overlap", 0 },
 	{ "ports shared", pio_shared, "port range owned by another VM", 1 },
 	{ "ports tail", pio_tail, "reserved field not zero", 1 },
+	{ "PCI VM RAM one region", pci_one_region,
+	  "PCI VM's RAM is not its first MiB and one more region", 1 },
+	{ "PCI VM low RAM 2 MiB", pci_low_big,
+	  "PCI VM's RAM is not its first MiB and one more region", 1 },
+	{ "PCI VM not identity", pci_not_identity,
+	  "PCI VM's main RAM is not identity-mapped", 1 },
+	{ "PCI VM misaligned", pci_misaligned,
+	  "PCI VM's main RAM not 2 MiB aligned between 1 MiB and 4 GiB", 1 },
+	{ "PCI INTx GSI 11", pci_intx_isa,
+	  "PCI INTx GSI not one of the I/O APIC's 16-23", 1 },
+	{ "PCI INTx GSI 24", pci_intx_24,
+	  "PCI INTx GSI not one of the I/O APIC's 16-23", 1 },
 };
 
 static void test_refusal(void **state)
@@ -284,6 +343,7 @@ int main(void)
 	const struct CMUnitTest basics[] = {
 		cmocka_unit_test(test_valid),
 		cmocka_unit_test(test_64_cpus),
+		cmocka_unit_test(test_pci_vm),
 	};
 	struct CMUnitTest *tests = calloc(n, sizeof(*tests));
 	int failed;

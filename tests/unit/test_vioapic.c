@@ -23,6 +23,9 @@ struct world {
 	struct vlapic_vm vm;
 	struct vlapic cpu[NCPU];
 	unsigned sent, reached;
+	/* What the physical-pin callbacks saw. */
+	unsigned hw_masks, hw_eois;
+	bool hw_masked[VIOAPIC_PINS];
 };
 
 /* The hypervisor's side: messages go to this VM's vlapics only. */
@@ -89,6 +92,25 @@ static int setup(void **state)
 	*state = w;
 	return 0;
 }
+
+static void hw_mask(void *ctx, unsigned pin, bool masked)
+{
+	struct world *w = ctx;
+
+	assert_true(pin < VIOAPIC_PINS);
+	w->hw_masks++;
+	w->hw_masked[pin] = masked;
+}
+
+static void hw_eoi(void *ctx, unsigned pin)
+{
+	struct world *w = ctx;
+
+	assert_int_equal(pin, 16);
+	w->hw_eois++;
+}
+
+static const struct vioapic_hw_ops hw_ops = { hw_mask, hw_eoi };
 
 static int teardown(void **state)
 {
@@ -293,6 +315,41 @@ static void random_accesses_are_safe(void **state)
 	assert_true(w->sent > 0);
 }
 
+/*
+ * A pin following a physical line (a passed-through INTx): the guest's
+ * mask is reported, its EOI deasserts the line and is reported, and no
+ * second interrupt comes from the stale line.
+ */
+static void physical_pin(void **state)
+{
+	struct world *w = *state;
+
+	vioapic_set_hw(&w->io, 1u << 16 | 1u << 20, &hw_ops);
+	assert_int_equal(w->io.hw, 1u << 16); /* 20 is not the VM's */
+	route(w, 16, 0x8051, 0);	      /* level, unmasked */
+	assert_int_equal(w->hw_masks, 1);
+	assert_false(w->hw_masked[16]);
+	route(w, 16, 0x8051, 1); /* same mask: nothing to report */
+	assert_int_equal(w->hw_masks, 1);
+	vioapic_set_irq(&w->io, 16, true);
+	assert_true(irr(&w->cpu[1], 0x51));
+	handle(&w->cpu[1], 0x51);
+	assert_int_equal(w->hw_eois, 1);
+	assert_int_equal(w->io.line & (1u << 16), 0);
+	assert_false(irr(&w->cpu[1], 0x51));
+	assert_int_equal(w->sent, 1);
+	/* Asserted again by the next physical interrupt: sent again. */
+	vioapic_set_irq(&w->io, 16, true);
+	assert_int_equal(w->sent, 2);
+	route(w, 16, 0x18051, 1);
+	assert_true(w->hw_masked[16]);
+	assert_int_equal(w->hw_masks, 2);
+	route(w, 16, 0x8051, 1);
+	vioapic_reset(&w->io);
+	assert_true(w->hw_masked[16]);
+	assert_int_equal(w->io.line & (1u << 16), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -301,7 +358,7 @@ int main(void)
 		T(level_waits_for_eoi),	     T(masking),
 		T(pins_not_owned),	     T(only_fixed_and_lowest_go_out),
 		T(destination_outside_vm),   T(reset_masks_all),
-		T(random_accesses_are_safe),
+		T(random_accesses_are_safe), T(physical_pin),
 #undef T
 	};
 

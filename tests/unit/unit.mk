@@ -178,12 +178,12 @@ $(BUILD)/unit/test_boot_flow: tests/unit/test_boot_flow.c $(BOOT_FLOW_SRCS)
 # hardware or hypervisor state, so each test links them all.  The port
 # dispatch and the 16550 also call the console multiplexer, which their
 # tests fake.
-UNIT_X86_CFLAGS := -Ihv/arch/x86_64/include
+UNIT_X86_CFLAGS := -Ihv/arch/x86_64/include -Ihv/arch/x86_64
 X86_MODEL_SRCS := $(addprefix hv/arch/x86_64/,x86_decode.c x86_emulate.c \
-	vlapic.c vioapic.c vpit.c vpm.c vrtc.c rtc_read.c vpic.c)
+	vlapic.c vioapic.c vpit.c vpm.c vrtc.c rtc_read.c vpic.c msi.c)
 X86_CONSOLE_SRCS := hv/arch/x86_64/pio.c hv/core/v16550.c
 X86_UNIT_TESTS := test_x86_decode test_x86_emulate test_vlapic test_vioapic \
-	test_vpit test_vrtc test_rtc_read
+	test_vpit test_vrtc test_rtc_read test_x86_msi
 X86_CONSOLE_TESTS := test_pio test_v16550 test_x86_platform
 UNIT_TESTS += $(addprefix $(BUILD)/unit/,$(X86_UNIT_TESTS) $(X86_CONSOLE_TESTS))
 

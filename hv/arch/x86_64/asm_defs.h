@@ -32,10 +32,20 @@
 #define PTE_PCD 0x10
 #define PTE_PS 0x80
 
-/* Interrupt vectors the hypervisor uses on its own CPUs. */
-#define VEC_TIMER 0x20
-#define VEC_KICK 0x21
-#define VEC_UART 0x22
+/*
+ * Interrupt vectors the hypervisor uses on its own CPUs: the top ones,
+ * which Linux keeps for its system vectors (FIRST_SYSTEM_VECTOR, 0xec), so
+ * a guest never wants them for a device's MSI.  Every other vector from
+ * 0x20 is a passed-through device's (PCI_PLAN.md 4): its interrupt goes
+ * to the vCPU of the CPU that takes it.  INTx pins of passed-through
+ * functions take one vector each from VEC_INTX_FIRST.
+ */
+#define VEC_GUEST_FIRST 0x20
+#define VEC_INTX_FIRST 0xec
+#define VEC_INTX_COUNT 16
+#define VEC_TIMER 0xfc
+#define VEC_KICK 0xfd
+#define VEC_UART 0xfe
 #define VEC_SPURIOUS 0xff
 
 #define MB1_MAGIC 0x1badb002

@@ -11,6 +11,7 @@
 #include "arch/ioapic.h"
 #include "arch/lapic.h"
 #include "arch/multiboot.h"
+#include "arch/pci_x86.h"
 #include "arch/percpu.h"
 #include "arch/wallclock.h"
 #include "arch/x86.h"
@@ -143,6 +144,7 @@ void arch_platform_init(const struct shikiri_plan_board *board,
 	console_init_clock(lapic_console_clock());
 	wallclock_init();
 	ioapic_init(board->hw.x86_64.ioapic_base);
+	pci_hv_map(board);
 	ioapic_route(board->uart_irq - board->hw.x86_64.ioapic_gsi_base,
 		     VEC_UART, (uint32_t)board->cpu_id[boot_pcpu]);
 }

@@ -6,7 +6,9 @@
  * runs with interrupts off (RFLAGS.IF = 0) everywhere but the idle loop and
  * the instant around VMRUN, so its handlers never nest.
  */
+#include "arch/intx.h"
 #include "arch/lapic.h"
+#include "arch/pci_x86.h"
 #include "arch/percpu.h"
 #include "arch/x86.h"
 #include "asm_defs.h"
@@ -190,6 +192,11 @@ void x86_trap(struct x86_frame *f)
 	default:
 		if (f->vector < 32)
 			hv_fault(f);
+		if (intx_irq((unsigned)f->vector))
+			break;
+		if (f->vector < VEC_INTX_FIRST &&
+		    pci_msi_irq((unsigned)f->vector))
+			break;
 		hv_log("CPU %u: unexpected interrupt vector %lu", p->id,
 		       f->vector);
 		lapic_eoi();

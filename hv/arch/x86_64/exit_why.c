@@ -39,7 +39,8 @@ static const struct port_range port_ranges[] = {
 	{ 0x3f8, 0x3ff, EXIT_WHY_IO_UART },
 	{ 0x600, 0x607, EXIT_WHY_IO_ACPI },
 	{ 0x608, 0x60b, EXIT_WHY_IO_PMTMR },
-	{ 0xcf9, 0xcf9, EXIT_WHY_IO_RESET },
+	{ 0xcf9, 0xcf9, EXIT_WHY_IO_RESET }, /* first: it is in the next */
+	{ 0xcf8, 0xcff, EXIT_WHY_IO_PCI },
 };
 
 /* Names in `stats`, grouped as the lines are. */
@@ -54,7 +55,9 @@ static const char *const why_name[EXIT_WHY_COUNT] = {
 	[EXIT_WHY_APIC_WRITE] = "write",  [EXIT_WHY_APIC_READ] = "read",
 	[EXIT_WHY_IOAPIC] = "ioapic",	  [EXIT_WHY_MMIO_OTHER] = "other",
 	[EXIT_WHY_MSR_READ] = "rdmsr",	  [EXIT_WHY_MSR_WRITE] = "wrmsr",
-	[EXIT_WHY_SHUTDOWN] = "shutdown",
+	[EXIT_WHY_SHUTDOWN] = "shutdown", [EXIT_WHY_IO_PCI] = "pci",
+	[EXIT_WHY_MMIO_ECAM] = "ecam",	  [EXIT_WHY_PCI_MSI] = "msi",
+	[EXIT_WHY_PCI_INTX] = "intx",
 };
 
 void exit_why_io(struct exit_why_stats *s, uint16_t port)
@@ -101,6 +104,8 @@ void exit_why_mmio(struct exit_why_stats *s, uint64_t base, uint64_t off,
 		why = write ? apic_write_why(off) : EXIT_WHY_APIC_READ;
 	else if (base == VIOAPIC_BASE)
 		why = EXIT_WHY_IOAPIC;
+	else if (hv_board->pci.ecam_size && base == hv_board->pci.ecam_base)
+		why = EXIT_WHY_MMIO_ECAM;
 	s->n[why]++;
 }
 
@@ -127,6 +132,10 @@ void exit_why_log(const struct vcpu *v)
 	log_group(v->id, "io", s, EXIT_WHY_IO_UART, EXIT_WHY_IO_OTHER);
 	log_group(v->id, "lapic", s, EXIT_WHY_APIC_EOI, EXIT_WHY_APIC_READ);
 	log_group(v->id, "mmio", s, EXIT_WHY_IOAPIC, EXIT_WHY_MMIO_OTHER);
+	if (v->vm->plan->pci_count)
+		hv_log("    vcpu %u x86 pci interrupts: msi=%lu intx=%lu",
+		       v->id, (unsigned long)s->n[EXIT_WHY_PCI_MSI],
+		       (unsigned long)s->n[EXIT_WHY_PCI_INTX]);
 	hv_log("    vcpu %u x86 exits cpu: rdmsr=%lu wrmsr=%lu cpuid=%lu "
 	       "hlt=%lu intr=%lu vintr=%lu npf=%lu shutdown=%lu "
 	       "backstop=%lu",

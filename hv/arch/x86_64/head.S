@@ -199,7 +199,7 @@ ap_stack:	.quad	0
 
 	.section .bss.pagetables, "aw", @nobits
 	.align	4096
-	.global boot_pml4
+	.global boot_pml4, boot_pd
 boot_pml4:	.skip	4096
 boot_pdpt:	.skip	4096
 boot_pd:	.skip	4 * 4096

@@ -4,8 +4,9 @@
  * APIC, the hypervisor's 16550 on an I/O port with a GSI, an optional PCIe
  * ECAM window, a trampoline page below 1 MiB for starting APs, and VMs laid
  * out as the one virtual PC of shikiri/x86_layout.h (RAM from 0, COM1,
- * boot_params and ACPI payloads).  Pure, like hv/core/plan_check.c;
- * shikiri-build links it too.
+ * boot_params and ACPI payloads); a VM owning PCI functions has its first
+ * MiB and identity-mapped RAM instead, and INTx on PCI GSIs.  Pure, like
+ * hv/core/plan_check.c; shikiri-build links it too.
  */
 #include <stddef.h>
 
@@ -17,6 +18,9 @@
 #define X86_PORTS 0x10000u
 #define X86_APIC_ID_MAX 0xfeu /* 0xff is the xAPIC broadcast ID */
 #define X86_IOAPIC_PINS_MAX 240u
+#define X86_IDENTITY_ALIGN 0x200000ull
+#define X86_LOW_4G 0x100000000ull
+#define X86_PCI_GSI_FIRST 16u
 
 static bool page_ok(uint64_t base)
 {
@@ -52,8 +56,7 @@ static const char *x86_board(const struct shikiri_plan *plan)
 		    b->hw.x86_64.ioapic_pins)
 		return "bad board UART";
 	if ((b->pci.ecam_base || b->pci.ecam_size) &&
-	    (!plan_aligned(b->pci.ecam_base | b->pci.ecam_size,
-			   X86_MIB) ||
+	    (!plan_aligned(b->pci.ecam_base | b->pci.ecam_size, X86_MIB) ||
 	     !plan_range_valid(b->pci.ecam_base, b->pci.ecam_size)))
 		return "bad board ECAM";
 	if (!plan_aligned(b->hw.x86_64.trampoline, X86_PAGE) ||
@@ -71,8 +74,7 @@ static bool x86_hv_device(const struct shikiri_plan_board *b, uint64_t base,
 	return plan_overlaps(base, size, b->hw.x86_64.lapic_base, X86_PAGE) ||
 	       plan_overlaps(base, size, b->hw.x86_64.ioapic_base, X86_PAGE) ||
 	       (b->pci.ecam_size &&
-		plan_overlaps(base, size, b->pci.ecam_base,
-			      b->pci.ecam_size));
+		plan_overlaps(base, size, b->pci.ecam_base, b->pci.ecam_size));
 }
 
 /* Every VM has both emulated APICs at their fixed addresses. */
@@ -130,20 +132,74 @@ static const char *x86_pio(const struct shikiri_plan *plan, unsigned int i)
 	return NULL;
 }
 
+/*
+ * A VM owning PCI functions (PCI_PLAN.md 2): its own first MiB, backed
+ * anywhere, and its main RAM at guest-physical = physical (devices DMA to
+ * the addresses its driver gives them), 2 MiB aligned below 4 GiB.
+ */
+static const char *x86_pci_ram(const struct shikiri_plan_vm *vm)
+{
+	const struct shikiri_region *low = &vm->ram[0], *main = &vm->ram[1];
+
+	if (vm->ram_count != 2 || low->ipa != 0 ||
+	    low->size != X86_LAYOUT_HIGH_RAM)
+		return "PCI VM's RAM is not its first MiB and one more region";
+	if (main->ipa != main->pa)
+		return "PCI VM's main RAM is not identity-mapped";
+	if (!plan_aligned(main->ipa | main->size, X86_IDENTITY_ALIGN) ||
+	    main->ipa < X86_LAYOUT_HIGH_RAM ||
+	    main->ipa + main->size > X86_LOW_4G)
+		return "PCI VM's main RAM not 2 MiB aligned between 1 MiB and "
+		       "4 GiB";
+	return NULL;
+}
+
+/*
+ * The INTx GSIs of a VM's functions: a PCI pin of the I/O APIC (16-23, the
+ * VM's virtual one has no others free of its emulated ISA devices), not
+ * the hypervisor's UART's.
+ */
+static const char *x86_pci_intx(const struct shikiri_plan *plan,
+				const struct shikiri_plan_vm *vm)
+{
+	for (uint32_t f = 0; f < vm->pci_count && f < SHIKIRI_MAX_PCI; f++) {
+		const struct shikiri_pci_fn *fn = &vm->pci[f];
+
+		if (fn->intx == SHIKIRI_PCI_NO_INTX)
+			continue;
+		if (fn->intx < X86_PCI_GSI_FIRST ||
+		    fn->intx >= X86_LAYOUT_IOAPIC_PINS ||
+		    !x86_irq_ok(&plan->board, fn->intx) ||
+		    fn->intx == plan->board.uart_irq)
+			return "PCI INTx GSI not one of the I/O APIC's 16-23";
+	}
+	return NULL;
+}
+
 static const char *x86_vm(const struct shikiri_plan *plan, unsigned int i)
 {
 	const struct shikiri_plan_vm *vm = &plan->vm[i];
 	uint64_t tramp = plan->board.hw.x86_64.trampoline;
+	const char *why;
 
 	if ((vm->flags & SHIKIRI_VM_CONSOLE_VIRTUAL) &&
 	    (vm->console_base != X86_LAYOUT_COM1 ||
 	     vm->console_irq != X86_LAYOUT_COM1_GSI))
 		return "bad console";
-	if (vm->ram_count != 1 || vm->ram[0].ipa != 0 ||
-	    vm->ram[0].size <= X86_LAYOUT_HIGH_RAM)
+	if (vm->pci_count) {
+		why = x86_pci_ram(vm);
+		if (!why)
+			why = x86_pci_intx(plan, vm);
+		if (why)
+			return why;
+	} else if (vm->ram_count != 1 || vm->ram[0].ipa != 0 ||
+		   vm->ram[0].size <= X86_LAYOUT_HIGH_RAM) {
 		return "RAM is not one region from 0";
-	if (plan_overlaps(vm->ram[0].pa, vm->ram[0].size, tramp, X86_PAGE))
-		return "RAM overlaps the trampoline";
+	}
+	for (uint32_t r = 0; r < vm->ram_count; r++)
+		if (plan_overlaps(vm->ram[r].pa, vm->ram[r].size, tramp,
+				  X86_PAGE))
+			return "RAM overlaps the trampoline";
 	if (vm->boot_info_ipa != X86_LAYOUT_BOOT_PARAMS)
 		return "boot_params not at its fixed address";
 	if (vm->kaslr_seed_offset)

@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "arch/cpu_reset.h"
+#include "arch/intx.h"
 #include "arch/lapic.h"
 #include "arch/npt.h"
 #include "arch/percpu.h"
@@ -187,12 +188,21 @@ int arch_vm_init(struct vm *vm, struct page_pool *pool)
 			return -HV_ENOMEM;
 		vmcb_controls(vm, v->arch.vmcb);
 	}
-	return x86_vm_devices_init(vm);
+	ret = x86_vm_devices_init(vm);
+	if (!ret && vm->plan->pci_count)
+		ret = intx_vm_init(vm);
+	return ret;
 }
 
 void arch_vm_reset(struct vm *vm)
 {
+	intx_vm_hold(vm);
 	x86_vm_devices_reset(vm);
+}
+
+void arch_vm_hold(struct vm *vm)
+{
+	intx_vm_hold(vm);
 }
 
 static void seg(struct vmcb_seg *s, uint16_t sel, uint16_t attrib,

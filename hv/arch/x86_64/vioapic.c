@@ -60,11 +60,30 @@ static void resample(struct vioapic *io, unsigned pin)
 		send(io, pin);
 }
 
+/* Tell the owner of a physical pin whether the guest masked it. */
+static void hw_mask(struct vioapic *io, unsigned pin)
+{
+	if ((io->hw & BIT(pin)) && io->hw_ops && io->hw_ops->mask)
+		io->hw_ops->mask(io->ctx, pin,
+				 (io->redir[pin] & RTE_MASKED) != 0);
+}
+
 void vioapic_reset(struct vioapic *io)
 {
 	io->sel = 0;
-	for (unsigned i = 0; i < VIOAPIC_PINS; i++)
+	io->line &= ~io->hw;
+	for (unsigned i = 0; i < VIOAPIC_PINS; i++) {
 		io->redir[i] = RTE_MASKED;
+		hw_mask(io, i);
+	}
+}
+
+void vioapic_set_hw(struct vioapic *io, uint32_t pins,
+		    const struct vioapic_hw_ops *ops)
+{
+	io->hw = pins & io->owned;
+	io->hw_ops = ops;
+	io->line &= ~io->hw;
 }
 
 void vioapic_init(struct vioapic *io, uint8_t id, uint32_t owned,
@@ -123,6 +142,8 @@ static void reg_write(struct vioapic *io, uint32_t val)
 	if (!(e & RTE_LEVEL))
 		e &= ~RTE_REMOTE_IRR;
 	io->redir[pin] = e;
+	if ((old ^ e) & RTE_MASKED)
+		hw_mask(io, pin);
 	/* Unmasking an asserted level-triggered pin sends it. */
 	resample(io, pin);
 }
@@ -177,6 +198,17 @@ void vioapic_eoi(struct vioapic *io, uint8_t vector)
 		if (!(e & RTE_REMOTE_IRR) || (uint8_t)e != vector)
 			continue;
 		io->redir[pin] = e & ~RTE_REMOTE_IRR;
+		/*
+		 * A physical line is not sampled: it is taken as deasserted,
+		 * and its pin unmasked fires again if the device still
+		 * asserts it.
+		 */
+		if (io->hw & BIT(pin)) {
+			io->line &= ~(uint32_t)BIT(pin);
+			if (io->hw_ops && io->hw_ops->eoi)
+				io->hw_ops->eoi(io->ctx, pin);
+			continue;
+		}
 		resample(io, pin);
 	}
 }

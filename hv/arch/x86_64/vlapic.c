@@ -283,8 +283,7 @@ static bool matches(const struct vlapic *v, uint8_t dest, bool logical)
 	return (ldr >> 4) == (dest >> 4) && (ldr & dest & 0xf);
 }
 
-/* The vCPUs of @vm that @msg names, as a mask of indices. */
-static uint64_t targets(const struct vlapic_vm *vm,
+uint64_t vlapic_targets(const struct vlapic_vm *vm,
 			const struct vlapic_msg *msg)
 {
 	uint64_t mask = 0;
@@ -346,7 +345,7 @@ static uint64_t lowest(struct vlapic_vm *vm, uint64_t mask)
 unsigned vlapic_deliver(struct vlapic_vm *vm, const struct vlapic_msg *msg)
 {
 	const struct vlapic_ops *ops = vm->ops;
-	uint64_t mask = targets(vm, msg);
+	uint64_t mask = vlapic_targets(vm, msg);
 	unsigned n = 0;
 
 	if (msg->mode == VLAPIC_LOWEST)

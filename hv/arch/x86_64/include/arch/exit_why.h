@@ -22,6 +22,7 @@ enum exit_why {
 	EXIT_WHY_IO_ACPI,  /* PM1a event and control 0x600-0x607 */
 	EXIT_WHY_IO_RESET, /* 0x60, 0x64, 0xcf9 */
 	EXIT_WHY_IO_P80,   /* the POST port Linux's I/O delay writes */
+	EXIT_WHY_IO_PCI,   /* PCI configuration 0xcf8-0xcff (pci_io.c) */
 	EXIT_WHY_IO_OTHER, /* reads all ones, writes ignored */
 	EXIT_WHY_APIC_EOI, /* local APIC writes, by register */
 	EXIT_WHY_APIC_TMICT,
@@ -31,10 +32,14 @@ enum exit_why {
 	EXIT_WHY_APIC_WRITE, /* any other local APIC register written */
 	EXIT_WHY_APIC_READ,
 	EXIT_WHY_IOAPIC,
-	EXIT_WHY_MMIO_OTHER, /* the management page */
+	EXIT_WHY_MMIO_ECAM,  /* PCI configuration through the ECAM window */
+	EXIT_WHY_MMIO_OTHER, /* management, watchdog, MSI-X table pages */
 	EXIT_WHY_MSR_READ,
 	EXIT_WHY_MSR_WRITE,
 	EXIT_WHY_SHUTDOWN,
+	/* Not exits: passed-through device interrupts this vCPU's CPU took. */
+	EXIT_WHY_PCI_MSI,  /* MSI and MSI-X vectors made pending */
+	EXIT_WHY_PCI_INTX, /* physical INTx pins raised (the VM's first CPU) */
 	EXIT_WHY_COUNT
 };
 
@@ -56,7 +61,8 @@ void exit_why_mmio(struct exit_why_stats *s, uint64_t base, uint64_t off,
 /**
  * exit_why_log() - Print @v's counters, with the exit kinds struct
  * vcpu_stats keeps (CPUID, HLT, INTR, VINTR), as `name=count` lines
- * headed "x86 exits" (`stats` in the shell).
+ * headed "x86 exits" (`stats` in the shell), "cpu" the last; the device
+ * interrupts of a VM with PCI functions before it, headed "x86 pci".
  */
 void exit_why_log(const struct vcpu *v);
 

@@ -11,6 +11,22 @@
 #define VIOAPIC_PINS 24u
 
 /**
+ * What a pin that follows a physical interrupt line (a passed-through PCI
+ * function's INTx) tells the hypervisor, with the vioapic's @ctx.  Called
+ * under the caller's serialization of the vioapic.
+ */
+struct vioapic_hw_ops {
+	/** The guest masked (@masked) or unmasked the pin's entry. */
+	void (*mask)(void *ctx, unsigned pin, bool masked);
+	/**
+	 * The guest ended the pin's level-triggered interrupt (its remote
+	 * IRR cleared): the line was deasserted, the physical pin may fire
+	 * again.
+	 */
+	void (*eoi)(void *ctx, unsigned pin);
+};
+
+/**
  * A virtual 82093AA-style I/O APIC with 24 pins (GSI 0-23).  Only the pins
  * in @owned can be unmasked or raised: the others read as masked and
  * ignore writes.  Interrupts go out as vlapic messages through @deliver,
@@ -21,8 +37,10 @@ struct vioapic {
 	uint8_t sel;	/**< IOREGSEL */
 	uint32_t owned; /**< pins this VM may use */
 	uint32_t line;	/**< pins asserted now */
+	uint32_t hw;	/**< pins that follow a physical line (@hw_ops) */
 	uint64_t redir[VIOAPIC_PINS];
 	void (*deliver)(void *ctx, const struct vlapic_msg *msg);
+	const struct vioapic_hw_ops *hw_ops;
 	void *ctx;
 	uint64_t dropped; /**< interrupts refused (bad delivery mode) */
 };
@@ -35,7 +53,19 @@ void vioapic_init(struct vioapic *io, uint8_t id, uint32_t owned,
 		  void (*deliver)(void *ctx, const struct vlapic_msg *msg),
 		  void *ctx);
 
-/** vioapic_reset() - Every entry masked, nothing latched; lines kept. */
+/**
+ * vioapic_set_hw() - Pins @pins (owned ones) follow physical lines: their
+ * masks and EOIs are reported through @ops, and a level-triggered one's
+ * EOI deasserts its line (the physical pin stays masked until then, so
+ * the line's state is not known; it fires again if still asserted).
+ */
+void vioapic_set_hw(struct vioapic *io, uint32_t pins,
+		    const struct vioapic_hw_ops *ops);
+
+/**
+ * vioapic_reset() - Every entry masked, nothing latched; lines kept, but
+ * those of physical pins (vioapic_set_hw()) deasserted.
+ */
 void vioapic_reset(struct vioapic *io);
 
 /**

@@ -133,6 +133,13 @@ int vlapic_write(struct vlapic *v, uint32_t off, unsigned size, uint64_t now_ns,
 unsigned vlapic_deliver(struct vlapic_vm *vm, const struct vlapic_msg *msg);
 
 /**
+ * vlapic_targets() - The vCPUs of @vm that @msg names (its destination
+ * and shorthand, not its delivery mode), as a mask of indices.
+ */
+uint64_t vlapic_targets(const struct vlapic_vm *vm,
+			const struct vlapic_msg *msg);
+
+/**
  * vlapic_pending() - The vector to inject now: the highest in IRR above
  * the processor priority, or -1 (none, or the APIC software-disabled).
  */

@@ -84,14 +84,16 @@ struct arch_vm {
 	struct vlapic_vm apic_bus;
 	struct vioapic ioapic;
 	struct v16550 uart;
+	/* PCI CONFIG_ADDRESS as its guest wrote it (pci_guest.c); atomic. */
+	uint32_t pci_cf8;
 };
 
-/** arch_vm_hold() - @vm stopped: its interrupts wait for its next life. */
-static inline void arch_vm_hold(struct vm *vm)
-{
-	/* Every interrupt of a VM is virtual: nothing physical to mask. */
-	(void)vm;
-}
+/**
+ * arch_vm_hold() - @vm stopped: its interrupts wait for its next life.
+ * The emulated devices' are virtual; the INTx pins of its PCI functions
+ * are masked at the I/O APIC (intx.c).  Under vm.lock.
+ */
+void arch_vm_hold(struct vm *vm);
 
 /** arch_vcpu_queued() - Interrupts waiting for the vCPU, for `stats`. */
 static inline unsigned arch_vcpu_queued(const struct arch_vcpu *a)
