@@ -80,7 +80,10 @@ int vm_from_plan(struct vm *vm, unsigned idx,
 		n++;
 	}
 	vm->vcpu_count = n;
-	ret = arch_vm_init(vm, pool);
+	/* Before the arch, which maps what pci_vm_maps() lists. */
+	ret = pci_vm_init(&vm->pci, vm, &hv_board->pci, pool);
+	if (!ret)
+		ret = arch_vm_init(vm, pool);
 	if (!ret && (rec->flags & SHIKIRI_VM_CONSOLE_VIRTUAL))
 		ret = vuart_init(vm);
 	if (!ret)
@@ -165,6 +168,8 @@ static void load_payloads(struct vm *vm)
  */
 static void reload(struct vm *vm)
 {
+	/* No device of the VM's may write its RAM once it is scrubbed. */
+	pci_vm_reset(&vm->pci);
 	arch_vm_reset(vm);
 	if (vm->plan->flags & SHIKIRI_VM_CONSOLE_VIRTUAL)
 		vuart_reset(vm);
@@ -282,6 +287,7 @@ bool vm_vcpu_idle(struct vcpu *v)
 		 * one first.
 		 */
 		arch_vm_hold(vm);
+		pci_vm_hold(&vm->pci);
 		a = vm_life_parked(&vm->life);
 		stopped = vm->life.state == VM_STOPPED;
 	}

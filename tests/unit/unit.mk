@@ -157,6 +157,7 @@ HV_HOST_VM_SRCS := hv/core/vm.c hv/core/vm_life.c hv/core/mmio.c \
 	hv/core/manage.c hv/core/vwdt.c hv/core/console.c \
 	hv/core/console_filter.c hv/core/seed.c hv/core/vcpu_stats.c \
 	hv/core/shell.c hv/core/plan_check.c hv/core/page_pool.c \
+	$(wildcard hv/core/pci*.c) \
 	hv/lib/print.c hv/lib/crc32.c hv/lib/chacha20.c hv/lib/sha256.c \
 	hv/arch/aarch64/plan_arch.c hv/arch/aarch64/stage2.c \
 	hv/arch/aarch64/pgtable.c hv/arch/aarch64/vgic_v3.c \
@@ -165,6 +166,7 @@ HV_HOST_VM_SRCS := hv/core/vm.c hv/core/vm_life.c hv/core/mmio.c \
 	hv/arch/aarch64/timer.c
 BOOT_FLOW_SRCS := hv/core/main.c $(HV_HOST_VM_SRCS) hv/arch/fake/boot.c \
 	hv/arch/fake/cpu.c hv/arch/fake/fake.c hv/arch/fake/sysreg.c \
+	hv/arch/fake/pci.c \
 	hv/platform/qemu-virt/platform.c
 
 $(BUILD)/unit/test_boot_flow: tests/unit/test_boot_flow.c $(BOOT_FLOW_SRCS)
@@ -201,6 +203,22 @@ $(addprefix $(BUILD)/unit/,$(X86_CONSOLE_TESTS)): $(BUILD)/unit/%: \
 	@mkdir -p $(dir $@)
 	$(call msg,HOSTCC,$@)
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(UNIT_X86_CFLAGS) $(HOST_SAN) -o $@ \
+		$(filter %.c,$^) -lcmocka
+
+# The PCI code of hv/core on the fake arch's model of PCI functions
+# (hv/arch/fake/pci.c); tests/unit/pci_fixture.h builds the machine.
+PCI_CORE_SRCS := $(wildcard hv/core/pci*.c)
+PCI_UNIT_TESTS := test_pci_cfg
+UNIT_TESTS += $(addprefix $(BUILD)/unit/,$(PCI_UNIT_TESTS))
+
+$(addprefix $(BUILD)/unit/,$(PCI_UNIT_TESTS)): $(BUILD)/unit/%: \
+		tests/unit/%.c tests/unit/pci_fixture.h $(PCI_CORE_SRCS) \
+		hv/core/pci_int.h hv/include/hv/pci.h hv/include/hv/arch/pci.h \
+		hv/core/mmio.c hv/core/page_pool.c hv/arch/fake/pci.c \
+		hv/arch/fake/fake_pci.h
+	@mkdir -p $(dir $@)
+	$(call msg,HOSTCC,$@)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(UNIT_HV_CFLAGS) $(HOST_SAN) -o $@ \
 		$(filter %.c,$^) -lcmocka
 
 # Keep this rule last: a prerequisite list is expanded where the rule is

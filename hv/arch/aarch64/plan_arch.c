@@ -84,6 +84,9 @@ static const char *aarch64_vm(const struct shikiri_plan *plan, unsigned int i)
 		return "bad console";
 	if (!plan_all_zero(vm->arch.raw, sizeof(vm->arch.raw)))
 		return "reserved field not zero";
+	/* hv/arch/aarch64/pci.c: no physical config access yet. */
+	if (vm->pci_count)
+		return "PCI functions on aarch64";
 	return NULL;
 }
 

@@ -3,6 +3,7 @@
 #define HV_MMIO_H
 
 #include "hv/types.h"
+#include "shikiri/plan.h"
 
 struct vcpu;
 
@@ -38,7 +39,9 @@ struct mmio_region {
 	void *priv;
 };
 
-#define MMIO_MAX_REGIONS 8u
+/* The VM's own devices, the ECAM window, and for each PCI function it
+ * owns its MSI-X table and PBA pages (two ranges at most). */
+#define MMIO_MAX_REGIONS (8u + 1u + 2u * SHIKIRI_MAX_PCI)
 
 /** A VM's emulated regions, kept sorted by base, never overlapping. */
 struct mmio_map {

@@ -20,6 +20,7 @@
 
 struct vm;
 struct vcpu;
+struct pci_vm;
 
 #define PCI_BDF(bus, dev, fn) (((bus) << 8) | ((dev) << 3) | (fn))
 #define PCI_BUS(bdf) (((bdf) >> 8) & 0xffu)
@@ -60,10 +61,26 @@ enum pci_reset {
 	PCI_RESET_NONE, /* only bus mastering, decode and interrupts off */
 };
 
+struct pci_fn;
+
+/**
+ * Pages of a memory BAR that trap (MSI-X table, PBA): registered in the
+ * VM's MMIO map, left out of pci_vm_maps().  size 0: none.
+ */
+struct pci_trap {
+	struct pci_fn *fn;
+	uint64_t base; /**< physical = guest-physical, 4 KiB aligned */
+	uint64_t size; /**< 4 KiB multiple */
+};
+
+/* The most MSI-X entries a function has (PCI Local Bus 3.0, 6.8.2.3). */
+#define PCI_MSIX_MAX 2048u
+
 /** One function a VM owns. */
 struct pci_fn {
 	uint32_t bdf;
 	const struct shikiri_pci_fn *plan;
+	struct pci_vm *pv;
 	struct pci_bar bar[PCI_MAX_BARS];
 	uint8_t header[64];  /**< type 0 header as the firmware left it */
 	uint16_t cmd;	     /**< the guest's view of the command register */
@@ -74,15 +91,21 @@ struct pci_fn {
 	uint8_t af_cap;
 	uint8_t msi_cap;
 	uint8_t msix_cap;
+	uint16_t aer_cap; /**< extended capability offset, 0: absent */
 	/* MSI as the guest wrote it (the device holds the translation). */
+	uint16_t msi_ctrl;     /**< the guest's Message Control: enable only */
+	uint16_t msi_dev_ctrl; /**< the device's at boot: its layout */
 	uint64_t msi_addr;
 	uint16_t msi_data;
 	uint32_t msi_mask; /**< per-vector mask bits, when the device has them */
 	/* MSI-X: its table and PBA, and the guest's entries. */
-	uint16_t msix_entries;
+	uint16_t msix_entries;	/**< as the device says, 1..PCI_MSIX_MAX */
+	uint16_t msix_shadowed; /**< entries in msix (the pool may run out) */
+	uint16_t msix_ctrl;	/**< the guest's Message Control */
 	uint8_t msix_table_bar, msix_pba_bar;
 	uint32_t msix_table_off, msix_pba_off;
-	struct pci_msix_entry *msix; /**< msix_entries, from the page pool */
+	struct pci_msix_entry *msix; /**< msix_shadowed, from the page pool */
+	struct pci_trap trap[2];     /**< ascending, apart */
 	uint64_t refused; /**< guest writes refused (BAR moves, ...) */
 };
 
@@ -94,6 +117,12 @@ struct pci_vm {
 	unsigned count;
 	struct pci_fn fn[SHIKIRI_MAX_PCI];
 };
+
+/*
+ * The most ranges pci_vm_maps() returns: every BAR, a memory BAR cut in
+ * three at most around the trapped pages.
+ */
+#define PCI_MAX_MAPS (SHIKIRI_MAX_PCI * (PCI_MAX_BARS + 2u))
 
 /** A range the arch passes through to the VM: memory (NPT) or I/O ports. */
 struct pci_map {

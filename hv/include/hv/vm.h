@@ -7,6 +7,7 @@
 #include "hv/manage.h"
 #include "hv/mmio.h"
 #include "hv/page_pool.h"
+#include "hv/pci.h"
 #include "hv/spinlock.h"
 #include "hv/types.h"
 #include "hv/vcpu_stats.h"
@@ -49,6 +50,7 @@ struct vm {
 	struct console_vm console;
 	struct manage_regs manage;
 	struct vwdt wdt;
+	struct pci_vm pci;   /**< its PCI functions (plan pci-devices) */
 	struct arch_vm arch; /**< stage 2, interrupt controller, console device */
 };
 
