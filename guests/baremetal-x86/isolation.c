@@ -37,7 +37,6 @@
 static volatile unsigned ticks, ap_up, faults[32], last_fault_vector;
 static volatile unsigned hits[2][256]; /* [vCPU][vector] */
 static volatile uint32_t fault_skip;
-static unsigned passed, failed;
 static uint64_t tsc_at_start;
 /* Kept in data, so that the magic it is the complement of is nowhere. */
 static volatile uint32_t mb1_inv = MB1_MAGIC_INV;
@@ -69,16 +68,6 @@ void isr(struct frame *f)
 	if (f->vector == VEC_TIMER)
 		ticks++;
 	apic_write(APIC_EOI, 0);
-}
-
-/* "PASS name: " or "FAIL name: "; the caller ends the line. */
-static void result(bool ok, const char *name)
-{
-	printf(ok ? "PASS %s: " : "FAIL %s: ", name);
-	if (ok)
-		passed++;
-	else
-		failed++;
 }
 
 /* Which exception (0xff: none) the code between the probe's calls took. */
@@ -566,7 +555,7 @@ static void prober(uint32_t boot_info)
 	probe_msrs();
 	probe_svm_insns();
 	probe_ipi("ap_alive_at_end", 1, VEC_PROBE + 12, 0, 1);
-	printf("baremetal: %u passed, %u failed\n", passed, failed);
+	result_summary();
 	poweroff();
 }
 

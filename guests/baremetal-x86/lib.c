@@ -214,3 +214,19 @@ uint64_t ram_top(uint32_t boot_info)
 			top = e[i].addr + e[i].size;
 	return top;
 }
+
+static unsigned passed, failed;
+
+void result(bool ok, const char *name)
+{
+	printf(ok ? "PASS %s: " : "FAIL %s: ", name);
+	if (ok)
+		passed++;
+	else
+		failed++;
+}
+
+void result_summary(void)
+{
+	printf("baremetal: %u passed, %u failed\n", passed, failed);
+}

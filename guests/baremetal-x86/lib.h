@@ -100,6 +100,15 @@ void cpuid(uint32_t leaf, uint32_t r[4]);
 /** printf() - %u, %x, %s to COM1, "\n" as CR LF. */
 void printf(const char *fmt, ...);
 
+/**
+ * result() - Print "PASS @name: " or "FAIL @name: " and count it; the
+ * caller ends the line with the detail (tests/system/baremetal.py).
+ */
+void result(bool ok, const char *name);
+
+/** result_summary() - "baremetal: P passed, F failed" of result()'s. */
+void result_summary(void);
+
 /** poweroff() - ACPI S5 through PM1a_CNT; never returns. */
 void poweroff(void) __attribute__((noreturn));
 

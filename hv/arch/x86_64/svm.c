@@ -29,6 +29,7 @@
 #include "arch/intx.h"
 #include "arch/lapic.h"
 #include "arch/npt.h"
+#include "arch/pci_x86.h"
 #include "arch/percpu.h"
 #include "arch/svm.h"
 #include "arch/svm_exit.h"
@@ -189,6 +190,8 @@ int arch_vm_init(struct vm *vm, struct page_pool *pool)
 		vmcb_controls(vm, v->arch.vmcb);
 	}
 	ret = x86_vm_devices_init(vm);
+	if (!ret && vm->plan->pci_count)
+		ret = pci_guest_map(vm, pool);
 	if (!ret && vm->plan->pci_count)
 		ret = intx_vm_init(vm);
 	return ret;

@@ -7,6 +7,7 @@
  * from the guest and is bounded before use.
  */
 #include "arch/lapic.h"
+#include "arch/pci_x86.h"
 #include "arch/vcpu.h"
 #include "arch/x86.h"
 #include "arch/x86_emulate.h"
@@ -174,6 +175,9 @@ int x86_io(struct vcpu *v, uint16_t port, unsigned size, bool write,
 	struct arch_vm *a = &v->vm->arch;
 	int ret;
 
+	/* Outside pio_lock: the PCI filter takes locks of its own. */
+	if (v->vm->plan->pci_count && pci_guest_io(v, port, size, write, val))
+		return 0;
 	spin_lock(&a->pio_lock);
 	ret = pio_access(&a->pio, port, size, write, val, x86_now_ns());
 	spin_unlock(&a->pio_lock);

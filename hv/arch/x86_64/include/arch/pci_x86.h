@@ -5,7 +5,9 @@
 #include "hv/types.h"
 #include "shikiri/plan.h"
 
+struct page_pool;
 struct vcpu;
+struct vm;
 
 /*
  * PCI on x86 beyond hv/arch/pci.h: the hypervisor's own map of the
@@ -30,6 +32,18 @@ void pci_hv_map(const struct shikiri_plan_board *b);
  */
 bool pci_guest_io(struct vcpu *v, uint16_t port, unsigned size, bool write,
 		  uint32_t *val);
+
+/**
+ * pci_guest_map() - Pass @vm's functions' ranges (pci_vm_maps()) through:
+ * memory BARs into its nested page tables at guest-physical = physical,
+ * uncacheable, I/O BARs in its I/O permission bitmap.  arch_vm_init(),
+ * after pci_vm_init().  Return: 0, or a negative error with the reason
+ * logged: a range overlapping RAM, a page the hypervisor emulates or owns
+ * (APICs, management and watchdog pages, ECAM), another VM's device
+ * ranges or ports, the VM's emulated ports (below 0x1000), or memory that
+ * is not whole pages.
+ */
+int pci_guest_map(struct vm *vm, struct page_pool *pool);
 
 /**
  * pci_msi_irq() - Vector @vector, not the hypervisor's, came to this CPU
