@@ -75,8 +75,8 @@ static void test_config(void **state)
 	} cases[] = {
 		{ "devices = \"/isa/serial@3f8\";",
 		  "cfg.dts: /vm@0: property 'devices': not available on "
-		  "x86_64 boards (device passthrough on PCs comes with PCI "
-		  "passthrough); fix: remove it\n" },
+		  "x86_64 boards (a PC's devices are passed through by PCI "
+		  "function, with pci-devices); fix: remove it\n" },
 		{ "interrupts = <10>;",
 		  "property 'interrupts': not available on x86_64 boards" },
 		{ "interrupt-ranges = <10 2>;",

@@ -267,6 +267,10 @@ static void test_board_file(void **state)
 		  "board.dtb: /pcie@b0000000: the memory window [0x70000000, "
 		  "0x90000000) overlaps RAM; fix: copy the window from "
 		  "Linux's \"root bus resource\" lines\n" },
+		{ "/ { memory@1000 { reg = <0 0x1000 0 0x9e000>, <0 0x100000 "
+		  "0 0xbff00000>; }; };",
+		  "board.dtb: /pcie@b0000000: the ECAM window overlaps RAM; "
+		  "fix: copy it from the MCFG table, RAM from the e820 map\n" },
 		{ "/ { pcie@b0000000 { x@3,0 { reg = <0x1800 0 0 0>; }; }; };",
 		  "board.dtb: /pcie@b0000000/x@3,0: a PCI function needs reg "
 		  "= <BDF 0 0 0 0>, BDF = bus << 16 | device << 11 | function "
@@ -322,6 +326,76 @@ static void test_board_file(void **state)
 	buildtest_make_board(NULL);
 }
 
+/* Where the RAM of a VM that owns PCI functions cannot go. */
+static void test_layout(void **state)
+{
+	struct x86fake_kernel k = x86fake_kernel_default();
+
+	(void)state;
+	expect(Q35 "\tvm@0 { label = \"a\"; cpus = <0>; kernel = "
+		   "\"bzImage\"; memory-size = <0 0x80000000>; pci-devices = "
+		   "\"00:04.0\"; };\n",
+	       false,
+	       "cfg.dts: /vm@0: property 'memory-size': 2048 MiB does not "
+	       "fit in board RAM (a VM that owns PCI "
+	       "functions sees its RAM at its physical address, which "
+	       "must be below 0xfeb00000): the largest free range is ");
+	/* A PC whose RAM reaches the virtual PC's devices. */
+	buildtest_pc_board("/ { memory@1000 { reg = <0 0x1000 0 0x9e000>, "
+			   "<0 0x100000 0 0xfff00000>; };\n"
+			   "pcie@b0000000 { reg = <1 0 0 0x10000000>; "
+			   "ranges = <0x03000000 2 0 2 0 1 0>; }; };");
+	expect(VM0("memory-base = <0 0xfc000000>; pci-devices = "
+		   "\"00:04.0\";"),
+	       true,
+	       "cfg.dts: /vm@0: property 'memory-base': [0xfc000000, "
+	       "0x100000000) does not end below 0xfeb00000, where the devices "
+	       "of a VM that owns PCI functions begin (it sees its RAM at its "
+	       "physical address); fix: use a lower base or less memory\n");
+	/* The same VM without PCI functions sees its RAM from 0. */
+	expect_ok(VM0("memory-base = <0 0xfc000000>;"), true);
+	/* A kernel that runs only at 16 MiB. */
+	k.relocatable = 0;
+	x86fake_bzimage("fixed", &k);
+	expect(Q35 "\tvm@0 { label = \"a\"; cpus = <0>; kernel = "
+		   "\"fixed\"; memory-size = <0 0x4000000>; pci-devices = "
+		   "\"00:04.0\"; };\n",
+	       false,
+	       "fixed' is not relocatable, and a VM that owns PCI functions "
+	       "runs it in its RAM at 0x7be00000, its physical address; fix: "
+	       "build it with CONFIG_RELOCATABLE=y\n");
+	expect_ok(Q35 "\tvm@0 { label = \"a\"; cpus = <0>; kernel = "
+		      "\"fixed\"; memory-size = <0 0x4000000>; };\n",
+		  false);
+	buildtest_make_board(NULL);
+}
+
+/* A VM that names a bridge gets everything behind it in its plan. */
+static void test_bridge_plan(void **state)
+{
+	const struct shikiri_plan *p;
+	struct blob out;
+
+	(void)state;
+	buildtest_pc_board(BRIDGE);
+	assert_int_equal(buildtest_run_opts(VM0("pci-devices = \"00:1c.0\", "
+						"\"00:04.0\";"),
+					    false, NULL),
+			 0);
+	out = buildtest_read("out.img");
+	p = (const void *)(out.data + X86FAKE_HV_FOOTPRINT);
+	assert_int_equal(p->vm[0].pci_count, 4);
+	assert_int_equal(p->vm[0].pci[0].bdf, 0x20);
+	assert_int_equal(p->vm[0].pci[1].bdf, 0xe0);
+	assert_int_equal(p->vm[0].pci[2].bdf, 0x100);
+	assert_int_equal(p->vm[0].pci[2].intx, 16);
+	assert_int_equal(p->vm[0].pci[3].bdf, 0x101);
+	assert_int_equal(p->vm[0].pci[3].intx, 17);
+	assert_int_equal(p->vm[0].pci[3].intx_pin, 2);
+	fileio_free(&out);
+	buildtest_make_board(NULL);
+}
+
 /* An Arm board has no PCI passthrough (yet). */
 static void test_aarch64(void **state)
 {
@@ -341,6 +415,8 @@ int main(void)
 		cmocka_unit_test(test_owners),
 		cmocka_unit_test(test_too_many),
 		cmocka_unit_test(test_board_file),
+		cmocka_unit_test(test_layout),
+		cmocka_unit_test(test_bridge_plan),
 		cmocka_unit_test(test_aarch64),
 	};
 

@@ -187,6 +187,16 @@ static int read_windows(struct board *b, struct diag *d)
 	for (int i = 0; i < len / (entry * 4); i++)
 		if (read_window(b, d, r + i * entry, pac, i))
 			return -1;
+	for (uint32_t r2 = 0; r2 < b->facts.ram_count; r2++)
+		if (overlaps(pci->ecam_base, pci->ecam_size,
+			     b->facts.ram[r2].base, b->facts.ram[r2].size)) {
+			board_node_error(
+				b, d, b->pci_node,
+				"the ECAM window overlaps RAM; fix: "
+				"copy it from the MCFG table, RAM from "
+				"the e820 map");
+			return -1;
+		}
 	for (unsigned int w = 0; w < 2; w++) {
 		const struct shikiri_range *m = &pci->mem[w];
 

@@ -240,6 +240,35 @@ static bool owns(const struct vm_config *vm, uint32_t bdf)
 	return false;
 }
 
+/*
+ * A function of a slot whose other function uses the same pin on another
+ * GSI: the guest's ACPI routes by slot and pin (acpi_pci.c), so both
+ * cannot be told; real chipsets route per slot and pin.
+ */
+static void check_pins(const struct config *cfg, const struct vm_config *vm,
+		       unsigned int i, struct diag *d)
+{
+	const struct shikiri_pci_fn *fn = &vm->pci[i];
+	char name[8], other[8];
+
+	for (unsigned int j = 0; j < i; j++) {
+		const struct shikiri_pci_fn *o = &vm->pci[j];
+
+		if (o->bdf >> 3 != fn->bdf >> 3 ||
+		    o->intx_pin != fn->intx_pin ||
+		    o->intx == SHIKIRI_PCI_NO_INTX || o->intx == fn->intx)
+			continue;
+		diag_prop(d, cfg->path, vm->node, PROP,
+			  "%s's INT%c is GSI %u, but %s's, on the same slot "
+			  "and pin, is GSI %u; fix: correct the board file "
+			  "(lspci -vv and /proc/interrupts)",
+			  config_pci_name(fn->bdf, name),
+			  'A' + (int)fn->intx_pin - 1, fn->intx,
+			  config_pci_name(o->bdf, other), o->intx);
+		return;
+	}
+}
+
 /* Function 0 present for every other function; INTx on a GSI of its own. */
 static void check_owned(const struct config *cfg, const struct board *b,
 			unsigned int v, struct diag *d)
@@ -275,6 +304,7 @@ static void check_owned(const struct config *cfg, const struct board *b,
 				name, fn->intx, PCI_GSI_FIRST, PCI_GSI_END - 1);
 			continue;
 		}
+		check_pins(cfg, vm, i, d);
 		for (unsigned int j = 0; j < v; j++)
 			for (unsigned int k = 0; k < cfg->vm[j].pci_count; k++)
 				if (cfg->vm[j].pci[k].intx == fn->intx)
