@@ -251,6 +251,12 @@ static void test_board_file(void **state)
 		  "forwards as is (PCI address = CPU address; I/O below "
 		  "0x10000, 32-bit memory below 4 GiB); fix: copy it from "
 		  "Linux's \"root bus resource\" lines\n" },
+		/* A window that wraps past the top of the address space. */
+		{ "/ { pcie@b0000000 { ranges = <0x01000000 0xffffffff "
+		  "0xfffff000 0xffffffff 0xfffff000 0 0x2000>; }; };",
+		  "board.dtb: /pcie@b0000000: ranges entry 0 "
+		  "([0xfffffffffffff000, +0x2000) of I/O space) must be a "
+		  "window" },
 		{ "/ { pcie@b0000000 { ranges = <0x02000000 0 0xc0000000 0 "
 		  "0xc0000000 0 0x1000>, <0x02000000 0 0xd0000000 0 "
 		  "0xd0000000 0 0x1000>; }; };",

@@ -63,7 +63,7 @@ static int read_host(struct board *b, struct diag *d)
 	if (board_reg(fdt, b->pci_node, 0, &pci->ecam_base, &pci->ecam_size) ||
 	    !pci->ecam_size || (pci->ecam_base | pci->ecam_size) % MIB ||
 	    pci->ecam_size > 256 * MIB ||
-	    pci->ecam_base + pci->ecam_size > GIB4 * 1024) {
+	    pci->ecam_base + pci->ecam_size < pci->ecam_base) {
 		board_node_error(
 			b, d, b->pci_node,
 			"the PCIe host needs reg = its ECAM window (1 MiB "
@@ -129,8 +129,8 @@ static int read_window(struct board *b, struct diag *d, const fdt32_t *e,
 			index);
 		return -1;
 	}
-	if (!size || child != parent ||
-	    (space == SPACE_IO ? child + size > PORTS : child + size < child) ||
+	if (!size || child != parent || child + size < child ||
+	    (space == SPACE_IO && child + size > PORTS) ||
 	    (space == SPACE_MEM32 && child + size > GIB4)) {
 		board_node_error(
 			b, d, b->pci_node,

@@ -43,7 +43,7 @@ int bootparams_layout(struct x86_guest *g, uint64_t ram_ipa, uint64_t ram_size,
 		      const struct bzimage *bz, uint64_t kernel_file_size,
 		      uint64_t initrd_size)
 {
-	uint64_t kernel_end, top, start, align;
+	uint64_t kernel_end, top, start;
 
 	g->ram_ipa = ram_ipa;
 	g->ram_size = ram_size;
@@ -54,7 +54,9 @@ int bootparams_layout(struct x86_guest *g, uint64_t ram_ipa, uint64_t ram_size,
 	 * Debian): arch/x86/boot/compressed/head_64.S.
 	 */
 	if (ram_ipa > X86_LAYOUT_KERNEL && bz->relocatable) {
-		align = bz->kernel_alignment ? bz->kernel_alignment : ALIGN_2M;
+		uint64_t align = bz->kernel_alignment ? bz->kernel_alignment :
+							ALIGN_2M;
+
 		g->kernel_ipa = layout_align_up(ram_ipa, align);
 	}
 	start = ram_ipa;
