@@ -38,6 +38,19 @@ $(BMX_OUT)/$(1).bz.elf: $(BMX_COMMON) $(call bmx_main,$(1)) $(BMX_OUT)/bzhdr.o $
 endef
 $(foreach g,$(BMX_GUESTS),$(eval $(call bmx_guest,$(g))))
 
+# The PCI probe guest, once per load address: a VM owning PCI functions is
+# identity-mapped (docs/isolation.md), so the guest runs where that VM's
+# RAM is (memory-base of tests/system/configs/x86-pci-isolation.dts).
+BMX_PCI_LOADS := 0x10000000 0x14000000
+BMX_PCI_IMAGES := $(foreach a,$(BMX_PCI_LOADS),$(BMX_OUT)/pciprobe-$(a).bzImage)
+
+$(BMX_OUT)/pciprobe-%.bz.elf: $(BMX_COMMON) $(BMX_OUT)/pciprobe.o \
+		$(BMX_OUT)/bzhdr.o $(BMX_DIR)/guest.ld
+	$(call msg,LD,$@)
+	$(Q)ld -m elf_i386 -T $(BMX_DIR)/guest.ld --defsym=GUEST_LOAD=$* \
+		--build-id=none -z noexecstack --no-warn-rwx-segments \
+		$(BMX_OUT)/bzhdr.o $(BMX_COMMON) $(BMX_OUT)/pciprobe.o -o $@
+
 $(BMX_OUT)/%.bin: $(BMX_OUT)/%.elf
 	$(call msg,OBJCOPY,$@)
 	$(Q)objcopy -O binary $< $@
@@ -58,4 +71,4 @@ $(BMX_IMAGE_TOOL): tests/x86/test_image.c hv/core/plan_check.c \
 
 .PHONY: x86-guests
 x86-guests: $(BMX_BIN) $(BMX_IMAGE_TOOL) \
-	$(foreach g,$(BMX_GUESTS),$(BMX_OUT)/$(g).bzImage)
+	$(foreach g,$(BMX_GUESTS),$(BMX_OUT)/$(g).bzImage) $(BMX_PCI_IMAGES)

@@ -8,7 +8,8 @@
  * start in 32-bit protected mode.  guest.ld places this section 1 KiB
  * below the guest's link address, so the flat binary is the bzImage.
  */
-#define LOAD 0x1000000 /* X86_LAYOUT_KERNEL: where the guest is linked */
+/* Where the guest is linked (guest.ld): X86_LAYOUT_KERNEL, or GUEST_LOAD. */
+#define LOAD _start
 
 	.section .bzimage.setup, "a"
 	.org	0x1f1
@@ -38,7 +39,7 @@
 	.long	0			/* cmd_line_ptr */
 	.long	0x7fffffff		/* initrd_addr_max */
 	.long	0x200000		/* kernel_alignment */
-	.byte	0			/* relocatable_kernel: no, it is linked at LOAD */
+	.byte	guest_relocatable	/* relocatable_kernel (guest.ld) */
 	.byte	21			/* min_alignment: 2 MiB */
 	.word	0			/* xloadflags */
 	.long	4095			/* cmdline_size */
@@ -47,8 +48,8 @@
 	.long	0			/* payload_offset */
 	.long	0			/* payload_length */
 	.quad	0			/* setup_data */
-	.quad	LOAD			/* pref_address */
-	.long	_end - LOAD		/* init_size: image and bss */
+	.long	LOAD, 0			/* pref_address */
+	.long	guest_init_size		/* init_size: image and bss (guest.ld) */
 	.long	0			/* handover_offset */
 	.long	0			/* kernel_info_offset */
 hdr_end:

@@ -10,6 +10,8 @@
  * its reach: a BAR that would overlap RAM, a page the hypervisor
  * emulates, or another VM's ranges refuses the plan at boot.
  */
+#include <stddef.h>
+
 #include "arch/npt.h"
 #include "arch/pci_x86.h"
 #include "asm_defs.h"
@@ -110,6 +112,17 @@ static bool hits_ram(const struct vm *vm, uint64_t base, uint64_t size)
 	return false;
 }
 
+/*
+ * The whole plan, every VM's record in it: the VMs are set up one by one,
+ * so struct vm of those after this one is not filled in yet.
+ */
+static const struct shikiri_plan *whole_plan(void)
+{
+	return (const struct shikiri_plan
+			*)(uintptr_t)((uintptr_t)hv_board -
+				      offsetof(struct shikiri_plan, board));
+}
+
 static bool overlaps(uint64_t a, uint64_t as, uint64_t b, uint64_t bs)
 {
 	return bs && a < b + bs && b < a + as;
@@ -118,6 +131,7 @@ static bool overlaps(uint64_t a, uint64_t as, uint64_t b, uint64_t bs)
 /* Why memory range @m cannot be passed through to @vm, or NULL. */
 static const char *mem_refused(const struct vm *vm, const struct pci_map *m)
 {
+	const struct shikiri_plan *plan = whole_plan();
 	const struct shikiri_plan_vm *p = vm->plan;
 
 	if (!m->size || ((m->base | m->size) & (SZ_4K - 1)))
@@ -140,8 +154,8 @@ static const char *mem_refused(const struct vm *vm, const struct pci_map *m)
 	    overlaps(m->base, m->size, hv_board->hw.x86_64.lapic_base, SZ_4K) ||
 	    overlaps(m->base, m->size, hv_board->hw.x86_64.ioapic_base, SZ_4K))
 		return "overlaps a page the hypervisor emulates or owns";
-	for (unsigned i = 0; i < vm_count; i++) {
-		const struct shikiri_plan_vm *o = vms[i].plan;
+	for (unsigned i = 0; i < plan->vm_count; i++) {
+		const struct shikiri_plan_vm *o = &plan->vm[i];
 
 		for (unsigned r = 0; r < o->mmio_count; r++)
 			if (overlaps(m->base, m->size, o->mmio[r].pa,
@@ -157,16 +171,18 @@ static const char *mem_refused(const struct vm *vm, const struct pci_map *m)
 /* Why port range @m cannot be opened to @vm, or NULL. */
 static const char *io_refused(const struct vm *vm, const struct pci_map *m)
 {
+	const struct shikiri_plan *plan = whole_plan();
+
 	if (!m->size || m->base >= PORTS || m->size > PORTS - m->base)
 		return "is not a port range";
 	if (m->base < EMULATED_PORTS_END)
 		return "overlaps the ports of the VM's emulated PC";
 	if (overlaps(m->base, m->size, hv_board->uart_base, 8))
 		return "overlaps the hypervisor's UART";
-	for (unsigned i = 0; i < vm_count; i++) {
-		const struct shikiri_plan_vm *o = vms[i].plan;
+	for (unsigned i = 0; i < plan->vm_count; i++) {
+		const struct shikiri_plan_vm *o = &plan->vm[i];
 
-		if (&vms[i] == vm)
+		if (o == vm->plan)
 			continue;
 		for (unsigned r = 0;
 		     r < o->arch.x86_64.pio_count && r < SHIKIRI_MAX_PIO; r++)
