@@ -254,6 +254,24 @@ static void nic_quiet(void)
 }
 
 /*
+ * MSI capability at @msi (its Message Control @ctrl) disabled, given
+ * @addr and @data, enabled again; then the e1000e raises a cause.
+ */
+static void msi_send(uint32_t own, unsigned msi, uint32_t ctrl, uint32_t addr,
+		     uint32_t data)
+{
+	bool wide = ctrl & 0x80; /* 64-bit address: data one dword later */
+
+	cf8_write(own, msi, ctrl << 16 | PCI_CAP_MSI);
+	cf8_write(own, msi + 4, addr);
+	if (wide)
+		cf8_write(own, msi + 8, 0);
+	cf8_write(own, msi + (wide ? 12 : 8), data);
+	cf8_write(own, msi, (ctrl | 1u) << 16 | PCI_CAP_MSI);
+	nic_fire();
+}
+
+/*
  * The VM's own e1000e interrupts it, through MSI (the hypervisor's
  * translation of the message the guest wrote) and through INTx (the
  * physical I/O APIC pin @gsi following the VM's virtual one); a message
@@ -276,35 +294,17 @@ static void probe_interrupts(uint32_t own, unsigned gsi)
 	printf("at 0x%x\n", msi);
 	if (!msi)
 		return;
-	ctrl = cf8_read(own, msi) >> 16;
-	/* Address, upper address (64-bit capable), data; then enable. */
-	cf8_write(own, msi + 4, 0xfee00000u);
-	if (ctrl & 0x80) {
-		cf8_write(own, msi + 8, 0);
-		cf8_write(own, msi + 12, 0x4000u | VEC_MSI);
-	} else {
-		cf8_write(own, msi + 8, 0x4000u | VEC_MSI);
-	}
-	cf8_write(own, msi, (ctrl | 1u) << 16 | PCI_CAP_MSI);
-	nic_fire();
+	ctrl = (cf8_read(own, msi) >> 16) & ~1u;
+	msi_send(own, msi, ctrl, 0xfee00000u, 0x4000u | VEC_MSI);
 	result(wait_hits(VEC_MSI, 1) == 1, "pci_msi_delivered");
 	printf("vector 0x%x came %u times\n", VEC_MSI, hits[VEC_MSI]);
 	nic_quiet();
 
 	/* An NMI, then a destination that is no vCPU of this VM. */
-	cf8_write(own, msi, ctrl << 16 | PCI_CAP_MSI);
-	cf8_write(own, msi + ((ctrl & 0x80) ? 12 : 8),
-		  0x4400u | VEC_MSI_FOREIGN);
-	cf8_write(own, msi, (ctrl | 1u) << 16 | PCI_CAP_MSI);
-	nic_fire();
+	msi_send(own, msi, ctrl, 0xfee00000u, 0x4400u | VEC_MSI_FOREIGN);
 	wait_hits(EXC_NMI, 1);
 	nic_quiet();
-	cf8_write(own, msi, ctrl << 16 | PCI_CAP_MSI);
-	cf8_write(own, msi + 4, 0xfee05000u);
-	cf8_write(own, msi + ((ctrl & 0x80) ? 12 : 8),
-		  0x4000u | VEC_MSI_FOREIGN);
-	cf8_write(own, msi, (ctrl | 1u) << 16 | PCI_CAP_MSI);
-	nic_fire();
+	msi_send(own, msi, ctrl, 0xfee05000u, 0x4000u | VEC_MSI_FOREIGN);
 	wait_hits(VEC_MSI_FOREIGN, 1);
 	nic_quiet();
 	result(!hits[EXC_NMI] && !hits[VEC_MSI_FOREIGN] && hits[VEC_MSI] == 1,
@@ -348,25 +348,25 @@ static void probe_latch(void)
 	printf("0xcf8 reads 0x%x\n", inl(CF8));
 }
 
-void main(uint32_t boot_info)
+/* The hex number of "@key=" on the command line, 0 when absent. */
+static uint32_t arg_hex(uint32_t boot_info, const char *key)
 {
 	char arg[24];
-	const char *s;
-	uint32_t own = 0, other = 0;
+	const char *s = arg;
+
+	if (!cmdline_value(boot_info, key, arg, sizeof(arg)))
+		return 0;
+	return (uint32_t)parse_hex(&s);
+}
+
+void main(uint32_t boot_info)
+{
+	uint32_t own = arg_hex(boot_info, "pci.own");
+	uint32_t other = arg_hex(boot_info, "pci.other");
+	uint32_t gsi = arg_hex(boot_info, "pci.gsi");
 
 	idt_setup();
-	if (cmdline_value(boot_info, "pci.ecam", arg, sizeof(arg))) {
-		s = arg;
-		ecam = (uint32_t)parse_hex(&s);
-	}
-	if (cmdline_value(boot_info, "pci.own", arg, sizeof(arg))) {
-		s = arg;
-		own = (uint32_t)parse_hex(&s);
-	}
-	if (cmdline_value(boot_info, "pci.other", arg, sizeof(arg))) {
-		s = arg;
-		other = (uint32_t)parse_hex(&s);
-	}
+	ecam = arg_hex(boot_info, "pci.ecam");
 	if (!ecam || !own || !other) {
 		printf("FAIL pci_args: pci.ecam, pci.own and pci.other needed\n");
 		poweroff();
@@ -376,11 +376,8 @@ void main(uint32_t boot_info)
 	probe_own(own);
 	probe_foreign(other);
 	probe_bar(own);
-	if (cf8_read(own, 0) == E1000E_ID &&
-	    cmdline_value(boot_info, "pci.gsi", arg, sizeof(arg))) {
-		s = arg;
-		probe_interrupts(own, (unsigned)parse_hex(&s));
-	}
+	if (cf8_read(own, 0) == E1000E_ID && gsi)
+		probe_interrupts(own, gsi);
 	result_summary();
 	poweroff();
 }
