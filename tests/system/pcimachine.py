@@ -7,21 +7,23 @@ at function 0 of its own slot, for the x86 PCI passthrough tests
     00:05.0  e1000e       NIC on QEMU's user-mode network
     00:06.0  qemu-xhci    USB 3 (MSI-X), one usb-storage disk
 
-QEMU's default NIC (an e1000e at 00:02.0) is left out (-nic none; QEMU
-leaves it out anyway once a -netdev is given), so the machine's only NIC is
-the one at 00:05.0.  The disks are raw images in the test's own directory,
+QEMU's default NIC (an e1000e at 00:02.0) is left out: QEMU adds it only
+to a command line without -netdev, -nic or -net, so the machine's only NIC
+is the one at 00:05.0.  The disks are raw images in the test's own directory,
 filled with a known pattern before boot.
 
     m = Machine(tmp_path)               # disk images written
-    extra = m.qemu_args()               # after the board's options
-    m.check_functions(c, vm)            # {bdf: "vendor:device"} seen
-    m.check_disk(c, vm, AHCI)           # read the host's pattern, write one
+    extra = m.qemu_args()               # controllers and disks
+    extra = m.disk_args()               # disks, for an image's .qemu
+    functions(c, vm)                    # {bdf: ("vendor:device", driver)}
+    check_disk(c, vm, m, AHCI)          # read the host's pattern, write one
+    check_network(c, vm)                # DHCP, ping the gateway
+    check_interrupts(c, vm, ifc)        # MSI, MSI-X and INTx in use
 """
 
 import hashlib
 import random
 import re
-import time
 from pathlib import Path
 
 import qemu
@@ -36,6 +38,13 @@ FUNCTIONS = {AHCI: ("8086:2922", "ahci"), NIC: ("8086:10d3", "e1000e"),
 # (scripts/setup, make).
 KERNEL = qemu.CACHE / "x86_64" / "generic" / "bzImage"
 INITRD = qemu.REPO / "build" / "guest-x86_64" / "initramfs-pci.cpio.gz"
+
+# The QEMU options adding the controllers, without disks: what
+# configs/qemu-q35-pci.dts puts into its image's .qemu (qemu-args).
+CONTROLLERS = ["-device", "ich9-ahci,id=ahci,addr=0x4",
+               "-netdev", "user,id=n0",
+               "-device", "e1000e,netdev=n0,addr=0x5",
+               "-device", "qemu-xhci,id=xhci,addr=0x6"]
 
 DISK_SIZE = 16 << 20
 # The span of each disk the tests read and write: 2 MiB at 1 MiB.
@@ -68,7 +77,7 @@ class Machine:
         rng = random.Random(seed)
         self.patterns = {}
         for bdf, path in self.disks.items():
-            data = bytes(rng.getrandbits(8) for _ in range(SPAN_SIZE))
+            data = rng.randbytes(SPAN_SIZE)
             with open(path, "wb") as f:
                 f.truncate(DISK_SIZE)
                 f.seek(SPAN_OFFSET)
@@ -77,15 +86,14 @@ class Machine:
 
     def qemu_args(self):
         """The QEMU options adding the three controllers and the disks."""
-        sata, usb = self.disks[AHCI], self.disks[XHCI]
-        return ["-nic", "none",
-                "-device", "ich9-ahci,id=ahci,addr=0x4",
-                "-drive", f"if=none,id=d0,format=raw,file={sata}",
+        return CONTROLLERS + self.disk_args()
+
+    def disk_args(self):
+        """The QEMU options attaching the disks to the controllers (to add
+        to a command line that has CONTROLLERS, e.g. an image's .qemu)."""
+        return ["-drive", f"if=none,id=d0,format=raw,file={self.disks[AHCI]}",
                 "-device", "ide-hd,drive=d0,bus=ahci.0",
-                "-netdev", "user,id=n0",
-                "-device", "e1000e,netdev=n0,addr=0x5",
-                "-device", "qemu-xhci,id=xhci,addr=0x6",
-                "-drive", f"if=none,id=u0,format=raw,file={usb}",
+                "-drive", f"if=none,id=u0,format=raw,file={self.disks[XHCI]}",
                 "-device", "usb-storage,drive=u0,bus=xhci.0"]
 
     def native_argv(self, append):
