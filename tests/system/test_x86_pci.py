@@ -202,10 +202,9 @@ def test_pci_passthrough(boot, machine):
     lifecycle.shell(c, f"restart {LINUX1}")
     _back_with_devices(c, m, "console shell", 1, mark)
     t_restart = time.monotonic() - t1
+    # Its network and interrupts after restarts: test_pci_reboot_storm.
     pm.check_disk(c, LINUX1, m, pm.AHCI)
     pm.check_disk(c, LINUX1, m, pm.XHCI)
-    pm.check_network(c, LINUX1)
-    pm.check_interrupts(c, LINUX1, pm.nic_name(c, LINUX1))
     resets = lifecycle.spans(c.lines, rf"^shikiri: vm {LINUX1}: restarting",
                              rf"^shikiri: vm {LINUX1}: started")
     gap, reset_gap = _heartbeat(c, resets)
