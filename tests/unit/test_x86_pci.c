@@ -360,19 +360,42 @@ static void test_layout(void **state)
 	       "physical address); fix: use a lower base or less memory\n");
 	/* The same VM without PCI functions sees its RAM from 0. */
 	expect_ok(VM0("memory-base = <0 0xfc000000>;"), true);
-	/* A kernel that runs only at 16 MiB. */
+	/*
+	 * A kernel that runs only where it is linked: at 16 MiB, not where
+	 * the tool places the VM; at 0x10000000 inside a memory-base VM.
+	 */
 	k.relocatable = 0;
 	x86fake_bzimage("fixed", &k);
 	expect(Q35 "\tvm@0 { label = \"a\"; cpus = <0>; kernel = "
 		   "\"fixed\"; memory-size = <0 0x4000000>; pci-devices = "
 		   "\"00:04.0\"; };\n",
 	       false,
-	       "fixed' is not relocatable, and a VM that owns PCI functions "
-	       "runs it in its RAM at 0x7be00000, its physical address; fix: "
-	       "build it with CONFIG_RELOCATABLE=y\n");
+	       "fixed' is not relocatable and runs only at 0x1000000, "
+	       "outside the VM's RAM [0x7be00000, 0x7fe00000) (a VM that owns "
+	       "PCI functions sees its RAM at its physical address); fix: give "
+	       "the VM a memory-base whose RAM holds 0x1000000, or build the "
+	       "kernel with CONFIG_RELOCATABLE=y\n");
 	expect_ok(Q35 "\tvm@0 { label = \"a\"; cpus = <0>; kernel = "
 		      "\"fixed\"; memory-size = <0 0x4000000>; };\n",
 		  false);
+	k.pref_address = 0x10000000;
+	x86fake_bzimage("fixed", &k);
+	expect_ok(Q35 "\tvm@0 { label = \"a\"; cpus = <0>; kernel = "
+		      "\"fixed\"; memory-size = <0 0x4000000>; memory-base = "
+		      "<0 0x10000000>; pci-devices = \"00:04.0\"; };\n",
+		  false);
+	assert_non_null(
+		strstr(buildtest_explained, "-> IPA 0x10000000 (65536 bytes"));
+	expect(Q35 "\tvm@0 { label = \"a\"; cpus = <0>; kernel = "
+		   "\"fixed\"; memory-size = <0 0x4000000>; memory-base = "
+		   "<0 0x20000000>; pci-devices = \"00:04.0\"; };\n",
+	       false,
+	       "fixed' is not relocatable and runs only at 0x10000000, "
+	       "outside the VM's RAM [0x20000000, 0x24000000)");
+	/* Without PCI functions it must want 16 MiB, as before. */
+	expect(Q35 "\tvm@0 { label = \"a\"; cpus = <0>; kernel = "
+		   "\"fixed\"; memory-size = <0 0x4000000>; };\n",
+	       false, "fixed' can be loaded only elsewhere than 16 MiB");
 	buildtest_make_board(NULL);
 }
 
