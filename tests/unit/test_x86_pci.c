@@ -153,6 +153,11 @@ static void test_board_rules(void **state)
 		   "(00:1f.0) this VM does not own, and Linux looks for a "
 		   "device's other functions only through function 0; fix: "
 		   "add 00:1f.0 or remove 00:1f.2\n");
+	buildtest_pc_board("/ { pcie@b0000000 { host-bridge@0,0 { "
+			   "/delete-property/ class-code; }; }; };");
+	expect(VM0("pci-devices = \"00:00.0\";"), true,
+	       ERR "00:00.0 is device 0 of the first bus, which every VM "
+		   "sees as a bare copy of the host bridge; fix: remove it\n");
 	buildtest_pc_board(BRIDGE);
 	expect(VM0("pci-devices = \"00:0a.0\";"), true,
 	       ERR "00:0a.0 is marked shikiri,hypervisor in the board file; "
