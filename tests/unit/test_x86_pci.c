@@ -16,9 +16,11 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <regex.h>
 
 #include "buildtest.h"
 #include "x86fake.h"
+#include "xorshift.h"
 
 #define Q35 "board = \"qemu-q35\";\n"
 #define VM0(props)                                                     \
@@ -130,6 +132,81 @@ static void test_names(void **state)
 	/* Both spellings of a good one. */
 	expect_ok(Q35 VM0("pci-devices = \"00:04.0\", \"0000:00:05.0\";"),
 		  false);
+}
+
+/*
+ * Random names, half of them shaped like addresses: the tool takes exactly
+ * those that spell, in either form and case, a function of the q35 board
+ * file a VM may own alone (its own function 0, GSIs 16-23), and refuses
+ * the rest without crashing (ASan, UBSan).
+ */
+static void test_random_names(void **state)
+{
+	static const char alphabet[] = "0123456789abcdefABCDEFgx:.- ";
+	static const char *const ownable[] = { "00:01.0", "00:02.0", "00:04.0",
+					       "00:05.0", "00:06.0" };
+	uint64_t seed = 0x9e3779b97f4a7c15ull;
+	unsigned int accepted = 0;
+	regex_t re;
+
+	(void)state;
+	assert_int_equal(regcomp(&re,
+				 "^(0000:)?[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\\."
+				 "[0-9a-fA-F]$",
+				 REG_EXTENDED | REG_NOSUB),
+			 0);
+	for (int i = 0; i < 120; i++) {
+		char name[16], lower[8], *body;
+		size_t n = xorshift64(&seed) % 14;
+		bool good = false;
+		int rc;
+
+		if (i % 3 == 2) {
+			/* A real one, in either form. */
+			snprintf(name, sizeof(name), "%s%s",
+				 xorshift64(&seed) % 2 ? "0000:" : "",
+				 ownable[xorshift64(&seed) % 5]);
+			n = strlen(name);
+		} else if (i % 3 == 1) {
+			const char *shape = xorshift64(&seed) % 2 ?
+						    "HH:HH.H" :
+						    "0000:HH:HH.H";
+
+			n = strlen(shape);
+			for (size_t c = 0; c < n; c++)
+				name[c] =
+					shape[c] != 'H' ?
+						shape[c] :
+						"0123456789abcdefABCDEF"
+							[xorshift64(&seed) % 22];
+		} else {
+			for (size_t c = 0; c < n; c++)
+				name[c] = alphabet[xorshift64(&seed) %
+						   (sizeof(alphabet) - 1)];
+		}
+		name[n] = '\0';
+		if (n >= 7 && regexec(&re, name, 0, NULL, 0) == 0) {
+			for (size_t c = 0; c < 7; c++)
+				lower[c] =
+					(char)(name[n - 7 + c] |
+					       (name[n - 7 + c] >= 'A' ? 0x20 :
+									 0));
+			lower[7] = '\0';
+			for (size_t o = 0; o < 5; o++)
+				good |= strcmp(lower, ownable[o]) == 0;
+		}
+		body = fileio_strdup_printf(Q35 VM0("pci-devices = \"%s\";"),
+					    name);
+		rc = buildtest_run_opts(body, true, "-");
+		if (rc != (good ? 0 : 1))
+			print_error("'%s': rc %d\n%s\n", name, rc,
+				    buildtest_errors);
+		assert_int_equal(rc, good ? 0 : 1);
+		accepted += good;
+		free(body);
+	}
+	regfree(&re);
+	assert_true(accepted >= 30 && accepted <= 90);
 }
 
 /* Against the board file: listed, not the hypervisor's, function 0. */
@@ -445,6 +522,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_random_names),
 		cmocka_unit_test(test_board_rules),
 		cmocka_unit_test(test_owners),
 		cmocka_unit_test(test_too_many),
