@@ -7,6 +7,7 @@
  * from the board file) and the board's PCI segment (ECAM, bus range,
  * windows).
  */
+#define _GNU_SOURCE /* memmem */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -293,6 +294,25 @@ static void test_owners(void **state)
 		  true);
 }
 
+/* Two functions of one slot on one pin must share its GSI (_PRT). */
+static void test_pins(void **state)
+{
+	(void)state;
+	buildtest_pc_board("/ { pcie@b0000000 {\n"
+			   "  a@b,0 { reg = <0x5800 0 0 0 0>; interrupts = "
+			   "<16 4>; };\n"
+			   "  b@b,1 { reg = <0x5900 0 0 0 0>; interrupts = "
+			   "<17 4>; };\n"
+			   "  c@b,2 { reg = <0x5a00 0 0 0 0>; interrupts = "
+			   "<17 4>; shikiri,intx-pin = <2>; }; }; };");
+	expect(VM0("pci-devices = \"00:0b.0\", \"00:0b.1\";"), true,
+	       ERR "00:0b.1's INTA is GSI 17, but 00:0b.0's, on the same "
+		   "slot and pin, is GSI 16; fix: correct the board file "
+		   "(lspci -vv and /proc/interrupts)\n");
+	expect_ok(VM0("pci-devices = \"00:0b.0\", \"00:0b.2\";"), true);
+	buildtest_make_board(NULL);
+}
+
 /* A bridge with 17 functions behind it: more than a plan holds. */
 static void test_too_many(void **state)
 {
@@ -486,6 +506,7 @@ static void test_bridge_plan(void **state)
 {
 	const struct shikiri_plan *p;
 	struct blob out;
+	bool found = false;
 
 	(void)state;
 	buildtest_pc_board(BRIDGE);
@@ -503,6 +524,24 @@ static void test_bridge_plan(void **state)
 	assert_int_equal(p->vm[0].pci[3].bdf, 0x101);
 	assert_int_equal(p->vm[0].pci[3].intx, 17);
 	assert_int_equal(p->vm[0].pci[3].intx_pin, 2);
+	/*
+	 * The guest's _PRT routes the root bus only: 00:04.0 and the bridge
+	 * itself; what is behind the bridge swizzles through its pin.
+	 */
+	for (unsigned int i = 0; i < p->vm[0].payload_count; i++) {
+		const struct shikiri_payload *pl = &p->vm[0].payload[i];
+		const uint8_t *prt;
+
+		if (pl->kind != SHIKIRI_PAYLOAD_ACPI)
+			continue;
+		prt = memmem(out.data + pl->offset, pl->size, "_PRT\x12", 5);
+		assert_non_null(prt);
+		assert_int_equal(prt[6], 2);
+		assert_non_null(memmem(prt, 64, "\x0c\xff\xff\x04\x00", 5));
+		assert_non_null(memmem(prt, 64, "\x0c\xff\xff\x1c\x00", 5));
+		found = true;
+	}
+	assert_true(found);
 	fileio_free(&out);
 	buildtest_make_board(NULL);
 }
@@ -525,6 +564,7 @@ int main(void)
 		cmocka_unit_test(test_random_names),
 		cmocka_unit_test(test_board_rules),
 		cmocka_unit_test(test_owners),
+		cmocka_unit_test(test_pins),
 		cmocka_unit_test(test_too_many),
 		cmocka_unit_test(test_board_file),
 		cmocka_unit_test(test_layout),
