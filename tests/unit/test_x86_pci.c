@@ -7,6 +7,7 @@
  * from the board file) and the board's PCI segment (ECAM, bus range,
  * windows).
  */
+#define _GNU_SOURCE /* memmem */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,9 +17,11 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <regex.h>
 
 #include "buildtest.h"
 #include "x86fake.h"
+#include "xorshift.h"
 
 #define Q35 "board = \"qemu-q35\";\n"
 #define VM0(props)                                                     \
@@ -132,6 +135,81 @@ static void test_names(void **state)
 		  false);
 }
 
+/*
+ * Random names, half of them shaped like addresses: the tool takes exactly
+ * those that spell, in either form and case, a function of the q35 board
+ * file a VM may own alone (its own function 0, GSIs 16-23), and refuses
+ * the rest without crashing (ASan, UBSan).
+ */
+static void test_random_names(void **state)
+{
+	static const char alphabet[] = "0123456789abcdefABCDEFgx:.- ";
+	static const char *const ownable[] = { "00:01.0", "00:02.0", "00:04.0",
+					       "00:05.0", "00:06.0" };
+	uint64_t seed = 0x9e3779b97f4a7c15ull;
+	unsigned int accepted = 0;
+	regex_t re;
+
+	(void)state;
+	assert_int_equal(regcomp(&re,
+				 "^(0000:)?[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\\."
+				 "[0-9a-fA-F]$",
+				 REG_EXTENDED | REG_NOSUB),
+			 0);
+	for (int i = 0; i < 120; i++) {
+		char name[16], lower[8], *body;
+		size_t n = xorshift64(&seed) % 14;
+		bool good = false;
+		int rc;
+
+		if (i % 3 == 2) {
+			/* A real one, in either form. */
+			snprintf(name, sizeof(name), "%s%s",
+				 xorshift64(&seed) % 2 ? "0000:" : "",
+				 ownable[xorshift64(&seed) % 5]);
+			n = strlen(name);
+		} else if (i % 3 == 1) {
+			const char *shape = xorshift64(&seed) % 2 ?
+						    "HH:HH.H" :
+						    "0000:HH:HH.H";
+
+			n = strlen(shape);
+			for (size_t c = 0; c < n; c++)
+				name[c] =
+					shape[c] != 'H' ?
+						shape[c] :
+						"0123456789abcdefABCDEF"
+							[xorshift64(&seed) % 22];
+		} else {
+			for (size_t c = 0; c < n; c++)
+				name[c] = alphabet[xorshift64(&seed) %
+						   (sizeof(alphabet) - 1)];
+		}
+		name[n] = '\0';
+		if (n >= 7 && regexec(&re, name, 0, NULL, 0) == 0) {
+			for (size_t c = 0; c < 7; c++)
+				lower[c] =
+					(char)(name[n - 7 + c] |
+					       (name[n - 7 + c] >= 'A' ? 0x20 :
+									 0));
+			lower[7] = '\0';
+			for (size_t o = 0; o < 5; o++)
+				good |= strcmp(lower, ownable[o]) == 0;
+		}
+		body = fileio_strdup_printf(Q35 VM0("pci-devices = \"%s\";"),
+					    name);
+		rc = buildtest_run_opts(body, true, "-");
+		if (rc != (good ? 0 : 1))
+			print_error("'%s': rc %d\n%s\n", name, rc,
+				    buildtest_errors);
+		assert_int_equal(rc, good ? 0 : 1);
+		accepted += good;
+		free(body);
+	}
+	regfree(&re);
+	assert_true(accepted >= 30 && accepted <= 90);
+}
+
 /* Against the board file: listed, not the hypervisor's, function 0. */
 static void test_board_rules(void **state)
 {
@@ -153,6 +231,11 @@ static void test_board_rules(void **state)
 		   "(00:1f.0) this VM does not own, and Linux looks for a "
 		   "device's other functions only through function 0; fix: "
 		   "add 00:1f.0 or remove 00:1f.2\n");
+	buildtest_pc_board("/ { pcie@b0000000 { host-bridge@0,0 { "
+			   "/delete-property/ class-code; }; }; };");
+	expect(VM0("pci-devices = \"00:00.0\";"), true,
+	       ERR "00:00.0 is device 0 of the first bus, which every VM "
+		   "sees as a bare copy of the host bridge; fix: remove it\n");
 	buildtest_pc_board(BRIDGE);
 	expect(VM0("pci-devices = \"00:0a.0\";"), true,
 	       ERR "00:0a.0 is marked shikiri,hypervisor in the board file; "
@@ -209,6 +292,25 @@ static void test_owners(void **state)
 	expect_ok(VM0("pci-devices = \"00:1c.0\";")
 			  VM1("pci-devices = \"00:04.0\";"),
 		  true);
+}
+
+/* Two functions of one slot on one pin must share its GSI (_PRT). */
+static void test_pins(void **state)
+{
+	(void)state;
+	buildtest_pc_board("/ { pcie@b0000000 {\n"
+			   "  a@b,0 { reg = <0x5800 0 0 0 0>; interrupts = "
+			   "<16 4>; };\n"
+			   "  b@b,1 { reg = <0x5900 0 0 0 0>; interrupts = "
+			   "<17 4>; };\n"
+			   "  c@b,2 { reg = <0x5a00 0 0 0 0>; interrupts = "
+			   "<17 4>; shikiri,intx-pin = <2>; }; }; };");
+	expect(VM0("pci-devices = \"00:0b.0\", \"00:0b.1\";"), true,
+	       ERR "00:0b.1's INTA is GSI 17, but 00:0b.0's, on the same "
+		   "slot and pin, is GSI 16; fix: correct the board file "
+		   "(lspci -vv and /proc/interrupts)\n");
+	expect_ok(VM0("pci-devices = \"00:0b.0\", \"00:0b.2\";"), true);
+	buildtest_make_board(NULL);
 }
 
 /* A bridge with 17 functions behind it: more than a plan holds. */
@@ -360,19 +462,42 @@ static void test_layout(void **state)
 	       "physical address); fix: use a lower base or less memory\n");
 	/* The same VM without PCI functions sees its RAM from 0. */
 	expect_ok(VM0("memory-base = <0 0xfc000000>;"), true);
-	/* A kernel that runs only at 16 MiB. */
+	/*
+	 * A kernel that runs only where it is linked: at 16 MiB, not where
+	 * the tool places the VM; at 0x10000000 inside a memory-base VM.
+	 */
 	k.relocatable = 0;
 	x86fake_bzimage("fixed", &k);
 	expect(Q35 "\tvm@0 { label = \"a\"; cpus = <0>; kernel = "
 		   "\"fixed\"; memory-size = <0 0x4000000>; pci-devices = "
 		   "\"00:04.0\"; };\n",
 	       false,
-	       "fixed' is not relocatable, and a VM that owns PCI functions "
-	       "runs it in its RAM at 0x7be00000, its physical address; fix: "
-	       "build it with CONFIG_RELOCATABLE=y\n");
+	       "fixed' is not relocatable and runs only at 0x1000000, "
+	       "outside the VM's RAM [0x7be00000, 0x7fe00000) (a VM that owns "
+	       "PCI functions sees its RAM at its physical address); fix: give "
+	       "the VM a memory-base whose RAM holds 0x1000000, or build the "
+	       "kernel with CONFIG_RELOCATABLE=y\n");
 	expect_ok(Q35 "\tvm@0 { label = \"a\"; cpus = <0>; kernel = "
 		      "\"fixed\"; memory-size = <0 0x4000000>; };\n",
 		  false);
+	k.pref_address = 0x10000000;
+	x86fake_bzimage("fixed", &k);
+	expect_ok(Q35 "\tvm@0 { label = \"a\"; cpus = <0>; kernel = "
+		      "\"fixed\"; memory-size = <0 0x4000000>; memory-base = "
+		      "<0 0x10000000>; pci-devices = \"00:04.0\"; };\n",
+		  false);
+	assert_non_null(
+		strstr(buildtest_explained, "-> IPA 0x10000000 (65536 bytes"));
+	expect(Q35 "\tvm@0 { label = \"a\"; cpus = <0>; kernel = "
+		   "\"fixed\"; memory-size = <0 0x4000000>; memory-base = "
+		   "<0 0x20000000>; pci-devices = \"00:04.0\"; };\n",
+	       false,
+	       "fixed' is not relocatable and runs only at 0x10000000, "
+	       "outside the VM's RAM [0x20000000, 0x24000000)");
+	/* Without PCI functions it must want 16 MiB, as before. */
+	expect(Q35 "\tvm@0 { label = \"a\"; cpus = <0>; kernel = "
+		   "\"fixed\"; memory-size = <0 0x4000000>; };\n",
+	       false, "fixed' can be loaded only elsewhere than 16 MiB");
 	buildtest_make_board(NULL);
 }
 
@@ -381,6 +506,7 @@ static void test_bridge_plan(void **state)
 {
 	const struct shikiri_plan *p;
 	struct blob out;
+	bool found = false;
 
 	(void)state;
 	buildtest_pc_board(BRIDGE);
@@ -398,6 +524,24 @@ static void test_bridge_plan(void **state)
 	assert_int_equal(p->vm[0].pci[3].bdf, 0x101);
 	assert_int_equal(p->vm[0].pci[3].intx, 17);
 	assert_int_equal(p->vm[0].pci[3].intx_pin, 2);
+	/*
+	 * The guest's _PRT routes the root bus only: 00:04.0 and the bridge
+	 * itself; what is behind the bridge swizzles through its pin.
+	 */
+	for (unsigned int i = 0; i < p->vm[0].payload_count; i++) {
+		const struct shikiri_payload *pl = &p->vm[0].payload[i];
+		const uint8_t *prt;
+
+		if (pl->kind != SHIKIRI_PAYLOAD_ACPI)
+			continue;
+		prt = memmem(out.data + pl->offset, pl->size, "_PRT\x12", 5);
+		assert_non_null(prt);
+		assert_int_equal(prt[6], 2);
+		assert_non_null(memmem(prt, 64, "\x0c\xff\xff\x04\x00", 5));
+		assert_non_null(memmem(prt, 64, "\x0c\xff\xff\x1c\x00", 5));
+		found = true;
+	}
+	assert_true(found);
 	fileio_free(&out);
 	buildtest_make_board(NULL);
 }
@@ -417,8 +561,10 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_random_names),
 		cmocka_unit_test(test_board_rules),
 		cmocka_unit_test(test_owners),
+		cmocka_unit_test(test_pins),
 		cmocka_unit_test(test_too_many),
 		cmocka_unit_test(test_board_file),
 		cmocka_unit_test(test_layout),

@@ -229,16 +229,20 @@ static int read_windows(struct board *b, struct diag *d)
 }
 
 /* Why the hypervisor keeps the function at @node, or NULL. */
-static const char *hv_reason(const struct board *b, int node,
+static const char *hv_reason(const struct board *b, int node, uint32_t bdf,
 			     uint32_t class_code)
 {
 	if (fdt_getprop(b->dtb.data, node, "shikiri,hypervisor", NULL))
 		return "is marked shikiri,hypervisor in the board file";
-	if (class_code == BOARD_PCI_NO_CLASS)
-		return NULL;
 	if (class_code >> 8 == CLASS_HOST_BRIDGE)
 		return "is a host bridge (class 0x0600), which the hypervisor "
 		       "keeps (a VM sees a bare copy of 00:00.0)";
+	/* Whatever it is, every VM sees a bare host bridge there. */
+	if (bdf == b->facts.pci.bus_first << 8)
+		return "is device 0 of the first bus, which every VM sees as "
+		       "a bare copy of the host bridge";
+	if (class_code == BOARD_PCI_NO_CLASS)
+		return NULL;
 	if (class_code >> 8 == CLASS_ISA_BRIDGE)
 		return "is the ISA bridge (class 0x0601), which decodes the "
 		       "hypervisor's console port";
@@ -371,7 +375,8 @@ static int read_function(struct board *b, struct diag *d, int node, int bridge,
 				     .class_code = cls,
 				     .node = node,
 				     .bridge = bridge,
-				     .hv_why = hv_reason(b, node, cls) };
+				     .hv_why =
+					     hv_reason(b, node, hi >> 8, cls) };
 	if (read_intx(b, d, node, &pf->fn))
 		return -1;
 	b->pci_fn_count++;

@@ -51,9 +51,12 @@ int bootparams_layout(struct x86_guest *g, uint64_t ram_ipa, uint64_t ram_size,
 	/*
 	 * A relocatable kernel runs where it is loaded, aligned up to its
 	 * kernel_alignment, but never below LOAD_PHYSICAL_ADDR (16 MiB on
-	 * Debian): arch/x86/boot/compressed/head_64.S.
+	 * Debian): arch/x86/boot/compressed/head_64.S.  One that is not
+	 * runs at its pref_address only.
 	 */
-	if (ram_ipa > X86_LAYOUT_KERNEL && bz->relocatable) {
+	if (ram_ipa && !bz->relocatable) {
+		g->kernel_ipa = bz->pref_address;
+	} else if (ram_ipa > X86_LAYOUT_KERNEL) {
 		uint64_t align = bz->kernel_alignment ? bz->kernel_alignment :
 							ALIGN_2M;
 

@@ -38,7 +38,8 @@
  *             (e820 reserved); 0 for none.
  * @ecam_size: its size.
  * @kernel_ipa: the protected-mode kernel (X86_LAYOUT_KERNEL, or the main
- *              RAM's base aligned up to the kernel's kernel_alignment).
+ *              RAM's base aligned up to the kernel's kernel_alignment, or
+ *              the pref_address of one that is not relocatable).
  * @kernel_size: its bytes in the bzImage.
  * @kernel_footprint: what it needs from @kernel_ipa while it starts.
  * @initrd_ipa: the initrd, 2 MiB aligned, as high as the kernel allows.

@@ -207,9 +207,11 @@ static void make_guest(struct run *r, unsigned int i)
 /*
  * An x86_64 VM: kernel and initrd placed, boot_params and ACPI made.  A VM
  * that owns PCI functions has its main RAM at @ram_ipa, its physical
- * address (0 for the others: RAM from guest-physical 0).
+ * address (0 for the others: RAM from guest-physical 0), known for sure
+ * once @placed.
  */
-static void make_x86_guest(struct run *r, unsigned int i, uint64_t ram_ipa)
+static void make_x86_guest(struct run *r, unsigned int i, uint64_t ram_ipa,
+			   bool placed)
 {
 	struct vm_build *v = &r->ib.vm[i];
 	const struct vm_config *c = v->cfg;
@@ -224,13 +226,18 @@ static void make_x86_guest(struct run *r, unsigned int i, uint64_t ram_ipa)
 			  strlen(c->bootargs), pl->bz.cmdline_size, c->kernel);
 		return;
 	}
-	if (ram_ipa > X86_LAYOUT_KERNEL && !pl->bz.relocatable) {
+	if (placed && ram_ipa && !pl->bz.relocatable &&
+	    (pl->bz.pref_address < ram_ipa ||
+	     pl->bz.pref_address - ram_ipa >= c->mem_size)) {
 		diag_prop(&r->d, r->cfg.path, c->node, "kernel",
-			  "'%s' is not relocatable, and a VM that owns PCI "
-			  "functions runs it in its RAM at 0x%" PRIx64
-			  ", its physical address; fix: build it with "
-			  "CONFIG_RELOCATABLE=y",
-			  c->kernel, ram_ipa);
+			  "'%s' is not relocatable and runs only at 0x%" PRIx64
+			  ", outside the VM's RAM [0x%" PRIx64 ", 0x%" PRIx64
+			  ") (a VM that owns PCI functions sees its RAM at its "
+			  "physical address); fix: give the VM a memory-base "
+			  "whose RAM holds 0x%" PRIx64
+			  ", or build the kernel with CONFIG_RELOCATABLE=y",
+			  c->kernel, pl->bz.pref_address, ram_ipa,
+			  ram_ipa + c->mem_size, pl->bz.pref_address);
 		return;
 	}
 	if (ram_ipa) {
@@ -261,14 +268,21 @@ static void make_x86_guest(struct run *r, unsigned int i, uint64_t ram_ipa)
 /*
  * Where an x86_64 VM's main RAM is before placement: a VM that owns PCI
  * functions sees it at its physical address, known only once it is
- * placed, so until then at its memory-base or at 16 MiB, which any
- * kernel_alignment divides (the payloads then fit exactly as they will).
+ * placed, so until then at its memory-base, at the 2 MiB holding the
+ * pref_address of a kernel that is not relocatable, or at 16 MiB, which
+ * any kernel_alignment divides (the payloads then fit as they will).
  */
-static uint64_t x86_ram_ipa(const struct vm_config *c)
+static uint64_t x86_ram_ipa(const struct vm_build *v)
 {
+	const struct vm_config *c = v->cfg;
+
 	if (!c->pci_count)
 		return 0;
-	return c->mem_fixed ? c->mem_base : X86_LAYOUT_KERNEL;
+	if (c->mem_fixed)
+		return c->mem_base;
+	if (!v->pl.bz.relocatable && v->pl.bz.pref_address >= LAYOUT_SZ_2M)
+		return v->pl.bz.pref_address & ~(LAYOUT_SZ_2M - 1);
+	return X86_LAYOUT_KERNEL;
 }
 
 /* Lay out the identity-mapped VMs again where they were placed. */
@@ -278,7 +292,7 @@ static bool remake_identity(struct run *r)
 
 	for (unsigned int i = 0; i < r->ib.vm_count; i++)
 		if (r->ib.vm[i].cfg->pci_count) {
-			make_x86_guest(r, i, r->ib.vm[i].ram_pa);
+			make_x86_guest(r, i, r->ib.vm[i].ram_pa, true);
 			any = true;
 		}
 	return any;
@@ -309,7 +323,8 @@ static void make_vms(struct run *r)
 	devices_check_between(pts, &r->cfg, &r->d);
 	for (unsigned int i = 0; i < ib->vm_count; i++)
 		if (ok[i] && ib->x86)
-			make_x86_guest(r, i, x86_ram_ipa(r->ib.vm[i].cfg));
+			make_x86_guest(r, i, x86_ram_ipa(&ib->vm[i]),
+				       ib->vm[i].cfg->mem_fixed);
 		else if (ok[i])
 			make_guest(r, i);
 }
