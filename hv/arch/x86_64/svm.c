@@ -201,6 +201,7 @@ void arch_vm_reset(struct vm *vm)
 {
 	intx_vm_hold(vm);
 	x86_vm_devices_reset(vm);
+	__atomic_store_n(&vm->arch.pci_cf8, 0, __ATOMIC_RELAXED);
 }
 
 void arch_vm_hold(struct vm *vm)

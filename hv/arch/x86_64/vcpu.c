@@ -36,7 +36,9 @@
 #define CPUID1_ECX_TSC_DEADLINE BIT(24)
 #define CPUID1_ECX_OSXSAVE BIT(27)
 #define CPUID1_ECX_HYPERVISOR BIT(31)
+#define CPUID1_EDX_MCE BIT(7)
 #define CPUID1_EDX_MTRR BIT(12)
+#define CPUID1_EDX_MCA BIT(14)
 #define CPUID1_EDX_HTT BIT(28)
 #define CPUID81_ECX_CMP_LEGACY BIT(1)
 #define CPUID81_ECX_SVM BIT(2)
@@ -45,7 +47,9 @@
 #define CPUID81_ECX_WDT BIT(13)
 #define CPUID81_ECX_TOPOEXT BIT(22)
 #define CPUID81_ECX_MONITORX BIT(29)
+#define CPUID81_EDX_MCE BIT(7)
 #define CPUID81_EDX_MTRR BIT(12)
+#define CPUID81_EDX_MCA BIT(14)
 #define CR4_OSXSAVE BIT(18)
 
 /*
@@ -97,7 +101,14 @@ void x86_cpuid(const struct vcpu *v, uint32_t leaf, uint32_t sub, uint64_t cr4,
 		r[2] |= CPUID1_ECX_HYPERVISOR;
 		if (cr4 & CR4_OSXSAVE)
 			r[2] |= CPUID1_ECX_OSXSAVE;
-		r[3] &= ~(CPUID1_EDX_MTRR | CPUID1_EDX_HTT);
+		/*
+		 * No machine-check architecture: its MSRs are the physical
+		 * CPU's error state and #GP here, and a kernel that sees
+		 * MCE/MCA reads them at boot and panics on the #GP (Linux
+		 * mce_rdmsrl(), ex_handler_msr_mce()).
+		 */
+		r[3] &= ~(CPUID1_EDX_MTRR | CPUID1_EDX_HTT | CPUID1_EDX_MCE |
+			  CPUID1_EDX_MCA);
 		if (n > 1)
 			r[3] |= CPUID1_EDX_HTT;
 		break;
@@ -111,7 +122,7 @@ void x86_cpuid(const struct vcpu *v, uint32_t leaf, uint32_t sub, uint64_t cr4,
 			  CPUID81_ECX_EXTAPIC | CPUID81_ECX_SKINIT |
 			  CPUID81_ECX_WDT | CPUID81_ECX_TOPOEXT |
 			  CPUID81_ECX_MONITORX);
-		r[3] &= ~CPUID81_EDX_MTRR;
+		r[3] &= ~(CPUID81_EDX_MTRR | CPUID81_EDX_MCE | CPUID81_EDX_MCA);
 		break;
 	case 0x80000008:
 		/* NC = cores - 1, APIC ID size from NC (legacy method). */

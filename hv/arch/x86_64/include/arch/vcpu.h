@@ -30,9 +30,9 @@ uint64_t x86_now_ns(void);
 
 /**
  * x86_cpuid() - What leaf @leaf, subleaf @sub shows @v's guest: the host's
- * with virtualization, x2APIC, TSC deadline, MONITOR, MTRRs and the
- * topology replaced by the VM's own (APIC ID = vCPU index); @cr4 is the
- * guest's, for OSXSAVE.
+ * with virtualization, x2APIC, TSC deadline, MONITOR, MTRRs and machine
+ * checks hidden and the topology replaced by the VM's own (APIC ID =
+ * vCPU index); @cr4 is the guest's, for OSXSAVE.
  */
 void x86_cpuid(const struct vcpu *v, uint32_t leaf, uint32_t sub, uint64_t cr4,
 	       uint32_t r[4]);
