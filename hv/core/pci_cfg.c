@@ -95,6 +95,10 @@ static uint32_t header_read(struct pci_fn *fn, unsigned d)
 	if (d >= PCI_BAR0 && d < PCI_BAR0 + 4 * PCI_MAX_BARS)
 		return pci_bar_read(fn, (d - PCI_BAR0) / 4);
 	switch (d) {
+	case PCI_COMMAND:
+		/* Decode as the guest set it (command_write()). */
+		v = pci_rd(fn, d, 4) & ~(uint32_t)(PCI_CMD_IO | PCI_CMD_MEM);
+		return v | (fn->cmd & (PCI_CMD_IO | PCI_CMD_MEM));
 	case PCI_ROM:
 		/* No expansion ROM: its BAR reads 0 and sizes to nothing. */
 		return 0;
@@ -118,10 +122,28 @@ uint32_t pci_cfg_fn_read(struct pci_fn *fn, unsigned d)
 	return pci_rd(fn, d, 4);
 }
 
-/* The command register: the bits PCI_CMD_PASS lists, the others kept. */
+/* I/O and memory decode as the firmware left them (its saved header). */
+static uint16_t firmware_decode(const struct pci_fn *fn)
+{
+	return (uint16_t)((fn->header[PCI_COMMAND] |
+			   fn->header[PCI_COMMAND + 1] << 8) &
+			  (PCI_CMD_IO | PCI_CMD_MEM));
+}
+
+/*
+ * The command register: the bits PCI_CMD_PASS lists, the others kept.
+ * Decode the firmware turned on stays on in the device while the guest
+ * turns it off (fn->cmd keeps the guest's view): a guest turns it off to
+ * size BARs, which never reach the device here, and each decode change
+ * remaps the BAR in the machine, which QEMU 7.2's multi-threaded TCG does
+ * not make safe for other CPUs' MMIO at that moment (it crashed QEMU in 2
+ * of 4 boots of tests/system/test_x86_pci.py's linux1, 0 of 6 without).
+ */
 static void command_write(struct pci_fn *fn, unsigned bm, uint32_t dval)
 {
-	uint16_t cur = (uint16_t)pci_rd(fn, PCI_COMMAND, 2);
+	uint16_t cur = (uint16_t)((pci_rd(fn, PCI_COMMAND, 2) &
+				   ~(PCI_CMD_IO | PCI_CMD_MEM)) |
+				  (fn->cmd & (PCI_CMD_IO | PCI_CMD_MEM)));
 	uint16_t want = (uint16_t)pci_merge(cur, bm & 3u, dval);
 	uint16_t cmd =
 		(uint16_t)((cur & ~PCI_CMD_PASS) | (want & PCI_CMD_PASS));
@@ -129,7 +151,7 @@ static void command_write(struct pci_fn *fn, unsigned bm, uint32_t dval)
 	if ((want ^ cmd) & ~PCI_CMD_PASS)
 		fn->refused++;
 	fn->cmd = cmd;
-	pci_wr(fn, PCI_COMMAND, 2, cmd);
+	pci_wr(fn, PCI_COMMAND, 2, cmd | firmware_decode(fn));
 }
 
 static void header_write(struct pci_fn *fn, unsigned d, unsigned bm,
