@@ -125,8 +125,8 @@ uint32_t pci_cfg_fn_read(struct pci_fn *fn, unsigned d)
 /* I/O and memory decode as the firmware left them (its saved header). */
 static uint16_t firmware_decode(const struct pci_fn *fn)
 {
-	return (uint16_t)((fn->header[PCI_COMMAND] |
-			   fn->header[PCI_COMMAND + 1] << 8) &
+	return (uint16_t)((fn->header[PCI_COMMAND] | fn->header[PCI_COMMAND + 1]
+							     << 8) &
 			  (PCI_CMD_IO | PCI_CMD_MEM));
 }
 
