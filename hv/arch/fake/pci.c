@@ -207,7 +207,8 @@ static void power_on(struct fake_pci_fn *f)
 	for (unsigned e = 0;
 	     e < f->msix_entries && f->msix_at + 16 * e + 16 <= FAKE_PCI_MEM;
 	     e++) {
-		put(f->mem, f->msix_at + 16 * e, 12, 0);
+		put(f->mem, f->msix_at + 16 * e, 8, 0);
+		put(f->mem, f->msix_at + 16 * e + 8, 4, 0);
 		put(f->mem, f->msix_at + 16 * e + 12, 4, 1);
 	}
 	f->resets++;
