@@ -2,9 +2,11 @@
 # tests/run-all.  Each area appends its test binaries to UNIT_TESTS with a
 # rule to build them; keep this a plain list.
 
-UNIT_TESTS += $(BUILD)/unit/test_plan $(BUILD)/unit/test_plan_x86
+UNIT_TESTS += $(BUILD)/unit/test_plan $(BUILD)/unit/test_plan_x86 \
+	$(BUILD)/unit/test_plan_pci
 
-$(BUILD)/unit/test_plan $(BUILD)/unit/test_plan_x86: $(BUILD)/unit/%: \
+$(BUILD)/unit/test_plan $(BUILD)/unit/test_plan_x86 \
+		$(BUILD)/unit/test_plan_pci: $(BUILD)/unit/%: \
 		tests/unit/%.c hv/core/plan_check.c hv/lib/crc32.c \
 		hv/arch/aarch64/plan_arch.c \
 		hv/arch/x86_64/plan_arch.c include/shikiri/plan.h \
