@@ -150,9 +150,28 @@ static void restore(struct pci_fn *fn, uint16_t cmd)
 	pci_msix_forget(fn);
 }
 
+/*
+ * A function its guest left in D3hot goes back to D0 first: an FLR is
+ * only defined in D0, and the next guest expects D0 whatever the reset.
+ */
+static void wake(const struct pci_fn *fn)
+{
+	unsigned csr = fn->pm_cap + PCI_PM_CSR;
+	uint16_t v;
+
+	if (!fn->pm_cap || fn->reset == PCI_RESET_PM)
+		return;
+	v = (uint16_t)pci_rd(fn, csr, 2);
+	if (!(v & PCI_PM_STATE))
+		return;
+	pci_wr(fn, csr, 2, v & ~PCI_PM_STATE);
+	arch_pci_delay_us(PCI_PM_WAIT_US);
+}
+
 /* Reset @fn by its method; the caller has held it. */
 static void reset(struct pci_fn *fn)
 {
+	wake(fn);
 	switch (fn->reset) {
 	case PCI_RESET_FLR:
 		flr(fn);

@@ -188,13 +188,43 @@ static void test_no_reset_and_af_flr(void **state)
 	pci_vm_reset(&vm.pci);
 	assert_int_equal(f->resets, 1);
 	assert_int_equal(dev32(OTHER, 0x10), OTHER_BAR0);
-	/* PM with No_Soft_Reset: a D3hot round trip resets nothing. */
+	/* PM with No_Soft_Reset: a D3hot round trip resets nothing; the
+	 * function left in D3hot comes back in D0 all the same. */
 	machine();
 	f = fake_pci_find(OTHER);
 	fake_pci_pm(f, 0x40, true);
 	fake_pci_ready(f);
 	assert_int_equal(own(1, other), 0);
 	assert_int_equal(fn_of(OTHER)->reset, PCI_RESET_NONE);
+	wr(OTHER, 0x44, 2, 0x0003);
+	assert_int_equal(f->cfg[0x44] & 3, 3);
+	pci_vm_reset(&vm.pci);
+	assert_int_equal(f->cfg[0x44] & 3, 0);
+	assert_int_equal(f->resets, 0);
+}
+
+static void test_flr_from_d3hot(void **state)
+{
+	struct fake_pci_fn *f;
+	static const uint32_t other[] = { OTHER };
+	int d0, flr;
+
+	(void)state;
+	f = fake_pci_find(OTHER);
+	fake_pci_pm(f, 0x40, true);
+	fake_pci_pcie(f, 0x50, true);
+	fake_pci_ready(f);
+	assert_int_equal(own(1, other), 0);
+	assert_int_equal(fn_of(OTHER)->reset, PCI_RESET_FLR);
+	wr(OTHER, 0x44, 2, 0x0003);
+	pci_vm_reset(&vm.pci);
+	/* D0 first, then the FLR. */
+	d0 = fake_pci_find_event(0, FAKE_PCI_CFG_WRITE, OTHER, 0x44);
+	d0 = fake_pci_find_event(d0 + 1, FAKE_PCI_CFG_WRITE, OTHER, 0x44);
+	flr = fake_pci_find_event(0, FAKE_PCI_CFG_WRITE, OTHER, 0x58);
+	assert_true(d0 >= 0 && flr > d0);
+	assert_int_equal(fake_pci.log[d0].val & 3, 0);
+	assert_int_equal(f->resets, 1);
 }
 
 static void test_guest_flr(void **state)
@@ -264,6 +294,7 @@ int main(void)
 		cmocka_unit_test_setup(test_transactions_pending_bounded,
 				       setup),
 		cmocka_unit_test_setup(test_no_reset_and_af_flr, setup),
+		cmocka_unit_test_setup(test_flr_from_d3hot, setup),
 		cmocka_unit_test_setup(test_guest_flr, setup),
 		cmocka_unit_test_setup(test_guest_d3hot_to_d0, setup),
 	};
