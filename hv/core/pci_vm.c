@@ -70,7 +70,12 @@ int pci_vm_init(struct pci_vm *pv, struct vm *vm,
 	memset(pv, 0, sizeof(*pv));
 	pv->vm = vm;
 	pv->board = board;
-	if (board->ecam_size)
+	/*
+	 * A VM without functions keeps the ECAM window unmapped and
+	 * untrapped: a touch is an access outside the VM (its on-fault
+	 * policy), as before it had PCI.
+	 */
+	if (board->ecam_size && count)
 		ret = pci_cfg_register_ecam(pv, &vm->mmio);
 	for (unsigned i = 0; !ret && i < count; i++) {
 		struct pci_fn *fn = &pv->fn[i];
