@@ -334,6 +334,9 @@ static void test_ecam_window(void **state)
 	/* A config write reaches no other function through the window. */
 	assert_int_equal(r->ops->write(NULL, r->priv, ECAM(OTHER, 4), 2, 0), 0);
 	assert_int_equal(cfg_writes_to(OTHER), 0);
+	/* A VM without functions has no window: a touch is outside it. */
+	assert_int_equal(own(0, NULL), 0);
+	assert_null(mmio_find(&vm.mmio, board.ecam_base, 4));
 }
 
 static void test_maps_leave_msix_pages_out(void **state)
