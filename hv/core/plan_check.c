@@ -530,9 +530,9 @@ static const char *check_pci_fn(const struct plan_ctx *ctx, int i,
 		return "PCI function outside the board's buses";
 	if (f->flags & ~PLAN_PCI_FLAGS_KNOWN)
 		return "unknown PCI flags";
+	/* Pin and flags of a function without a line mean nothing. */
 	if (f->intx == SHIKIRI_PCI_NO_INTX)
-		return f->intx_pin || f->flags ? "PCI INTx pin without a line" :
-						 NULL;
+		return NULL;
 	if (!ctx->arch->irq_ok(b, f->intx))
 		return "PCI INTx out of range";
 	if (f->intx_pin < 1 || f->intx_pin > PLAN_PCI_PINS)
@@ -655,7 +655,7 @@ int plan_check(const struct shikiri_plan *plan, uint64_t avail,
 	static int (*const vm_checks[])(const struct plan_ctx *, int) = {
 		check_name,   check_flags,    check_cpus,     check_ram,
 		check_mmio,   check_irqs,     check_payloads, check_policies,
-		check_manage, check_watchdog, check_pci,      check_arch_vm,
+		check_manage, check_watchdog, check_arch_vm,  check_pci,
 	};
 	const struct plan_ctx ctx = { plan, arch, limits, err };
 	int ret;

@@ -159,10 +159,12 @@ static void test_valid(void **state)
 	(void)state;
 	assert_int_equal(check(&err), 0);
 	assert_null(err.what);
-	/* A function without INTx, one behind a bridge on bus 1. */
+	/* A function without INTx (pin and flags then mean nothing), one
+	 * behind a bridge on bus 1. */
 	plan->vm[0].pci_count = 1;
-	plan->vm[0].pci[0] =
-		(struct shikiri_pci_fn){ 0x100, SHIKIRI_PCI_NO_INTX, 0, 0 };
+	plan->vm[0].pci[0] = (struct shikiri_pci_fn){ 0x100,
+						      SHIKIRI_PCI_NO_INTX, 1,
+						      SHIKIRI_PCI_INTX_EDGE };
 	assert_int_equal(check(&err), 0);
 	/* No PCI at all: a board without ECAM or windows. */
 	plan->vm[0].pci_count = 0;
@@ -211,8 +213,6 @@ DAMAGE(bdf_huge, V1.pci[1].bdf = 0x10000)
 DAMAGE(bus_outside, P.bus_last = 0; V1.pci[1].bdf = 0x100)
 DAMAGE(bus_below, P.bus_first = 1; V1.pci[1].bdf = 0x0)
 DAMAGE(flags_unknown, V1.pci[1].flags = 4)
-DAMAGE(no_intx_with_pin, V1.pci[1].intx = SHIKIRI_PCI_NO_INTX)
-DAMAGE(no_intx_with_flags, V1.pci[1] = FN(0x28, SHIKIRI_PCI_NO_INTX, 0, 1))
 DAMAGE(intx_out_of_range, V1.pci[1].intx = GSIS)
 DAMAGE(pin_zero, V1.pci[1].intx_pin = 0)
 DAMAGE(pin_five, V1.pci[1].intx_pin = 5)
@@ -257,10 +257,6 @@ static const struct refusal refusals[] = {
 	{ "bus before the first", bus_below,
 	  "PCI function outside the board's buses", 1 },
 	{ "flags", flags_unknown, "unknown PCI flags", 1 },
-	{ "pin without line", no_intx_with_pin, "PCI INTx pin without a line",
-	  1 },
-	{ "flags without line", no_intx_with_flags,
-	  "PCI INTx pin without a line", 1 },
 	{ "INTx out of range", intx_out_of_range, "PCI INTx out of range", 1 },
 	{ "pin 0", pin_zero, "bad PCI INTx pin", 1 },
 	{ "pin 5", pin_five, "bad PCI INTx pin", 1 },
