@@ -143,6 +143,12 @@ static void restore(struct pci_fn *fn, uint16_t cmd)
 	pci_wr(fn, PCI_CACHE_LINE, 1, h[PCI_CACHE_LINE]);
 	pci_wr(fn, PCI_LATENCY, 1, h[PCI_LATENCY]);
 	pci_wr(fn, PCI_INT_LINE, 1, h[PCI_INT_LINE]);
+	/* Without a reset the hold's Function Mask would stay: MSI-X as at
+	 * power-on, disabled and unmasked (no entry can fire while off). */
+	if (fn->msix_cap)
+		pci_wr(fn, fn->msix_cap + PCI_MSIX_CTRL, 2,
+		       pci_rd(fn, fn->msix_cap + PCI_MSIX_CTRL, 2) &
+			       ~(uint32_t)(PCI_MSIX_ENABLE | PCI_MSIX_MASKALL));
 	pci_wr(fn, PCI_COMMAND, 2, cmd);
 	fn->cmd = cmd;
 	fn->intx_line = h[PCI_INT_LINE];

@@ -17,18 +17,6 @@
 
 #include "pci_fixture.h"
 
-static int setup(void **state)
-{
-	(void)state;
-	machine();
-	return 0;
-}
-
-static uint32_t dev32(uint32_t bdf, unsigned off)
-{
-	return fake_pci_cfg32(fake_pci_find(bdf), off);
-}
-
 /* The guest's driver at work: MSI and MSI-X on, interrupt line set. */
 static void drive(void)
 {
@@ -170,14 +158,20 @@ static void test_no_reset_and_af_flr(void **state)
 	unsigned from;
 
 	(void)state;
+	fake_pci_msix(fake_pci_find(OTHER), 0x40, 4, 0, 0, 0x1000);
 	assert_int_equal(own(1, other), 0);
 	assert_int_equal(fn_of(OTHER)->reset, PCI_RESET_NONE);
+	wr(OTHER, 0x42, 2, 0x8000);
 	from = fake_pci.log_count;
 	pci_vm_reset(&vm.pci);
 	assert_int_equal(fake_pci_find(OTHER)->resets, 0);
 	assert_int_equal(fake_pci_find_event(from, FAKE_PCI_DELAY, ~0u, ~0ull),
 			 -1);
 	assert_int_equal(dev32(OTHER, 0x04) & 0xffff, 0x0007);
+	/* Held with Function Mask, then left as at power-on. */
+	assert_true(fake_pci_find_event(from, FAKE_PCI_CFG_WRITE, OTHER,
+					0x42) >= 0);
+	assert_int_equal(dev32(OTHER, 0x40) >> 16 & 0xc000, 0);
 	/* Advanced Features FLR. */
 	machine();
 	f = fake_pci_find(OTHER);
