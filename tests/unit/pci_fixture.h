@@ -175,6 +175,20 @@ static inline unsigned cfg_writes_to(uint32_t bdf)
 	return n;
 }
 
+/* A cmocka setup: the machine afresh. */
+static inline int setup(void **state)
+{
+	(void)state;
+	machine();
+	return 0;
+}
+
+/* Dword @off of @bdf's config space as the device has it now. */
+static inline uint32_t dev32(uint32_t bdf, unsigned off)
+{
+	return fake_pci_cfg32(fake_pci_find(bdf), off);
+}
+
 /* The trapped MSI-X page access at @pa, as the arch would dispatch it. */
 static inline int page_access(uint64_t pa, unsigned size, bool write,
 			      uint64_t *v)

@@ -17,13 +17,6 @@
 
 #define ECAM(bdf, off) (((uint64_t)(bdf) << 12) | (off))
 
-static int setup(void **state)
-{
-	(void)state;
-	machine();
-	return 0;
-}
-
 static void test_others_read_all_ones(void **state)
 {
 	static const uint32_t nic[] = { NIC };

@@ -21,18 +21,6 @@
 #define PHYS_ADDR(dest) (0xfee00000u | (FAKE_PCI_DEST_BASE + (dest)) << 12)
 #define ENTRY(i) (NIC_BAR3 + NIC_TABLE + 16u * (i))
 
-static int setup(void **state)
-{
-	(void)state;
-	machine();
-	return 0;
-}
-
-static uint32_t dev32(uint32_t bdf, unsigned off)
-{
-	return fake_pci_cfg32(fake_pci_find(bdf), off);
-}
-
 static uint32_t mem32(uint64_t pa)
 {
 	return fake_pci_mem32(fake_pci_find(NIC), pa);
