@@ -425,6 +425,12 @@ static void test_capability_lists_that_loop(void **state)
 	f->cfg[0x41] = 0x10;
 	assert_int_equal(own(1, other), 0);
 	assert_int_equal(fn_of(OTHER)->msi_cap, 0x40);
+	/* Two MSI capabilities: the second would be the guest's. */
+	machine();
+	f = fake_pci_find(OTHER);
+	fake_pci_msi(f, 0x40, false, false);
+	fake_pci_msi(f, 0x50, true, false);
+	assert_int_equal(own(1, other), -HV_EINVAL);
 	/* An MSI capability that would run past 0x100 is refused. */
 	machine();
 	f = fake_pci_find(OTHER);
