@@ -102,6 +102,12 @@ int pci_cap_walk(struct pci_fn *fn)
 	}
 	if (fn->msix_cap && fn->msix_cap + PCI_MSIX_CAP_SIZE > PCI_CFG_LEGACY)
 		return refuse(fn, "MSI-X capability runs past 0x100");
+	/* Each is emulated on its own: programming one must not write the
+	 * other's registers. */
+	if (fn->msi_cap && fn->msix_cap &&
+	    fn->msi_cap < fn->msix_cap + PCI_MSIX_CAP_SIZE &&
+	    fn->msix_cap < fn->msi_cap + pci_cap_msi_len(fn))
+		return refuse(fn, "MSI and MSI-X capabilities overlap");
 	if (fn->pcie_cap && fn->pcie_cap + PCI_EXP_DEVSTA + 2 > PCI_CFG_LEGACY)
 		return refuse(fn, "PCIe capability runs past 0x100");
 	if (fn->af_cap && fn->af_cap + PCI_AF_STATUS + 1 > PCI_CFG_LEGACY)

@@ -431,6 +431,12 @@ static void test_capability_lists_that_loop(void **state)
 	fake_pci_msi(f, 0x40, false, false);
 	fake_pci_msi(f, 0x50, true, false);
 	assert_int_equal(own(1, other), -HV_EINVAL);
+	/* MSI-X inside MSI's registers. */
+	machine();
+	f = fake_pci_find(OTHER);
+	fake_pci_msi(f, 0x40, true, true);
+	fake_pci_msix(f, 0x50, 4, 0, 0, 0x1000);
+	assert_int_equal(own(1, other), -HV_EINVAL);
 	/* An MSI capability that would run past 0x100 is refused. */
 	machine();
 	f = fake_pci_find(OTHER);
