@@ -196,10 +196,18 @@ static void reset(struct pci_fn *fn)
 
 void pci_reset_fn(struct pci_fn *fn)
 {
+	uint16_t cmd = (uint16_t)(fn->header[PCI_COMMAND] |
+				  fn->header[PCI_COMMAND + 1] << 8);
+
 	pci_reset_hold(fn);
 	reset(fn);
-	restore(fn, (uint16_t)(fn->header[PCI_COMMAND] |
-			       fn->header[PCI_COMMAND + 1] << 8));
+	/*
+	 * Bus mastering stays off: a function without a reset may still hold
+	 * the last life's DMA descriptors, and would follow them into the
+	 * next one's memory the moment it is on.  The next driver turns it
+	 * on once it has reset its device (Linux: pci_set_master()).
+	 */
+	restore(fn, cmd & ~PCI_CMD_BME);
 }
 
 /*

@@ -177,8 +177,9 @@ void pci_vm_hold(struct pci_vm *pv);
 
 /**
  * pci_vm_reset() - Hold, then reset every function (enum pci_reset, with
- * the waits the spec requires) and restore the header the firmware left,
- * so the next life finds each in its power-on state.  Before the VM's RAM
+ * the waits the spec requires) and restore the header the firmware left
+ * (bus mastering off: the next driver enables it), so the next life finds
+ * each in its power-on state.  Before the VM's RAM
  * is scrubbed, with all of its vCPUs parked.
  */
 void pci_vm_reset(struct pci_vm *pv);
