@@ -18,7 +18,12 @@
  *   0xfee0_0000                  local APIC (emulated, ID = vCPU index)
  *
  * The VM's RAM is one region from guest-physical 0, backed anywhere in host
- * RAM by nested paging.  Entry follows the Linux 32-bit boot protocol
+ * RAM by nested paging.  A VM that owns PCI functions has two instead: its
+ * own first MiB (0 .. 0x100000, backed anywhere) and its main RAM at
+ * guest-physical = physical, 2 MiB aligned below 0xfeb00000 (its devices'
+ * DMA is not translated); its kernel is at that RAM's base aligned up to
+ * kernel_alignment, its initrd at the top, and it also sees the board's
+ * ECAM and PCI windows at their physical addresses.  Entry follows the Linux 32-bit boot protocol
  * (Documentation/arch/x86/boot.rst): protected mode, paging off, flat
  * 4 GiB CS/DS/SS, interrupts off, ESI = boot_params.
  */

@@ -165,6 +165,34 @@ void buildtest_make_board(const char *extra)
 }
 
 /**
+ * buildtest_pc_board() - Make board.dtb configs/boards/qemu-q35.dts plus
+ * @extra, for --board-dtb.
+ * @extra: DT source merged after the board file's ("" for none).
+ */
+void buildtest_pc_board(const char *extra)
+{
+	struct blob q35, dtb;
+	char *src, *path, *messages = NULL;
+
+	assert_int_equal(fileio_read(SHIKIRI_SRCDIR
+				     "/configs/boards/qemu-q35.dts",
+				     &q35),
+			 0);
+	src = fileio_strdup_printf("%.*s\n%s", (int)q35.size, (char *)q35.data,
+				   extra);
+	buildtest_write_text("pc.dts", src);
+	path = buildtest_path("pc.dts");
+	if (exec_dtc(path, false, &dtb, &messages) != 0)
+		fail_msg("dtc: %s", messages);
+	buildtest_write("board.dtb", dtb.data, dtb.size);
+	fileio_free(&dtb);
+	fileio_free(&q35);
+	free(messages);
+	free(path);
+	free(src);
+}
+
+/**
  * buildtest_fake_qemu() - Make --board qemu-virt work without QEMU.
  * @on: install the fake, or restore SHIKIRI_QEMU.
  */

@@ -63,6 +63,12 @@ int buildtest_setup(const char *name);
 void buildtest_make_board(const char *extra);
 
 /**
+ * buildtest_pc_board() - Make board.dtb configs/boards/qemu-q35.dts plus
+ * @extra (DT source merged after it, "" for none), for --board-dtb.
+ */
+void buildtest_pc_board(const char *extra);
+
+/**
  * buildtest_fake_qemu() - Make --board qemu-virt work without QEMU.
  * @on: true: SHIKIRI_QEMU becomes a script in the directory that hands out
  *      board.dtb for -M ...,dumpdtb=FILE; false: SHIKIRI_QEMU as before.

@@ -8,7 +8,11 @@
  * (checksums, lengths, the FADT's registers, the MADT's entries for that
  * VM's vCPUs, the DSDT's AML).  When acpica-tools' iasl is installed, it
  * disassembles every table without complaint and recompiles the DSDT to
- * the same AML.
+ * the same AML.  A second image has VMs that own PCI functions: their
+ * two RAM regions (their own first MiB, main RAM identity-mapped), the
+ * kernel at that RAM's base aligned up to the kernel's kernel_alignment,
+ * their functions with the board file's INTx, their e820 map, MCFG and
+ * the host bridge in their DSDT (iasl too), and --explain saying why.
  */
 #define _GNU_SOURCE /* memmem */
 #include <setjmp.h>
@@ -44,7 +48,29 @@
 	"memory-size = <0 0x10000000>; kernel = \"bzImage\"; "      \
 	"console = \"none\"; on-reset = \"stop\"; };\n"
 
-static struct blob img;
+/*
+ * VMs that own PCI functions: "fixed" at a memory-base that its kernel's
+ * 16 MiB kernel_alignment moves the kernel up from, "auto" placed by the
+ * tool; "plain" owns none.
+ */
+#define PCI_CONFIG                                                    \
+	"board = \"qemu-q35\";\n"                                     \
+	"\tvm@0 { label = \"plain\"; cpus = <0>; "                    \
+	"memory-size = <0 0x10000000>; kernel = \"bzImage\"; };\n"    \
+	"\tvm@1 { label = \"fixed\"; cpus = <1 2>; "                  \
+	"memory-size = <0 0x8000000>; memory-base = <0 0x40200000>; " \
+	"kernel = \"bzImage16\"; initrd = \"initrd\"; "               \
+	"pci-devices = \"00:06.0\", \"0000:00:04.0\"; };\n"           \
+	"\tvm@2 { label = \"auto\"; cpus = <3>; "                     \
+	"memory-size = <0 0x4000000>; kernel = \"bzImage\"; "         \
+	"pci-devices = \"00:05.0\"; };\n"
+#define FIXED_BASE 0x40200000u
+#define FIXED_SIZE (128 * MIB)
+
+static struct blob img, pimg;
+static char *pci_explained;
+/* The image the helpers below read: img, or pimg in the PCI tests. */
+static const struct blob *cur = &img;
 
 static uint64_t le(const uint8_t *p, int n)
 {
@@ -64,6 +90,14 @@ static int setup(void **state)
 		return -1;
 	x86fake_hv("hv.bin", X86FAKE_HV_OK);
 	x86fake_bzimage("bzImage", &k);
+	k.kernel_alignment = 0x1000000;
+	x86fake_bzimage("bzImage16", &k);
+	if (buildtest_run_opts(PCI_CONFIG, false, "-") != 0) {
+		fprintf(stderr, "PCI build failed:\n%s\n", buildtest_errors);
+		return -1;
+	}
+	pimg = buildtest_read("out.img");
+	pci_explained = fileio_strdup_printf("%s", buildtest_explained);
 	if (buildtest_run_opts(CONFIG, false, "-") != 0) {
 		fprintf(stderr, "build failed:\n%s\n", buildtest_errors);
 		return -1;
@@ -76,13 +110,15 @@ static int teardown(void **state)
 {
 	(void)state;
 	fileio_free(&img);
+	fileio_free(&pimg);
+	free(pci_explained);
 	buildtest_teardown();
 	return 0;
 }
 
 static const struct shikiri_plan *plan(void)
 {
-	return (const void *)(img.data + X86FAKE_HV_FOOTPRINT);
+	return (const void *)(cur->data + X86FAKE_HV_FOOTPRINT);
 }
 
 static const struct shikiri_payload *payload(unsigned int vm, uint32_t kind)
@@ -98,8 +134,8 @@ static const struct shikiri_payload *payload(unsigned int vm, uint32_t kind)
 
 static const uint8_t *bytes(const struct shikiri_payload *p)
 {
-	assert_true(p->offset + p->size <= img.size);
-	return img.data + p->offset;
+	assert_true(p->offset + p->size <= cur->size);
+	return cur->data + p->offset;
 }
 
 /* Both Multiboot headers now load and reserve the whole image. */
@@ -402,42 +438,256 @@ static void disassembles(const char *name, const uint8_t *t)
 	free(bin);
 }
 
-static void test_iasl(void **state)
+/* Skip the test when acpica-tools' iasl is not installed. */
+static void need_iasl(void)
 {
-	const uint8_t *rsdp = table_at(0, X86_LAYOUT_ACPI), *xsdt, *fadt, *dsdt;
-	char *messages = NULL, *dsl, *aml;
+	char *messages = NULL;
 	char *const probe[] = { "iasl", "-v", NULL };
+	int status = exec_run(probe, &messages);
+
+	free(messages);
+	if (status == 127)
+		skip();
+}
+
+/*
+ * iasl disassembles the DSDT at @dsdt as @name ("x.dat") without
+ * complaint, and compiles that back to the very same AML.
+ */
+static void round_trips(const char *name, const uint8_t *dsdt)
+{
+	char *base =
+		fileio_strdup_printf("%.*s", (int)(strlen(name) - 4), name);
+	char *dsl = buildtest_path(base), *aml, *messages = NULL;
+	char *dsl_name = fileio_strdup_printf("%s.dsl", dsl);
+	char *aml_name = fileio_strdup_printf("%s.aml", base);
 	struct blob again;
 
-	(void)state;
-	if (exec_run(probe, &messages) == 127) {
-		free(messages);
-		skip();
-	}
-	free(messages);
-	xsdt = table(0, le(rsdp + 24, 8), "XSDT");
-	fadt = table(0, le(xsdt + 36, 8), "FACP");
-	dsdt = table(0, le(fadt + 40, 4), "DSDT");
-	disassembles("xsdt.dat", xsdt);
-	disassembles("facp.dat", fadt);
-	disassembles("apic.dat", table(0, le(xsdt + 44, 8), "APIC"));
-	disassembles("dsdt.dat", dsdt);
-	/* The disassembled DSDT compiles back to the very same AML. */
-	dsl = buildtest_path("dsdt.dsl");
-	aml = buildtest_path("dsdt.aml");
+	disassembles(name, dsdt);
+	aml = buildtest_path(aml_name);
 	{
-		char *const argv[] = { "iasl", "-p", aml, dsl, NULL };
+		char *const argv[] = { "iasl", "-p", aml, dsl_name, NULL };
 
-		messages = NULL;
 		assert_int_equal(exec_run(argv, &messages), 0);
 		free(messages);
 	}
-	again = buildtest_read("dsdt.aml");
+	again = buildtest_read(aml_name);
 	assert_int_equal(again.size, le(dsdt + 4, 4));
 	assert_memory_equal(again.data + 36, dsdt + 36, again.size - 36);
 	fileio_free(&again);
-	free(dsl);
 	free(aml);
+	free(aml_name);
+	free(dsl_name);
+	free(dsl);
+	free(base);
+}
+
+static void test_iasl(void **state)
+{
+	const uint8_t *rsdp = table_at(0, X86_LAYOUT_ACPI), *xsdt, *fadt;
+
+	(void)state;
+	need_iasl();
+	xsdt = table(0, le(rsdp + 24, 8), "XSDT");
+	fadt = table(0, le(xsdt + 36, 8), "FACP");
+	disassembles("xsdt.dat", xsdt);
+	disassembles("facp.dat", fadt);
+	disassembles("apic.dat", table(0, le(xsdt + 44, 8), "APIC"));
+	round_trips("dsdt.dat", table(0, le(fadt + 40, 4), "DSDT"));
+}
+
+/* The PCI image's plan: two RAM regions, functions, kernel placement. */
+static void test_pci_plan(void **state)
+{
+	const struct plan_limits lim = { X86FAKE_HV_LOAD, pimg.size, 0, 0 };
+	const struct shikiri_plan_vm *fixed, *autop;
+	struct plan_error err;
+
+	(void)state;
+	cur = &pimg;
+	assert_int_equal(plan_check(plan(), pimg.size - X86FAKE_HV_FOOTPRINT,
+				    &plan_arch_x86_64, &lim, &err),
+			 0);
+	fixed = &plan()->vm[1];
+	autop = &plan()->vm[2];
+	/* Without PCI functions: as before, one region from 0. */
+	assert_int_equal(plan()->vm[0].ram_count, 1);
+	assert_int_equal(plan()->vm[0].ram[0].ipa, 0);
+	assert_int_equal(plan()->vm[0].pci_count, 0);
+	/* Its own first MiB, then main RAM at its physical address. */
+	assert_int_equal(fixed->ram_count, 2);
+	assert_int_equal(fixed->ram[0].ipa, 0);
+	assert_int_equal(fixed->ram[0].size, MIB);
+	assert_int_equal(fixed->ram[1].ipa, FIXED_BASE);
+	assert_int_equal(fixed->ram[1].pa, FIXED_BASE);
+	assert_int_equal(fixed->ram[1].size, FIXED_SIZE);
+	assert_int_equal(autop->ram_count, 2);
+	assert_int_equal(autop->ram[1].ipa, autop->ram[1].pa);
+	assert_int_equal(autop->ram[1].size, 64 * MIB);
+	assert_int_equal(autop->ram[1].pa % (2 * MIB), 0);
+	/* Placed first, top-down: the highest 2 MiB-aligned 64 MiB. */
+	assert_int_equal(autop->ram[1].pa,
+			 (0x7ffdf000 - 64 * MIB) & ~(2 * MIB - 1));
+	assert_true(plan()->vm[0].ram[0].pa + 256 * MIB <= autop->ram[1].pa);
+	/* The first MiBs: apart from everything, in board RAM. */
+	assert_int_not_equal(fixed->ram[0].pa, autop->ram[0].pa);
+	assert_true(fixed->ram[0].pa >= X86FAKE_HV_LOAD + pimg.size);
+	/* The functions, sorted, with the board file's INTx. */
+	assert_int_equal(fixed->pci_count, 2);
+	assert_int_equal(fixed->pci[0].bdf, 4 << 3);
+	assert_int_equal(fixed->pci[0].intx, 20);
+	assert_int_equal(fixed->pci[0].intx_pin, 1);
+	assert_int_equal(fixed->pci[0].flags, 0);
+	assert_int_equal(fixed->pci[1].bdf, 6 << 3);
+	assert_int_equal(fixed->pci[1].intx, 22);
+	assert_int_equal(autop->pci_count, 1);
+	assert_int_equal(autop->pci[0].bdf, 5 << 3);
+	assert_int_equal(autop->pci[0].intx, 21);
+	/* The board's segment. */
+	assert_int_equal(plan()->board.pci.bus_first, 0);
+	assert_int_equal(plan()->board.pci.bus_last, 0xff);
+	assert_int_equal(plan()->board.pci.io.base, 0x1000);
+	assert_int_equal(plan()->board.pci.io.size, 0xf000);
+	assert_int_equal(plan()->board.pci.mem[0].base, 0xc0000000);
+	assert_int_equal(plan()->board.pci.mem[0].size, 0x3ec00000);
+	assert_int_equal(plan()->board.pci.mem[1].base, 0x100000000ull);
+	assert_int_equal(plan()->board.pci.mem[1].size, 0x800000000ull);
+	/*
+	 * The kernel at the base aligned up to 16 MiB (bzImage16), entered
+	 * there; the other at its base; initrds at the top of main RAM.
+	 */
+	assert_int_equal(payload(1, SHIKIRI_PAYLOAD_KERNEL)->ipa, 0x41000000);
+	assert_int_equal(fixed->entry_ipa, 0x41000000);
+	assert_int_equal(payload(1, SHIKIRI_PAYLOAD_INITRD)->ipa,
+			 FIXED_BASE + FIXED_SIZE - 2 * MIB);
+	assert_int_equal(payload(2, SHIKIRI_PAYLOAD_KERNEL)->ipa,
+			 autop->ram[1].ipa);
+	assert_int_equal(payload(1, SHIKIRI_PAYLOAD_BOOT_PARAMS)->ipa,
+			 X86_LAYOUT_BOOT_PARAMS);
+	assert_int_equal(payload(1, SHIKIRI_PAYLOAD_ACPI)->ipa,
+			 X86_LAYOUT_ACPI);
+	cur = &img;
+}
+
+/* e820: the first MiB, main RAM where it is, the ECAM, the page. */
+static void test_pci_e820(void **state)
+{
+	const uint64_t want[5][3] = {
+		{ 0, 0x9f000, BP_E820_RAM },
+		{ 0x9f000, 0x61000, BP_E820_RESERVED },
+		{ FIXED_BASE, FIXED_SIZE, BP_E820_RAM },
+		{ 0xb0000000, 0x10000000, BP_E820_RESERVED },
+		{ 0xfeb00000, 0x1000, BP_E820_RESERVED },
+	};
+	const uint8_t *bp, *e820;
+
+	(void)state;
+	cur = &pimg;
+	bp = bytes(payload(1, SHIKIRI_PAYLOAD_BOOT_PARAMS));
+	e820 = bp + BP_E820_TABLE;
+	assert_int_equal(bp[BP_E820_ENTRIES], 5);
+	for (int n = 0; n < 5; n++) {
+		assert_int_equal(le(e820 + n * 20, 8), want[n][0]);
+		assert_int_equal(le(e820 + n * 20 + 8, 8), want[n][1]);
+		assert_int_equal(le(e820 + n * 20 + 16, 4), want[n][2]);
+	}
+	assert_int_equal(le(bp + BP_RAMDISK_IMAGE, 4),
+			 FIXED_BASE + FIXED_SIZE - 2 * MIB);
+	/* Without PCI functions: the four entries of before. */
+	assert_int_equal(
+		bytes(payload(0, SHIKIRI_PAYLOAD_BOOT_PARAMS))[BP_E820_ENTRIES],
+		4);
+	cur = &img;
+}
+
+/* XSDT → MCFG, and the DSDT's host bridge, as bytes. */
+static void test_pci_acpi(void **state)
+{
+	/* Package(4) { 0x0004FFFF, Zero, Zero, 20 } and slot 6's, GSI 22. */
+	static const uint8_t prt4[] = { 0x12, 0x0b, 0x04, 0x0c, 0xff, 0xff,
+					0x04, 0x00, 0x00, 0x00, 0x0a, 0x14 };
+	static const uint8_t prt6[] = { 0x12, 0x0b, 0x04, 0x0c, 0xff, 0xff,
+					0x06, 0x00, 0x00, 0x00, 0x0a, 0x16 };
+	/* WordIO producer [0x1000, 0xffff], DWordMemory 0xc0000000. */
+	static const uint8_t io[] = { 0x88, 0x0d, 0x00, 0x01, 0x0c, 0x03,
+				      0x00, 0x00, 0x00, 0x10, 0xff, 0xff };
+	static const uint8_t mem[] = { 0x87, 0x17, 0x00, 0x00, 0x0c, 0x01,
+				       0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+				       0x00, 0xc0, 0xff, 0xff, 0xbf, 0xfe };
+	const uint8_t *rsdp, *xsdt, *mcfg, *dsdt;
+	uint64_t len;
+
+	(void)state;
+	cur = &pimg;
+	rsdp = table_at(1, X86_LAYOUT_ACPI);
+	xsdt = table(1, le(rsdp + 24, 8), "XSDT");
+	assert_int_equal(le(xsdt + 4, 4), 36 + 24);
+	mcfg = table(1, le(xsdt + 52, 8), "MCFG");
+	assert_int_equal(le(mcfg + 4, 4), 60);
+	assert_int_equal(le(mcfg + 44, 8), 0xb0000000);
+	assert_int_equal(le(mcfg + 52, 2), 0);
+	assert_int_equal(mcfg[54], 0);
+	assert_int_equal(mcfg[55], 0xff);
+	dsdt = table(1, le(table(1, le(xsdt + 36, 8), "FACP") + 40, 4), "DSDT");
+	len = le(dsdt + 4, 4);
+	assert_non_null(memmem(dsdt, len, "PCI0", 4));
+	assert_non_null(memmem(dsdt, len, "MRES", 4));
+	assert_non_null(memmem(dsdt, len, "\x0c\x41\xd0\x0a\x08", 5));
+	assert_non_null(memmem(dsdt, len, "\x0c\x41\xd0\x0c\x02", 5));
+	assert_non_null(memmem(dsdt, len, prt4, sizeof(prt4)));
+	assert_non_null(memmem(dsdt, len, prt6, sizeof(prt6)));
+	assert_non_null(memmem(dsdt, len, io, sizeof(io)));
+	assert_non_null(memmem(dsdt, len, mem, sizeof(mem)));
+	/* 00:05.0 is the other VM's: not in this one's _PRT. */
+	assert_null(memmem(dsdt, len, "\x0c\xff\xff\x05\x00", 5));
+	/* Without PCI functions: no MCFG, no host bridge. */
+	rsdp = table_at(0, X86_LAYOUT_ACPI);
+	xsdt = table(0, le(rsdp + 24, 8), "XSDT");
+	assert_int_equal(le(xsdt + 4, 4), 36 + 16);
+	dsdt = table(0, le(table(0, le(xsdt + 36, 8), "FACP") + 40, 4), "DSDT");
+	assert_null(memmem(dsdt, le(dsdt + 4, 4), "PCI0", 4));
+	cur = &img;
+}
+
+static void test_pci_explain(void **state)
+{
+	(void)state;
+	assert_non_null(
+		strstr(pci_explained,
+		       "    identity  RAM at guest-physical = physical: "
+		       "its PCI functions can DMA anywhere, and no "
+		       "IOMMU translates the addresses its drivers "
+		       "give them\n"
+		       "    PCI       00:04.0 INTA on GSI 20 (level, "
+		       "active high)\n"
+		       "    PCI       00:06.0 INTA on GSI 22 (level, "
+		       "active high)\n"));
+	assert_non_null(
+		strstr(pci_explained,
+		       "    RAM       PA [0x40200000, 0x48200000) = IPA "
+		       "0x40200000 (128 MiB, identity-mapped, "
+		       "memory-base)\n"));
+	assert_non_null(strstr(pci_explained,
+			       "PCI segment 0: buses 00-ff, I/O window "
+			       "[0x1000, 0x10000), memory windows [0xc0000000, "
+			       "0xfec00000) [0x100000000, 0x900000000), 9 "
+			       "functions in the board file\n"));
+}
+
+/* iasl reads the PCI DSDT and MCFG, and compiles the DSDT back. */
+static void test_pci_iasl(void **state)
+{
+	const uint8_t *rsdp, *xsdt, *fadt;
+
+	(void)state;
+	need_iasl();
+	cur = &pimg;
+	rsdp = table_at(1, X86_LAYOUT_ACPI);
+	xsdt = table(1, le(rsdp + 24, 8), "XSDT");
+	fadt = table(1, le(xsdt + 36, 8), "FACP");
+	disassembles("mcfg.dat", table(1, le(xsdt + 52, 8), "MCFG"));
+	round_trips("pcidsdt.dat", table(1, le(fadt + 40, 4), "DSDT"));
+	cur = &img;
 }
 
 int main(void)
@@ -449,6 +699,11 @@ int main(void)
 		cmocka_unit_test(test_boot_params),
 		cmocka_unit_test(test_acpi_tables),
 		cmocka_unit_test(test_iasl),
+		cmocka_unit_test(test_pci_plan),
+		cmocka_unit_test(test_pci_e820),
+		cmocka_unit_test(test_pci_acpi),
+		cmocka_unit_test(test_pci_explain),
+		cmocka_unit_test(test_pci_iasl),
 	};
 
 	return cmocka_run_group_tests_name("x86_64 image", tests, setup,

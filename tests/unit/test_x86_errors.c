@@ -75,8 +75,8 @@ static void test_config(void **state)
 	} cases[] = {
 		{ "devices = \"/isa/serial@3f8\";",
 		  "cfg.dts: /vm@0: property 'devices': not available on "
-		  "x86_64 boards (device passthrough on PCs comes with PCI "
-		  "passthrough); fix: remove it\n" },
+		  "x86_64 boards (a PC's devices are passed through by PCI "
+		  "function, with pci-devices); fix: remove it\n" },
 		{ "interrupts = <10>;",
 		  "property 'interrupts': not available on x86_64 boards" },
 		{ "interrupt-ranges = <10 2>;",
@@ -235,30 +235,6 @@ static void test_hypervisor(void **state)
 	x86fake_hv("hv.bin", X86FAKE_HV_OK);
 }
 
-/* Compile qemu-q35.dts plus @extra into board.dtb for --board-dtb. */
-static void pc_board(const char *extra)
-{
-	struct blob q35, dtb;
-	char *src, *path, *messages = NULL;
-
-	assert_int_equal(fileio_read(SHIKIRI_SRCDIR
-				     "/configs/boards/qemu-q35.dts",
-				     &q35),
-			 0);
-	src = fileio_strdup_printf("%.*s\n%s", (int)q35.size, (char *)q35.data,
-				   extra);
-	buildtest_write_text("pc.dts", src);
-	path = buildtest_path("pc.dts");
-	if (exec_dtc(path, false, &dtb, &messages) != 0)
-		fail_msg("dtc: %s", messages);
-	buildtest_write("board.dtb", dtb.data, dtb.size);
-	fileio_free(&dtb);
-	fileio_free(&q35);
-	free(messages);
-	free(path);
-	free(src);
-}
-
 static void test_board_file(void **state)
 {
 	static const struct {
@@ -322,15 +298,17 @@ static void test_board_file(void **state)
 		  "mode); fix: pick a RAM page there\n" },
 		{ "/ { pcie@b0000000 { /delete-property/ reg; }; };",
 		  "board.dtb: /pcie@b0000000: the PCIe host needs reg = its "
-		  "ECAM window; fix: copy it from the MCFG table\n" },
+		  "ECAM window (1 MiB aligned, 1 MiB per bus); fix: copy it "
+		  "from the MCFG table (Linux: \"PCI: MMCONFIG for domain "
+		  "0000 [bus 00-ff] at [mem 0xb0000000-0xbfffffff]\")\n" },
 	};
 
 	(void)state;
 	good_inputs();
-	pc_board("");
+	buildtest_pc_board("");
 	assert_int_equal(buildtest_run_opts(VM(""), true, NULL), 0);
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		pc_board(cases[i].extra);
+		buildtest_pc_board(cases[i].extra);
 		expect(cases[i].extra, VM(""), true, cases[i].want);
 	}
 	buildtest_make_board(NULL);
@@ -348,7 +326,7 @@ static void test_board_cpus(void **state)
 			 "cpu@%x { device_type = \"cpu\"; reg = <%d>; };\n", i,
 			 i);
 	strcat(extra, "}; };\n");
-	pc_board(extra);
+	buildtest_pc_board(extra);
 	expect("65 CPUs", VM(""), true,
 	       "board.dtb: /cpus/cpu@40: more than 64 CPUs; fix: list at "
 	       "most 64\n");

@@ -69,6 +69,7 @@ struct x86fake_kernel x86fake_kernel_default(void)
 		.relocatable = 1,
 		.cmdline_size = 2047,
 		.pref_address = 0x1000000,
+		.kernel_alignment = 0x200000,
 	};
 }
 
@@ -92,7 +93,7 @@ void x86fake_bzimage(const char *name, const struct x86fake_kernel *k)
 	b[0x211] = k->loadflags;
 	put(b + 0x214, 0x100000, 4);
 	put(b + 0x22c, 0x7fffffff, 4);
-	put(b + 0x230, 0x200000, 4);
+	put(b + 0x230, k->kernel_alignment, 4);
 	b[0x234] = k->relocatable;
 	put(b + 0x236, 0x7f, 2);
 	put(b + 0x238, k->cmdline_size, 4);

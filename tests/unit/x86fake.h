@@ -43,6 +43,7 @@ struct x86fake_kernel {
 	uint8_t relocatable;
 	uint32_t cmdline_size;
 	uint64_t pref_address;
+	uint32_t kernel_alignment;
 };
 
 /** x86fake_kernel_default() - The setup header of a Debian-like kernel. */

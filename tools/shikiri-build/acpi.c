@@ -6,11 +6,15 @@
  * I/O APIC and interrupt overrides, the PM1 event, control and timer
  * blocks, the 0xcf9 reset register, \_S5 for power-off, COM1 and QEMU's
  * pvpanic device.  A Debian kernel needs ACPI to find the CPUs and the
- * way to power off.  No PCI host bridge: a VM has no PCI yet.
+ * way to power off.  A VM that owns PCI functions also gets an MCFG
+ * (5.2.6, PCI Firmware 3.2 4.1.2) and the host bridge in its DSDT
+ * (acpi_pci.c); the others get no PCI at all.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "acpi.h"
+#include "aml.h"
 #include "shikiri/x86_layout.h"
 
 #define HDR 36u /* the common header of every table but RSDP and FACS */
@@ -58,24 +62,8 @@
 #define MADT_LAPIC_NMI 4u
 #define ISO_HIGH_LEVEL 0x000du /* active high (01), level (11 << 2) */
 
-/* AML (ACPI 6.x chapter 20). */
-#define AML_NAME 0x08
-#define AML_BYTE 0x0a
-#define AML_DWORD 0x0c
-#define AML_STRING 0x0d
-#define AML_SCOPE 0x10
-#define AML_BUFFER 0x11
-#define AML_PACKAGE 0x12
-#define AML_EXT 0x5b
-#define AML_DEVICE 0x82
-#define AML_ONE 0x01
-
-#define AML_MAX 512u
-
-struct aml {
-	uint8_t b[AML_MAX];
-	size_t n;
-};
+/* MCFG (PCI Firmware 3.2 4.1.2): header, 8 reserved, one allocation. */
+#define MCFG_SIZE (HDR + 8 + 16)
 
 static void put(uint8_t *p, uint64_t v, int n)
 {
@@ -164,55 +152,8 @@ static void fadt(uint8_t *t, uint64_t dsdt)
 	seal(t);
 }
 
-/* Append @len bytes to @a. */
-static void aml_put(struct aml *a, const void *p, size_t len)
-{
-	memcpy(a->b + a->n, p, len);
-	a->n += len;
-}
-
-static void aml_byte(struct aml *a, uint8_t v)
-{
-	aml_put(a, &v, 1);
-}
-
-/* Append @op, a PkgLength covering itself and @body, then @body. */
-static void aml_pkg(struct aml *a, const uint8_t *op, size_t op_len,
-		    const struct aml *body)
-{
-	size_t len = body->n;
-
-	aml_put(a, op, op_len);
-	if (len + 1 < 64) {
-		aml_byte(a, (uint8_t)(len + 1));
-	} else if (len + 2 < 0x1000) {
-		aml_byte(a, (uint8_t)(0x40 | ((len + 2) & 0xf)));
-		aml_byte(a, (uint8_t)((len + 2) >> 4));
-	} else {
-		aml_byte(a, (uint8_t)(0x80 | ((len + 3) & 0xf)));
-		aml_byte(a, (uint8_t)((len + 3) >> 4));
-		aml_byte(a, (uint8_t)((len + 3) >> 12));
-	}
-	aml_put(a, body->b, len);
-}
-
-/* Name(@seg, Buffer() { @res }): a resource template ended by EndTag. */
-static void aml_crs(struct aml *a, const uint8_t *res, size_t len)
-{
-	static const uint8_t end_tag[] = { 0x79, 0x00 };
-	const uint8_t op = AML_BUFFER;
-	struct aml buf = { .n = 0 };
-
-	aml_put(a, (const uint8_t[]){ AML_NAME, '_', 'C', 'R', 'S' }, 5);
-	aml_byte(&buf, AML_BYTE);
-	aml_byte(&buf, (uint8_t)(len + sizeof(end_tag)));
-	aml_put(&buf, res, len);
-	aml_put(&buf, end_tag, sizeof(end_tag));
-	aml_pkg(a, &op, 1, &buf);
-}
-
 /* Device(COM1): the 16550 at 0x3f8, IRQ 4 (PNP0501). */
-static void aml_com1(struct aml *a)
+static void dsdt_com1(struct aml *a)
 {
 	static const uint8_t op[] = { AML_EXT, AML_DEVICE };
 	static const uint8_t body[] = {
@@ -262,7 +203,7 @@ static void aml_com1(struct aml *a)
 }
 
 /* Device(PEVT): QEMU's pvpanic (QEMU0001) at port 0x505. */
-static void aml_pvpanic(struct aml *a)
+static void dsdt_pvpanic(struct aml *a)
 {
 	static const uint8_t op[] = { AML_EXT, AML_DEVICE };
 	static const uint8_t body[] = {
@@ -298,16 +239,16 @@ static void aml_pvpanic(struct aml *a)
 	aml_pkg(a, op, sizeof(op), &dev);
 }
 
-/* The DSDT's AML: \_S5 and \_SB with COM1 and pvpanic. */
-static void dsdt_aml(struct aml *a)
+/* The DSDT's AML: \_S5 and \_SB with COM1, pvpanic and any PCI. */
+static void dsdt_aml(struct aml *a, const struct acpi_pci *pci)
 {
 	/*
 	 * Name(_S5, Package(4) { 5, 5, 0, 0 }): SLP_TYP for PM1a/b.  At
 	 * the DSDT's top level a name is in the root: no "\\" prefix, as
 	 * iasl compiles it.
 	 */
-	static const uint8_t s5_name[] = { AML_NAME, '_', 'S', '5', '_',
-					   AML_PACKAGE };
+	static const uint8_t s5_name[] = { AML_NAME, '_', 'S',
+					   '5',	     '_', AML_PACKAGE };
 	static const uint8_t s5_body[] = { 4,
 					   AML_BYTE,
 					   X86_LAYOUT_SLP_TYP_S5,
@@ -321,8 +262,10 @@ static void dsdt_aml(struct aml *a)
 	aml_put(&pkg, s5_body, sizeof(s5_body));
 	aml_pkg(a, s5_name, sizeof(s5_name), &pkg);
 	aml_put(&sb, (const uint8_t[]){ '_', 'S', 'B', '_' }, 4);
-	aml_com1(&sb);
-	aml_pvpanic(&sb);
+	dsdt_com1(&sb);
+	dsdt_pvpanic(&sb);
+	if (pci)
+		acpi_pci_dsdt(&sb, pci);
 	aml_pkg(a, scope, sizeof(scope), &sb);
 }
 
@@ -372,20 +315,43 @@ static void madt(uint8_t *t, unsigned int vcpus)
 	seal(t);
 }
 
+/*
+ * The MCFG: the board's ECAM, whose first MiB is bus @bus_first's; the
+ * table's base address is bus 0's (PCI Firmware 3.2 table 4-3).
+ */
+static void mcfg(uint8_t *t, const struct shikiri_plan_pci *seg)
+{
+	uint8_t *e = t + HDR + 8;
+
+	header(t, "MCFG", MCFG_SIZE, 1);
+	put(e, seg->ecam_base - (uint64_t)seg->bus_first * 0x100000, 8);
+	put(e + 8, 0, 2);
+	e[10] = (uint8_t)seg->bus_first;
+	e[11] = (uint8_t)seg->bus_last;
+	seal(t);
+}
+
 /**
  * acpi_build() - The ACPI tables of an x86_64 VM.
  * @out: receives them.
  * @vcpus: its vCPUs.
+ * @pci: NULL, or the PCI it owns.
  */
-void acpi_build(struct blob *out, unsigned int vcpus)
+void acpi_build(struct blob *out, unsigned int vcpus,
+		const struct acpi_pci *pci)
 {
 	const uint64_t base = X86_LAYOUT_ACPI;
 	uint32_t dsdt_at = (ACPI_MADT_AT + madt_size(vcpus) + 15) & ~15u;
-	struct aml aml = { .n = 0 };
+	uint32_t mcfg_at = 0, tables = pci ? 3 : 2;
+	struct aml *aml = fileio_xmalloc(sizeof(*aml));
 	uint8_t *p, *rsdp, *facs, *xsdt;
 
-	dsdt_aml(&aml);
-	out->size = dsdt_at + HDR + aml.n;
+	dsdt_aml(aml, pci);
+	out->size = dsdt_at + HDR + aml->n;
+	if (pci) {
+		mcfg_at = (uint32_t)(out->size + 15) & ~15u;
+		out->size = mcfg_at + MCFG_SIZE;
+	}
 	p = out->data = fileio_xmalloc(out->size);
 	rsdp = p + ACPI_RSDP_AT;
 	memcpy(rsdp, "RSD PTR ", 8);
@@ -402,14 +368,19 @@ void acpi_build(struct blob *out, unsigned int vcpus)
 	facs[32] = 2; /* version */
 
 	xsdt = p + ACPI_XSDT_AT;
-	header(xsdt, "XSDT", HDR + 2 * 8, 1);
+	header(xsdt, "XSDT", HDR + tables * 8, 1);
 	put(xsdt + HDR, base + ACPI_FADT_AT, 8);
 	put(xsdt + HDR + 8, base + ACPI_MADT_AT, 8);
+	if (pci)
+		put(xsdt + HDR + 16, base + mcfg_at, 8);
 	seal(xsdt);
 
 	fadt(p + ACPI_FADT_AT, base + dsdt_at);
 	madt(p + ACPI_MADT_AT, vcpus);
-	header(p + dsdt_at, "DSDT", HDR + (uint32_t)aml.n, 2);
-	memcpy(p + dsdt_at + HDR, aml.b, aml.n);
+	header(p + dsdt_at, "DSDT", HDR + (uint32_t)aml->n, 2);
+	memcpy(p + dsdt_at + HDR, aml->b, aml->n);
 	seal(p + dsdt_at);
+	if (pci)
+		mcfg(p + mcfg_at, pci->seg);
+	free(aml);
 }

@@ -468,6 +468,9 @@ void board_free(struct board *b)
 	fileio_free(&b->dtb);
 	free(b->name);
 	b->name = NULL;
+	free(b->pci_fn);
+	b->pci_fn = NULL;
+	b->pci_fn_count = 0;
 }
 
 uint32_t board_interrupt_parent(const void *fdt, int node)

@@ -23,6 +23,29 @@ struct board_model {
 	const char *dts;
 };
 
+/* The most PCI functions a board file may list. */
+#define BOARD_MAX_PCI_FNS 256u
+/* struct board_pci_fn.class_code when the board file gives none. */
+#define BOARD_PCI_NO_CLASS 0xffffffffu
+
+/**
+ * struct board_pci_fn - One PCI function of a PC's board file (a node
+ * under the pci-host-ecam-generic node, or under a bridge's node).
+ * @fn: its address and INTx as a VM that owns it gets them in its plan.
+ * @class_code: "class-code" (0xCCSSPP), or BOARD_PCI_NO_CLASS.
+ * @node: its node in the board's tree, for messages.
+ * @bridge: the index of the bridge it is behind, -1 on the root bus.
+ * @hv_why: why the hypervisor keeps it (a host bridge, the ISA bridge of
+ *          its console, "shikiri,hypervisor"), or NULL: a VM may own it.
+ */
+struct board_pci_fn {
+	struct shikiri_pci_fn fn;
+	uint32_t class_code;
+	int node;
+	int bridge;
+	const char *hv_why;
+};
+
 /**
  * struct board - The facts of the board the image is built for.
  * @name: used in messages ("board qemu-virt" or the DTB's path).
@@ -37,6 +60,10 @@ struct board_model {
  * @gic_phandle: the GIC's (x86_64: the I/O APIC's) phandle in @dtb.
  * @uart_path: full path of @uart_node.
  * @cpu_range: the physical CPU numbers as text, "0-3", for messages.
+ * @pci_node: the pci-host-ecam-generic node of a PC, -1 when none.
+ * @pci_path: its path, for messages.
+ * @pci_fn: the PCI functions it lists, in tree order (malloc'd).
+ * @pci_fn_count: entries in @pci_fn.
  */
 struct board {
 	char *name;
@@ -51,6 +78,10 @@ struct board {
 	uint32_t gic_phandle;
 	char uart_path[256];
 	char cpu_range[16];
+	int pci_node;
+	char pci_path[256];
+	struct board_pci_fn *pci_fn;
+	unsigned int pci_fn_count;
 };
 
 /** board_model_find() - The known board called @name, or NULL. */
@@ -83,6 +114,37 @@ bool board_x86_is(const void *fdt);
  * Return: 0, or -1 after reporting every problem found.
  */
 int board_x86_parse(struct board *b, struct diag *d);
+
+/**
+ * board_node_error() - Report a problem with @node of a board file as
+ * "BOARD: NODE: text" (@fmt: printf-style, "; fix: ..." included).
+ */
+void board_node_error(const struct board *b, struct diag *d, int node,
+		      const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/**
+ * board_pci_parse() - Read a PC board file's PCI segment (the node
+ * compatible "pci-host-ecam-generic", if any) into @b->facts.pci and
+ * @b->pci_fn: ECAM, bus range, the windows of its "ranges", and every
+ * function node, bridges' children included.
+ * Return: 0, or -1 after reporting every problem found.
+ */
+int board_pci_parse(struct board *b, struct diag *d);
+
+/**
+ * board_pci_find() - The board's function at @bdf, or NULL.
+ * @b: the board.
+ * @bdf: bus << 8 | device << 3 | function.
+ */
+const struct board_pci_fn *board_pci_find(const struct board *b, uint32_t bdf);
+
+/**
+ * board_pci_behind() - Whether function @fn lies behind bridge @bridge
+ * (both indices into @b->pci_fn), at any depth.
+ */
+bool board_pci_behind(const struct board *b, unsigned int fn,
+		      unsigned int bridge);
 
 /** board_free() - Release what board_load() allocated. */
 void board_free(struct board *b);

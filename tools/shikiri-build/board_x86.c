@@ -3,8 +3,8 @@
  * An x86 PC's board file (a .dts in configs/boards, root compatible
  * "shikiri,x86-pc-v1"): what the hypervisor needs from it, the e820 RAM,
  * CPUs by local APIC ID, the local and I/O APIC, the console 16550 on an
- * I/O port, the PCIe ECAM window and the page the hypervisor starts the
- * other CPUs from.  Every problem names the board file, the node and the
+ * I/O port, the page the hypervisor starts the other CPUs from, and its
+ * PCI segment (board_pci.c).  Every problem names the board file, the node and the
  * fix.
  */
 #include <libfdt.h>
@@ -21,15 +21,19 @@
 #define X86_MAX_APIC_ID 0xfeu
 #define X86_IOAPIC_PINS 24u
 
-/* Report a problem with @node of the board file: "BOARD: NODE: text". */
-static void node_error(const struct board *b, struct diag *d, int node,
-		       const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static void node_error(const struct board *b, struct diag *d, int node,
-		       const char *fmt, ...)
+/**
+ * board_node_error() - Report a problem with @node of a board file.
+ * @b: the board.
+ * @d: where it is reported.
+ * @node: the node.
+ * @fmt: printf-style text, "; fix: ..." included.
+ *
+ * Prints "BOARD: NODE: text".
+ */
+void board_node_error(const struct board *b, struct diag *d, int node,
+		      const char *fmt, ...)
 {
-	char path[256], text[512];
+	char path[256], text[640];
 	va_list ap;
 
 	fdt_get_path(b->dtb.data, node, path, sizeof(path));
@@ -64,20 +68,22 @@ static int find_ram(struct board *b, struct diag *d)
 		for (int i = 0; board_reg(fdt, node, i, &base, &size) == 0;
 		     i++) {
 			if (f->ram_count == SHIKIRI_MAX_BOARD_RAM) {
-				node_error(b, d, node,
-					   "more than %u RAM ranges; fix: "
-					   "leave out the smallest ones",
-					   SHIKIRI_MAX_BOARD_RAM);
+				board_node_error(
+					b, d, node,
+					"more than %u RAM ranges; fix: "
+					"leave out the smallest ones",
+					SHIKIRI_MAX_BOARD_RAM);
 				return -1;
 			}
 			if (!size || (base | size) & 0xfff ||
 			    base + size < base) {
-				node_error(b, d, node,
-					   "reg entry %d [0x%llx, +0x%llx) is "
-					   "not whole 4 KiB pages; fix: round "
-					   "the e820 range inwards",
-					   i, (unsigned long long)base,
-					   (unsigned long long)size);
+				board_node_error(
+					b, d, node,
+					"reg entry %d [0x%llx, +0x%llx) is "
+					"not whole 4 KiB pages; fix: round "
+					"the e820 range inwards",
+					i, (unsigned long long)base,
+					(unsigned long long)size);
 				return -1;
 			}
 			f->ram[f->ram_count++] =
@@ -124,18 +130,20 @@ static int find_cpus(struct board *b, struct diag *d)
 				continue;
 			reg = fdt_getprop(fdt, node, "reg", &len);
 			if (f->cpu_count == SHIKIRI_MAX_CPUS) {
-				node_error(b, d, node,
-					   "more than %u CPUs; fix: list at "
-					   "most %u",
-					   SHIKIRI_MAX_CPUS, SHIKIRI_MAX_CPUS);
+				board_node_error(
+					b, d, node,
+					"more than %u CPUs; fix: list at "
+					"most %u",
+					SHIKIRI_MAX_CPUS, SHIKIRI_MAX_CPUS);
 				return -1;
 			}
 			if (!reg || len != 4 ||
 			    fdt32_to_cpu(*reg) > X86_MAX_APIC_ID) {
-				node_error(b, d, node,
-					   "reg must be one cell, the CPU's "
-					   "local APIC ID (0-254); fix: copy "
-					   "it from the MADT");
+				board_node_error(
+					b, d, node,
+					"reg must be one cell, the CPU's "
+					"local APIC ID (0-254); fix: copy "
+					"it from the MADT");
 				return -1;
 			}
 			b->cpu_node[f->cpu_count] = node;
@@ -152,10 +160,11 @@ static int find_cpus(struct board *b, struct diag *d)
 	for (uint32_t i = 0; i < f->cpu_count; i++)
 		for (uint32_t j = 0; j < i; j++)
 			if (f->cpu_id[i] == f->cpu_id[j]) {
-				node_error(b, d, b->cpu_node[i],
-					   "APIC ID %llu is also another "
-					   "CPU's; fix: give each CPU its own",
-					   (unsigned long long)f->cpu_id[i]);
+				board_node_error(
+					b, d, b->cpu_node[i],
+					"APIC ID %llu is also another "
+					"CPU's; fix: give each CPU its own",
+					(unsigned long long)f->cpu_id[i]);
 				return -1;
 			}
 	snprintf(b->cpu_range, sizeof(b->cpu_range),
@@ -178,10 +187,11 @@ static int find_page(struct board *b, const char *compat, const char *what,
 	}
 	if (board_reg(fdt, node, 0, base, &size) || size != 0x1000 ||
 	    *base & 0xfff) {
-		node_error(b, d, node,
-			   "the %s needs reg = one 4 KiB page; fix: correct "
-			   "its reg",
-			   what);
+		board_node_error(
+			b, d, node,
+			"the %s needs reg = one 4 KiB page; fix: correct "
+			"its reg",
+			what);
 		return -1;
 	}
 	return node;
@@ -216,9 +226,10 @@ static int find_apics(struct board *b, struct diag *d)
 		prop_u32(b->dtb.data, node, "shikiri,pins", X86_IOAPIC_PINS);
 	if (f->hw.x86_64.ioapic_pins == 0 || f->hw.x86_64.ioapic_pins > 240 ||
 	    f->hw.x86_64.ioapic_gsi_base > 240) {
-		node_error(b, d, node,
-			   "shikiri,pins must be 1-240 and shikiri,gsi-base "
-			   "at most 240; fix: copy them from the MADT");
+		board_node_error(
+			b, d, node,
+			"shikiri,pins must be 1-240 and shikiri,gsi-base "
+			"at most 240; fix: copy them from the MADT");
 		return -1;
 	}
 	return 0;
@@ -270,10 +281,9 @@ static int find_uart(struct board *b, struct diag *d)
 	return 0;
 }
 
-/* The AP trampoline (required) and the PCIe ECAM window (optional). */
-static int find_windows(struct board *b, struct diag *d)
+/* The AP trampoline page. */
+static int find_trampoline(struct board *b, struct diag *d)
 {
-	const void *fdt = b->dtb.data;
 	struct shikiri_plan_board *f = &b->facts;
 	int node = find_page(b, "shikiri,ap-trampoline", "AP trampoline page",
 			     &f->hw.x86_64.trampoline, d);
@@ -281,17 +291,10 @@ static int find_windows(struct board *b, struct diag *d)
 	if (node < 0)
 		return -1;
 	if (f->hw.x86_64.trampoline >= 0x100000) {
-		node_error(b, d, node,
-			   "the AP trampoline must lie below 1 MiB (a CPU "
-			   "starts in real mode); fix: pick a RAM page there");
-		return -1;
-	}
-	node = fdt_node_offset_by_compatible(fdt, -1, "pci-host-ecam-generic");
-	if (node >= 0 && board_reg(fdt, node, 0, &f->pci.ecam_base,
-				   &f->pci.ecam_size)) {
-		node_error(b, d, node,
-			   "the PCIe host needs reg = its ECAM window; fix: "
-			   "copy it from the MCFG table");
+		board_node_error(
+			b, d, node,
+			"the AP trampoline must lie below 1 MiB (a CPU "
+			"starts in real mode); fix: pick a RAM page there");
 		return -1;
 	}
 	return 0;
@@ -307,7 +310,8 @@ static int find_windows(struct board *b, struct diag *d)
 int board_x86_parse(struct board *b, struct diag *d)
 {
 	int (*const steps[])(struct board *, struct diag *) = {
-		find_ram, find_cpus, find_apics, find_uart, find_windows,
+		find_ram,  find_cpus,	    find_apics,
+		find_uart, find_trampoline, board_pci_parse,
 	};
 	int ret = 0;
 

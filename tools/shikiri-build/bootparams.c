@@ -4,7 +4,8 @@
  * "32-bit boot protocol"): the kernel's protected-mode part at 16 MiB, the
  * initrd high in RAM, and boot_params with the setup header copied from
  * the bzImage and filled in as a loader does, an e820 map of the VM's own
- * RAM and nothing else, the ACPI RSDP's address, and a SETUP_RNG_SEED.
+ * RAM and nothing else (an identity-mapped VM's main RAM where it really
+ * is, and the ECAM it sees), the ACPI RSDP's address, and a SETUP_RNG_SEED.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -30,32 +31,51 @@ static void put(uint8_t *p, uint64_t v, int n)
 /**
  * bootparams_layout() - Place a VM's kernel and initrd in its RAM.
  * @g: filled in.
- * @ram_size: the VM's RAM.
+ * @ram_ipa: 0, or an identity-mapped VM's main RAM base.
+ * @ram_size: the VM's (main) RAM.
  * @bz: the kernel's header.
  * @kernel_file_size: the bzImage's size.
  * @initrd_size: 0 for none.
  *
  * Return: 0, or -1 when they do not fit.
  */
-int bootparams_layout(struct x86_guest *g, uint64_t ram_size,
+int bootparams_layout(struct x86_guest *g, uint64_t ram_ipa, uint64_t ram_size,
 		      const struct bzimage *bz, uint64_t kernel_file_size,
 		      uint64_t initrd_size)
 {
-	uint64_t kernel_end, top;
+	uint64_t kernel_end, top, start;
 
-	memset(g, 0, sizeof(*g));
+	g->ram_ipa = ram_ipa;
 	g->ram_size = ram_size;
 	g->kernel_ipa = X86_LAYOUT_KERNEL;
+	/*
+	 * A relocatable kernel runs where it is loaded, aligned up to its
+	 * kernel_alignment, but never below LOAD_PHYSICAL_ADDR (16 MiB on
+	 * Debian): arch/x86/boot/compressed/head_64.S.  One that is not
+	 * runs at its pref_address only.
+	 */
+	if (ram_ipa && !bz->relocatable) {
+		g->kernel_ipa = bz->pref_address;
+	} else if (ram_ipa > X86_LAYOUT_KERNEL) {
+		uint64_t align = bz->kernel_alignment ? bz->kernel_alignment :
+							ALIGN_2M;
+
+		g->kernel_ipa = layout_align_up(ram_ipa, align);
+	}
+	start = ram_ipa;
 	g->kernel_size = kernel_file_size - bz->setup_size;
 	g->kernel_footprint = bzimage_footprint(bz, kernel_file_size);
 	kernel_end =
 		layout_align_up(g->kernel_ipa + g->kernel_footprint, ALIGN_2M);
+	g->initrd_ipa = 0;
 	g->initrd_size = initrd_size;
-	g->need = kernel_end + layout_align_up(initrd_size, ALIGN_2M);
+	g->need = kernel_end - start + layout_align_up(initrd_size, ALIGN_2M);
+	if (g->kernel_ipa < ram_ipa)
+		return -1;
 	if (!initrd_size)
-		return ram_size >= kernel_end ? 0 : -1;
+		return start + ram_size >= kernel_end ? 0 : -1;
 	/* As high as the kernel can reach it, clear of its footprint. */
-	top = ram_size;
+	top = start + ram_size;
 	if (bz->initrd_addr_max && top > (uint64_t)bz->initrd_addr_max + 1)
 		top = (uint64_t)bz->initrd_addr_max + 1;
 	if (top < initrd_size)
@@ -93,6 +113,7 @@ void bootparams_build(struct blob *out, uint32_t *rng_seed_offset,
 	const uint64_t sd_at = X86_LAYOUT_SETUP_DATA - X86_LAYOUT_BOOT_PARAMS;
 	size_t size = sd_at + BP_SETUP_DATA_HEADER + BP_RNG_SEED_SIZE;
 	size_t len = strlen(cmdline);
+	unsigned int n = 0;
 	uint8_t *bp = fileio_xmalloc(size), *sd = bp + sd_at;
 
 	/* The setup header as the kernel wrote it, then a loader's part. */
@@ -116,16 +137,24 @@ void bootparams_build(struct blob *out, uint32_t *rng_seed_offset,
 	 * The VM's own RAM only; the BIOS area holds the ACPI tables.  The
 	 * management page, which every VM has (pack.c), is marked reserved:
 	 * x86 has no device tree, so that entry is how shikirictl finds it.
+	 * An identity-mapped VM's main RAM is where it physically is, and
+	 * the ECAM it sees is reserved, as Linux wants MMCONFIG to be
+	 * (arch/x86/pci/mmconfig-shared.c).
 	 */
-	bp[BP_E820_ENTRIES] = 4;
-	put_e820(bp, 0, 0, X86_LAYOUT_LOW_RAM_END, BP_E820_RAM);
-	put_e820(bp, 1, X86_LAYOUT_LOW_RAM_END,
+	put_e820(bp, n++, 0, X86_LAYOUT_LOW_RAM_END, BP_E820_RAM);
+	put_e820(bp, n++, X86_LAYOUT_LOW_RAM_END,
 		 X86_LAYOUT_HIGH_RAM - X86_LAYOUT_LOW_RAM_END,
 		 BP_E820_RESERVED);
-	put_e820(bp, 2, X86_LAYOUT_HIGH_RAM, g->ram_size - X86_LAYOUT_HIGH_RAM,
-		 BP_E820_RAM);
-	put_e820(bp, 3, X86_LAYOUT_MANAGE, SHIKIRI_MANAGE_SIZE,
+	if (g->ram_ipa)
+		put_e820(bp, n++, g->ram_ipa, g->ram_size, BP_E820_RAM);
+	else
+		put_e820(bp, n++, X86_LAYOUT_HIGH_RAM,
+			 g->ram_size - X86_LAYOUT_HIGH_RAM, BP_E820_RAM);
+	if (g->ram_ipa && g->ecam_size)
+		put_e820(bp, n++, g->ecam_base, g->ecam_size, BP_E820_RESERVED);
+	put_e820(bp, n++, X86_LAYOUT_MANAGE, SHIKIRI_MANAGE_SIZE,
 		 BP_E820_RESERVED);
+	bp[BP_E820_ENTRIES] = (uint8_t)n;
 	/* struct setup_data: next = 0 (the last), type, len, data. */
 	put(sd + 8, BP_SETUP_RNG_SEED, 4);
 	put(sd + 12, BP_RNG_SEED_SIZE, 4);

@@ -29,8 +29,17 @@
 /**
  * struct x86_guest - Where an x86_64 VM's payloads go in its RAM
  * (guest-physical, shikiri/x86_layout.h).
- * @ram_size: its RAM, from guest-physical 0.
- * @kernel_ipa: the protected-mode kernel (X86_LAYOUT_KERNEL).
+ * @ram_ipa: 0: its RAM runs from guest-physical 0; else it owns PCI
+ *           functions and has its own first MiB plus its main RAM here,
+ *           at its physical address (identity-mapped: its devices' DMA
+ *           uses guest addresses as physical ones).
+ * @ram_size: its (main) RAM.
+ * @ecam_base: the board's ECAM window, which an identity-mapped VM sees
+ *             (e820 reserved); 0 for none.
+ * @ecam_size: its size.
+ * @kernel_ipa: the protected-mode kernel (X86_LAYOUT_KERNEL, or the main
+ *              RAM's base aligned up to the kernel's kernel_alignment, or
+ *              the pref_address of one that is not relocatable).
  * @kernel_size: its bytes in the bzImage.
  * @kernel_footprint: what it needs from @kernel_ipa while it starts.
  * @initrd_ipa: the initrd, 2 MiB aligned, as high as the kernel allows.
@@ -38,7 +47,10 @@
  * @need: the RAM the payloads need (what to ask for when they do not fit).
  */
 struct x86_guest {
+	uint64_t ram_ipa;
 	uint64_t ram_size;
+	uint64_t ecam_base;
+	uint64_t ecam_size;
 	uint64_t kernel_ipa;
 	uint64_t kernel_size;
 	uint64_t kernel_footprint;
@@ -49,15 +61,17 @@ struct x86_guest {
 
 /**
  * bootparams_layout() - Place a VM's kernel and initrd in its RAM.
- * @g: filled in, also when they do not fit.
- * @ram_size: the VM's RAM.
+ * @g: filled in, also when they do not fit; @g->ecam_* are kept.
+ * @ram_ipa: 0, or the main RAM's base of an identity-mapped VM (2 MiB
+ *           aligned, at least 1 MiB).
+ * @ram_size: the VM's (main) RAM.
  * @bz: the kernel's setup header.
  * @kernel_file_size: the bzImage's size.
  * @initrd_size: 0 for none.
  *
  * Return: 0, or -1 when they do not fit (@g->need says what would).
  */
-int bootparams_layout(struct x86_guest *g, uint64_t ram_size,
+int bootparams_layout(struct x86_guest *g, uint64_t ram_ipa, uint64_t ram_size,
 		      const struct bzimage *bz, uint64_t kernel_file_size,
 		      uint64_t initrd_size);
 

@@ -16,6 +16,7 @@
 #include "overlay.h"
 #include "pack.h"
 #include "place.h"
+#include "shikiri/x86_layout.h"
 
 #define MIB UINT64_C(0x100000)
 
@@ -170,8 +171,8 @@ static void make_guest(struct run *r, unsigned int i)
 			  "aligned, in board RAM)");
 		return;
 	}
-	layout_guest(l, ram_ipa, c->mem_size, &v->pl.kimg,
-		     v->pl.kernel.size, v->pl.initrd.size, 0);
+	layout_guest(l, ram_ipa, c->mem_size, &v->pl.kimg, v->pl.kernel.size,
+		     v->pl.initrd.size, 0);
 	err = dtgen_build(&v->dt, &r->board, c, &v->pt, l,
 			  r->seed + i * DTGEN_SEED_SIZE);
 	if (err) {
@@ -203,12 +204,20 @@ static void make_guest(struct run *r, unsigned int i)
 		  layout_align_up(l->end - l->ram_ipa, LAYOUT_SZ_2M) / MIB);
 }
 
-/* An x86_64 VM: kernel and initrd placed, boot_params and ACPI made. */
-static void make_x86_guest(struct run *r, unsigned int i)
+/*
+ * An x86_64 VM: kernel and initrd placed, boot_params and ACPI made.  A VM
+ * that owns PCI functions has its main RAM at @ram_ipa, its physical
+ * address (0 for the others: RAM from guest-physical 0), known for sure
+ * once @placed.
+ */
+static void make_x86_guest(struct run *r, unsigned int i, uint64_t ram_ipa,
+			   bool placed)
 {
 	struct vm_build *v = &r->ib.vm[i];
 	const struct vm_config *c = v->cfg;
 	const struct vm_payloads *pl = &v->pl;
+	const struct acpi_pci pci = { &r->board.facts.pci, c->pci,
+				      c->pci_count };
 
 	if (strlen(c->bootargs) > pl->bz.cmdline_size) {
 		diag_prop(&r->d, r->cfg.path, c->node, "bootargs",
@@ -217,8 +226,26 @@ static void make_x86_guest(struct run *r, unsigned int i)
 			  strlen(c->bootargs), pl->bz.cmdline_size, c->kernel);
 		return;
 	}
-	if (bootparams_layout(&v->x86, c->mem_size, &pl->bz, pl->kernel.size,
-			      pl->initrd.size)) {
+	if (placed && ram_ipa && !pl->bz.relocatable &&
+	    (pl->bz.pref_address < ram_ipa ||
+	     pl->bz.pref_address - ram_ipa >= c->mem_size)) {
+		diag_prop(&r->d, r->cfg.path, c->node, "kernel",
+			  "'%s' is not relocatable and runs only at 0x%" PRIx64
+			  ", outside the VM's RAM [0x%" PRIx64 ", 0x%" PRIx64
+			  ") (a VM that owns PCI functions sees its RAM at its "
+			  "physical address); fix: give the VM a memory-base "
+			  "whose RAM holds 0x%" PRIx64
+			  ", or build the kernel with CONFIG_RELOCATABLE=y",
+			  c->kernel, pl->bz.pref_address, ram_ipa,
+			  ram_ipa + c->mem_size, pl->bz.pref_address);
+		return;
+	}
+	if (ram_ipa) {
+		v->x86.ecam_base = r->board.facts.pci.ecam_base;
+		v->x86.ecam_size = r->board.facts.pci.ecam_size;
+	}
+	if (bootparams_layout(&v->x86, ram_ipa, c->mem_size, &pl->bz,
+			      pl->kernel.size, pl->initrd.size)) {
 		diag_prop(&r->d, r->cfg.path, c->node, "memory-size",
 			  "%" PRIu64 " MiB is too small for the payloads "
 			  "(kernel at 0x%" PRIx64 " needs 0x%" PRIx64
@@ -229,10 +256,46 @@ static void make_x86_guest(struct run *r, unsigned int i)
 			  v->x86.need / MIB);
 		return;
 	}
+	fileio_free(&v->boot_params);
+	fileio_free(&v->acpi);
 	bootparams_build(&v->boot_params, &v->rng_seed_offset, &pl->kernel,
 			 &pl->bz, c->bootargs, &v->x86,
 			 r->seed + i * DTGEN_SEED_SIZE);
-	acpi_build(&v->acpi, (unsigned int)__builtin_popcountll(c->cpu_mask));
+	acpi_build(&v->acpi, (unsigned int)__builtin_popcountll(c->cpu_mask),
+		   c->pci_count ? &pci : NULL);
+}
+
+/*
+ * Where an x86_64 VM's main RAM is before placement: a VM that owns PCI
+ * functions sees it at its physical address, known only once it is
+ * placed, so until then at its memory-base, at the 2 MiB holding the
+ * pref_address of a kernel that is not relocatable, or at 16 MiB, which
+ * any kernel_alignment divides (the payloads then fit as they will).
+ */
+static uint64_t x86_ram_ipa(const struct vm_build *v)
+{
+	const struct vm_config *c = v->cfg;
+
+	if (!c->pci_count)
+		return 0;
+	if (c->mem_fixed)
+		return c->mem_base;
+	if (!v->pl.bz.relocatable && v->pl.bz.pref_address >= LAYOUT_SZ_2M)
+		return v->pl.bz.pref_address & ~(LAYOUT_SZ_2M - 1);
+	return X86_LAYOUT_KERNEL;
+}
+
+/* Lay out the identity-mapped VMs again where they were placed. */
+static bool remake_identity(struct run *r)
+{
+	bool any = false;
+
+	for (unsigned int i = 0; i < r->ib.vm_count; i++)
+		if (r->ib.vm[i].cfg->pci_count) {
+			make_x86_guest(r, i, r->ib.vm[i].ram_pa, true);
+			any = true;
+		}
+	return any;
 }
 
 /* Read, resolve and generate everything each VM needs. */
@@ -260,7 +323,8 @@ static void make_vms(struct run *r)
 	devices_check_between(pts, &r->cfg, &r->d);
 	for (unsigned int i = 0; i < ib->vm_count; i++)
 		if (ok[i] && ib->x86)
-			make_x86_guest(r, i);
+			make_x86_guest(r, i, x86_ram_ipa(&ib->vm[i]),
+				       ib->vm[i].cfg->mem_fixed);
 		else if (ok[i])
 			make_guest(r, i);
 }
@@ -342,6 +406,9 @@ int build_run(const struct build_opts *o, FILE *out, FILE *err)
 		/* Payload sizes only move the hypervisor's area a little. */
 		pack_offsets(&r->ib);
 		place_vms(&r->ib, &r->cfg, &r->d);
+		/* Same payload sizes, so the image keeps its layout. */
+		if (!r->d.errors && r->ib.x86 && remake_identity(r))
+			pack_offsets(&r->ib);
 		if (!r->d.errors)
 			finish(r, out);
 	}

@@ -39,11 +39,14 @@ static uint64_t le(const uint8_t *p, int n)
  * bzimage_parse() - Read and check a bzImage's setup header.
  * @b: the file.
  * @bz: filled in.
+ * @anywhere: a kernel that is not relocatable may want any address (the
+ *            caller checks it lies in the VM's RAM), not only 16 MiB.
  * @why: receives the reason it cannot be used.
  *
  * Return: true when it can be loaded.
  */
-bool bzimage_parse(const struct blob *b, struct bzimage *bz, const char **why)
+bool bzimage_parse(const struct blob *b, struct bzimage *bz, bool anywhere,
+		   const char **why)
 {
 	const uint8_t *d = b->data;
 	uint32_t sects;
@@ -89,7 +92,7 @@ bool bzimage_parse(const struct blob *b, struct bzimage *bz, const char **why)
 		    (bz->kernel_alignment &&
 		     (bz->kernel_alignment & (bz->kernel_alignment - 1) ||
 		      X86_LAYOUT_KERNEL % bz->kernel_alignment)) :
-		    bz->pref_address != X86_LAYOUT_KERNEL) {
+		    !anywhere && bz->pref_address != X86_LAYOUT_KERNEL) {
 		*why = "can be loaded only elsewhere than 16 MiB (it is not "
 		       "relocatable to 16 MiB and does not prefer it); fix: "
 		       "build it with CONFIG_RELOCATABLE=y";

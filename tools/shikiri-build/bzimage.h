@@ -44,11 +44,16 @@ struct bzimage {
  * bzimage_parse() - Read and check a bzImage's setup header.
  * @b: the file.
  * @bz: filled in.
+ * @anywhere: the VM sees its RAM at its physical address (it owns PCI
+ *            functions), so a kernel that is not relocatable may prefer
+ *            any address; the layout checks that its RAM holds it.
  * @why: receives what is wrong and how to fix it, on failure.
  *
- * Return: true when shikiri can load it at 16 MiB by the 32-bit protocol.
+ * Return: true when shikiri can load it: at 16 MiB by the 32-bit
+ * protocol, or with @anywhere at its pref_address.
  */
-bool bzimage_parse(const struct blob *b, struct bzimage *bz, const char **why);
+bool bzimage_parse(const struct blob *b, struct bzimage *bz, bool anywhere,
+		   const char **why);
 
 /**
  * bzimage_footprint() - Bytes the kernel needs from its load address:

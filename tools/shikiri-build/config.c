@@ -390,6 +390,7 @@ static const struct vm_prop {
 	{ "manage", parse_manage, NULL },
 	{ "watchdog-ms", parse_watchdog, NULL },
 	{ "shared-memory", parse_shared_memory, NULL },
+	{ "pci-devices", config_pci_parse, NULL },
 };
 
 #define VM_PROP_COUNT (sizeof(vm_props) / sizeof(vm_props[0]))
@@ -592,6 +593,7 @@ int config_parse(struct config *cfg, const struct board *board, struct diag *d)
 	if (cfg->vm_count == 0)
 		diag_error(d, "%s: /: no VMs; fix: add a vm@0 node", cfg->path);
 	check_between(cfg, board, d);
+	config_pci_resolve(cfg, board, d);
 	return d->errors == errors ? 0 : -1;
 }
 

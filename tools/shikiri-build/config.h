@@ -41,6 +41,11 @@
  * @on_fault: enum shikiri_policy.
  * @manage_mask: VMs (by index) this VM may manage.
  * @watchdog_ms: its SBSA watchdog's longest timeout; 0: no watchdog.
+ * @pci_named: the PCI functions "pci-devices" names (bus << 8 | devfn).
+ * @pci_named_count: entries in @pci_named.
+ * @pci: the functions it owns, bridges' children added, sorted, with
+ *       their INTx from the board file (config_pci_resolve()).
+ * @pci_count: entries in @pci.
  */
 struct vm_config {
 	char node[24];
@@ -66,6 +71,10 @@ struct vm_config {
 	uint32_t on_fault;
 	uint32_t manage_mask;
 	uint32_t watchdog_ms;
+	uint32_t pci_named[SHIKIRI_MAX_PCI];
+	unsigned int pci_named_count;
+	struct shikiri_pci_fn pci[SHIKIRI_MAX_PCI];
+	unsigned int pci_count;
 };
 
 /**
@@ -133,6 +142,22 @@ bool config_x86_refuses(const struct config *cfg, const struct vm_config *vm,
  */
 void config_x86_check(const struct config *cfg, const struct board *board,
 		      const struct vm_config *vm, struct diag *d);
+
+/**
+ * config_pci_resolve() - Check every VM's "pci-devices" against the board
+ * file and the other VMs, and fill each VM's @pci.
+ * @cfg: the config, every VM parsed.
+ * @board: the board.
+ * @d: where problems are reported; all of them are.
+ */
+void config_pci_resolve(struct config *cfg, const struct board *board,
+			struct diag *d);
+
+/**
+ * config_pci_name() - @bdf as lspci prints it, "bb:dd.f", in @buf (which
+ * holds at least 8 bytes); returns @buf.
+ */
+char *config_pci_name(uint32_t bdf, char *buf);
 
 /** config_free() - Release what config_compile()/config_parse() allocated. */
 void config_free(struct config *cfg);

@@ -41,4 +41,15 @@ void config_irq_parse(struct vm_parse *p, const char *name, const void *val,
  */
 void config_irq_finish(struct vm_parse *p);
 
+/**
+ * config_pci_parse() - Read "pci-devices": PCI functions as "bb:dd.f" or
+ * "0000:bb:dd.f", each once, into the VM's @pci_named.
+ * @p: the VM being read.
+ * @name: the property's name.
+ * @val: its value.
+ * @len: its length in bytes.
+ */
+void config_pci_parse(struct vm_parse *p, const char *name, const void *val,
+		      int len);
+
 #endif /* SHIKIRI_BUILD_CONFIG_VM_H */

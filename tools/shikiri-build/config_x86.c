@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
  * What a config may ask of a PC board (x86_64) beyond the common checks:
- * passthrough (devices, interrupts, overlays) waits for PCI passthrough,
- * there is no SBSA watchdog on a PC, and a VM's RAM runs from
- * guest-physical 0 up to the first device window of its virtual PC.
+ * devices are passed through by PCI function (pci-devices, config_pci.c),
+ * not by DT node or interrupt number, there are no overlays and no SBSA
+ * watchdog on a PC, and a VM's RAM runs from guest-physical 0 up to the
+ * first device window of its virtual PC (a VM that owns PCI functions is
+ * placed by place.c instead).
  */
 #include <inttypes.h>
 #include <string.h>
@@ -18,11 +20,12 @@ static const struct {
 	const char *prop;
 	const char *why;
 } refused[] = {
-	{ "devices", "device passthrough on PCs comes with PCI passthrough" },
-	{ "interrupts", "interrupt passthrough on PCs comes with PCI "
-			"passthrough" },
-	{ "interrupt-ranges", "interrupt passthrough on PCs comes with PCI "
-			      "passthrough" },
+	{ "devices", "a PC's devices are passed through by PCI function, "
+		     "with pci-devices" },
+	{ "interrupts", "a PC's interrupts come with the PCI functions of "
+			"pci-devices" },
+	{ "interrupt-ranges", "a PC's interrupts come with the PCI functions "
+			      "of pci-devices" },
 	{ "overlay", "an x86_64 VM has ACPI tables, no device tree" },
 	{ "watchdog-ms", "the watchdog is the SBSA one of Arm boards" },
 };
@@ -63,6 +66,9 @@ void config_x86_check(const struct config *cfg, const struct board *board,
 	const struct shikiri_plan_board *f = &board->facts;
 	uint64_t limit = X86_LAYOUT_MANAGE, least = 2 * X86_LAYOUT_KERNEL;
 
+	/* Its RAM is where it physically is: placement checks it. */
+	if (vm->pci_named_count)
+		return;
 	/* The board's ECAM window is the hypervisor's in every VM too. */
 	if (f->pci.ecam_size && f->pci.ecam_base < limit)
 		limit = f->pci.ecam_base;

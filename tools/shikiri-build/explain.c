@@ -29,21 +29,63 @@ static void print_payload(const char *what, const struct shikiri_payload *p,
 		p->crc32);
 }
 
+/* What --explain says after a RAM region's size. */
+static const char *ram_note(const struct shikiri_plan_vm *pv, uint32_t r,
+			    bool fixed)
+{
+	if (pv->ram_count == 1)
+		return fixed ? ", memory-base" : "";
+	if (r == 0)
+		return ", its first MiB";
+	return fixed ? ", identity-mapped, memory-base" : ", identity-mapped";
+}
+
+/* A PC VM's PCI functions, and why its RAM is where it physically is. */
+static void print_pci(const struct shikiri_plan_vm *pv, FILE *out)
+{
+	char name[8];
+
+	if (!pv->pci_count)
+		return;
+	fprintf(out, "    identity  RAM at guest-physical = physical: its PCI "
+		     "functions can DMA anywhere, and no IOMMU translates the "
+		     "addresses its drivers give them\n");
+	for (uint32_t f = 0; f < pv->pci_count; f++) {
+		const struct shikiri_pci_fn *fn = &pv->pci[f];
+
+		fprintf(out, "    PCI       %s",
+			config_pci_name(fn->bdf, name));
+		if (fn->intx == SHIKIRI_PCI_NO_INTX)
+			fprintf(out, " (no INTx)\n");
+		else
+			fprintf(out, " INT%c on GSI %u (%s, active %s)\n",
+				'A' + (int)fn->intx_pin - 1, fn->intx,
+				fn->flags & SHIKIRI_PCI_INTX_EDGE ? "edge" :
+								    "level",
+				fn->flags & SHIKIRI_PCI_INTX_ACTIVE_LOW ?
+					"low" :
+					"high");
+	}
+}
+
 static void print_vm(const struct image_build *ib, unsigned int i, FILE *out)
 {
 	const struct shikiri_plan_vm *pv = &ib->plan->vm[i];
 	const struct vm_build *v = &ib->vm[i];
-	static const char *const kinds[] = { "?",   "kernel",	  "initrd",
+	static const char *const kinds[] = { "?",   "kernel",	"initrd",
 					     "dtb", "zeropage", "acpi" };
 
 	fprintf(out, "VM %u %-15s pCPUs ", i, pv->name);
 	print_cpus(pv->cpu_mask, out);
-	fprintf(out,
-		"\n    RAM       PA [0x%" PRIx64 ", 0x%" PRIx64
-		") = IPA 0x%" PRIx64 " (%" PRIu64 " MiB%s)\n",
-		pv->ram[0].pa, pv->ram[0].pa + pv->ram[0].size, pv->ram[0].ipa,
-		pv->ram[0].size / MIB,
-		v->cfg->mem_fixed ? ", memory-base" : "");
+	fputc('\n', out);
+	for (uint32_t r = 0; r < pv->ram_count; r++)
+		fprintf(out,
+			"    RAM       PA [0x%" PRIx64 ", 0x%" PRIx64
+			") = IPA 0x%" PRIx64 " (%" PRIu64 " MiB%s)\n",
+			pv->ram[r].pa, pv->ram[r].pa + pv->ram[r].size,
+			pv->ram[r].ipa, pv->ram[r].size / MIB,
+			ram_note(pv, r, v->cfg->mem_fixed));
+	print_pci(pv, out);
 	if ((pv->flags & SHIKIRI_VM_CONSOLE_VIRTUAL) && ib->x86)
 		fprintf(out,
 			"    console   virtual 16550 at port 0x%" PRIx64
@@ -138,9 +180,20 @@ static void print_x86(const struct image_build *ib, FILE *out)
 		b->hw.x86_64.lapic_base, b->hw.x86_64.ioapic_base,
 		b->hw.x86_64.ioapic_gsi_base,
 		b->hw.x86_64.ioapic_gsi_base + b->hw.x86_64.ioapic_pins - 1,
-		b->pci.ecam_base,
-		b->pci.ecam_base + b->pci.ecam_size, b->uart_base,
-		b->uart_irq, b->hw.x86_64.trampoline);
+		b->pci.ecam_base, b->pci.ecam_base + b->pci.ecam_size,
+		b->uart_base, b->uart_irq, b->hw.x86_64.trampoline);
+	if (b->pci.ecam_size)
+		fprintf(out,
+			"PCI segment 0: buses %02x-%02x, I/O window [0x%" PRIx64
+			", 0x%" PRIx64 "), memory windows [0x%" PRIx64
+			", 0x%" PRIx64 ") [0x%" PRIx64 ", 0x%" PRIx64
+			"), %u functions in the board file\n",
+			b->pci.bus_first, b->pci.bus_last, b->pci.io.base,
+			b->pci.io.base + b->pci.io.size, b->pci.mem[0].base,
+			b->pci.mem[0].base + b->pci.mem[0].size,
+			b->pci.mem[1].base,
+			b->pci.mem[1].base + b->pci.mem[1].size,
+			ib->board->pci_fn_count);
 	fprintf(out,
 		"hypervisor: image %" PRIu64 " bytes loaded at 0x%" PRIx64
 		" (Multiboot), plan at +0x%" PRIx64 ", reserved [0x%" PRIx64

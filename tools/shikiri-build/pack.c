@@ -150,6 +150,17 @@ static void fill_vm(struct shikiri_plan_vm *pv, const struct vm_build *v,
 		pv->boot_info_ipa = X86_LAYOUT_BOOT_PARAMS;
 		pv->ram[0].ipa = 0;
 		pv->ram[0].size = v->x86.ram_size;
+		if (c->pci_count) {
+			/* Its own first MiB, then its RAM at GPA = PA. */
+			pv->ram_count = 2;
+			pv->ram[0].pa = v->low_pa;
+			pv->ram[0].size = X86_LAYOUT_HIGH_RAM;
+			pv->ram[1] = (struct shikiri_region){ v->ram_pa,
+							      v->ram_pa,
+							      v->x86.ram_size };
+		}
+		pv->pci_count = c->pci_count;
+		memcpy(pv->pci, c->pci, c->pci_count * sizeof(pv->pci[0]));
 		if (c->console) {
 			pv->flags |= SHIKIRI_VM_CONSOLE_VIRTUAL;
 			pv->console_base = X86_LAYOUT_COM1;

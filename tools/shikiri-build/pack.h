@@ -40,7 +40,9 @@ struct pack_item {
  * @layout: where its payloads go in its RAM.
  * @overlay: its compiled DT overlay (empty when it has none).
  * @dt: its generated device tree, overlay applied.
- * @ram_pa: physical base of its RAM.
+ * @ram_pa: physical base of its RAM (x86_64 with PCI functions: of its
+ *          main RAM, which it sees at the same address).
+ * @low_pa: x86_64 with PCI functions: physical base of its first MiB.
  * @x86: where its payloads go (x86_64).
  * @boot_params: its BOOT_PARAMS payload (x86_64).
  * @acpi: its ACPI tables (x86_64).
@@ -56,6 +58,7 @@ struct vm_build {
 	struct blob overlay;
 	struct dtgen_out dt;
 	uint64_t ram_pa;
+	uint64_t low_pa;
 	struct x86_guest x86;
 	struct blob boot_params;
 	struct blob acpi;

@@ -98,13 +98,16 @@ static int check_kernel(struct vm_payloads *pl, const struct config *cfg,
  *
  * Return: 0, or -1 after reporting.
  */
-/* An x86 kernel: a bzImage shikiri can load at 16 MiB. */
+/*
+ * An x86 kernel: a bzImage shikiri can load at 16 MiB, or, in a VM that
+ * owns PCI functions, one that runs where it prefers.
+ */
 static int check_bzimage(struct vm_payloads *pl, const struct config *cfg,
 			 const struct vm_config *vm, struct diag *d)
 {
 	const char *why;
 
-	if (bzimage_parse(&pl->kernel, &pl->bz, &why))
+	if (bzimage_parse(&pl->kernel, &pl->bz, vm->pci_named_count > 0, &why))
 		return 0;
 	diag_prop(d, cfg->path, vm->node, "kernel", "'%s' %s", vm->kernel, why);
 	return -1;

@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: MIT
 /*
  * Physical placement of VM RAM: fixed bases first, then the rest top-down
- * into what is left.  Every message names the ranges involved, so the user
- * can pick a base that fits.
+ * into what is left, VMs that must be identity-mapped (a PC's VMs that own
+ * PCI functions) before the others, then those VMs' own first MiB.  Every
+ * message names the ranges involved, so the user can pick a base that
+ * fits.
  */
 #include <inttypes.h>
 
 #include "place.h"
+#include "shikiri/x86_layout.h"
 
 #define MIB UINT64_C(0x100000)
 
@@ -28,6 +31,16 @@ static const struct shikiri_range *main_ram(const struct image_build *ib)
 		    ib->hvl.load_pa - f->ram[r].base < f->ram[r].size)
 			return &f->ram[r];
 	return &f->ram[0];
+}
+
+/*
+ * Whether VM @i sees its RAM at its physical address: on a PC, a VM that
+ * owns PCI functions, whose devices' DMA takes guest addresses for
+ * physical ones (no IOMMU is used).
+ */
+static bool identity(const struct image_build *ib, unsigned int i)
+{
+	return ib->x86 && ib->vm[i].cfg->pci_count;
 }
 
 /* Check a fixed base; report and return -1 when it cannot be used. */
@@ -59,6 +72,15 @@ static int check_fixed(const struct image_build *ib, const struct config *cfg,
 			  layout_align_up(ib->hvl.resv_end, CONFIG_MEM_ALIGN));
 		ret = -1;
 	}
+	if (identity(ib, i) && base + size > X86_LAYOUT_MANAGE) {
+		diag_prop(d, cfg->path, c->node, "memory-base",
+			  "[0x%" PRIx64 ", 0x%" PRIx64 ") does not end below "
+			  "0x%llx, where the devices of a VM that owns PCI "
+			  "functions begin (it sees its RAM at its physical "
+			  "address); fix: use a lower base or less memory",
+			  base, base + size, X86_LAYOUT_MANAGE);
+		ret = -1;
+	}
 	for (unsigned int j = 0; j < i; j++) {
 		const struct vm_config *o = ib->vm[j].cfg;
 
@@ -76,6 +98,38 @@ static int check_fixed(const struct image_build *ib, const struct config *cfg,
 	return ret;
 }
 
+/* Report that a VM's RAM does not fit below @top. */
+static void no_room(const struct image_build *ib, const struct config *cfg,
+		    unsigned int i, const struct layout_range *taken,
+		    unsigned int n, uint64_t floor, uint64_t top,
+		    struct diag *d)
+{
+	uint64_t size = ib->vm[i].cfg->mem_size, free_base, free_size;
+	const char *where = identity(ib, i) ?
+				    " (a VM that owns PCI functions sees its "
+				    "RAM at its physical address, which must "
+				    "be below 0xfeb00000)" :
+				    "";
+
+	free_size = layout_largest_free(taken, n, floor, top, &free_base);
+	if (free_size)
+		diag_prop(d, cfg->path, ib->vm[i].cfg->node, "memory-size",
+			  "%" PRIu64 " MiB does not fit in board RAM%s: "
+			  "the largest free range is %" PRIu64 " MiB, "
+			  "[0x%" PRIx64 ", 0x%" PRIx64 ") (free: above the "
+			  "hypervisor's area, outside the other VMs); fix: "
+			  "give VMs less memory",
+			  size / MIB, where, free_size / MIB, free_base,
+			  free_base + free_size);
+	else
+		diag_prop(d, cfg->path, ib->vm[i].cfg->node, "memory-size",
+			  "%" PRIu64 " MiB does not fit in board RAM%s: none "
+			  "is free above the hypervisor's area (which ends "
+			  "at 0x%" PRIx64 ") outside the other VMs; fix: "
+			  "give VMs less memory",
+			  size / MIB, where, floor);
+}
+
 /**
  * place_vms() - Give every VM its physical RAM.
  * @ib: the image, after pack_offsets().
@@ -88,7 +142,8 @@ int place_vms(struct image_build *ib, const struct config *cfg, struct diag *d)
 {
 	const struct shikiri_range *ram = main_ram(ib);
 	uint64_t top = ram->base + ram->size, floor = ib->hvl.resv_end;
-	struct layout_range taken[SHIKIRI_MAX_VMS];
+	uint64_t ident_top = top < X86_LAYOUT_MANAGE ? top : X86_LAYOUT_MANAGE;
+	struct layout_range taken[2 * SHIKIRI_MAX_VMS];
 	unsigned int n = 0;
 	int errors = d->errors;
 
@@ -102,35 +157,40 @@ int place_vms(struct image_build *ib, const struct config *cfg, struct diag *d)
 		taken[n++] =
 			(struct layout_range){ v->ram_pa, v->cfg->mem_size };
 	}
+	/* The identity-mapped first: they have less room to choose from. */
+	for (int pass = 0; pass < 2; pass++)
+		for (unsigned int i = 0; i < ib->vm_count; i++) {
+			struct vm_build *v = &ib->vm[i];
+			uint64_t size = v->cfg->mem_size;
+			uint64_t below = pass ? top : ident_top;
+
+			if (!size || v->cfg->mem_fixed ||
+			    identity(ib, i) == (pass == 1))
+				continue;
+			if (layout_place_vm(taken, n, floor, below, size,
+					    &v->ram_pa)) {
+				no_room(ib, cfg, i, taken, n, floor, below, d);
+				continue;
+			}
+			taken[n++] = (struct layout_range){ v->ram_pa, size };
+		}
+	/* Their first MiB, anywhere: nothing in it is a DMA target. */
 	for (unsigned int i = 0; i < ib->vm_count; i++) {
 		struct vm_build *v = &ib->vm[i];
-		uint64_t size = v->cfg->mem_size, free_base, free_size;
 
-		if (!size || v->cfg->mem_fixed)
+		if (!v->cfg->mem_size || !identity(ib, i))
 			continue;
-		if (layout_place_vm(taken, n, floor, top, size, &v->ram_pa) ==
-		    0) {
-			taken[n++] = (struct layout_range){ v->ram_pa, size };
+		if (layout_place_vm(taken, n, floor, top, X86_LAYOUT_HIGH_RAM,
+				    &v->low_pa)) {
+			diag_prop(d, cfg->path, v->cfg->node, "memory-size",
+				  "leaves no room in board RAM for the VM's "
+				  "first MiB (a VM that owns PCI functions has "
+				  "one of its own besides its RAM); fix: give "
+				  "VMs less memory");
 			continue;
 		}
-		free_size =
-			layout_largest_free(taken, n, floor, top, &free_base);
-		if (free_size)
-			diag_prop(d, cfg->path, v->cfg->node, "memory-size",
-				  "%" PRIu64 " MiB does not fit in board RAM: "
-				  "the largest free range is %" PRIu64
-				  " MiB, [0x%" PRIx64 ", 0x%" PRIx64 ") (free: "
-				  "above the hypervisor's area, outside the "
-				  "other VMs); fix: give VMs less memory",
-				  size / MIB, free_size / MIB, free_base,
-				  free_base + free_size);
-		else
-			diag_prop(d, cfg->path, v->cfg->node, "memory-size",
-				  "%" PRIu64 " MiB does not fit in board RAM: "
-				  "none is free above the hypervisor's area "
-				  "(which ends at 0x%" PRIx64 ") outside the "
-				  "other VMs; fix: give VMs less memory",
-				  size / MIB, floor);
+		taken[n++] =
+			(struct layout_range){ v->low_pa, X86_LAYOUT_HIGH_RAM };
 	}
 	return d->errors == errors ? 0 : -1;
 }

@@ -16,7 +16,10 @@
  * VMs with "memory-base" get exactly that, once it is checked to lie in
  * board RAM, above the hypervisor's area and clear of the other fixed VMs.
  * The others then take the highest free RAM that holds them, in config
- * order.  VMs whose memory-size is unknown (already reported) are skipped.
+ * order: first a PC's VMs that own PCI functions (identity-mapped, so
+ * below the virtual PC's devices at X86_LAYOUT_MANAGE), then the rest;
+ * last, each identity-mapped VM's own first MiB (@low_pa), anywhere.
+ * VMs whose memory-size is unknown (already reported) are skipped.
  *
  * Return: 0, or -1 after reporting.
  */
