@@ -141,6 +141,12 @@ def functions(c, vm):
     return seen
 
 
+def addresses(c, vm):
+    """The addresses of the PCI functions VM @vm's Linux found, from any
+    initramfs (a VM without PCI functions runs one without pcitest)."""
+    return set(run(c, vm, "ls /sys/bus/pci/devices").split())
+
+
 def wait_disk(c, vm, bdf, timeout=30 * qemu.TIMEOUT_SCALE):
     """The /dev name of the SCSI disk behind function @bdf in VM @vm,
     once the kernel has found it (SCSI and USB scan asynchronously)."""
