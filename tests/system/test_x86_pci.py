@@ -178,8 +178,8 @@ def _heartbeat(c, windows=()):
     if gap > MAX_GAP:
         # What the console showed meanwhile: what linux1 or the
         # hypervisor was doing when linux0 stopped.
-        meanwhile = [l for l in c.lines[i + 1:j]
-                     if not l.startswith(f"[{LINUX0}] heartbeat")][:8]
+        meanwhile = [l for l in c.lines[i + 1:j] if l.strip()
+                     and not l.startswith(f"[{LINUX0}] heartbeat")][:8]
         raise AssertionError(
             f"{LINUX0}'s heartbeat stalled {gap:.2f} s at uptime {at};"
             " meanwhile:\n"
