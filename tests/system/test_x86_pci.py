@@ -120,7 +120,8 @@ def _check_sees(c, linux0=True):
     assert set(seen) - {HOST_BRIDGE} == set(pm.FUNCTIONS), (
         f"{LINUX1} sees {sorted(seen)}, owns {sorted(pm.FUNCTIONS)}")
     for bdf, want in pm.FUNCTIONS.items():
-        assert seen[bdf] == want, f"{LINUX1}: {bdf} is {seen[bdf]}, want {want}"
+        assert seen[bdf] == want, (
+            f"{LINUX1}: {bdf} is {seen[bdf]}, want {want}")
     if linux0:
         other = pm.addresses(c, LINUX0)
         assert set(other) <= {HOST_BRIDGE}, (
