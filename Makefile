@@ -63,6 +63,35 @@ $(X86_INITRAMFS): $(X86_CACHE)/busybox $(SHIKIRICTL_X86) $(ROOTFS_FILES) \
 
 all: $(if $(wildcard $(X86_CACHE)/busybox),$(X86_INITRAMFS))
 
+# The initramfs of the x86 VMs that own PCI functions: the same, for
+# Debian's generic amd64 kernel (build/cache/x86_64/generic), with the
+# drivers of the PCI test machine's controllers (AHCI, e1000e, xHCI and
+# USB storage, SCSI disks) and every module they need, in load order from
+# the kernel's modules.dep (guests/rootfs/moddeps), which init loads at
+# boot; that kernel's pvpanic modules for the hook init has; and pcitest,
+# the guest's side of the PCI tests.
+X86_GENERIC := $(X86_CACHE)/generic
+X86_PCI_INITRAMFS := $(BUILD)/guest-x86_64/initramfs-pci.cpio.gz
+X86_PCI_MODULES := ahci sd_mod e1000e xhci-pci usb-storage
+ifneq ($(wildcard $(X86_GENERIC)/modules.dep),)
+X86_GENERIC_MODDIR := $(patsubst %/,%,$(dir $(realpath $(X86_GENERIC)/modules.dep)))
+X86_PCI_LOAD := $(shell guests/rootfs/moddeps $(X86_GENERIC_MODDIR) $(X86_PCI_MODULES))
+X86_PCI_PVPANIC := $(shell guests/rootfs/moddeps $(X86_GENERIC_MODDIR) pvpanic-mmio)
+ifeq ($(X86_PCI_LOAD),)
+$(error guests/rootfs/moddeps found no modules in $(X86_GENERIC_MODDIR))
+endif
+
+$(X86_PCI_INITRAMFS): $(X86_CACHE)/busybox $(SHIKIRICTL_X86) $(ROOTFS_FILES) \
+		guests/rootfs/moddeps guests/rootfs/pcitest $(X86_PCI_PVPANIC) \
+		$(X86_PCI_LOAD)
+	$(call msg,CPIO,$@)
+	$(Q)guests/rootfs/mkinitramfs $(X86_CACHE)/busybox $@ \
+		$(SHIKIRICTL_X86) guests/rootfs/pcitest $(X86_PCI_PVPANIC) \
+		--load $(X86_PCI_LOAD)
+
+all: $(X86_PCI_INITRAMFS)
+endif
+
 # The image for a config anywhere: build/<config name>/shikiri.img.
 image_of = $(BUILD)/$(basename $(notdir $(1)))/shikiri.img
 CONFIG_IMAGE := $(call image_of,$(CONFIG))
