@@ -20,8 +20,13 @@ static int refuse(const struct pci_fn *fn, const char *why)
 	return -HV_EINVAL;
 }
 
-/* Note capability @id at @at, keeping the first of each kind. */
-static void note(struct pci_fn *fn, unsigned id, unsigned at)
+/*
+ * Note capability @id at @at, keeping the first of each kind.  Return:
+ * false for a second MSI or MSI-X capability, which the spec does not
+ * allow: the one the hypervisor did not emulate would reach the device
+ * unfiltered.
+ */
+static bool note(struct pci_fn *fn, unsigned id, unsigned at)
 {
 	uint8_t *slot = id == PCI_CAP_PM   ? &fn->pm_cap :
 			id == PCI_CAP_MSI  ? &fn->msi_cap :
@@ -30,17 +35,20 @@ static void note(struct pci_fn *fn, unsigned id, unsigned at)
 			id == PCI_CAP_AF   ? &fn->af_cap :
 					     NULL;
 
-	if (slot && !*slot)
+	if (slot && *slot)
+		return id != PCI_CAP_MSI && id != PCI_CAP_MSIX;
+	if (slot)
 		*slot = (uint8_t)at;
+	return true;
 }
 
-static void walk_legacy(struct pci_fn *fn)
+static int walk_legacy(struct pci_fn *fn)
 {
 	uint64_t seen = 0; /* one bit per dword of 0x40..0xff */
 	unsigned at;
 
 	if (!(pci_rd(fn, PCI_STATUS, 2) & PCI_STATUS_CAP_LIST))
-		return;
+		return 0;
 	at = pci_rd(fn, PCI_CAP_PTR, 1) & 0xfcu;
 	while (at >= PCI_HEADER_SIZE && at < PCI_CFG_LEGACY) {
 		unsigned slot = (at - PCI_HEADER_SIZE) / 4;
@@ -50,9 +58,11 @@ static void walk_legacy(struct pci_fn *fn)
 			break;
 		seen |= BIT(slot);
 		hdr = pci_rd(fn, at, 2);
-		note(fn, hdr & 0xffu, at);
+		if (!note(fn, hdr & 0xffu, at))
+			return refuse(fn, "has two MSI or MSI-X capabilities");
 		at = (hdr >> 8) & 0xfcu;
 	}
+	return 0;
 }
 
 static void walk_extended(struct pci_fn *fn)
@@ -77,7 +87,8 @@ static void walk_extended(struct pci_fn *fn)
 
 int pci_cap_walk(struct pci_fn *fn)
 {
-	walk_legacy(fn);
+	if (walk_legacy(fn))
+		return -HV_EINVAL;
 	/* Extended space exists only on PCI Express functions. */
 	if (fn->pcie_cap)
 		walk_extended(fn);
@@ -91,6 +102,12 @@ int pci_cap_walk(struct pci_fn *fn)
 	}
 	if (fn->msix_cap && fn->msix_cap + PCI_MSIX_CAP_SIZE > PCI_CFG_LEGACY)
 		return refuse(fn, "MSI-X capability runs past 0x100");
+	/* Each is emulated on its own: programming one must not write the
+	 * other's registers. */
+	if (fn->msi_cap && fn->msix_cap &&
+	    fn->msi_cap < fn->msix_cap + PCI_MSIX_CAP_SIZE &&
+	    fn->msix_cap < fn->msi_cap + pci_cap_msi_len(fn))
+		return refuse(fn, "MSI and MSI-X capabilities overlap");
 	if (fn->pcie_cap && fn->pcie_cap + PCI_EXP_DEVSTA + 2 > PCI_CFG_LEGACY)
 		return refuse(fn, "PCIe capability runs past 0x100");
 	if (fn->af_cap && fn->af_cap + PCI_AF_STATUS + 1 > PCI_CFG_LEGACY)

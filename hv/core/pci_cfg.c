@@ -260,8 +260,8 @@ static int ecam_read(struct vcpu *vcpu, void *priv, uint64_t off, unsigned size,
 	uint32_t bdf;
 
 	(void)vcpu;
-	*val = size == 8 ? ~0ull : size_bits(size);
-	if (size != 8 && ecam_decode(pv, off, &bdf))
+	*val = ~0ull;
+	if (size <= 4 && ecam_decode(pv, off, &bdf))
 		*val = pci_cfg_read(pv, bdf, off & 0xfffu, size);
 	return 0;
 }
@@ -273,7 +273,7 @@ static int ecam_write(struct vcpu *vcpu, void *priv, uint64_t off,
 	uint32_t bdf;
 
 	(void)vcpu;
-	if (size != 8 && ecam_decode(pv, off, &bdf))
+	if (size <= 4 && ecam_decode(pv, off, &bdf))
 		pci_cfg_write(pv, bdf, off & 0xfffu, size, (uint32_t)val);
 	return 0;
 }

@@ -187,7 +187,8 @@ void pci_reset_hold(const struct pci_fn *fn);
 enum pci_reset pci_reset_choose(const struct pci_fn *fn);
 /**
  * pci_reset_fn() - Hold @fn, reset it by its method, restore its header
- * with the command register the firmware left (its VM starts afresh).
+ * with the command register the firmware left but bus mastering (its VM
+ * starts afresh).
  */
 void pci_reset_fn(struct pci_fn *fn);
 /**

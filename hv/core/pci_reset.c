@@ -143,6 +143,12 @@ static void restore(struct pci_fn *fn, uint16_t cmd)
 	pci_wr(fn, PCI_CACHE_LINE, 1, h[PCI_CACHE_LINE]);
 	pci_wr(fn, PCI_LATENCY, 1, h[PCI_LATENCY]);
 	pci_wr(fn, PCI_INT_LINE, 1, h[PCI_INT_LINE]);
+	/* Without a reset the hold's Function Mask would stay: MSI-X as at
+	 * power-on, disabled and unmasked (no entry can fire while off). */
+	if (fn->msix_cap)
+		pci_wr(fn, fn->msix_cap + PCI_MSIX_CTRL, 2,
+		       pci_rd(fn, fn->msix_cap + PCI_MSIX_CTRL, 2) &
+			       ~(uint32_t)(PCI_MSIX_ENABLE | PCI_MSIX_MASKALL));
 	pci_wr(fn, PCI_COMMAND, 2, cmd);
 	fn->cmd = cmd;
 	fn->intx_line = h[PCI_INT_LINE];
@@ -150,9 +156,28 @@ static void restore(struct pci_fn *fn, uint16_t cmd)
 	pci_msix_forget(fn);
 }
 
+/*
+ * A function its guest left in D3hot goes back to D0 first: an FLR is
+ * only defined in D0, and the next guest expects D0 whatever the reset.
+ */
+static void wake(const struct pci_fn *fn)
+{
+	unsigned csr = fn->pm_cap + PCI_PM_CSR;
+	uint16_t v;
+
+	if (!fn->pm_cap || fn->reset == PCI_RESET_PM)
+		return;
+	v = (uint16_t)pci_rd(fn, csr, 2);
+	if (!(v & PCI_PM_STATE))
+		return;
+	pci_wr(fn, csr, 2, v & ~PCI_PM_STATE);
+	arch_pci_delay_us(PCI_PM_WAIT_US);
+}
+
 /* Reset @fn by its method; the caller has held it. */
 static void reset(struct pci_fn *fn)
 {
+	wake(fn);
 	switch (fn->reset) {
 	case PCI_RESET_FLR:
 		flr(fn);
@@ -171,10 +196,18 @@ static void reset(struct pci_fn *fn)
 
 void pci_reset_fn(struct pci_fn *fn)
 {
+	uint16_t cmd = (uint16_t)(fn->header[PCI_COMMAND] |
+				  fn->header[PCI_COMMAND + 1] << 8);
+
 	pci_reset_hold(fn);
 	reset(fn);
-	restore(fn, (uint16_t)(fn->header[PCI_COMMAND] |
-			       fn->header[PCI_COMMAND + 1] << 8));
+	/*
+	 * Bus mastering stays off: a function without a reset may still hold
+	 * the last life's DMA descriptors, and would follow them into the
+	 * next one's memory the moment it is on.  The next driver turns it
+	 * on once it has reset its device (Linux: pci_set_master()).
+	 */
+	restore(fn, cmd & ~PCI_CMD_BME);
 }
 
 /*

@@ -19,6 +19,11 @@
 #define PLAN_WATCHDOG_SIZE 0x2000u /* hv/vwdt.h */
 #define PLAN_RNG_SEED_SIZE 32u
 #define PLAN_KASLR_SEED_SIZE 8u
+#define PLAN_PORTS 0x10000u /* the I/O port space of a PCI segment */
+#define PLAN_PCI_BDF_LIMIT 0x10000u
+#define PLAN_PCI_PINS 4u /* INTA..INTD */
+#define PLAN_PCI_FLAGS_KNOWN \
+	(SHIKIRI_PCI_INTX_ACTIVE_LOW | SHIKIRI_PCI_INTX_EDGE)
 #define PLAN_VM_FLAGS_KNOWN \
 	(SHIKIRI_VM_CONSOLE_VIRTUAL | SHIKIRI_VM_RAM_CLEARED_AT_BOOT)
 
@@ -77,6 +82,69 @@ static const char *foreign_arch(uint32_t plan_arch, uint32_t own)
 	return "plan is for an unknown architecture";
 }
 
+/* Whether [pa, pa + size) lies inside one of the board's RAM ranges. */
+static bool in_board_ram(const struct shikiri_plan_board *b, uint64_t pa,
+			 uint64_t size)
+{
+	for (uint32_t r = 0; r < b->ram_count; r++)
+		if (plan_inside(pa, size, b->ram[r].base, b->ram[r].size))
+			return true;
+	return false;
+}
+
+/* Whether [pa, pa + size) overlaps any of the board's RAM ranges. */
+static bool hits_board_ram(const struct shikiri_plan_board *b, uint64_t pa,
+			   uint64_t size)
+{
+	for (uint32_t r = 0; r < b->ram_count; r++)
+		if (plan_overlaps(pa, size, b->ram[r].base, b->ram[r].size))
+			return true;
+	return false;
+}
+
+/*
+ * The board's PCI segment: a bus range, an ECAM window covering it, and
+ * windows (where BARs must lie) that are sane and clear of RAM, of the
+ * ECAM window and of each other.  A window of size 0 is absent.
+ */
+static const char *check_board_pci(const struct shikiri_plan_board *b)
+{
+	const struct shikiri_plan_pci *pci = &b->pci;
+	uint64_t buses = (uint64_t)pci->bus_last - pci->bus_first + 1;
+
+	if (pci->bus_first > pci->bus_last || pci->bus_last > 0xff)
+		return "bad board PCI bus range";
+	if (pci->ecam_size &&
+	    (!plan_range_valid(pci->ecam_base, pci->ecam_size) ||
+	     pci->ecam_size < buses << 20))
+		return "board ECAM does not cover its buses";
+	if (pci->ecam_size && hits_board_ram(b, pci->ecam_base, pci->ecam_size))
+		return "board ECAM overlaps board RAM";
+	for (unsigned w = 0; w < 2; w++) {
+		const struct shikiri_range *m = &pci->mem[w];
+
+		if (!m->size)
+			continue;
+		if (!plan_range_valid(m->base, m->size) ||
+		    !plan_aligned(m->base | m->size, PLAN_PAGE_SIZE))
+			return "bad board PCI window";
+		if (hits_board_ram(b, m->base, m->size))
+			return "board PCI window overlaps board RAM";
+		if (pci->ecam_size &&
+		    plan_overlaps(m->base, m->size, pci->ecam_base,
+				  pci->ecam_size))
+			return "board PCI window overlaps ECAM";
+		if (w && pci->mem[0].size &&
+		    plan_overlaps(m->base, m->size, pci->mem[0].base,
+				  pci->mem[0].size))
+			return "board PCI windows overlap";
+	}
+	if (pci->io.size && (pci->io.base >= PLAN_PORTS ||
+			     pci->io.size > PLAN_PORTS - pci->io.base))
+		return "bad board PCI I/O window";
+	return NULL;
+}
+
 static int check_board(const struct plan_ctx *ctx)
 {
 	const struct shikiri_plan_board *b = &ctx->plan->board;
@@ -112,27 +180,10 @@ static int check_board(const struct plan_ctx *ctx)
 	if (b->reserved || b->reserved2)
 		return refuse(ctx, -1, "reserved field not zero");
 	why = ctx->arch->board(ctx->plan);
+	if (why)
+		return refuse(ctx, -1, why);
+	why = check_board_pci(b);
 	return why ? refuse(ctx, -1, why) : 0;
-}
-
-/* Whether [pa, pa + size) lies inside one of the board's RAM ranges. */
-static bool in_board_ram(const struct shikiri_plan_board *b, uint64_t pa,
-			 uint64_t size)
-{
-	for (uint32_t r = 0; r < b->ram_count; r++)
-		if (plan_inside(pa, size, b->ram[r].base, b->ram[r].size))
-			return true;
-	return false;
-}
-
-/* Whether [pa, pa + size) overlaps any of the board's RAM ranges. */
-static bool hits_board_ram(const struct shikiri_plan_board *b, uint64_t pa,
-			   uint64_t size)
-{
-	for (uint32_t r = 0; r < b->ram_count; r++)
-		if (plan_overlaps(pa, size, b->ram[r].base, b->ram[r].size))
-			return true;
-	return false;
 }
 
 /* Both names are NUL-terminated within SHIKIRI_NAME_LEN (checked first). */
@@ -457,6 +508,107 @@ static int check_policies(const struct plan_ctx *ctx, int i)
 	return 0;
 }
 
+/* Whether @irq is passed through to @vm as a plain IRQ. */
+static bool vm_has_irq(const struct shikiri_plan_vm *vm, uint32_t irq)
+{
+	for (uint32_t s = 0; s < vm->irq_count && s < SHIKIRI_MAX_IRQS; s++)
+		if (vm->irq[s].phys == irq || vm->irq[s].virt == irq)
+			return true;
+	return false;
+}
+
+/* One function's own fields: where it is, its INTx line and pin. */
+static const char *check_pci_fn(const struct plan_ctx *ctx, int i,
+				const struct shikiri_pci_fn *f)
+{
+	const struct shikiri_plan_board *b = &ctx->plan->board;
+	const struct shikiri_plan_vm *vm = &ctx->plan->vm[i];
+
+	if (f->bdf >= PLAN_PCI_BDF_LIMIT)
+		return "bad PCI function";
+	if ((f->bdf >> 8) < b->pci.bus_first || (f->bdf >> 8) > b->pci.bus_last)
+		return "PCI function outside the board's buses";
+	if (f->flags & ~PLAN_PCI_FLAGS_KNOWN)
+		return "unknown PCI flags";
+	/* Pin and flags of a function without a line mean nothing. */
+	if (f->intx == SHIKIRI_PCI_NO_INTX)
+		return NULL;
+	if (!ctx->arch->irq_ok(b, f->intx))
+		return "PCI INTx out of range";
+	if (f->intx_pin < 1 || f->intx_pin > PLAN_PCI_PINS)
+		return "bad PCI INTx pin";
+	if (f->intx == b->uart_irq)
+		return "PCI INTx belongs to the hypervisor";
+	if ((vm->flags & SHIKIRI_VM_CONSOLE_VIRTUAL) &&
+	    f->intx == vm->console_irq)
+		return "PCI INTx clashes with the console";
+	if (vm_has_irq(vm, f->intx))
+		return "PCI INTx also passed through as an IRQ";
+	return NULL;
+}
+
+/* Function @f of VM @i against every other VM's functions and IRQs. */
+static const char *check_pci_others(const struct plan_ctx *ctx, int i,
+				    const struct shikiri_pci_fn *f)
+{
+	const struct shikiri_plan *p = ctx->plan;
+
+	for (uint32_t j = 0; j < p->vm_count; j++) {
+		const struct shikiri_plan_vm *o = &p->vm[j];
+
+		if ((int)j == i)
+			continue;
+		if (f->intx != SHIKIRI_PCI_NO_INTX && vm_has_irq(o, f->intx))
+			return "PCI INTx owned by another VM";
+		/* Later VMs' counts are not checked yet; earlier ones are,
+		 * and each pair of VMs meets once that way. */
+		for (uint32_t s = 0; (int)j < i && s < o->pci_count; s++) {
+			if (o->pci[s].bdf == f->bdf)
+				return "PCI function owned by another VM";
+			if (f->intx != SHIKIRI_PCI_NO_INTX &&
+			    o->pci[s].intx == f->intx)
+				return "PCI INTx shared with another VM";
+		}
+	}
+	return NULL;
+}
+
+static int check_pci(const struct plan_ctx *ctx, int i)
+{
+	const struct shikiri_plan_vm *vm = &ctx->plan->vm[i];
+	const char *why;
+
+	if (vm->pci_count > SHIKIRI_MAX_PCI)
+		return refuse(ctx, i, "too many PCI functions");
+	if (vm->reserved3 ||
+	    !plan_all_zero((const uint8_t *)&vm->pci[vm->pci_count],
+			   (SHIKIRI_MAX_PCI - vm->pci_count) *
+				   sizeof(vm->pci[0])))
+		return refuse(ctx, i, "reserved field not zero");
+	if (vm->pci_count && !ctx->plan->board.pci.ecam_size)
+		return refuse(ctx, i, "PCI functions without a board ECAM");
+	for (uint32_t r = 0; r < vm->pci_count; r++) {
+		const struct shikiri_pci_fn *f = &vm->pci[r];
+
+		why = check_pci_fn(ctx, i, f);
+		if (!why)
+			why = check_pci_others(ctx, i, f);
+		for (uint32_t s = 0; !why && s < r; s++) {
+			if (vm->pci[s].bdf == f->bdf)
+				why = "PCI function given twice";
+			/* One line, one trigger mode and polarity. */
+			else if (f->intx != SHIKIRI_PCI_NO_INTX &&
+				 vm->pci[s].intx == f->intx &&
+				 vm->pci[s].flags != f->flags)
+				why = "PCI functions share an INTx line "
+				      "with different flags";
+		}
+		if (why)
+			return refuse(ctx, i, why);
+	}
+	return 0;
+}
+
 static int check_arch_vm(const struct plan_ctx *ctx, int i)
 {
 	const char *why = ctx->arch->vm(ctx->plan, (unsigned int)i);
@@ -503,7 +655,7 @@ int plan_check(const struct shikiri_plan *plan, uint64_t avail,
 	static int (*const vm_checks[])(const struct plan_ctx *, int) = {
 		check_name,   check_flags,    check_cpus,     check_ram,
 		check_mmio,   check_irqs,     check_payloads, check_policies,
-		check_manage, check_watchdog, check_arch_vm,
+		check_manage, check_watchdog, check_arch_vm,  check_pci,
 	};
 	const struct plan_ctx ctx = { plan, arch, limits, err };
 	int ret;

@@ -103,7 +103,7 @@ fuzz: setup fuzz-bins $(FUZZ_BOARD)
 
 # Harnesses of pure-logic models that need no world around them: fuzz_x86,
 # the x86 device models of one VM (tests/fuzz/fuzz_x86.c).
-FUZZ_ALONE := x86
+FUZZ_ALONE := x86 pci
 FUZZ_ALONE_BINS := $(addprefix $(FUZZ_OUT)/fuzz_,$(FUZZ_ALONE))
 fuzz-bins: $(FUZZ_ALONE_BINS)
 FUZZ_X86_SRCS := $(X86_MODEL_SRCS) $(X86_CONSOLE_SRCS)
@@ -125,4 +125,30 @@ $(BUILD)/unit/fuzz_replay_x86: $(FUZZ_X86_DEPS) tests/fuzz/replay.c \
 	$(call msg,HOSTCC,$@)
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(UNIT_X86_CFLAGS) $(HOST_SAN) \
 		-DFUZZ_CORPUS='"$(CURDIR)/tests/fuzz/corpus/x86"' -o $@ \
+		$(filter %.c,$^)
+
+# fuzz_pci: the PCI config-space handler and MSI-X pages of hv/core on the
+# fake arch's model of PCI functions (tests/fuzz/fuzz_pci.c), with the
+# unit tests' machine.
+FUZZ_PCI_SRCS := $(PCI_CORE_SRCS) hv/core/mmio.c hv/core/page_pool.c \
+	hv/arch/fake/pci.c
+FUZZ_PCI_DEPS := tests/fuzz/fuzz_pci.c $(FUZZ_PCI_SRCS) \
+	tests/unit/pci_fixture.h hv/core/pci_int.h hv/include/hv/pci.h \
+	hv/include/hv/arch/pci.h hv/arch/fake/fake_pci.h
+
+$(FUZZ_OUT)/fuzz_pci: $(FUZZ_PCI_DEPS) | fuzz-setup
+	@mkdir -p $(dir $@)
+	$(call msg,CLANG,$@)
+	$(Q)$(FUZZ_CLANG) $(UNIT_HV_CFLAGS) -fsanitize=fuzzer,address,undefined \
+		-o $@ $(filter %.c,$^)
+
+UNIT_TESTS += $(BUILD)/unit/fuzz_replay_pci
+unit-test-bins: $(BUILD)/unit/fuzz_replay_pci
+
+$(BUILD)/unit/fuzz_replay_pci: $(FUZZ_PCI_DEPS) tests/fuzz/replay.c \
+		$(wildcard tests/fuzz/corpus/pci/*)
+	@mkdir -p $(dir $@)
+	$(call msg,HOSTCC,$@)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(UNIT_HV_CFLAGS) $(HOST_SAN) \
+		-DFUZZ_CORPUS='"$(CURDIR)/tests/fuzz/corpus/pci"' -o $@ \
 		$(filter %.c,$^)

@@ -141,6 +141,12 @@ def functions(c, vm):
     return seen
 
 
+def addresses(c, vm):
+    """The addresses of the PCI functions VM @vm's Linux found, from any
+    initramfs (a VM without PCI functions runs one without pcitest)."""
+    return set(run(c, vm, "ls /sys/bus/pci/devices").split())
+
+
 def wait_disk(c, vm, bdf, timeout=30 * qemu.TIMEOUT_SCALE):
     """The /dev name of the SCSI disk behind function @bdf in VM @vm,
     once the kernel has found it (SCSI and USB scan asynchronously)."""
@@ -201,12 +207,13 @@ def check_network(c, vm):
     """VM @vm's NIC gets an address from QEMU's DHCP server and its
     gateway answers pings.  Returns the address."""
     ifc = nic_name(c, vm)
-    out = run(c, vm, f"ip link set {ifc} up && udhcpc -i {ifc} -n -q -T 1 -t 10"
-                     " -s /etc/udhcpc.script 2>&1",
+    out = run(c, vm, f"ip link set {ifc} up && udhcpc -i {ifc} -n -q"
+                     " -T 1 -t 10 -s /etc/udhcpc.script 2>&1",
               60 * qemu.TIMEOUT_SCALE)
     m = re.search(r"lease of (\d+\.\d+\.\d+\.\d+) obtained", out)
     assert m, f"{vm}: no DHCP lease on {ifc}:\n{out}"
-    out = run(c, vm, f"ping -c 3 -i 0.2 -W 5 {GATEWAY}", 60 * qemu.TIMEOUT_SCALE)
+    out = run(c, vm, f"ping -c 3 -i 0.2 -W 5 {GATEWAY}",
+              60 * qemu.TIMEOUT_SCALE)
     assert re.search(r"3 packets transmitted, [1-3] packets received",
                      out), f"{vm}: ping {GATEWAY}:\n{out}"
     return m.group(1)
@@ -214,8 +221,7 @@ def check_network(c, vm):
 
 # A line of /proc/interrupts: IRQ, per-CPU counts, chip, hwirq and kind,
 # device names.
-INTERRUPT = re.compile(r"^\s*(\d+):((?:\s+\d+)+)\s+(\S+(?:-\S+)?)\s+"
-                       r"(\S+)\s+(.*)$")
+INTERRUPT = re.compile(r"^\s*(\d+):((?:\s+\d+)+)\s+(\S+)\s+(\S+)\s+(.*)$")
 
 
 def msi_kinds(c, vm, bdf):

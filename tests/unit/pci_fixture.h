@@ -55,6 +55,7 @@ static const struct shikiri_plan_pci board = {
 static unsigned char pool_mem[16 * PAGE_SIZE]
 	__attribute__((aligned(PAGE_SIZE)));
 static struct page_pool pool;
+static unsigned pool_pages = 16; /* what own() gives pci_vm_init() */
 static char last_log[256];
 static unsigned logs;
 
@@ -68,7 +69,7 @@ void hv_log(const char *fmt, ...)
 	logs++;
 }
 
-static struct fake_pci_fn *add_nic(void)
+static inline struct fake_pci_fn *add_nic(void)
 {
 	struct fake_pci_fn *f =
 		fake_pci_add(NIC, 0x10d38086u, 0x02000000u, NIC_BAR3);
@@ -85,7 +86,7 @@ static struct fake_pci_fn *add_nic(void)
 	return f;
 }
 
-static struct fake_pci_fn *add_old(void)
+static inline struct fake_pci_fn *add_old(void)
 {
 	struct fake_pci_fn *f =
 		fake_pci_add(OLD, 0x29228086u, 0x01060100u, OLD_BAR0);
@@ -99,7 +100,7 @@ static struct fake_pci_fn *add_old(void)
 }
 
 /* The machine with firmware state: command MEM|IO|BME, as SeaBIOS. */
-static void machine(void)
+static inline void machine(void)
 {
 	struct fake_pci_fn *f;
 
@@ -108,6 +109,7 @@ static void machine(void)
 	memset(&rec, 0, sizeof(rec));
 	last_log[0] = '\0';
 	logs = 0;
+	pool_pages = 16;
 	f = fake_pci_add(HB, 0x29c08086u, 0x06000002u, 0xe0000000ull);
 	f->cfg[0x0e] = 0x80; /* multi-function, which the VM must not see */
 	fake_pci_pcie(f, 0x40, false);
@@ -123,38 +125,39 @@ static void machine(void)
 }
 
 /* VM owns @n functions of @bdfs; Return: pci_vm_init()'s result. */
-static int own(unsigned n, const uint32_t *bdfs)
+static inline int own(unsigned n, const uint32_t *bdfs)
 {
 	strcpy(vm.name, "linux1");
 	vm.plan = &rec;
+	memset(&vm.mmio, 0, sizeof(vm.mmio));
 	rec.pci_count = n;
 	for (unsigned i = 0; i < n; i++)
 		rec.pci[i] = (struct shikiri_pci_fn){ .bdf = bdfs[i],
 						      .intx = 16 + i,
 						      .intx_pin = 1 };
-	page_pool_init(&pool, pool_mem, sizeof(pool_mem) / PAGE_SIZE);
+	page_pool_init(&pool, pool_mem, pool_pages);
 	memset(pool_mem, 0, sizeof(pool_mem));
 	return pci_vm_init(&vm.pci, &vm, &board, &pool);
 }
 
-static int own_nic_old(void)
+static inline int own_nic_old(void)
 {
 	static const uint32_t both[] = { NIC, OLD };
 
 	return own(2, both);
 }
 
-static uint32_t rd(uint32_t bdf, unsigned off, unsigned size)
+static inline uint32_t rd(uint32_t bdf, unsigned off, unsigned size)
 {
 	return pci_cfg_read(&vm.pci, bdf, off, size);
 }
 
-static void wr(uint32_t bdf, unsigned off, unsigned size, uint32_t val)
+static inline void wr(uint32_t bdf, unsigned off, unsigned size, uint32_t val)
 {
 	pci_cfg_write(&vm.pci, bdf, off, size, val);
 }
 
-static struct pci_fn *fn_of(uint32_t bdf)
+static inline struct pci_fn *fn_of(uint32_t bdf)
 {
 	for (unsigned i = 0; i < vm.pci.count; i++)
 		if (vm.pci.fn[i].bdf == bdf)
@@ -162,7 +165,7 @@ static struct pci_fn *fn_of(uint32_t bdf)
 	return NULL;
 }
 
-static unsigned cfg_writes_to(uint32_t bdf)
+static inline unsigned cfg_writes_to(uint32_t bdf)
 {
 	unsigned n = 0;
 
@@ -170,6 +173,33 @@ static unsigned cfg_writes_to(uint32_t bdf)
 		n += fake_pci.log[i].op == FAKE_PCI_CFG_WRITE &&
 		     fake_pci.log[i].bdf == bdf;
 	return n;
+}
+
+/* A cmocka setup: the machine afresh. */
+static inline int setup(void **state)
+{
+	(void)state;
+	machine();
+	return 0;
+}
+
+/* Dword @off of @bdf's config space as the device has it now. */
+static inline uint32_t dev32(uint32_t bdf, unsigned off)
+{
+	return fake_pci_cfg32(fake_pci_find(bdf), off);
+}
+
+/* The trapped MSI-X page access at @pa, as the arch would dispatch it. */
+static inline int page_access(uint64_t pa, unsigned size, bool write,
+			      uint64_t *v)
+{
+	const struct mmio_region *r = mmio_find(&vm.mmio, pa, size);
+
+	if (!r)
+		return -HV_ENOENT;
+	if (write)
+		return r->ops->write(NULL, r->priv, pa - r->base, size, *v);
+	return r->ops->read(NULL, r->priv, pa - r->base, size, v);
 }
 
 #endif /* TESTS_UNIT_PCI_FIXTURE_H */

@@ -17,13 +17,6 @@
 
 #define ECAM(bdf, off) (((uint64_t)(bdf) << 12) | (off))
 
-static int setup(void **state)
-{
-	(void)state;
-	machine();
-	return 0;
-}
-
 static void test_others_read_all_ones(void **state)
 {
 	static const uint32_t nic[] = { NIC };
@@ -339,6 +332,9 @@ static void test_ecam_window(void **state)
 	/* A config write reaches no other function through the window. */
 	assert_int_equal(r->ops->write(NULL, r->priv, ECAM(OTHER, 4), 2, 0), 0);
 	assert_int_equal(cfg_writes_to(OTHER), 0);
+	/* A VM without functions has no window: a touch is outside it. */
+	assert_int_equal(own(0, NULL), 0);
+	assert_null(mmio_find(&vm.mmio, board.ecam_base, 4));
 }
 
 static void test_maps_leave_msix_pages_out(void **state)
@@ -434,6 +430,18 @@ static void test_capability_lists_that_loop(void **state)
 	f->cfg[0x41] = 0x10;
 	assert_int_equal(own(1, other), 0);
 	assert_int_equal(fn_of(OTHER)->msi_cap, 0x40);
+	/* Two MSI capabilities: the second would be the guest's. */
+	machine();
+	f = fake_pci_find(OTHER);
+	fake_pci_msi(f, 0x40, false, false);
+	fake_pci_msi(f, 0x50, true, false);
+	assert_int_equal(own(1, other), -HV_EINVAL);
+	/* MSI-X inside MSI's registers. */
+	machine();
+	f = fake_pci_find(OTHER);
+	fake_pci_msi(f, 0x40, true, true);
+	fake_pci_msix(f, 0x50, 4, 0, 0, 0x1000);
+	assert_int_equal(own(1, other), -HV_EINVAL);
 	/* An MSI capability that would run past 0x100 is refused. */
 	machine();
 	f = fake_pci_find(OTHER);

@@ -306,6 +306,10 @@ DAMAGE(policy_crash_unknown, V1.on_crash = 7)
 DAMAGE(policy_fault_unknown, V0.on_fault = 3)
 DAMAGE(manage_missing_vm, V0.manage_mask = 0x4)
 DAMAGE(reserved_set, V1.reserved = 1)
+/* Valid in the common checks (ECAM, bus 0, no INTx); aarch64 says no. */
+DAMAGE(pci_on_aarch64, P->board.pci.ecam_base = 0x4010000000ull;
+       P->board.pci.ecam_size = 0x10000000; V0.pci_count = 1;
+       V0.pci[0].bdf = 0x08; V0.pci[0].intx = SHIKIRI_PCI_NO_INTX)
 
 static const struct refusal refusals[] = {
 	{ "bad magic", bad_magic, "bad magic", -1, false },
@@ -424,6 +428,8 @@ static const struct refusal refusals[] = {
 	{ "manage", manage_missing_vm, "manage mask names a missing VM", 0,
 	  false },
 	{ "reserved", reserved_set, "reserved field not zero", 1, false },
+	{ "PCI on aarch64", pci_on_aarch64, "PCI functions on aarch64", 0,
+	  false },
 };
 
 static void test_refusal(void **state)

@@ -2,9 +2,11 @@
 # tests/run-all.  Each area appends its test binaries to UNIT_TESTS with a
 # rule to build them; keep this a plain list.
 
-UNIT_TESTS += $(BUILD)/unit/test_plan $(BUILD)/unit/test_plan_x86
+UNIT_TESTS += $(BUILD)/unit/test_plan $(BUILD)/unit/test_plan_x86 \
+	$(BUILD)/unit/test_plan_pci
 
-$(BUILD)/unit/test_plan $(BUILD)/unit/test_plan_x86: $(BUILD)/unit/%: \
+$(BUILD)/unit/test_plan $(BUILD)/unit/test_plan_x86 \
+		$(BUILD)/unit/test_plan_pci: $(BUILD)/unit/%: \
 		tests/unit/%.c hv/core/plan_check.c hv/lib/crc32.c \
 		hv/arch/aarch64/plan_arch.c \
 		hv/arch/x86_64/plan_arch.c include/shikiri/plan.h \
@@ -208,7 +210,7 @@ $(addprefix $(BUILD)/unit/,$(X86_CONSOLE_TESTS)): $(BUILD)/unit/%: \
 # The PCI code of hv/core on the fake arch's model of PCI functions
 # (hv/arch/fake/pci.c); tests/unit/pci_fixture.h builds the machine.
 PCI_CORE_SRCS := $(wildcard hv/core/pci*.c)
-PCI_UNIT_TESTS := test_pci_cfg
+PCI_UNIT_TESTS := test_pci_cfg test_pci_msi test_pci_reset
 UNIT_TESTS += $(addprefix $(BUILD)/unit/,$(PCI_UNIT_TESTS))
 
 $(addprefix $(BUILD)/unit/,$(PCI_UNIT_TESTS)): $(BUILD)/unit/%: \

@@ -3,7 +3,8 @@
  * hv/arch/pci.h on the host: the model of fake_pci.h.  A write changes
  * the writable bits, clears the write-1-to-clear ones, and acts where a
  * device would: PCIe Initiate FLR, AF Initiate FLR, a D3hot -> D0 without
- * No_Soft_Reset put the function back to its power-on image.  MSI routing
+ * No_Soft_Reset put the function back to its power-on image (each only
+ * through a capability its list shows, and that says it can).  MSI routing
  * is a fixed rule tests can check: guest destination d (address bits
  * 19:12, 0..FAKE_PCI_DESTS-1) becomes FAKE_PCI_DEST_BASE + d, the data
  * keeps its vector only; vectors below 0x20, other delivery modes, and
@@ -207,7 +208,8 @@ static void power_on(struct fake_pci_fn *f)
 	for (unsigned e = 0;
 	     e < f->msix_entries && f->msix_at + 16 * e + 16 <= FAKE_PCI_MEM;
 	     e++) {
-		put(f->mem, f->msix_at + 16 * e, 12, 0);
+		put(f->mem, f->msix_at + 16 * e, 8, 0);
+		put(f->mem, f->msix_at + 16 * e + 8, 4, 0);
 		put(f->mem, f->msix_at + 16 * e + 12, 4, 1);
 	}
 	f->resets++;
@@ -219,18 +221,38 @@ static bool covers(unsigned off, unsigned size, unsigned at)
 	return at >= off && at < off + size;
 }
 
+/*
+ * Capability @id at @at, as the device presents its list now (a test or
+ * a fuzzer may rewrite it): a device acts only on the capabilities it
+ * shows, as any consistent device does.
+ */
+static unsigned listed(const struct fake_pci_fn *f, unsigned at, unsigned id)
+{
+	unsigned p = f->cfg[0x34] & 0xfcu;
+
+	if (!at || !(f->cfg[0x06] & 0x10) || f->cfg[at] != id)
+		return 0;
+	for (unsigned n = 0; n < 48 && p >= 0x40;
+	     n++, p = f->cfg[p + 1] & 0xfcu)
+		if (p == at)
+			return at;
+	return 0;
+}
+
 uint32_t arch_pci_cfg_read(uint32_t bdf, unsigned off, unsigned size)
 {
 	struct fake_pci_fn *f = fake_pci_find(bdf);
+	unsigned pcie;
 	uint32_t v;
 
 	fake_pci.cfg_reads++;
 	if (!f || off + size > sizeof(f->cfg))
 		return size == 4 ? 0xffffffffu : (1u << (8 * size)) - 1;
 	v = (uint32_t)get(f->cfg, off, size);
-	if (f->pcie && f->tp_reads && covers(off, size, f->pcie + 10)) {
+	pcie = listed(f, f->pcie, 0x10);
+	if (pcie && f->tp_reads && covers(off, size, pcie + 10)) {
 		f->tp_reads--;
-		v |= 0x20u << (8 * (f->pcie + 10 - off));
+		v |= 0x20u << (8 * (pcie + 10 - off));
 	}
 	return v;
 }
@@ -238,12 +260,15 @@ uint32_t arch_pci_cfg_read(uint32_t bdf, unsigned off, unsigned size)
 void arch_pci_cfg_write(uint32_t bdf, unsigned off, unsigned size, uint32_t val)
 {
 	struct fake_pci_fn *f = fake_pci_find(bdf);
-	unsigned pm_before;
+	unsigned pm_before, pcie, af, pm;
 
 	record(FAKE_PCI_CFG_WRITE, bdf, off, size, val);
 	if (!f || off + size > sizeof(f->cfg))
 		return;
-	pm_before = f->pm ? f->cfg[f->pm + 4] : 0;
+	pcie = listed(f, f->pcie, 0x10);
+	af = listed(f, f->af, 0x13);
+	pm = listed(f, f->pm, 0x01);
+	pm_before = pm ? f->cfg[pm + 4] : 0;
 	for (unsigned i = 0; i < size; i++) {
 		uint8_t b = (uint8_t)(val >> (8 * i));
 		uint8_t *c = &f->cfg[off + i];
@@ -252,16 +277,15 @@ void arch_pci_cfg_write(uint32_t bdf, unsigned off, unsigned size, uint32_t val)
 			       (b & f->wmask[off + i]));
 		*c &= (uint8_t) ~(b & f->w1c[off + i]);
 	}
-	if (f->pcie && covers(off, size, f->pcie + 9) &&
-	    (f->cfg[f->pcie + 4 + 3] & 0x10) &&
-	    ((val >> (8 * (f->pcie + 9 - off))) & 0x80))
+	if (pcie && covers(off, size, pcie + 9) &&
+	    (f->cfg[pcie + 4 + 3] & 0x10) &&
+	    ((val >> (8 * (pcie + 9 - off))) & 0x80))
 		power_on(f);
-	else if (f->af && covers(off, size, f->af + 4) &&
-		 ((val >> (8 * (f->af + 4 - off))) & 1))
+	else if (af && covers(off, size, af + 4) && (f->cfg[af + 3] & 2) &&
+		 ((val >> (8 * (af + 4 - off))) & 1))
 		power_on(f);
-	else if (f->pm && covers(off, size, f->pm + 4) &&
-		 (pm_before & 3) == 3 && !(f->cfg[f->pm + 4] & 3) &&
-		 !(f->cfg[f->pm + 4] & 8))
+	else if (pm && covers(off, size, pm + 4) && (pm_before & 3) == 3 &&
+		 !(f->cfg[pm + 4] & 3) && !(f->cfg[pm + 4] & 8))
 		power_on(f);
 }
 

@@ -83,7 +83,7 @@ struct pci_fn {
 	struct pci_vm *pv;
 	struct pci_bar bar[PCI_MAX_BARS];
 	uint8_t header[64];  /**< type 0 header as the firmware left it */
-	uint16_t cmd;	     /**< the guest's view of the command register */
+	uint16_t cmd;	     /**< the command register as last written */
 	uint8_t intx_line;   /**< the guest's Interrupt Line (not forwarded) */
 	uint8_t reset;	     /**< enum pci_reset */
 	uint8_t pm_cap;	     /**< capability offsets, 0: absent */
@@ -136,7 +136,7 @@ struct pci_map {
  * there (type 0 header), size its BARs (decode off meanwhile) and check
  * they lie in the board's windows, find its capabilities and the reset it
  * gets, save its header, and register the MSI-X table pages (and the ECAM
- * window when the board has one) in @vm->mmio.  Boot CPU, before any VM
+ * window when the board has one and the VM any function) in @vm->mmio.  Boot CPU, before any VM
  * runs.  Return: 0, or a negative error with the reason logged (the plan
  * is then refused).
  */
@@ -177,8 +177,9 @@ void pci_vm_hold(struct pci_vm *pv);
 
 /**
  * pci_vm_reset() - Hold, then reset every function (enum pci_reset, with
- * the waits the spec requires) and restore the header the firmware left,
- * so the next life finds each in its power-on state.  Before the VM's RAM
+ * the waits the spec requires) and restore the header the firmware left
+ * (bus mastering off: the next driver enables it), so the next life finds
+ * each in its power-on state.  Before the VM's RAM
  * is scrubbed, with all of its vCPUs parked.
  */
 void pci_vm_reset(struct pci_vm *pv);

@@ -73,8 +73,10 @@ extern const struct plan_arch plan_arch_x86_64;
  * RAM, disjoint between VMs and from @limits), passthrough MMIO and IRQs
  * (disjoint between VMs, clear of the hypervisor's devices), payloads
  * (inside the image and inside the VM's RAM, the kinds @arch needs), entry
- * point and boot-info address, seed offsets, policy values, and @arch's
- * fields.  Shared by the hypervisor (at boot) and shikiri-build (after
+ * point and boot-info address, seed offsets, policy values, PCI functions
+ * (on the board's buses, each in one VM, INTx lines in range and not
+ * shared with another VM), and @arch's fields; the board's PCI segment
+ * (bus range, ECAM and windows clear of RAM).  Shared by the hypervisor (at boot) and shikiri-build (after
  * writing), so both sides agree on what a valid plan is.
  *
  * Return: 0 when the plan is valid, -HV_EINVAL otherwise.
