@@ -122,27 +122,20 @@ uint32_t pci_cfg_fn_read(struct pci_fn *fn, unsigned d)
 	return pci_rd(fn, d, 4);
 }
 
-/* I/O and memory decode as the firmware left them (its saved header). */
-static uint16_t firmware_decode(const struct pci_fn *fn)
-{
-	return (uint16_t)((fn->header[PCI_COMMAND] | fn->header[PCI_COMMAND + 1]
-							     << 8) &
-			  (PCI_CMD_IO | PCI_CMD_MEM));
-}
-
 /*
  * The command register: the bits PCI_CMD_PASS lists, the others kept.
- * Decode the firmware turned on stays on in the device while the guest
- * turns it off (fn->cmd keeps the guest's view): a guest turns it off to
- * size BARs, which never reach the device here, and each decode change
- * remaps the BAR in the machine, which QEMU 7.2's multi-threaded TCG does
- * not make safe for other CPUs' MMIO at that moment (it crashed QEMU in 2
- * of 4 boots of tests/system/test_x86_pci.py's linux1, 0 of 6 without).
+ * I/O and memory decode the device has stay on while the guest turns
+ * them off (fn->cmd keeps the guest's view, which it reads back): a guest
+ * turns decode off to size BARs, which never reach the device here, and
+ * each decode change remaps the BAR in the machine, which QEMU 7.2's
+ * multi-threaded TCG does not make safe for other CPUs' MMIO at that
+ * moment (it crashed QEMU in 2 of 4 boots of tests/system/test_x86_pci.py's
+ * linux1, 0 of 6 without).  Turning decode on reaches the device.
  */
 static void command_write(struct pci_fn *fn, unsigned bm, uint32_t dval)
 {
-	uint16_t cur = (uint16_t)((pci_rd(fn, PCI_COMMAND, 2) &
-				   ~(PCI_CMD_IO | PCI_CMD_MEM)) |
+	uint16_t dev = (uint16_t)pci_rd(fn, PCI_COMMAND, 2);
+	uint16_t cur = (uint16_t)((dev & ~(PCI_CMD_IO | PCI_CMD_MEM)) |
 				  (fn->cmd & (PCI_CMD_IO | PCI_CMD_MEM)));
 	uint16_t want = (uint16_t)pci_merge(cur, bm & 3u, dval);
 	uint16_t cmd =
@@ -151,7 +144,7 @@ static void command_write(struct pci_fn *fn, unsigned bm, uint32_t dval)
 	if ((want ^ cmd) & ~PCI_CMD_PASS)
 		fn->refused++;
 	fn->cmd = cmd;
-	pci_wr(fn, PCI_COMMAND, 2, cmd | firmware_decode(fn));
+	pci_wr(fn, PCI_COMMAND, 2, cmd | (dev & (PCI_CMD_IO | PCI_CMD_MEM)));
 }
 
 static void header_write(struct pci_fn *fn, unsigned d, unsigned bm,

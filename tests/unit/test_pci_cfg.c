@@ -171,8 +171,8 @@ static void test_command_filter(void **state)
 	assert_int_equal(fake_pci_cfg32(dev, 0x04) & 0xffff, 0x0047);
 	wr(NIC, 0x04, 4, 0);
 	/*
-	 * Decode the firmware turned on stays on in the device (BAR sizing
-	 * never reaches it); the guest reads its own view.
+	 * Decode the device has stays on in it (BAR sizing never reaches
+	 * it); the guest reads its own view.
 	 */
 	assert_int_equal(fake_pci_cfg32(dev, 0x04) & 0xffff, 0x0003);
 	assert_int_equal(rd(NIC, 0x04, 2), 0);
