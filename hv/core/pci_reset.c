@@ -53,10 +53,15 @@ void pci_reset_hold(const struct pci_fn *fn)
 	uint16_t cmd = (uint16_t)pci_rd(fn, PCI_COMMAND, 2);
 	uint16_t ctrl;
 
-	/* Bus mastering off first: it stops DMA and MSI writes at once. */
-	pci_wr(fn, PCI_COMMAND, 2,
-	       (cmd & ~(PCI_CMD_IO | PCI_CMD_MEM | PCI_CMD_BME)) |
-		       PCI_CMD_INTX_DISABLE);
+	/*
+	 * Bus mastering off first: it stops DMA and MSI writes at once.
+	 * Decode stays as it is: nothing accesses a stopped VM's BARs, and
+	 * each decode change remaps them in the machine, which QEMU 7.2's
+	 * multi-threaded TCG does not make safe for the other VMs' MMIO at
+	 * that moment (it crashed QEMU in linux1's reboot storm of
+	 * tests/system/test_x86_pci.py).
+	 */
+	pci_wr(fn, PCI_COMMAND, 2, (cmd & ~PCI_CMD_BME) | PCI_CMD_INTX_DISABLE);
 	if (fn->msi_cap) {
 		ctrl = (uint16_t)pci_rd(fn, fn->msi_cap + PCI_MSI_CTRL, 2);
 		pci_wr(fn, fn->msi_cap + PCI_MSI_CTRL, 2,
