@@ -55,12 +55,11 @@ void pci_reset_hold(const struct pci_fn *fn)
 
 	/*
 	 * Bus mastering off first: it stops DMA and MSI writes at once.
-	 * Decode stays as it is: the VM's vCPUs are parked, so nothing
-	 * reaches the BARs, and each change of decode remaps them in the
-	 * machine while the other VMs run, which QEMU 7.2's multi-threaded
-	 * TCG does not make safe (pci_cfg.c, command_write()): with decode
-	 * turned off here, test_pci_reboot_storm saw linux0 stall 10 s at
-	 * restarts of linux1, and under 1 s without.
+	 * Decode stays as it is: nothing accesses a stopped VM's BARs, and
+	 * each decode change remaps them in the machine, which QEMU 7.2's
+	 * multi-threaded TCG does not make safe for the other VMs' MMIO at
+	 * that moment (it crashed QEMU in linux1's reboot storm of
+	 * tests/system/test_x86_pci.py).
 	 */
 	pci_wr(fn, PCI_COMMAND, 2, (cmd & ~PCI_CMD_BME) | PCI_CMD_INTX_DISABLE);
 	if (fn->msi_cap) {
