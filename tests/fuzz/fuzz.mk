@@ -110,22 +110,29 @@ FUZZ_X86_SRCS := $(X86_MODEL_SRCS) $(X86_CONSOLE_SRCS)
 FUZZ_X86_DEPS := tests/fuzz/fuzz_x86.c $(FUZZ_X86_SRCS) \
 	$(wildcard hv/arch/x86_64/include/arch/*.h) hv/include/hv/v16550.h
 
-$(FUZZ_OUT)/fuzz_x86: $(FUZZ_X86_DEPS) | fuzz-setup
-	@mkdir -p $(dir $@)
-	$(call msg,CLANG,$@)
-	$(Q)$(FUZZ_CLANG) $(UNIT_X86_CFLAGS) -fsanitize=fuzzer,address,undefined \
-		-o $@ $(filter %.c,$^)
+# A harness that needs no world, and its corpus replayed as a unit test:
+# $(1) its name, $(2) its sources and headers, $(3) the variable that
+# holds its compiler flags.
+define fuzz_alone
+$$(FUZZ_OUT)/fuzz_$(1): $(2) tests/fuzz/fuzz_check.h | fuzz-setup
+	@mkdir -p $$(dir $$@)
+	$$(call msg,CLANG,$$@)
+	$$(Q)$$(FUZZ_CLANG) $$($(3)) -fsanitize=fuzzer,address,undefined \
+		-o $$@ $$(filter %.c,$$^)
 
-UNIT_TESTS += $(BUILD)/unit/fuzz_replay_x86
-unit-test-bins: $(BUILD)/unit/fuzz_replay_x86
+UNIT_TESTS += $$(BUILD)/unit/fuzz_replay_$(1)
+unit-test-bins: $$(BUILD)/unit/fuzz_replay_$(1)
 
-$(BUILD)/unit/fuzz_replay_x86: $(FUZZ_X86_DEPS) tests/fuzz/replay.c \
-		$(wildcard tests/fuzz/corpus/x86/*)
-	@mkdir -p $(dir $@)
-	$(call msg,HOSTCC,$@)
-	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(UNIT_X86_CFLAGS) $(HOST_SAN) \
-		-DFUZZ_CORPUS='"$(CURDIR)/tests/fuzz/corpus/x86"' -o $@ \
-		$(filter %.c,$^)
+$$(BUILD)/unit/fuzz_replay_$(1): $(2) tests/fuzz/fuzz_check.h \
+		tests/fuzz/replay.c $$(wildcard tests/fuzz/corpus/$(1)/*)
+	@mkdir -p $$(dir $$@)
+	$$(call msg,HOSTCC,$$@)
+	$$(Q)$$(HOST_CC) $$(HOST_CFLAGS) $$($(3)) $$(HOST_SAN) \
+		-DFUZZ_CORPUS='"$$(CURDIR)/tests/fuzz/corpus/$(1)"' -o $$@ \
+		$$(filter %.c,$$^)
+endef
+
+$(eval $(call fuzz_alone,x86,$(FUZZ_X86_DEPS),UNIT_X86_CFLAGS))
 
 # fuzz_pci: the PCI config-space handler and MSI-X pages of hv/core on the
 # fake arch's model of PCI functions (tests/fuzz/fuzz_pci.c), with the
@@ -136,19 +143,4 @@ FUZZ_PCI_DEPS := tests/fuzz/fuzz_pci.c $(FUZZ_PCI_SRCS) \
 	tests/unit/pci_fixture.h hv/core/pci_int.h hv/include/hv/pci.h \
 	hv/include/hv/arch/pci.h hv/arch/fake/fake_pci.h
 
-$(FUZZ_OUT)/fuzz_pci: $(FUZZ_PCI_DEPS) | fuzz-setup
-	@mkdir -p $(dir $@)
-	$(call msg,CLANG,$@)
-	$(Q)$(FUZZ_CLANG) $(UNIT_HV_CFLAGS) -fsanitize=fuzzer,address,undefined \
-		-o $@ $(filter %.c,$^)
-
-UNIT_TESTS += $(BUILD)/unit/fuzz_replay_pci
-unit-test-bins: $(BUILD)/unit/fuzz_replay_pci
-
-$(BUILD)/unit/fuzz_replay_pci: $(FUZZ_PCI_DEPS) tests/fuzz/replay.c \
-		$(wildcard tests/fuzz/corpus/pci/*)
-	@mkdir -p $(dir $@)
-	$(call msg,HOSTCC,$@)
-	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(UNIT_HV_CFLAGS) $(HOST_SAN) \
-		-DFUZZ_CORPUS='"$(CURDIR)/tests/fuzz/corpus/pci"' -o $@ \
-		$(filter %.c,$^)
+$(eval $(call fuzz_alone,pci,$(FUZZ_PCI_DEPS),UNIT_HV_CFLAGS))

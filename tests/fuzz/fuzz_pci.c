@@ -25,18 +25,10 @@
 #include <stdlib.h>
 
 #include "../unit/pci_fixture.h"
+#include "fuzz_check.h"
 
 #define POKES_MAX 9u
 #define PASS_BITS 0x0547u /* hv/core/pci_int.h PCI_CMD_PASS */
-
-#define CHECK(cond)                                                       \
-	do {                                                              \
-		if (!(cond)) {                                            \
-			fprintf(stderr, "invariant broken: %s (%s:%d)\n", \
-				#cond, __FILE__, __LINE__);               \
-			abort();                                          \
-		}                                                         \
-	} while (0)
 
 static const uint32_t targets[8] = { HB,    NIC,    OLD,
 				     OTHER, ABSENT, PCI_BDF(1, 0, 0),

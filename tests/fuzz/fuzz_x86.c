@@ -20,6 +20,7 @@
 #include "arch/x86_emulate.h"
 #include "hv/console.h"
 #include "hv/v16550.h"
+#include "fuzz_check.h"
 
 #define NCPU 3
 /* The VM owns pins 0-15 but 5; 16-23 are another VM's. */
@@ -51,15 +52,6 @@ static struct {
 	struct v16550 uart;
 	uint64_t now;
 } w;
-
-#define CHECK(cond)                                                       \
-	do {                                                              \
-		if (!(cond)) {                                            \
-			fprintf(stderr, "invariant broken: %s (%s:%d)\n", \
-				#cond, __FILE__, __LINE__);               \
-			abort();                                          \
-		}                                                         \
-	} while (0)
 
 void console_vm_putc(struct vm *vm, char c)
 {
