@@ -34,7 +34,7 @@
 #include <stdint.h>
 
 #define SHIKIRI_PLAN_MAGIC 0x4e414c5052494b53ull /* "SKIRPLAN" */
-#define SHIKIRI_PLAN_REVISION 3u
+#define SHIKIRI_PLAN_REVISION 4u
 
 #define SHIKIRI_PLAN_ALIGN 0x10000u
 #define SHIKIRI_PAYLOAD_ALIGN 0x1000u
@@ -49,6 +49,8 @@
 #define SHIKIRI_NAME_LEN 16u
 #define SHIKIRI_MAX_PIO 16u
 #define SHIKIRI_MAX_PCI 16u
+#define SHIKIRI_MAX_SHM 8u
+#define SHIKIRI_MAX_LANS 8u
 
 /* Physical INTIDs the board reserves for the hypervisor's own use. */
 #define SHIKIRI_GIC_SPI_BASE 32u
@@ -141,6 +143,36 @@ struct shikiri_pci_fn {
 	uint32_t flags;    /**< SHIKIRI_PCI_* */
 };
 
+/** shikiri_vm_shm.flags: the VM maps the region read-only. */
+#define SHIKIRI_SHM_READ_ONLY 1u
+
+/**
+ * How one VM sees a shared-memory region (config shm@N): a PCI function
+ * on its virtual PCI bus 0 (include/shikiri/shm.h), BAR 0 its register
+ * page with the doorbell, BAR 2 the region itself, INTx the doorbell's
+ * interrupt.
+ */
+struct shikiri_vm_shm {
+	uint32_t region;   /**< index in shikiri_plan.shm */
+	uint32_t flags;    /**< SHIKIRI_SHM_* */
+	uint64_t ipa;      /**< BAR 2: the region, aligned to its size */
+	uint64_t regs_ipa; /**< BAR 0: its register page, 4 KiB */
+	uint32_t intid;    /**< its INTx: a virtual SPI, edge-triggered */
+	uint32_t devfn;    /**< its device on bus 0: device << 3 (1..31) */
+};
+
+/**
+ * A VM's virtio-net device over virtio-mmio (config network), a port of a
+ * virtual LAN whose switch is the hypervisor.
+ */
+struct shikiri_vm_net {
+	uint64_t ipa;   /**< its virtio-mmio registers, 4 KiB; 0: none */
+	uint32_t intid; /**< its interrupt: a virtual SPI, edge-triggered */
+	uint32_t lan;   /**< index in shikiri_plan.lan */
+	uint8_t mac[6]; /**< unicast, what the device reports and must send */
+	uint8_t reserved[2];
+};
+
 /** One VM. */
 struct shikiri_plan_vm {
 	char name[SHIKIRI_NAME_LEN]; /**< NUL-terminated, [a-z0-9_-] */
@@ -191,6 +223,15 @@ struct shikiri_plan_vm {
 	uint32_t pci_count; /**< entries in pci */
 	uint32_t reserved3;
 	struct shikiri_pci_fn pci[SHIKIRI_MAX_PCI];
+	/**
+	 * The ECAM of the VM's virtual PCI bus 0 (1 MiB), which holds its
+	 * shared-memory functions; 0 when it has none.
+	 */
+	uint64_t vpci_ecam_ipa;
+	uint32_t shm_count; /**< entries in shm */
+	uint32_t reserved4;
+	struct shikiri_vm_shm shm[SHIKIRI_MAX_SHM];
+	struct shikiri_vm_net net;
 	union {
 		/** I/O port ranges passed through (for issue 11). */
 		struct {
@@ -253,6 +294,19 @@ struct shikiri_plan_board {
 	struct shikiri_plan_pci pci;
 };
 
+/**
+ * A shared-memory region (config shm@N): board RAM no VM owns, mapped into
+ * each VM of vm_mask (see shikiri_vm_shm), zeroed once at boot and never
+ * when one of them restarts.
+ */
+struct shikiri_plan_shm {
+	char name[SHIKIRI_NAME_LEN]; /**< NUL-terminated, [a-z0-9_-] */
+	uint64_t pa;      /**< aligned to min(size, 2 MiB) */
+	uint64_t size;    /**< a power of two, 4 KiB to 1 GiB */
+	uint32_t vm_mask; /**< the VMs (by index) that map it */
+	uint32_t reserved;
+};
+
 /** The plan header; vm_count records follow it directly. */
 struct shikiri_plan {
 	uint64_t magic;      /**< SHIKIRI_PLAN_MAGIC */
@@ -262,6 +316,11 @@ struct shikiri_plan {
 	uint32_t vm_count;   /**< 1..SHIKIRI_MAX_VMS */
 	uint64_t image_size; /**< whole image, bytes: the hypervisor reserves it */
 	struct shikiri_plan_board board;
+	uint32_t shm_count; /**< entries in shm */
+	uint32_t lan_count; /**< entries in lan */
+	struct shikiri_plan_shm shm[SHIKIRI_MAX_SHM];
+	/** Virtual LANs' names (config network), NUL-terminated. */
+	char lan[SHIKIRI_MAX_LANS][SHIKIRI_NAME_LEN];
 	struct shikiri_plan_vm vm[];
 };
 

@@ -70,6 +70,18 @@ struct fake_hv {
 };
 
 /*
+ * The core's edge-triggered virtual lines (hv/arch/virq.h,
+ * hv/arch/fake/virq.c): which exist, and the edges each VM's took.
+ */
+#define FAKE_VIRQ_VMS 8
+#define FAKE_VIRQ_LINES 1024
+struct fake_virq {
+	bool present[FAKE_VIRQ_VMS][FAKE_VIRQ_LINES];
+	unsigned pulses[FAKE_VIRQ_VMS][FAKE_VIRQ_LINES];
+	unsigned stray; /* pulses of a line never added */
+};
+
+/*
  * The boot steps of the arch interface (hv/arch/boot.h, cpu.h) on the host
  * (hv/arch/fake/boot.c), for the core's boot flow: what the test hands
  * over, and what the boot flow asked for.
@@ -104,6 +116,7 @@ extern struct fake_gic fake_gic;
 extern struct fake_cpu fake_cpu;
 extern struct fake_sysregs fake_sysregs[FAKE_CPUS];
 extern struct fake_hv fake_hv;
+extern struct fake_virq fake_virq;
 
 /** fake_reset() - Forget everything recorded. */
 void fake_reset(void);
