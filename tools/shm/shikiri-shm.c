@@ -147,7 +147,7 @@ static int open_slot(const char *slot, struct shm *s)
 	s->uio = -1;
 	snprintf(s->slot, sizeof(s->slot), "%.63s", slot);
 	s->regs = map_resource(slot, "resource0", 1, &size);
-	if (!s->regs || size < SHIKIRI_SHM_REGS_SIZE)
+	if (!s->regs || size < SHIKIRI_SHM_NAME + NAME_LEN)
 		return -1;
 	/* The NAME register is read a word at a time: BAR 0 takes 32-bit
 	 * accesses only (include/shikiri/shm.h). */
