@@ -88,8 +88,8 @@ def test_regions_found_by_name_and_data_crosses(image, boot):
 
 def test_doorbell_ping_pong(image, boot):
     """ROUNDS doorbell round trips: each ring wakes the peer through its
-    interrupt (one per ring), and the counters say so; the latencies are
-    printed (make bench keeps them in docs/performance.md)."""
+    interrupt, and the counters say so; the latencies are printed (make
+    bench keeps them in docs/performance.md)."""
     c = comm.boot_pair(boot, image)
     before = comm.stats(c)
     irqs = {vm: uio_irqs(c, vm) for vm in comm.VMS}
@@ -103,9 +103,15 @@ def test_doorbell_ping_pong(image, boot):
           f" max {hi} us")
     assert n == ROUNDS and 0 < lo <= med <= hi
 
+    # Each ring raises the peer's line once: at least one interrupt per
+    # ring, since each side waits in poll() for the other's.  A few more
+    # come when a ring lands while the peer reads its registers (its line
+    # rises again as it unmasks): seen up to 9 in 200; far more would be a
+    # storm.
     for vm in comm.VMS:
         got = uio_irqs(c, vm) - irqs[vm]
-        assert got == ROUNDS, f"{vm}: {got} doorbell interrupts, {ROUNDS} rings"
+        assert ROUNDS <= got <= ROUNDS * 11 // 10, (
+            f"{vm}: {got} doorbell interrupts for {ROUNDS} rings")
     after = comm.stats(c)
     for vm in comm.VMS:
         d = comm.delta(after.shm[(vm, comm.REGION)],

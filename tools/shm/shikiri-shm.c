@@ -42,6 +42,8 @@
 #define PCI_DEVICES "/sys/bus/pci/devices"
 #define UIO_DRIVER "/sys/bus/pci/drivers/uio_pci_generic"
 #define NAME_LEN 16
+#define PCI_COMMAND 0x04
+#define PCI_COMMAND_INTX_DISABLE 0x400u
 
 /* How long pong and each round of pingpong wait for the other side. */
 #define ROUND_TIMEOUT_MS 30000
@@ -53,7 +55,8 @@ struct shm {
 	volatile uint32_t *regs; /* BAR 0 */
 	volatile uint64_t *mem;	 /* BAR 2, NULL until map_region() */
 	uint64_t size;
-	int uio; /* /dev/uioN, -1 until open_uio() */
+	int uio;    /* /dev/uioN, -1 until open_uio() */
+	int config; /* its PCI config space (sysfs), -1 until open_uio() */
 };
 
 static int force_write;
@@ -145,6 +148,7 @@ static int open_slot(const char *slot, struct shm *s)
 		return -1;
 	memset(s, 0, sizeof(*s));
 	s->uio = -1;
+	s->config = -1;
 	snprintf(s->slot, sizeof(s->slot), "%.63s", slot);
 	s->regs = map_resource(slot, "resource0", 1, &size);
 	if (!s->regs || size < SHIKIRI_SHM_NAME + NAME_LEN)
@@ -233,9 +237,32 @@ static void open_uio(struct shm *s)
 		if (strncmp(e->d_name, "uio", 3) == 0)
 			snprintf(dev, sizeof(dev), "/dev/%.20s", e->d_name);
 	closedir(d);
-	s->uio = dev[0] ? open(dev, O_RDWR) : -1;
+	s->uio = dev[0] ? open(dev, O_RDONLY) : -1;
 	if (s->uio < 0)
 		die("cannot open the function's /dev/uioN");
+	snprintf(dir, sizeof(dir), PCI_DEVICES "/%.63s/config", s->slot);
+	s->config = open(dir, O_RDWR);
+	if (s->config < 0)
+		die("cannot open the function's config space (sysfs)");
+}
+
+/*
+ * Let the doorbell interrupt through again.  uio_pci_generic masks it
+ * when it comes, with the command register's INTx-disable bit, and has no
+ * irqcontrol to unmask it (write() to /dev/uioN fails with ENOSYS): that is
+ * userspace's job, in config space, as DPDK does for this driver.
+ */
+static void unmask(const struct shm *s)
+{
+	uint16_t cmd;
+
+	if (pread(s->config, &cmd, 2, PCI_COMMAND) != 2)
+		die("cannot read the command register");
+	if (!(cmd & PCI_COMMAND_INTX_DISABLE))
+		return;
+	cmd &= (uint16_t)~PCI_COMMAND_INTX_DISABLE;
+	if (pwrite(s->config, &cmd, 2, PCI_COMMAND) != 2)
+		die("cannot write the command register");
 }
 
 static int read_only(const struct shm *s)
@@ -460,7 +487,6 @@ static void arm(struct shm *s)
 static uint32_t wait_ring(const struct shm *s, int timeout_ms)
 {
 	struct pollfd p = { .fd = s->uio, .events = POLLIN };
-	const uint32_t one = 1;
 	uint32_t by, events;
 
 	for (;;) {
@@ -469,11 +495,9 @@ static uint32_t wait_ring(const struct shm *s, int timeout_ms)
 		 * never a lost ring. */
 		(void)rd(s, SHIKIRI_SHM_INTR_STATUS);
 		by = rd(s, SHIKIRI_SHM_RUNG_BY);
-		/* uio_pci_generic masked INTx (command register bit 10) when
-		 * the interrupt came; writing 1 unmasks it, and a ring
-		 * pending meanwhile raises the line again. */
-		if (write(s->uio, &one, sizeof(one)) != sizeof(one))
-			die("cannot unmask the interrupt (write /dev/uioN)");
+		/* A ring pending meanwhile raises the line again as the
+		 * interrupt is unmasked. */
+		unmask(s);
 		if (by)
 			return by;
 		switch (poll(&p, 1, timeout_ms)) {
