@@ -121,7 +121,9 @@ def test_peer_reboots_mid_transfer(image, boot):
                  comm.CRC, TRANSFER_TIMEOUT)
     assert m.group(1) == expected
 
-    c.run_in_vm("linux1", f"nc -l -p {PORT} >/tmp/in &")
+    # A background job that read the console would be stopped (SIGTTIN):
+    # the listener's input is a pipe that stays open.
+    c.run_in_vm("linux1", f"sleep 1000 | nc -l -p {PORT} >/tmp/in &")
     c.run_in_vm("linux0", f"dd if=/dev/zero bs=1M count=1024 2>/dev/null |"
                           f" nc {comm.ADDR['linux1']} {PORT} &")
     assert _poll(c, "linux1", "[ $(wc -c </tmp/in) -gt 1000000 ]"), (
@@ -160,9 +162,11 @@ def test_peer_reboots_mid_transfer(image, boot):
     assert d == dict(sent=0, taken=0, dropped=1, refused=0), d
 
 
-def _poll(c, vm, test, timeout=60):
-    """Whether shell test @test becomes true in @vm within @timeout s."""
-    status, _ = lifecycle.run_status(
-        c, vm, f"i=0; until {test}; do i=$((i+1)); [ $i -gt {timeout} ] &&"
-               " break; sleep 1; done; " + test)
-    return status == 0
+def _poll(c, vm, test, timeout=20):
+    """Whether shell test @test becomes true in @vm within about @timeout
+    s."""
+    out = c.run_in_vm(
+        vm, f"i=0; until {test}; do i=$((i+1)); [ $i -gt {timeout} ] &&"
+            f" break; sleep 1; done; {test} && echo @yes",
+        timeout=timeout + qemu.COMMAND_TIMEOUT, check=False)
+    return "@yes" in out.splitlines()
