@@ -2,7 +2,9 @@
 """Communication between two Linux VMs under shikiri: doorbell round trip
 (shikiri-shm pingpong), network round trip (ping over lan0) and network
 throughput (busybox nc), each with the exits it costs per round trip or
-frame, from the hypervisor's `stats` counters.  Run by `make bench` after
+frame, from the hypervisor's `stats` counters: both VMs' exits over the
+measurement, less what the two exit when idle for as long (timer ticks,
+measured first in each round).  Run by `make bench` after
 the guest-overhead tables; see docs/performance.md, "Communication
 between VMs".
 
@@ -19,6 +21,7 @@ import re
 import statistics
 import sys
 import tempfile
+import time
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(TOP, "tests", "system"))
@@ -29,75 +32,108 @@ import qemu  # noqa: E402
 PINGPONG_ROUNDS = 1000
 PINGS = 100
 PING_INTERVAL = 0.05  # s: busybox ping's -i
-STREAM_MIB = 64
+STREAM_MIB = 32
+IDLE_SECONDS = 5
 PORT = 5000
 TIMEOUT = 300 * qemu.TIMEOUT_SCALE
 REAL = r"^real\s+(\d+)m\s*([\d.]+)s"
 
 
-def exits_of(before, after, vm):
-    return after.exits[vm] - before.exits[vm]
+class Window:
+    """The hypervisor's counters around one measurement, and the host's
+    time between the two readings, so that what an idle pair of VMs
+    exits anyway (timer ticks, mostly) can be taken off."""
+
+    def __init__(self, c):
+        self.c = c
+        self.before = comm.stats(c)
+        self.t0 = time.monotonic()
+
+    def close(self):
+        self.after = comm.stats(self.c)
+        self.seconds = time.monotonic() - self.t0
+        return self
+
+    def count(self, field):
+        """@field ("exits" or "mmio") of both VMs over the window."""
+        return sum(getattr(self.after, field)[vm]
+                   - getattr(self.before, field)[vm] for vm in comm.VMS)
+
+    def net(self, vm):
+        return comm.delta(self.after.net[vm], self.before.net[vm],
+                          comm.NET_FIELDS)
 
 
-def doorbell(c):
+def idle(c):
+    """Exits and MMIO exits per second of both VMs doing nothing."""
+    w = Window(c)
+    c.run_in_vm("linux0", f"sleep {IDLE_SECONDS}")
+    w.close()
+    return {f: w.count(f) / w.seconds for f in ("exits", "mmio")}
+
+
+def net_of(w, rate, field):
+    """@field's count over window @w less what idling would have cost."""
+    return max(0.0, w.count(field) - rate[field] * w.seconds)
+
+
+def doorbell(c, rate):
     """Doorbell ping-pong: latency figures and exits per round trip."""
-    before = comm.stats(c)
     c.start_in_vm("linux1", f"shikiri-shm pong {comm.REGION}"
                             f" {PINGPONG_ROUNDS}")
+    w = Window(c)
     m = comm.run(c, "linux0", f"shikiri-shm pingpong {comm.REGION} 1"
                               f" {PINGPONG_ROUNDS}", comm.PINGPONG, TIMEOUT)
     c.expect_vm("linux1", r"answered", TIMEOUT)
-    after = comm.stats(c)
-    exits = sum(exits_of(before, after, vm) for vm in comm.VMS)
+    w.close()
     return {"doorbell_min_us": int(m.group(3)),
             "doorbell_median_us": int(m.group(4)),
             "doorbell_max_us": int(m.group(5)),
-            "doorbell_exits_per_rtt": exits / PINGPONG_ROUNDS}
+            "doorbell_exits_per_rtt":
+                net_of(w, rate, "exits") / PINGPONG_ROUNDS,
+            "doorbell_mmio_per_rtt": net_of(w, rate, "mmio") / PINGPONG_ROUNDS}
 
 
-def ping(c):
+def ping(c, rate):
     """ping linux0 -> linux1: round trip and exits per request+reply."""
-    before = comm.stats(c)
-    out = c.run_in_vm("linux0", f"ping -c {PINGS} -i {PING_INTERVAL}"
+    w = Window(c)
+    out = c.run_in_vm("linux0", f"ping -q -c {PINGS} -i {PING_INTERVAL}"
                                 f" {comm.ADDR['linux1']}", timeout=TIMEOUT)
-    after = comm.stats(c)
+    w.close()
     loss = re.search(comm.PING_LOSS, out)
     rtt = re.search(comm.PING_RTT, out)
     if not loss or int(loss.group(2)) != PINGS or not rtt:
         raise RuntimeError(f"ping lost replies:\n{out}")
-    exits = sum(exits_of(before, after, vm) for vm in comm.VMS)
     return {"ping_min_ms": float(rtt.group(1)),
             "ping_avg_ms": float(rtt.group(2)),
             "ping_max_ms": float(rtt.group(3)),
-            "ping_exits_per_rtt": exits / PINGS}
+            "ping_exits_per_rtt": net_of(w, rate, "exits") / PINGS,
+            "ping_mmio_per_rtt": net_of(w, rate, "mmio") / PINGS}
 
 
-def stream(c):
-    """STREAM_MIB MiB of zeros linux0 -> linux1 over TCP (busybox nc):
-    throughput, frames, and exits, kicks and interrupts per frame."""
+def stream(c, rate):
+    """STREAM_MIB MiB linux0 -> linux1 over TCP (busybox nc, from a file
+    in RAM): throughput, frames, and exits, kicks and interrupts per
+    frame."""
+    c.run_in_vm("linux0", f"dd if=/dev/zero of=/tmp/zero bs=1M"
+                          f" count={STREAM_MIB} 2>/dev/null")
     c.start_in_vm("linux1", f"nc -l -p {PORT} >/dev/null; echo received")
-    before = comm.stats(c)
-    m = comm.run(c, "linux0", f"for i in 1 2 3 4 5; do dd if=/dev/zero bs=1M"
-                              f" count={STREAM_MIB} 2>/dev/null | time nc"
-                              f" {comm.ADDR['linux1']} {PORT} && break;"
-                              " sleep 1; done", REAL, TIMEOUT)
+    w = Window(c)
+    m = comm.run(c, "linux0", f"for i in 1 2 3 4 5; do time nc"
+                              f" {comm.ADDR['linux1']} {PORT} </tmp/zero &&"
+                              " break; sleep 1; done", REAL, TIMEOUT)
     c.expect_vm("linux1", r"^received$", TIMEOUT)
-    after = comm.stats(c)
+    w.close()
     seconds = int(m.group(1)) * 60 + float(m.group(2))
-    tx = comm.delta(after.net["linux0"], before.net["linux0"],
-                    comm.NET_FIELDS)
-    rx = comm.delta(after.net["linux1"], before.net["linux1"],
-                    comm.NET_FIELDS)
-    data_frames = tx["tx"]
+    tx, rx = w.net("linux0"), w.net("linux1")
+    frames = tx["tx"]
     return {"stream_mib_s": STREAM_MIB / seconds,
-            "stream_frames": data_frames,
+            "stream_frames": frames,
             "stream_acks": rx["tx"],
-            "stream_sender_exits_per_frame":
-                exits_of(before, after, "linux0") / data_frames,
-            "stream_receiver_exits_per_frame":
-                exits_of(before, after, "linux1") / data_frames,
-            "stream_sender_kicks_per_frame": tx["kicks"] / data_frames,
-            "stream_receiver_irqs_per_frame": rx["irqs"] / data_frames,
+            "stream_exits_per_frame": net_of(w, rate, "exits") / frames,
+            "stream_mmio_per_frame": net_of(w, rate, "mmio") / frames,
+            "stream_sender_kicks_per_frame": tx["kicks"] / frames,
+            "stream_receiver_irqs_per_frame": rx["irqs"] / frames,
             "stream_rx_dropped": rx["rx_dropped"]}
 
 
@@ -122,20 +158,21 @@ class Boot:
 ROWS = [
     ("doorbell round trip, median", "doorbell_median_us", "µs"),
     ("doorbell round trip, min", "doorbell_min_us", "µs"),
-    ("exits per doorbell round trip (both VMs)", "doorbell_exits_per_rtt",
-     ""),
+    ("exits per doorbell round trip", "doorbell_exits_per_rtt", ""),
+    ("  of which MMIO", "doorbell_mmio_per_rtt", ""),
     ("ping round trip, avg", "ping_avg_ms", "ms"),
     ("ping round trip, min", "ping_min_ms", "ms"),
-    ("exits per ping round trip (both VMs)", "ping_exits_per_rtt", ""),
+    ("exits per ping round trip", "ping_exits_per_rtt", ""),
+    ("  of which MMIO", "ping_mmio_per_rtt", ""),
     ("TCP throughput (nc)", "stream_mib_s", "MiB/s"),
-    ("data frames for the stream", "stream_frames", ""),
+    ("data frames", "stream_frames", ""),
     ("acknowledgement frames back", "stream_acks", ""),
-    ("sender exits per data frame", "stream_sender_exits_per_frame", ""),
-    ("receiver exits per data frame", "stream_receiver_exits_per_frame", ""),
+    ("exits per data frame", "stream_exits_per_frame", ""),
+    ("  of which MMIO", "stream_mmio_per_frame", ""),
     ("sender TX kicks per data frame", "stream_sender_kicks_per_frame", ""),
     ("receiver interrupts per data frame", "stream_receiver_irqs_per_frame",
      ""),
-    ("frames dropped for lack of RX buffers", "stream_rx_dropped", ""),
+    ("frames dropped for want of RX buffers", "stream_rx_dropped", ""),
 ]
 
 
@@ -167,7 +204,9 @@ def main():
             boot = Boot(logs)
             try:
                 c = comm.boot_pair(boot, image)
-                sample = {**doorbell(c), **ping(c), **stream(c)}
+                rate = idle(c)
+                sample = {**doorbell(c, rate), **ping(c, rate),
+                          **stream(c, rate)}
             finally:
                 boot.close()
             print(f"comm round {r + 1}/{args.rounds}: "

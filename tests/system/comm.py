@@ -8,6 +8,7 @@ two-VM config, what shikiri-shm prints, and the hypervisor's counters.
     s = stats(c)                            # the `stats` lines, parsed
     s.shm[("linux0", "ring0")]["sent"]; s.net["linux1"]["rx"]
     s.exits["linux0"]                       # exits of all its vCPUs
+    s.mmio["linux0"]                        # of which MMIO (data aborts)
 """
 
 import re
@@ -97,11 +98,14 @@ class Stats:
 
     def __init__(self, lines):
         self.exits, self.injected, self.shm, self.net = {}, {}, {}, {}
+        self.mmio = {}
         for line in lines:
             m = EXITS_LINE.match(line)
             if m:
                 self.exits[m.group(1)] = exits_total(m.group(2))
                 self.injected[m.group(1)] = int(m.group(3))
+                mmio = re.search(r"(\d+) mmio", m.group(2))
+                self.mmio[m.group(1)] = int(mmio.group(1)) if mmio else 0
             m = SHM_LINE.match(line)
             if m:
                 self.shm[(m.group(1), m.group(2))] = dict(

@@ -35,7 +35,7 @@ def image(shikiri_image):
 
 def ping(c, src, dst, count=PINGS):
     """`ping` from @src to @dst's address; (received, avg ms)."""
-    out = c.run_in_vm(src, f"ping -c {count} -i 0.2 {comm.ADDR[dst]}",
+    out = c.run_in_vm(src, f"ping -q -c {count} -i 0.2 {comm.ADDR[dst]}",
                       timeout=qemu.COMMAND_TIMEOUT + count, check=False)
     m = re.search(comm.PING_LOSS, out)
     assert m, f"ping {src} -> {dst}: no summary in:\n{out}"
