@@ -51,11 +51,14 @@ $(BUILD)/unit/test_mmio: tests/unit/test_mmio.c \
 	$(call msg,HOSTCC,$@)
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(UNIT_HV_CFLAGS) $(HOST_SAN) -o $@ $^ -lcmocka
 
+# With the list registers on the fake CPUs' system registers.
 $(BUILD)/unit/test_vgic: tests/unit/test_vgic.c hv/arch/aarch64/vgic_v3.c \
-		hv/arch/fake/fake.c hv/core/mmio.c
+		hv/arch/aarch64/vgic_lr.c hv/arch/aarch64/virq.c \
+		hv/arch/fake/fake.c hv/arch/fake/sysreg.c hv/core/mmio.c
 	@mkdir -p $(dir $@)
 	$(call msg,HOSTCC,$@)
-	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(UNIT_HV_CFLAGS) $(HOST_SAN) -o $@ $^ -lcmocka
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) -Ihv/arch/fake/include $(UNIT_HV_CFLAGS) \
+		-Ihv/arch/aarch64 -Ihv/arch/fake $(HOST_SAN) -o $@ $^ -lcmocka
 
 UNIT_TESTS += $(BUILD)/unit/test_id_regs
 
