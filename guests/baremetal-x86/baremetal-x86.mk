@@ -64,7 +64,7 @@ $(BMX_OUT)/%.bzImage: $(BMX_OUT)/%.bz.elf
 BMX_IMAGE_TOOL := $(BUILD)/bin/x86-test-image
 
 $(BMX_IMAGE_TOOL): tests/x86/test_image.c hv/core/plan_check.c \
-		hv/lib/crc32.c hv/arch/x86_64/plan_arch.c include/shikiri/plan.h
+		hv/core/plan_shm.c hv/lib/crc32.c hv/arch/x86_64/plan_arch.c include/shikiri/plan.h
 	@mkdir -p $(dir $@)
 	$(call msg,HOSTCC,$@)
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) -o $@ $(filter %.c,$^)
