@@ -37,7 +37,7 @@ struct range {
 
 /* Space for every range a VM has beside its shared-memory views. */
 #define SHM_MAX_RANGES \
-	(SHIKIRI_MAX_RAM_REGIONS + SHIKIRI_MAX_MMIO + 4u + 2u * SHIKIRI_MAX_SHM)
+	(SHIKIRI_MAX_RAM_REGIONS + SHIKIRI_MAX_MMIO + 3u + 2u * SHIKIRI_MAX_SHM)
 
 static int refuse(struct plan_error *err, int vm, const char *what)
 {
@@ -145,8 +145,6 @@ static unsigned other_ranges(const struct shikiri_plan_vm *vm,
 	if (vm->watchdog_ipa)
 		out[n++] =
 			(struct range){ vm->watchdog_ipa, SHM_WATCHDOG_SIZE };
-	if (vm->net.ipa)
-		out[n++] = (struct range){ vm->net.ipa, SHM_NET_SIZE };
 	return n;
 }
 
@@ -184,7 +182,9 @@ static bool intid_used(const struct shikiri_plan_vm *vm, uint32_t intid)
 	for (uint32_t i = 0; i < vm->pci_count; i++)
 		if (vm->pci[i].intx == intid)
 			return true;
-	return vm->net.ipa && vm->net.intid == intid;
+	/* The network device's page and line: plan_net.c checks them
+	 * against these views. */
+	return false;
 }
 
 /* One view @k of VM @v: its region, flags, interrupt and slot. */
