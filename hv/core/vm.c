@@ -90,6 +90,8 @@ int vm_from_plan(struct vm *vm, unsigned idx,
 		ret = manage_init(vm);
 	if (!ret)
 		ret = vwdt_init(vm);
+	if (!ret)
+		ret = vnet_init(vm);
 	return ret;
 }
 
@@ -170,6 +172,7 @@ static void reload(struct vm *vm)
 {
 	/* No device of the VM's may write its RAM once it is scrubbed. */
 	pci_vm_reset(&vm->pci);
+	vnet_reset(vm);
 	arch_vm_reset(vm);
 	if (vm->plan->flags & SHIKIRI_VM_CONSOLE_VIRTUAL)
 		vuart_reset(vm);
@@ -346,4 +349,5 @@ void vm_log_stats(const struct vm *vm)
 	vcpu_stats_print(exits, sizeof(exits), &t, true);
 	hv_log("vm %s: exits: %s; %lu interrupts injected", vm->name, exits,
 	       t.injected);
+	vnet_log_stats(vm);
 }

@@ -7,7 +7,7 @@ UNIT_TESTS += $(BUILD)/unit/test_plan $(BUILD)/unit/test_plan_x86 \
 
 $(BUILD)/unit/test_plan $(BUILD)/unit/test_plan_x86 \
 		$(BUILD)/unit/test_plan_pci: $(BUILD)/unit/%: \
-		tests/unit/%.c hv/core/plan_check.c hv/lib/crc32.c \
+		tests/unit/%.c $(wildcard hv/core/plan_*.c) hv/lib/crc32.c \
 		hv/arch/aarch64/plan_arch.c \
 		hv/arch/x86_64/plan_arch.c include/shikiri/plan.h \
 		include/shikiri/x86_layout.h hv/arch/aarch64/asm_defs.h \
@@ -158,14 +158,15 @@ UNIT_TESTS += $(BUILD)/unit/test_boot_flow
 HV_HOST_VM_SRCS := hv/core/vm.c hv/core/vm_life.c hv/core/mmio.c \
 	hv/core/manage.c hv/core/vwdt.c hv/core/console.c \
 	hv/core/console_filter.c hv/core/seed.c hv/core/vcpu_stats.c \
-	hv/core/shell.c hv/core/plan_check.c hv/core/page_pool.c \
+	hv/core/shell.c $(wildcard hv/core/plan_*.c) hv/core/page_pool.c \
 	$(wildcard hv/core/pci*.c) \
+	hv/core/virtio_mmio.c hv/core/virtq.c hv/core/vnet.c hv/core/vswitch.c \
 	hv/lib/print.c hv/lib/crc32.c hv/lib/chacha20.c hv/lib/sha256.c \
 	hv/arch/aarch64/plan_arch.c hv/arch/aarch64/stage2.c \
 	hv/arch/aarch64/pgtable.c hv/arch/aarch64/vgic_v3.c \
 	hv/arch/aarch64/vgic_lr.c hv/arch/aarch64/vpl011.c \
 	hv/arch/aarch64/vuart.c hv/arch/aarch64/exit_kinds.c \
-	hv/arch/aarch64/timer.c
+	hv/arch/aarch64/timer.c hv/arch/aarch64/virq.c
 BOOT_FLOW_SRCS := hv/core/main.c $(HV_HOST_VM_SRCS) hv/arch/fake/boot.c \
 	hv/arch/fake/cpu.c hv/arch/fake/fake.c hv/arch/fake/sysreg.c \
 	hv/arch/fake/pci.c \

@@ -12,6 +12,7 @@
 #include "hv/types.h"
 #include "hv/vcpu_stats.h"
 #include "hv/vm_life.h"
+#include "hv/vnet.h"
 #include "hv/vwdt.h"
 #include "shikiri/plan.h"
 
@@ -51,6 +52,7 @@ struct vm {
 	struct manage_regs manage;
 	struct vwdt wdt;
 	struct pci_vm pci;   /**< its PCI functions (plan pci-devices) */
+	struct vnet net;     /**< its virtio-net device (plan network) */
 	struct arch_vm arch; /**< stage 2, interrupt controller, console device */
 };
 
