@@ -100,8 +100,8 @@ static const struct config_error config_errors[] = {
 	{ "unknown VM subnode", VM0 SET("0", "extra { }; "),
 	  "cfg.dts: /vm@0/extra: unknown node; fix: remove it\n" },
 	{ "unknown root node", "foo { };\n" VM0,
-	  "cfg.dts: /foo: unknown node; fix: only vm@N nodes belong at the "
-	  "root\n" },
+	  "cfg.dts: /foo: unknown node; fix: only vm@N and shm@N nodes belong "
+	  "at the root\n" },
 	{ "bad policy", VM0 SET("0", "on-reset = \"explode\"; "),
 	  "cfg.dts: /vm@0: property 'on-reset': 'explode' is not a policy; "
 	  "fix: use \"restart\" or \"stop\"\n" },
@@ -339,21 +339,20 @@ static const struct config_error config_errors[] = {
 	  "cfg.dts: /vm@0: property 'interrupt-ranges': 33 SPIs in all (1 "
 	  "from devices, 32 from interrupts and interrupt-ranges), more than "
 	  "the 32 a VM can have; fix: pass fewer\n" },
-	/* shared memory: reserved for later */
+	/* The word reserved before shm@N nodes: the way to share memory. */
 	{ "shared-memory in a VM", VM0 SET("0", "shared-memory = <1>; "),
-	  "cfg.dts: /vm@0: property 'shared-memory': shared memory between "
-	  "VMs is not supported yet; planned: a root node shm@N naming the VMs "
-	  "that share it, its size and the IPA it appears at in each "
-	  "(docs/config.md, \"Shared memory (planned)\"); fix: remove it\n" },
-	{ "shm node at the root", "shm@0 { };\n" VM0,
-	  "cfg.dts: /shm@0: shared memory between VMs is not supported yet; "
-	  "planned: " },
+	  "cfg.dts: /vm@0: property 'shared-memory': unknown property; fix: "
+	  "describe the region in a root node shm@N whose vms = <...> lists "
+	  "the VMs that map it (see docs/config.md, \"Shared memory\")\n" },
+	{ "shm node without a number", "shm { };\n" VM0,
+	  "cfg.dts: /shm: unknown node; fix: name a shared-memory region "
+	  "shm@N, N = 0, 1, ... (see docs/config.md)\n" },
 	{ "shared-memory node at the root", "shared-memory { };\n" VM0,
-	  "cfg.dts: /shared-memory: shared memory between VMs is not "
-	  "supported yet" },
+	  "cfg.dts: /shared-memory: unknown node; fix: name a shared-memory "
+	  "region shm@N" },
 	{ "shared-memory at the root", "shared-memory = <0 1>;\n" VM0,
-	  "cfg.dts: /: property 'shared-memory': shared memory between VMs is "
-	  "not supported yet" },
+	  "cfg.dts: /: property 'shared-memory': unknown property; fix: "
+	  "describe the region in a root node shm@N" },
 	{ "qemu-args without a QEMU board",
 	  "qemu-args = \"-device\", \"virtio-rng-device\";\n" VM0,
 	  "cfg.dts: /: property 'qemu-args': needs a board that QEMU runs, and "
@@ -554,10 +553,10 @@ static void test_too_many_device_spis(void **state)
 	buildtest_make_board(NULL);
 }
 
-#define NEEDS_MEMORY_BASE                                                  \
-	"cfg.dts: /vm@0: property 'devices': a VM that owns a DMA-capable "  \
-	"device needs its RAM at a fixed physical address, which is also "   \
-	"where it sees it (device DMA is not translated: there is no "       \
+#define NEEDS_MEMORY_BASE                                                   \
+	"cfg.dts: /vm@0: property 'devices': a VM that owns a DMA-capable " \
+	"device needs its RAM at a fixed physical address, which is also "  \
+	"where it sees it (device DMA is not translated: there is no "      \
 	"IOMMU); fix: add memory-base = <hi lo> (2 MiB aligned, in board "  \
 	"RAM)\n"
 
