@@ -22,14 +22,7 @@
 
 /* ------------------------------------------------------ config errors --- */
 
-/* A config, and one line the error output must contain. */
-struct config_error {
-	const char *name;
-	const char *body;
-	const char *want;
-};
-
-static const struct config_error config_errors[] = {
+static const struct buildtest_error config_errors[] = {
 	{ "CPU not on board",
 	  "vm@0 { label = \"a\"; cpus = <0 7>; memory-size = <0 0x4000000>; "
 	  "kernel = \"Image\"; };",
@@ -360,19 +353,6 @@ static const struct config_error config_errors[] = {
 	  "with --board (one of qemu-virt, qemu-q35), or remove it\n" },
 };
 
-static void test_config_error(void **state)
-{
-	const struct config_error *c = *state;
-	int rc = buildtest_run(c->body);
-
-	if (rc != 1 || !strstr(buildtest_errors, c->want))
-		print_error("%s: rc %d, errors:\n%s\nwanted:\n%s\n", c->name,
-			    rc, buildtest_errors, c->want);
-	assert_int_equal(rc, 1);
-	assert_non_null(strstr(buildtest_errors, c->want));
-	assert_false(buildtest_exists("out.img.tmp"));
-}
-
 /* --board, the config's board property, and what happens when they differ. */
 static void test_board_selection(void **state)
 {
@@ -686,8 +666,6 @@ static void test_all_errors_reported(void **state)
 
 int main(void)
 {
-	const size_t n_errors =
-		sizeof(config_errors) / sizeof(config_errors[0]);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_board_selection),
 		cmocka_unit_test(test_bootargs_too_long),
@@ -699,25 +677,18 @@ int main(void)
 		cmocka_unit_test(test_too_many_board_cpus),
 		cmocka_unit_test(test_all_errors_reported),
 	};
-	struct CMUnitTest *errs = calloc(n_errors, sizeof(*errs));
 	int failed;
 
-	for (size_t i = 0; i < n_errors; i++) {
-		errs[i].name = config_errors[i].name;
-		errs[i].test_func = test_config_error;
-		errs[i].initial_state = (void *)&config_errors[i];
-	}
 	if (buildtest_setup("config-errors")) {
 		fprintf(stderr, "test_config_errors: cannot set up %s\n",
 			buildtest_dir);
-		free(errs);
 		return 1;
 	}
 	failed =
 		cmocka_run_group_tests_name("config limits", tests, NULL, NULL);
-	failed += _cmocka_run_group_tests("config errors", errs, n_errors, NULL,
-					  NULL);
-	free(errs);
+	failed += buildtest_error_table("config errors", config_errors,
+					sizeof(config_errors) /
+						sizeof(config_errors[0]));
 	buildtest_teardown();
 	return failed ? 1 : 0;
 }

@@ -214,8 +214,8 @@ void config_shm_check(const struct config *cfg, struct diag *d);
 
 /**
  * config_net_resolve() - Gather the VMs' "network" names into @cfg's LANs
- * and check them: at most SHIKIRI_MAX_LANS, each with two VMs or more, the
- * MACs on each unique (derived where "mac-address" is not given).
+ * and check them: each with two VMs or more, the MACs on each unique
+ * (derived where "mac-address" is not given).
  */
 void config_net_resolve(struct config *cfg, struct diag *d);
 

@@ -97,16 +97,17 @@ void config_net_default_mac(const char *lan, const char *label, uint8_t mac[6])
 	mac[5] = (uint8_t)crc;
 }
 
-/* The LAN called @name, added if new; -1 past SHIKIRI_MAX_LANS. */
-static int lan_index(struct config *cfg, const char *name)
+/* Each VM is on one LAN at most, so the LANs never outnumber the VMs. */
+_Static_assert(SHIKIRI_MAX_LANS >= SHIKIRI_MAX_VMS, "a LAN per VM fits");
+
+/* The LAN called @name, added if new. */
+static uint32_t lan_index(struct config *cfg, const char *name)
 {
 	for (unsigned int l = 0; l < cfg->lan_count; l++)
 		if (strcmp(cfg->lan[l], name) == 0)
-			return (int)l;
-	if (cfg->lan_count == SHIKIRI_MAX_LANS)
-		return -1;
+			return l;
 	strcpy(cfg->lan[cfg->lan_count], name);
-	return (int)cfg->lan_count++;
+	return cfg->lan_count++;
 }
 
 /* Two VMs on one LAN with one MAC: report at the later one. */
@@ -143,7 +144,6 @@ void config_net_resolve(struct config *cfg, struct diag *d)
 {
 	for (unsigned int i = 0; i < cfg->vm_count; i++) {
 		struct vm_config *vm = &cfg->vm[i];
-		int lan;
 
 		if (!vm->network[0]) {
 			if (vm->mac_given)
@@ -153,17 +153,7 @@ void config_net_resolve(struct config *cfg, struct diag *d)
 					  "or remove it");
 			continue;
 		}
-		lan = lan_index(cfg, vm->network);
-		if (lan < 0) {
-			diag_prop(d, cfg->path, vm->node, "network",
-				  "'%s' would be a LAN beyond the %u a "
-				  "config can have; fix: put more VMs on one "
-				  "LAN",
-				  vm->network, SHIKIRI_MAX_LANS);
-			vm->network[0] = '\0';
-			continue;
-		}
-		vm->lan = (uint32_t)lan;
+		vm->lan = lan_index(cfg, vm->network);
 		if (!vm->mac_given)
 			config_net_default_mac(vm->network, vm->label, vm->mac);
 		check_macs(cfg, i, d);

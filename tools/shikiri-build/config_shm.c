@@ -16,9 +16,10 @@
 #include "config.h"
 #include "config_vm.h"
 
-#define SHM_MIN 0x1000ull
-#define SHM_MAX 0x40000000ull
-#define SZ_2M 0x200000ull
+#define SHM_MIN UINT64_C(0x1000)
+#define SHM_MAX UINT64_C(0x40000000)
+#define SZ_2M UINT64_C(0x200000)
+#define SZ_1M UINT64_C(0x100000)
 
 /* State while one shm@N node is read. */
 struct shm_parse {
@@ -67,8 +68,10 @@ static void parse_size(struct shm_parse *p, const char *name, const void *val,
 		  "0x%" PRIx64 " is not a power of two from 4 KiB to 1 GiB "
 		  "(each VM sees the region as a PCI BAR, whose size is a "
 		  "power of two); fix: use e.g. <0x%" PRIx64 " 0x%" PRIx64
-		  "> (%" PRIu64 " KiB)",
-		  size, fix >> 32, fix & 0xffffffffu, fix >> 10);
+		  "> (%" PRIu64 " %s)",
+		  size, fix >> 32, fix & 0xffffffffu,
+		  fix >= SZ_1M ? fix / SZ_1M : fix >> 10,
+		  fix >= SZ_1M ? "MiB" : "KiB");
 }
 
 static void parse_vms(struct shm_parse *p, const char *name, const void *val,

@@ -200,12 +200,10 @@ static void shm_no_room(const struct config *cfg, unsigned int s,
 
 	free_size = layout_largest_free(taken, n, floor, top, &free_base);
 	diag_prop(d, cfg->path, cfg->shm[s].node, "size",
-		  "%" PRIu64 " KiB does not fit in the board RAM the VMs "
-		  "leave: the largest free range is %" PRIu64 " KiB, "
-		  "[0x%" PRIx64 ", 0x%" PRIx64 "); fix: make the region or "
-		  "the VMs smaller",
-		  cfg->shm[s].size >> 10, free_size >> 10, free_base,
-		  free_base + free_size);
+		  "0x%" PRIx64 " bytes do not fit in the board RAM the VMs "
+		  "leave: the largest free range is [0x%" PRIx64 ", 0x%" PRIx64
+		  "); fix: make the region or the VMs smaller",
+		  cfg->shm[s].size, free_base, free_base + free_size);
 }
 
 /**
