@@ -20,6 +20,7 @@ $(BUILD)/unit/test_plan $(BUILD)/unit/test_plan_x86 \
 # The tool's pieces, tested in process, with the harness in buildtest.c;
 # SHIKIRI_SRCDIR finds the golden files wherever the test is run from.
 BUILDTEST_TESTS := test_dtgen test_config_errors test_vm_extras test_configs \
+	test_comm_errors test_comm_build \
 	test_x86_build test_x86_errors test_x86_pci
 UNIT_TESTS += $(addprefix $(BUILD)/unit/,$(BUILDTEST_TESTS))
 
