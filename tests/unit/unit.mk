@@ -237,6 +237,11 @@ UNIT_TESTS += $(BUILD)/unit/test_vpci $(BUILD)/unit/test_shm
 
 $(BUILD)/unit/test_vpci: tests/unit/test_vpci.c hv/core/vpci.c \
 		hv/core/mmio.c hv/include/hv/vpci.h
+	@mkdir -p $(dir $@)
+	$(call msg,HOSTCC,$@)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(UNIT_HV_CFLAGS) $(HOST_SAN) -o $@ \
+		$(filter %.c,$^) -lcmocka
+
 # The virtio-net device, its transport and virtqueues, and the switch, on
 # fake VMs whose RAM is host memory (tests/unit/vnet_fixture.h); the
 # fake arch records the interrupt edges.  test_plan_net: the LAN rules.
@@ -261,6 +266,7 @@ $(BUILD)/unit/test_shm: tests/unit/test_shm.c hv/core/shm.c \
 	$(call msg,HOSTCC,$@)
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(UNIT_HV_CFLAGS) $(HOST_SAN) -o $@ \
 		$(filter %.c,$^) -lcmocka
+
 $(BUILD)/unit/test_plan_net: tests/unit/test_plan_net.c hv/core/plan_net.c \
 		hv/include/hv/plan_check.h
 	@mkdir -p $(dir $@)
