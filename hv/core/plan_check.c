@@ -671,5 +671,7 @@ int plan_check(const struct shikiri_plan *plan, uint64_t avail,
 			ret = vm_checks[c](&ctx, (int)i);
 	if (!ret)
 		ret = plan_shm_check(plan, arch, limits, err);
+	if (!ret)
+		ret = plan_net_check(plan, arch, err);
 	return ret;
 }

@@ -95,6 +95,8 @@ int vm_from_plan(struct vm *vm, unsigned idx,
 		ret = vpci_init(&vm->vpci, vm, rec->vpci_ecam_ipa);
 	if (!ret)
 		ret = shm_vm_init(vm);
+	if (!ret)
+		ret = vnet_init(vm);
 	return ret;
 }
 
@@ -175,6 +177,7 @@ static void reload(struct vm *vm)
 {
 	/* No device of the VM's may write its RAM once it is scrubbed. */
 	pci_vm_reset(&vm->pci);
+	vnet_reset(vm);
 	arch_vm_reset(vm);
 	if (vm->plan->flags & SHIKIRI_VM_CONSOLE_VIRTUAL)
 		vuart_reset(vm);
@@ -354,4 +357,5 @@ void vm_log_stats(const struct vm *vm)
 	hv_log("vm %s: exits: %s; %lu interrupts injected", vm->name, exits,
 	       t.injected);
 	shm_log_stats(vm);
+	vnet_log_stats(vm);
 }

@@ -166,6 +166,7 @@ HV_HOST_VM_SRCS := hv/core/vm.c hv/core/vm_life.c hv/core/mmio.c \
 	hv/core/shell.c $(wildcard hv/core/plan_*.c) hv/core/page_pool.c \
 	$(wildcard hv/core/pci*.c) \
 	hv/core/vpci.c hv/core/shm.c \
+	hv/core/virtio_mmio.c hv/core/virtq.c hv/core/vnet.c hv/core/vswitch.c \
 	hv/lib/print.c hv/lib/crc32.c hv/lib/chacha20.c hv/lib/sha256.c \
 	hv/arch/aarch64/plan_arch.c hv/arch/aarch64/stage2.c \
 	hv/arch/aarch64/pgtable.c hv/arch/aarch64/vgic_v3.c \
@@ -241,6 +242,23 @@ $(BUILD)/unit/test_vpci: tests/unit/test_vpci.c hv/core/vpci.c \
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(UNIT_HV_CFLAGS) $(HOST_SAN) -o $@ \
 		$(filter %.c,$^) -lcmocka
 
+# The virtio-net device, its transport and virtqueues, and the switch, on
+# fake VMs whose RAM is host memory (tests/unit/vnet_fixture.h); the
+# fake arch records the interrupt edges.  test_plan_net: the LAN rules.
+VNET_SRCS := hv/core/virtq.c hv/core/virtio_mmio.c hv/core/vnet.c \
+	hv/core/vswitch.c hv/core/mmio.c hv/arch/fake/virq.c
+VNET_DEPS := $(VNET_SRCS) tests/unit/vnet_fixture.h hv/include/hv/virtq.h \
+	hv/include/hv/virtio_mmio.h hv/include/hv/vnet.h hv/include/hv/vswitch.h
+UNIT_TESTS += $(BUILD)/unit/test_virtq $(BUILD)/unit/test_vnet \
+	$(BUILD)/unit/test_plan_net
+
+$(BUILD)/unit/test_virtq $(BUILD)/unit/test_vnet: $(BUILD)/unit/%: \
+		tests/unit/%.c $(VNET_DEPS)
+	@mkdir -p $(dir $@)
+	$(call msg,HOSTCC,$@)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(UNIT_HV_CFLAGS) $(HOST_SAN) -o $@ \
+		$(filter %.c,$^) -lcmocka
+
 $(BUILD)/unit/test_shm: tests/unit/test_shm.c hv/core/shm.c \
 		hv/core/vpci.c hv/core/mmio.c hv/arch/fake/virq.c \
 		hv/include/hv/vpci.h hv/include/hv/shm.h include/shikiri/shm.h
@@ -248,6 +266,13 @@ $(BUILD)/unit/test_shm: tests/unit/test_shm.c hv/core/shm.c \
 	$(call msg,HOSTCC,$@)
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(UNIT_HV_CFLAGS) $(HOST_SAN) -o $@ \
 		$(filter %.c,$^) -lcmocka
+
+$(BUILD)/unit/test_plan_net: tests/unit/test_plan_net.c hv/core/plan_net.c \
+		hv/include/hv/plan_check.h
+	@mkdir -p $(dir $@)
+	$(call msg,HOSTCC,$@)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(HOST_SAN) -o $@ $(filter %.c,$^) \
+		-lcmocka
 
 # Keep this rule last: a prerequisite list is expanded where the rule is
 # read, so every UNIT_TESTS += above must come before it.

@@ -96,6 +96,14 @@ int plan_shm_check(const struct shikiri_plan *plan,
 		   const struct plan_limits *limits, struct plan_error *err);
 
 /**
+ * plan_net_check() - The plan's virtual LANs and each VM's network device
+ * (hv/core/plan_net.c), once the common checks passed; plan_check() calls
+ * it.  Return: 0, or -HV_EINVAL with @err filled.
+ */
+int plan_net_check(const struct shikiri_plan *plan,
+		   const struct plan_arch *arch, struct plan_error *err);
+
+/**
  * plan_crc32() - CRC-32 (IEEE 802.3, reflected, as zlib) of @len bytes.
  * @crc: 0 for a fresh CRC, or a previous result to continue one.
  */

@@ -14,6 +14,7 @@
 #include "hv/vcpu_stats.h"
 #include "hv/vpci.h"
 #include "hv/vm_life.h"
+#include "hv/vnet.h"
 #include "hv/vwdt.h"
 #include "shikiri/plan.h"
 
@@ -55,6 +56,7 @@ struct vm {
 	struct pci_vm pci;   /**< its PCI functions (plan pci-devices) */
 	struct vpci_bus vpci; /**< its virtual PCI bus (emulated functions) */
 	struct shm_vm shm;    /**< its views of shared-memory regions */
+	struct vnet net;     /**< its virtio-net device (plan network) */
 	struct arch_vm arch; /**< stage 2, interrupt controller, console device */
 };
 
