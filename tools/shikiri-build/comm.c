@@ -66,7 +66,7 @@ static void mark_map(const struct board *b, int node, bool *used)
 	const void *fdt = b->dtb.data;
 	const fdt32_t *map, *cells;
 	int len, at = 0, total;
-	uint32_t child;
+	uint32_t child, ic;
 
 	map = fdt_getprop(fdt, node, "interrupt-map", &len);
 	if (!map || len <= 0)
@@ -75,7 +75,11 @@ static void mark_map(const struct board *b, int node, bool *used)
 	cells = fdt_getprop(fdt, node, "#address-cells", NULL);
 	child = cells ? fdt32_to_cpu(*cells) : 2;
 	cells = fdt_getprop(fdt, node, "#interrupt-cells", NULL);
-	child += cells ? fdt32_to_cpu(*cells) : 1;
+	ic = cells ? fdt32_to_cpu(*cells) : 1;
+	/* A board DT's cell counts are small; anything else is not read. */
+	if (child > 4 || ic > 4)
+		return;
+	child += ic;
 	/* Each entry: child unit address and specifier, parent, its own. */
 	while (at + (int)child < total) {
 		uint32_t phandle = fdt32_to_cpu(map[at + child]);
@@ -202,7 +206,7 @@ static int pick_intids(struct comm_layout *cl, const struct config *cfg,
 int comm_plan(struct comm_layout *cl, const struct config *cfg,
 	      const struct board *b, const struct comm_guest *g, struct diag *d)
 {
-	static struct layout_range t[MAX_TAKEN];
+	struct layout_range t[MAX_TAKEN];
 	bool used[COMM_SPI_END] = { false }, any = false;
 	unsigned int n = 0;
 
