@@ -338,17 +338,16 @@ static uint32_t crc_table[256];
  * over the low @n bytes of @word, little-endian. */
 static uint32_t crc32_word(uint32_t crc, uint64_t word, unsigned n)
 {
-	unsigned i, k;
-	uint32_t c;
-
 	if (!crc_table[1])
-		for (i = 0; i < 256; i++) {
-			for (c = i, k = 0; k < 8; k++)
+		for (unsigned i = 0; i < 256; i++) {
+			uint32_t c = i;
+
+			for (unsigned k = 0; k < 8; k++)
 				c = c & 1 ? 0xedb88320u ^ (c >> 1) : c >> 1;
 			crc_table[i] = c;
 		}
 	crc = ~crc;
-	for (i = 0; i < n; i++, word >>= 8)
+	for (unsigned i = 0; i < n; i++, word >>= 8)
 		crc = crc_table[(crc ^ word) & 0xff] ^ (crc >> 8);
 	return ~crc;
 }
@@ -487,9 +486,11 @@ static void arm(struct shm *s)
 static uint32_t wait_ring(const struct shm *s, int timeout_ms)
 {
 	struct pollfd p = { .fd = s->uio, .events = POLLIN };
-	uint32_t by, events;
+	uint32_t events;
 
 	for (;;) {
+		uint32_t by;
+
 		/* INTR_STATUS first: a ring landing between the two reads
 		 * leaves INTR_STATUS set, which costs one spurious wake-up,
 		 * never a lost ring. */
