@@ -203,7 +203,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		CHECK(p_received() <= f_tx_seen);
 		CHECK(pn->stats.rx - p_rx <= f_tx_seen);
 		CHECK(!(fx_read(P, 0x070, 4) & FX_ST_NEEDS_RESET));
-		CHECK(pn->stats.errors == 0);
+		CHECK(pn->mmio.errors == 0);
 		CHECK(fake_virq.pulses[F][FX_INTID] <= clears);
 		CHECK(fake_virq.stray == 0);
 	}
