@@ -3,10 +3,11 @@
 # rule to build them; keep this a plain list.
 
 UNIT_TESTS += $(BUILD)/unit/test_plan $(BUILD)/unit/test_plan_x86 \
-	$(BUILD)/unit/test_plan_pci
+	$(BUILD)/unit/test_plan_pci $(BUILD)/unit/test_plan_shm
 
 $(BUILD)/unit/test_plan $(BUILD)/unit/test_plan_x86 \
-		$(BUILD)/unit/test_plan_pci: $(BUILD)/unit/%: \
+		$(BUILD)/unit/test_plan_pci $(BUILD)/unit/test_plan_shm: \
+		$(BUILD)/unit/%: \
 		tests/unit/%.c $(wildcard hv/core/plan_*.c) hv/lib/crc32.c \
 		hv/arch/aarch64/plan_arch.c \
 		hv/arch/x86_64/plan_arch.c include/shikiri/plan.h \
@@ -19,6 +20,7 @@ $(BUILD)/unit/test_plan $(BUILD)/unit/test_plan_x86 \
 # The tool's pieces, tested in process, with the harness in buildtest.c;
 # SHIKIRI_SRCDIR finds the golden files wherever the test is run from.
 BUILDTEST_TESTS := test_dtgen test_config_errors test_vm_extras test_configs \
+	test_comm_errors test_comm_build \
 	test_x86_build test_x86_errors test_x86_pci
 UNIT_TESTS += $(addprefix $(BUILD)/unit/,$(BUILDTEST_TESTS))
 
@@ -51,11 +53,14 @@ $(BUILD)/unit/test_mmio: tests/unit/test_mmio.c \
 	$(call msg,HOSTCC,$@)
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(UNIT_HV_CFLAGS) $(HOST_SAN) -o $@ $^ -lcmocka
 
+# With the list registers on the fake CPUs' system registers.
 $(BUILD)/unit/test_vgic: tests/unit/test_vgic.c hv/arch/aarch64/vgic_v3.c \
-		hv/arch/fake/fake.c hv/core/mmio.c
+		hv/arch/aarch64/vgic_lr.c hv/arch/aarch64/virq.c \
+		hv/arch/fake/fake.c hv/arch/fake/sysreg.c hv/core/mmio.c
 	@mkdir -p $(dir $@)
 	$(call msg,HOSTCC,$@)
-	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(UNIT_HV_CFLAGS) $(HOST_SAN) -o $@ $^ -lcmocka
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) -Ihv/arch/fake/include $(UNIT_HV_CFLAGS) \
+		-Ihv/arch/aarch64 -Ihv/arch/fake $(HOST_SAN) -o $@ $^ -lcmocka
 
 UNIT_TESTS += $(BUILD)/unit/test_id_regs
 
@@ -160,6 +165,7 @@ HV_HOST_VM_SRCS := hv/core/vm.c hv/core/vm_life.c hv/core/mmio.c \
 	hv/core/console_filter.c hv/core/seed.c hv/core/vcpu_stats.c \
 	hv/core/shell.c $(wildcard hv/core/plan_*.c) hv/core/page_pool.c \
 	$(wildcard hv/core/pci*.c) \
+	hv/core/vpci.c hv/core/shm.c \
 	hv/core/virtio_mmio.c hv/core/virtq.c hv/core/vnet.c hv/core/vswitch.c \
 	hv/lib/print.c hv/lib/crc32.c hv/lib/chacha20.c hv/lib/sha256.c \
 	hv/arch/aarch64/plan_arch.c hv/arch/aarch64/stage2.c \
@@ -224,6 +230,18 @@ $(addprefix $(BUILD)/unit/,$(PCI_UNIT_TESTS)): $(BUILD)/unit/%: \
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(UNIT_HV_CFLAGS) $(HOST_SAN) -o $@ \
 		$(filter %.c,$^) -lcmocka
 
+# The virtual PCI bus, and the shared-memory function over it with the
+# fake arch's record of edge lines (hv/arch/fake/virq.c); hv_log(), the
+# VMs and the cache maintenance are fakes in test_shm.
+UNIT_TESTS += $(BUILD)/unit/test_vpci $(BUILD)/unit/test_shm
+
+$(BUILD)/unit/test_vpci: tests/unit/test_vpci.c hv/core/vpci.c \
+		hv/core/mmio.c hv/include/hv/vpci.h
+	@mkdir -p $(dir $@)
+	$(call msg,HOSTCC,$@)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(UNIT_HV_CFLAGS) $(HOST_SAN) -o $@ \
+		$(filter %.c,$^) -lcmocka
+
 # The virtio-net device, its transport and virtqueues, and the switch, on
 # fake VMs whose RAM is host memory (tests/unit/vnet_fixture.h); the
 # fake arch records the interrupt edges.  test_plan_net: the LAN rules.
@@ -236,6 +254,14 @@ UNIT_TESTS += $(BUILD)/unit/test_virtq $(BUILD)/unit/test_vnet \
 
 $(BUILD)/unit/test_virtq $(BUILD)/unit/test_vnet: $(BUILD)/unit/%: \
 		tests/unit/%.c $(VNET_DEPS)
+	@mkdir -p $(dir $@)
+	$(call msg,HOSTCC,$@)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(UNIT_HV_CFLAGS) $(HOST_SAN) -o $@ \
+		$(filter %.c,$^) -lcmocka
+
+$(BUILD)/unit/test_shm: tests/unit/test_shm.c hv/core/shm.c \
+		hv/core/vpci.c hv/core/mmio.c hv/arch/fake/virq.c \
+		hv/include/hv/vpci.h hv/include/hv/shm.h include/shikiri/shm.h
 	@mkdir -p $(dir $@)
 	$(call msg,HOSTCC,$@)
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(UNIT_HV_CFLAGS) $(HOST_SAN) -o $@ \

@@ -1,6 +1,7 @@
 # shikiri-build: the host tool that compiles a config into shikiri.img.
-# It links the hypervisor's own plan_check() and CRC so both sides agree on
-# what a valid plan is, and runs under ASan/UBSan like all host code.
+# It links the hypervisor's own plan_check() (hv/core/plan_*.c: with its
+# shared-memory and network rules) and CRC so both sides agree on what a
+# valid plan is, and runs under ASan/UBSan like all host code.
 
 SHIKIRI_BUILD := $(BUILD)/bin/shikiri-build
 
