@@ -3,11 +3,18 @@
  * The shared-memory function (include/shikiri/shm.h): its register page,
  * doorbells between the VMs of a region, and its interrupt.
  *
- * The interrupt is an edge, sent when the function's line rises: line =
- * (INTR_STATUS & INTR_MASK) && !INTx-disable.  A peer rung a thousand
- * times without reading INTR_STATUS takes one interrupt: a sender cannot
- * flood it.  A ring costs the sender one trapped write and the target one
- * lock and, at most, one edge; it never waits for the target.
+ * The interrupt is an edge, sent when the function's request rises
+ * (INTR_STATUS & INTR_MASK goes 0 -> 1) while INTx is enabled; a request
+ * that rose while the guest had INTx disabled is owed, and sent when the
+ * guest enables INTx again (uio_pci_generic's handler disables INTx, and
+ * userspace enables it when done).  So a guest takes at most one
+ * interrupt per acknowledgement it makes (a read of INTR_STATUS), however
+ * often it is rung, and none is lost: a ring that finds the request up
+ * already is seen at the next acknowledgement (RUNG_BY).  A request still
+ * up when INTx is enabled again, and already sent, is not sent twice: the
+ * guest acknowledges what it was woken for.  A ring costs the sender one
+ * trapped write and the target one lock and, at most, one edge; it never
+ * waits for the target.
  *
  * Lock order: the VM's vpci_bus.lock, then a shm_fn.lock, then the
  * target VM's vGIC.  No two shm_fn locks are held together: a ring takes
@@ -54,14 +61,24 @@ static void count(uint64_t *counter)
 	__atomic_add_fetch(counter, 1, __ATOMIC_RELAXED);
 }
 
-/* Recompute the line and pulse it when it rises.  fn->lock held. */
+/*
+ * Recompute the request after a change of status, mask or INTx-disable,
+ * and send the edge it rose for, now or, with INTx disabled, when it is
+ * enabled again.  fn->lock held.
+ */
 static void update_line(struct shm_fn *fn)
 {
-	bool line = (fn->status & fn->mask & 1) &&
-		    !(vpci_command(&fn->pci) & VPCI_CMD_INTX_DISABLE);
+	bool line = fn->status & fn->mask & 1;
+	bool enabled = !(vpci_command(&fn->pci) & VPCI_CMD_INTX_DISABLE);
 
 	if (line && !fn->line)
+		fn->owed = true;
+	else if (!line)
+		fn->owed = false;
+	if (fn->owed && enabled) {
 		arch_virq_pulse(fn->vm, fn->rec->intid);
+		fn->owed = false;
+	}
 	fn->line = line;
 }
 
@@ -307,6 +324,7 @@ void shm_vm_reset(struct vm *vm)
 		fn->status = 0;
 		fn->rung_by = 0;
 		fn->line = false;
+		fn->owed = false;
 		spin_unlock(&fn->lock);
 	}
 }

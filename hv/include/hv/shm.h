@@ -4,7 +4,8 @@
  * that maps it as an ivshmem-compatible PCI function on its virtual bus
  * (include/shikiri/shm.h): BAR 2 the region, mapped by stage 2; BAR 0 a
  * trapped register page with the doorbell; INTx an edge line that pulses
- * when (INTR_STATUS & INTR_MASK) rises while INTx is enabled.
+ * when (INTR_STATUS & INTR_MASK) rises while INTx is enabled, or when INTx
+ * is enabled after it rose (hv/core/shm.c).
  */
 #ifndef HV_SHM_H
 #define HV_SHM_H
@@ -27,7 +28,7 @@ struct shm_stats {
 
 /** One VM's view of one region: its PCI function. */
 struct shm_fn {
-	struct spinlock lock; /* protects mask, status, rung_by, line */
+	struct spinlock lock; /* protects mask, status, rung_by, line, owed */
 	struct vpci_fn pci;
 	struct vm *vm;
 	const struct shikiri_vm_shm *rec;      /**< the VM's plan record */
@@ -35,7 +36,9 @@ struct shm_fn {
 	uint32_t mask;			       /**< INTR_MASK */
 	uint32_t status;		       /**< INTR_STATUS */
 	uint32_t rung_by;		       /**< RUNG_BY */
-	bool line;		/**< the INTx line's level, as last pulsed */
+	bool line;		/**< its request: INTR_STATUS & INTR_MASK */
+	bool owed;		/**< the request rose with INTx disabled: an
+				     edge is sent when it is enabled */
 	struct shm_stats stats; /* atomic */
 };
 
