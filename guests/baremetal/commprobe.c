@@ -355,6 +355,78 @@ TEST(pci_odd_config_accesses_are_harmless)
 	}
 }
 
+/* Misaligned accesses: with the MMU on, where Normal memory allows them. */
+
+static uint32_t try_read(uint64_t addr, unsigned size, bool *faulted)
+{
+	struct fault f;
+	uint32_t v = 0;
+
+	/* One instruction: the compiler would split a misaligned C access. */
+	expect_fault();
+	if (size == 4)
+		__asm__ volatile("ldr %w0, [%1]" : "=r"(v) : "r"(addr) : "memory");
+	else
+		__asm__ volatile("ldrh %w0, [%1]" : "=r"(v) : "r"(addr) : "memory");
+	*faulted |= fault_taken(&f);
+	return v;
+}
+
+static void try_write(uint64_t addr, unsigned size, uint32_t v, bool *faulted)
+{
+	struct fault f;
+
+	expect_fault();
+	if (size == 4)
+		__asm__ volatile("str %w0, [%1]" : : "r"(v), "r"(addr) : "memory");
+	else
+		__asm__ volatile("strh %w0, [%1]" : : "r"(v), "r"(addr) : "memory");
+	*faulted |= fault_taken(&f);
+}
+
+TEST(misaligned_accesses_read_zero_and_write_nothing)
+{
+	const struct comm *c = comm_get();
+	const struct comm_fn *f = comm_rw_fn();
+	uint32_t got[6], cmd, b0;
+	bool faulted = false, edge_faulted = false, net;
+
+	NEED_MEMBER();
+	ASSERT_TRUE(f);
+	/* The tool puts ECAM, BAR 0 pages and virtio page in one block. */
+	ASSERT_EQ(f->regs >> 30, c->ecam >> 30);
+	net = c->has_net && c->net >> 30 == c->ecam >> 30;
+	cmd = cfg32(f->devfn, PCI_COMMAND) & 0xffff;
+	b0 = bar_read(f->devfn, 0);
+	(void)mmio_read32(f->regs + SHIKIRI_SHM_INTR_STATUS);
+	comm_mmu_on(c->ecam, c->ecam_size);
+	got[0] = try_read(comm_cfg(f->devfn, PCI_ID + 1), 4, &faulted);
+	got[1] = try_read(comm_cfg(f->devfn, PCI_ID + 3), 2, &faulted);
+	/* Across two functions' pages, inside the ECAM. */
+	got[2] = try_read(comm_cfg(f->devfn, PCI_CFG_SIZE - 2), 4, &faulted);
+	try_write(comm_cfg(f->devfn, PCI_BAR0 + 1), 4, 0, &faulted);
+	try_write(comm_cfg(f->devfn, PCI_COMMAND + 1), 2, 0xffff, &faulted);
+	got[3] = try_read(f->regs + SHIKIRI_SHM_IV_POSITION + 2, 4, &faulted);
+	got[4] = try_read(f->regs + SHIKIRI_SHM_NAME + 1, 2, &faulted);
+	try_write(f->regs + SHIKIRI_SHM_DOORBELL + 1, 4, f->self << 8,
+		  &faulted);
+	got[5] = net ? try_read(c->net + 1, 4, &faulted) : 0;
+	if (net)
+		try_write(c->net + 0x50 + 2, 4, 1, &faulted);
+	/* Across the end of the ECAM: ignored or refused, either is fine. */
+	(void)try_read(c->ecam + c->ecam_size - 2, 4, &edge_faulted);
+	comm_mmu_off();
+	ASSERT_TRUE(!faulted);
+	for (unsigned i = 0; i < ARRAY_SIZE(got); i++)
+		ASSERT_EQ(got[i], 0);
+	ASSERT_EQ(cfg32(f->devfn, PCI_COMMAND) & 0xffff, cmd);
+	ASSERT_EQ(bar_read(f->devfn, 0), b0);
+	/* The misaligned doorbell write rang nobody. */
+	ASSERT_EQ(mmio_read32(f->regs + SHIKIRI_SHM_INTR_STATUS), 0);
+	ASSERT_EQ(mmio_read32(f->regs + SHIKIRI_SHM_RUNG_BY), 0);
+	ASSERT_EQ(mmio_read32(f->regs + SHIKIRI_SHM_IV_POSITION), f->self);
+}
+
 /* (a) Each function's registers, and the regions ---------------------- */
 
 static bool name_ok(const char *s)

@@ -106,4 +106,14 @@ uint32_t comm_irq_wait(uint64_t us);
 /** comm_spi_setup() - Configure SPI @intid edge-triggered, enabled, to vCPU 0. */
 void comm_spi_setup(uint32_t intid, bool on);
 
+/**
+ * comm_mmu_on() - Turn the MMU on with an identity map: the 1 GiB blocks
+ * holding [@normal, @normal + @size) and RAM Normal memory (misaligned
+ * accesses allowed), the rest Device memory.
+ */
+void comm_mmu_on(uint64_t normal, uint64_t size);
+
+/** comm_mmu_off() - Back to the MMU off: every data access Device memory. */
+void comm_mmu_off(void);
+
 #endif /* COMM_COMM_H */
