@@ -130,7 +130,8 @@ def _ranges(pairs):
 def _bootargs(part, lay, word):
     regions = _ranges(lay.regions.values())
     others = [r for vm in (LINUX, OUTSIDER) for r in part.vm_ram[vm]]
-    members = [r for vm in (LINUX, PROBE) for r in lay.devices(vm)]
+    # The members see their devices at the same IPAs: each range once.
+    members = sorted({r for vm in (LINUX, PROBE) for r in lay.devices(vm)})
     return {
         PROBE: (f"commprobe.outsider={part.vms[OUTSIDER]}"
                 f" commprobe.shm_pa={regions}"
