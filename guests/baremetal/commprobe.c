@@ -22,11 +22,11 @@
  *	commprobe.outsider=N		a VM index outside every region
  *	commprobe.shm_pa=A-B[,...]	the regions' physical memory
  *	commprobe.foreign=A-B[,...]	other VMs' ECAM, BAR and virtio IPAs
- *	commprobe.word=V		what the peer wrote at offset 64 KiB of
+ *	commprobe.word=V		what the peer wrote at offset 32 KiB of
  *					each region before the probes started
  *
  * The pattern this guest leaves in its read-write region for the peer to
- * check: the 64-bit word at byte offset 8*i of the first 64 KiB is
+ * check: the 64-bit word at byte offset 8*i of the first 32 KiB is
  * COMMPROBE_SEED ^ (i * COMMPROBE_MUL).
  */
 #include "comm/comm.h"
@@ -42,8 +42,8 @@
 
 #define COMMPROBE_SEED 0x636f6d6d70726f62ull /* "commprob" */
 #define COMMPROBE_MUL 0x9e3779b97f4a7c15ull
-#define PATTERN_BYTES SZ_64K
-#define PEER_WORD_OFFSET SZ_64K
+#define PATTERN_BYTES 0x8000ull
+#define PEER_WORD_OFFSET 0x8000ull
 #define RANGES_MAX 16
 /* Long enough for a doorbell to reach this vCPU through the hypervisor. */
 #define IRQ_WAIT_US 20000

@@ -32,11 +32,11 @@ VMS = (LINUX, PROBE, OUTSIDER)
 REGIONS = ("ring0", "ro0")
 RW, RO = REGIONS
 PROBE_IP = "10.0.0.2"
-PEER_WORD_OFFSET = 0x10000  # where linux0 writes its word (commprobe.c)
-# commprobe.c's pattern in the first 64 KiB of ring0.
+PEER_WORD_OFFSET = 0x8000  # where linux0 writes its word (commprobe.c)
+# commprobe.c's pattern in the first 32 KiB of ring0.
 PATTERN_SEED = 0x636F6D6D70726F62
 PATTERN_MUL = 0x9E3779B97F4A7C15
-PATTERN_BYTES = 0x10000
+PATTERN_BYTES = 0x8000
 PROBE_TIMEOUT = 180 * qemu.TIMEOUT_SCALE
 OUTSIDER_TIMEOUT = 60 * qemu.TIMEOUT_SCALE
 LOG = qemu.LOG_DIR / "test_comm_isolation.log"
@@ -196,9 +196,9 @@ def run(tmp_path_factory):
         c.expect_vm(LINUX, linuxvm.USERSPACE)
         lifecycle.wait_shell_banner(c, LINUX)
         # linux0's word at 64 KiB of both regions, for the probe to read.
-        c.run_in_vm(LINUX, f"echo -n {text} > /tmp/w && for r in"
-                           f" {' '.join(REGIONS)}; do shikiri-shm copy-in"
-                           f" $r /tmp/w {PEER_WORD_OFFSET} || exit 1; done")
+        c.run_in_vm(LINUX, f"echo -n {text} > /tmp/w && " + " && ".join(
+            f"shikiri-shm copy-in {r} /tmp/w {PEER_WORD_OFFSET}"
+            for r in REGIONS))
 
         baremetal.start_key(c, part.vms[OUTSIDER], part.vms[LINUX])
         c.expect_hv(rf"^console: input goes to {LINUX}$",
