@@ -113,10 +113,14 @@ TEST(attack_descriptors_rewritten_while_notified)
 			;
 		if (vnet_reg(dev, VIRTIO_STATUS) & VIRTIO_S_NEEDS_RESET) {
 			resets++;
-			/* The rings are rebuilt; vCPU 1 goes on rewriting. */
+			/*
+			 * The rings are rebuilt, descriptor 0 too: vCPU 1
+			 * goes on rewriting it, if the host runs it.
+			 */
 			ASSERT_OK(vnet_up(dev, comm_get()->net,
 					  comm_get()->net_intid));
-			(void)netprobe_tx_frame(dev->mac, 60, 0);
+			vnet_desc(dev, VNET_TXQ, 0, netrace_good,
+				  netprobe_tx_frame(dev->mac, 60, 0), 0, 0);
 		} else if (vnet_used_idx(dev, VNET_TXQ) != before) {
 			used++;
 		}
