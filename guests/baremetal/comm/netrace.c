@@ -88,9 +88,10 @@ TEST(attack_descriptors_rewritten_while_notified)
 	if (platform.cpu_count < 2)
 		SKIP_TEST("one vCPU");
 	ASSERT_OK(vnet_up(dev, comm_get()->net, comm_get()->net_intid));
-	(void)netprobe_tx_frame(dev->mac, 60, 0);
 	netrace_desc = dev->q[VNET_TXQ].desc;
 	netrace_good = vnet_buf(dev, VNET_TXQ, 0);
+	vnet_desc(dev, VNET_TXQ, 0, netrace_good,
+		  netprobe_tx_frame(dev->mac, 60, 0), 0, 0);
 	netrace_ram_end = platform.ram_base + platform.ram_size;
 	netrace_stop = 0;
 	netrace_flips = 0;
