@@ -49,6 +49,7 @@
 #define IRQ_WAIT_US 20000
 #define NO_IRQ_WAIT_US 5000
 #define COALESCE_RINGS 100
+#define FLOOD_RINGS 10000
 #define PCI_WINDOW_MEM32 0x02000000u
 #define PCI_WINDOW_PREF64 0x43000000u
 #define BAR_MEM64_PREF 0xcu
@@ -726,6 +727,49 @@ TEST(shm_rings_it_may_not_make_are_refused)
 	ASSERT_EQ(mmio_read32(f->regs + SHIKIRI_SHM_INTR_STATUS), 0);
 	ASSERT_EQ(mmio_read32(f->regs + SHIKIRI_SHM_RUNG_BY), 0);
 	doorbell_off(f);
+}
+
+TEST(shm_odd_register_writes_ring_nobody)
+{
+	const struct comm_fn *f = comm_rw_fn();
+	uint64_t r;
+
+	NEED_MEMBER();
+	ASSERT_TRUE(f);
+	r = f->regs;
+	doorbell_on(f);
+	/* Each would be a ring to itself if taken apart as a 32-bit one. */
+	mmio_write64(r + SHIKIRI_SHM_IV_POSITION, (uint64_t)f->self << 48);
+	mmio_write16(r + SHIKIRI_SHM_DOORBELL + 2, (uint16_t)f->self);
+	mmio_write8(r + SHIKIRI_SHM_DOORBELL + 2, (uint8_t)f->self);
+	ASSERT_TRUE(quiet());
+	ASSERT_EQ(mmio_read32(r + SHIKIRI_SHM_INTR_STATUS), 0);
+	ASSERT_EQ(mmio_read32(r + SHIKIRI_SHM_RUNG_BY), 0);
+	/* Reads of any other width give nothing but the name's bytes. */
+	ASSERT_EQ(mmio_read64(r + SHIKIRI_SHM_IV_POSITION), 0);
+	ASSERT_EQ(mmio_read16(r + SHIKIRI_SHM_PEERS), 0);
+	ASSERT_EQ(mmio_read8(r + SHIKIRI_SHM_NAME + 1), (uint8_t)f->name[1]);
+	doorbell_off(f);
+}
+
+TEST(shm_a_flood_of_rings_to_a_peer)
+{
+	const struct comm_fn *f = comm_rw_fn();
+	unsigned flood = 0;
+
+	NEED_MEMBER();
+	ASSERT_TRUE(f);
+	/* The peer takes one interrupt until it acknowledges (the test
+	 * counts them in Linux); the sender is never held up. */
+	for (uint32_t p = 0; p < 32; p++) {
+		if (p == f->self || !(f->peers & (1u << p)))
+			continue;
+		for (unsigned i = 0; i < FLOOD_RINGS; i++)
+			ring(f, p, 0);
+		flood += FLOOD_RINGS;
+	}
+	ASSERT_TRUE(flood > 0);
+	rung_peer += flood;
 	printf("baremetal: shm %s rings self=%u peer=%u all=%u refused=%u\n",
 	       f->name, rung_self, rung_peer, rung_all, rung_refused);
 }

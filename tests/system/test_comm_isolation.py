@@ -169,6 +169,14 @@ def pattern_crc():
     return f"{zlib.crc32(data):#010x}"
 
 
+def uio_irqs(c):
+    """Doorbell interrupts linux0 took, all CPUs and regions."""
+    out = c.run_in_vm(LINUX, "grep uio_pci_generic /proc/interrupts")
+    rows = re.findall(r"^\s*\d+:((?:\s+\d+)+)\s", out, re.M)
+    assert rows, f"no uio_pci_generic interrupt in linux0:\n{out}"
+    return sum(int(n) for row in rows for n in row.split())
+
+
 @dataclass
 class Run:
     lay: Layout
@@ -180,6 +188,7 @@ class Run:
     ping: str               # linux0's ping of the probe
     linux_crc: str          # linux0's CRC of the probe's pattern
     linux_errors: str       # linux0's eth0 error counters
+    linux_irqs: tuple       # linux0's doorbell interrupts before, after
     hv_lines: list
     alive: bool
 
@@ -205,6 +214,7 @@ def run(tmp_path_factory):
                     qemu.COMMAND_TIMEOUT)
         c.expect_vm(OUTSIDER, baremetal.SUMMARY.pattern, OUTSIDER_TIMEOUT)
 
+        irqs = [uio_irqs(c)]
         baremetal.start_key(c, part.vms[PROBE], part.vms[LINUX])
         c.expect_hv(rf"^console: input goes to {LINUX}$",
                     qemu.COMMAND_TIMEOUT)
@@ -212,6 +222,7 @@ def run(tmp_path_factory):
         ping = c.run_in_vm(LINUX, f"ping -c 3 -W 5 {PROBE_IP}",
                            check=False)
         stats = comm.stats(c, VMS)
+        irqs.append(uio_irqs(c))
         c.run_in_vm(LINUX, f"shikiri-shm ring {RW} {part.vms[PROBE]}")
         c.expect_vm(PROBE, baremetal.SUMMARY.pattern, qemu.COMMAND_TIMEOUT)
         c.expect_hv(rf"^vm {PROBE}: stopped", qemu.COMMAND_TIMEOUT)
@@ -221,7 +232,7 @@ def run(tmp_path_factory):
                    " /sys/class/net/eth0/statistics/tx_errors")
         yield Run(lay, part, baremetal.Report(c.vm_lines(PROBE)),
                   baremetal.Report(c.vm_lines(OUTSIDER)),
-                  c.vm_lines(PROBE), stats, ping, crc, errors,
+                  c.vm_lines(PROBE), stats, ping, crc, errors, tuple(irqs),
                   [l for l in c.lines if l.startswith("shikiri: ")],
                   c.alive)
     finally:
@@ -297,6 +308,17 @@ def test_doorbells_are_counted_as_rung(run):
     assert probe["dropped"] == 0, probe
     assert linux["taken"] == peer + every and linux["refused"] == 0, linux
     assert (OUTSIDER, RW) not in run.stats.shm
+
+
+def test_a_flood_of_rings_is_one_interrupt(run):
+    """The probe rang linux0 thousands of times (and linux0 took every
+    ring into its status), but linux0, which never acknowledged, took at
+    most one interrupt for them all."""
+    m = next(filter(None, map(RINGS.match, run.probe_lines)), None)
+    assert m and int(m.group(3)) >= 10000, run.probe_lines
+    assert run.stats.shm[(LINUX, RW)]["taken"] >= 10000
+    before, after = run.linux_irqs
+    assert after - before <= 1, run.linux_irqs
 
 
 def test_attacks_end_in_reset_or_drop_and_are_counted(run):
