@@ -189,6 +189,7 @@ class Run:
     linux_crc: str          # linux0's CRC of the probe's pattern
     linux_errors: str       # linux0's eth0 error counters
     linux_irqs: tuple       # linux0's doorbell interrupts before, after
+    linux_rung_by: int      # RUNG_BY as linux0's `shikiri-shm wait` saw it
     hv_lines: list
     alive: bool
 
@@ -214,11 +215,15 @@ def run(tmp_path_factory):
                     qemu.COMMAND_TIMEOUT)
         c.expect_vm(OUTSIDER, baremetal.SUMMARY.pattern, OUTSIDER_TIMEOUT)
 
+        # linux0 waits for the doorbell: its interrupt unmasked, once.
         irqs = [uio_irqs(c)]
+        c.run_in_vm(LINUX, f"shikiri-shm wait {RW} 600000 &")
         baremetal.start_key(c, part.vms[PROBE], part.vms[LINUX])
         c.expect_hv(rf"^console: input goes to {LINUX}$",
                     qemu.COMMAND_TIMEOUT)
         c.expect_vm(PROBE, SERVING, PROBE_TIMEOUT)
+        rung = c.expect_vm(LINUX, rf"^{RW}: rung by (0x[0-9a-f]+)",
+                           qemu.COMMAND_TIMEOUT)
         ping = c.run_in_vm(LINUX, f"ping -c 3 -W 5 {PROBE_IP}",
                            check=False)
         stats = comm.stats(c, VMS)
@@ -233,6 +238,7 @@ def run(tmp_path_factory):
         yield Run(lay, part, baremetal.Report(c.vm_lines(PROBE)),
                   baremetal.Report(c.vm_lines(OUTSIDER)),
                   c.vm_lines(PROBE), stats, ping, crc, errors, tuple(irqs),
+                  int(rung.group(1), 16),
                   [l for l in c.lines if l.startswith("shikiri: ")],
                   c.alive)
     finally:
@@ -311,14 +317,16 @@ def test_doorbells_are_counted_as_rung(run):
 
 
 def test_a_flood_of_rings_is_one_interrupt(run):
-    """The probe rang linux0 thousands of times (and linux0 took every
-    ring into its status), but linux0, which never acknowledged, took at
-    most one interrupt for them all."""
+    """linux0 waited for its doorbell (`shikiri-shm wait`, which unmasks
+    it); the probe rang it thousands of times, every ring taken into its
+    status, and linux0 took exactly one interrupt for them all, which
+    said the probe rang."""
     m = next(filter(None, map(RINGS.match, run.probe_lines)), None)
     assert m and int(m.group(3)) >= 10000, run.probe_lines
     assert run.stats.shm[(LINUX, RW)]["taken"] >= 10000
     before, after = run.linux_irqs
-    assert after - before <= 1, run.linux_irqs
+    assert after - before == 1, run.linux_irqs
+    assert run.linux_rung_by == 1 << run.part.vms[PROBE]
 
 
 def test_attacks_end_in_reset_or_drop_and_are_counted(run):
