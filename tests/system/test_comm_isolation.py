@@ -318,14 +318,16 @@ def test_doorbells_are_counted_as_rung(run):
 
 def test_a_flood_of_rings_is_one_interrupt(run):
     """linux0 waited for its doorbell (`shikiri-shm wait`, which unmasks
-    it); the probe rang it thousands of times, every ring taken into its
-    status, and linux0 took exactly one interrupt for them all, which
-    said the probe rang."""
+    it, and once rung acknowledges and unmasks once more before it ends);
+    the probe rang it thousands of times, every ring taken into its
+    status, and linux0 took one interrupt, two at most (one per
+    acknowledgement, plus the first), for them all; the wait saw the
+    probe ring."""
     m = next(filter(None, map(RINGS.match, run.probe_lines)), None)
     assert m and int(m.group(3)) >= 10000, run.probe_lines
     assert run.stats.shm[(LINUX, RW)]["taken"] >= 10000
     before, after = run.linux_irqs
-    assert after - before == 1, run.linux_irqs
+    assert 1 <= after - before <= 2, run.linux_irqs
     assert run.linux_rung_by == 1 << run.part.vms[PROBE]
 
 
