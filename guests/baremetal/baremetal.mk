@@ -36,8 +36,8 @@ BAREMETAL_GUEST_OBJS := $(patsubst %,$(BAREMETAL_OUT)/obj/%.c.o, \
 # A guest of several files: <name>.c, then the files of <name>_PARTS
 # (in guests/baremetal, outside the runtime's wildcard), in link order,
 # which is the order their tests run in.
-commprobe_PARTS := comm/commdt comm/mmu comm/vnetdrv comm/netprobe comm/netattack \
-	comm/netrace comm/netserve
+commprobe_PARTS := comm/comm comm/mmu comm/vnet comm/doorbell comm/netprobe \
+	comm/netattack comm/netrace comm/netserve
 BAREMETAL_PART_OBJS = $(patsubst %,$(BAREMETAL_OUT)/obj/%.c.o,$($(1)_PARTS))
 $(BAREMETAL_OUT)/commprobe.elf: $(call BAREMETAL_PART_OBJS,commprobe)
 BAREMETAL_GUEST_OBJS += $(call BAREMETAL_PART_OBJS,commprobe)

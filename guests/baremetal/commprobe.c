@@ -7,10 +7,9 @@
  * its virtual PCI bus through the ECAM (IDs, BARs where the device tree's
  * windows say, sizing, moves ignored, absent functions all-ones, odd
  * accesses harmless), each function's registers, writes and reads the
- * regions, rings itself, its peers, VMs it may not ring, and takes its
- * own doorbell through the GIC (one edge per acknowledgement however often
- * it is rung); a store to a region it maps read-only aborts.  Its network
- * device is probed by comm/netprobe.c.  As the outsider
+ * regions (a store to a region it maps read-only aborts).  Its doorbells
+ * are probed by comm/doorbell.c, its network device by comm/netprobe.c,
+ * comm/netattack.c, comm/netrace.c and comm/netserve.c.  As the outsider
  * ("commprobe.role=outsider", a VM with no region and no network) it finds
  * nothing at the other VMs' device addresses.  Both find nothing at the
  * regions' physical addresses.
@@ -30,14 +29,13 @@
  * COMMPROBE_SEED ^ (i * COMMPROBE_MUL).
  */
 #include "comm/comm.h"
+#include "comm/mmu.h"
 
 #include "baremetal/exceptions.h"
-#include "baremetal/gic.h"
 #include "baremetal/printf.h"
 #include "baremetal/probe.h"
 #include "baremetal/sysreg.h"
 #include "baremetal/test.h"
-#include "baremetal/timer.h"
 #include "shikiri/shm.h"
 
 #define COMMPROBE_SEED 0x636f6d6d70726f62ull /* "commprob" */
@@ -45,46 +43,15 @@
 #define PATTERN_BYTES 0x8000ull
 #define PEER_WORD_OFFSET 0x8000ull
 #define RANGES_MAX 16
-/* Long enough for a doorbell to reach this vCPU through the hypervisor. */
-#define IRQ_WAIT_US 20000
-#define NO_IRQ_WAIT_US 5000
-#define COALESCE_RINGS 100
-#define FLOOD_RINGS 10000
 #define PCI_WINDOW_MEM32 0x02000000u
 #define PCI_WINDOW_PREF64 0x43000000u
 #define BAR_MEM64_PREF 0xcu
 #define CLASS_REV (SHIKIRI_SHM_CLASS << 8 | 1u)
 #define EDGE_RISING 1u
 
-/* Rings made by these tests, for the system test to compare with `stats`. */
-static unsigned rung_self, rung_peer, rung_all, rung_refused;
-
-static bool is_role(const char *role)
-{
-	return bootargs_is("commprobe.role", role);
-}
-
-#define NEED_MEMBER()                                           \
-	do {                                                    \
-		if (!is_role("member"))                         \
-			SKIP_TEST("not commprobe.role=member"); \
-	} while (0)
-
-#define NEED_OUTSIDER()                                           \
-	do {                                                      \
-		if (!is_role("outsider"))                         \
-			SKIP_TEST("not commprobe.role=outsider"); \
-	} while (0)
-
 static uint32_t cfg32(uint32_t devfn, uint32_t off)
 {
 	return mmio_read32(comm_cfg(devfn, off));
-}
-
-static void ring(const struct comm_fn *f, uint32_t peer, uint32_t vector)
-{
-	dsb(sy);
-	mmio_write32(f->regs + SHIKIRI_SHM_DOORBELL, peer << 16 | vector);
 }
 
 static bool in_window(uint32_t space, uint64_t base, uint64_t size)
@@ -393,7 +360,7 @@ TEST(misaligned_accesses_read_zero_and_write_nothing)
 	cmd = cfg32(f->devfn, PCI_COMMAND) & 0xffff;
 	b0 = bar_read(f->devfn, 0);
 	(void)mmio_read32(f->regs + SHIKIRI_SHM_INTR_STATUS);
-	comm_mmu_on(c->ecam, c->ecam_size);
+	mmu_on(c->ecam, c->ecam_size);
 	got[0] = try_read(comm_cfg(f->devfn, PCI_ID + 1), 4, &faulted);
 	got[1] = try_read(comm_cfg(f->devfn, PCI_ID + 3), 2, &faulted);
 	/* Across two functions' pages, inside the ECAM. */
@@ -409,7 +376,7 @@ TEST(misaligned_accesses_read_zero_and_write_nothing)
 		try_write(c->net + 0x50 + 2, 4, 1, &faulted);
 	/* Across the end of the ECAM: ignored or refused, either is fine. */
 	(void)try_read(c->ecam + c->ecam_size - 2, 4, &edge_faulted);
-	comm_mmu_off();
+	mmu_off();
 	ASSERT_TRUE(!faulted);
 	for (unsigned i = 0; i < ARRAY_SIZE(got); i++)
 		ASSERT_EQ(got[i], 0);
@@ -520,258 +487,6 @@ TEST(shm_read_only_region_aborts_stores)
 	if (bootargs_u64("commprobe.word", &word) != 0)
 		SKIP_TEST("no commprobe.word=V in the bootargs");
 	ASSERT_EQ(mmio_read32(at), (uint32_t)word);
-}
-
-/* (a) Doorbells --------------------------------------------------------- */
-
-static void set_command(const struct comm_fn *f, uint16_t cmd)
-{
-	mmio_write16(comm_cfg(f->devfn, PCI_COMMAND), cmd);
-}
-
-static bool intx_status(const struct comm_fn *f)
-{
-	return mmio_read16(comm_cfg(f->devfn, PCI_STATUS)) & PCI_STATUS_INTX;
-}
-
-/* The doorbell interrupt on, nothing pending: INTR_STATUS read clears it. */
-static void doorbell_on(const struct comm_fn *f)
-{
-	set_command(f, PCI_CMD_MEM | PCI_CMD_MASTER);
-	comm_spi_setup(f->intid, true);
-	(void)mmio_read32(f->regs + SHIKIRI_SHM_INTR_STATUS);
-	(void)mmio_read32(f->regs + SHIKIRI_SHM_RUNG_BY);
-	mmio_write32(f->regs + SHIKIRI_SHM_INTR_MASK, 1);
-}
-
-static void doorbell_off(const struct comm_fn *f)
-{
-	mmio_write32(f->regs + SHIKIRI_SHM_INTR_MASK, 0);
-	(void)mmio_read32(f->regs + SHIKIRI_SHM_INTR_STATUS);
-	comm_spi_setup(f->intid, false);
-	for (uint32_t i; (i = comm_irq_wait(0)) != GIC_SPURIOUS;)
-		gic_eoi(i);
-}
-
-static void ring_self(const struct comm_fn *f)
-{
-	ring(f, f->self, 0);
-	rung_self++;
-}
-
-/*
- * The doorbell interrupt arrives, INTR_STATUS says rung (and is cleared
- * by the read), and it is completed.  Return: NULL, or what went wrong.
- */
-static const char *take_doorbell(const struct comm_fn *f)
-{
-	uint32_t intid = comm_irq_wait(IRQ_WAIT_US);
-
-	if (intid == GIC_SPURIOUS)
-		return "no interrupt";
-	gic_eoi(intid);
-	if (intid != f->intid)
-		return "another interrupt";
-	if (!(mmio_read32(f->regs + SHIKIRI_SHM_INTR_STATUS) & 1))
-		return "INTR_STATUS not set";
-	return NULL;
-}
-
-#define ASSERT_DOORBELL(f)                                                 \
-	do {                                                               \
-		const char *e_ = take_doorbell(f);                         \
-		if (e_) {                                                  \
-			test_fail(__FILE_NAME__, __LINE__, "doorbell: %s", \
-				  e_);                                     \
-			return;                                            \
-		}                                                          \
-	} while (0)
-
-/* No interrupt arrives within NO_IRQ_WAIT_US (one that does is EOId). */
-static bool quiet(void)
-{
-	uint32_t intid = comm_irq_wait(NO_IRQ_WAIT_US);
-
-	if (intid == GIC_SPURIOUS)
-		return true;
-	gic_eoi(intid);
-	return false;
-}
-
-TEST(shm_doorbell_to_itself_interrupts_once)
-{
-	const struct comm_fn *f = comm_rw_fn();
-	uint32_t intid;
-
-	NEED_MEMBER();
-	ASSERT_TRUE(f);
-	doorbell_on(f);
-	ASSERT_TRUE(quiet());
-	ASSERT_TRUE(!intx_status(f));
-	ring_self(f);
-	intid = comm_irq_wait(IRQ_WAIT_US);
-	ASSERT_EQ(intid, f->intid);
-	/* The line is up until INTR_STATUS is read; status bit 3 says so. */
-	ASSERT_TRUE(intx_status(f));
-	ASSERT_EQ(mmio_read32(f->regs + SHIKIRI_SHM_RUNG_BY), 1u << f->self);
-	ASSERT_EQ(mmio_read32(f->regs + SHIKIRI_SHM_RUNG_BY), 0);
-	ASSERT_EQ(mmio_read32(f->regs + SHIKIRI_SHM_INTR_STATUS) & 1, 1);
-	ASSERT_EQ(mmio_read32(f->regs + SHIKIRI_SHM_INTR_STATUS) & 1, 0);
-	ASSERT_TRUE(!intx_status(f));
-	gic_eoi(intid);
-	ASSERT_TRUE(quiet());
-	doorbell_off(f);
-}
-
-TEST(shm_many_rings_before_the_ack_are_one_interrupt)
-{
-	const struct comm_fn *f = comm_rw_fn();
-	uint32_t intid;
-
-	NEED_MEMBER();
-	ASSERT_TRUE(f);
-	doorbell_on(f);
-	for (unsigned i = 0; i < COALESCE_RINGS; i++)
-		ring(f, f->self, 0);
-	rung_self += COALESCE_RINGS;
-	intid = comm_irq_wait(IRQ_WAIT_US);
-	ASSERT_EQ(intid, f->intid);
-	gic_eoi(intid);
-	/* Completed but not acknowledged at the device: still no edge. */
-	for (unsigned i = 0; i < COALESCE_RINGS; i++)
-		ring(f, f->self, 0);
-	rung_self += COALESCE_RINGS;
-	ASSERT_TRUE(quiet());
-	ASSERT_EQ(mmio_read32(f->regs + SHIKIRI_SHM_INTR_STATUS) & 1, 1);
-	ASSERT_TRUE(quiet());
-	/* Acknowledged: the next ring is the next interrupt. */
-	ring_self(f);
-	ASSERT_DOORBELL(f);
-	ASSERT_TRUE(quiet());
-	doorbell_off(f);
-}
-
-TEST(shm_mask_and_intx_disable_hold_the_line)
-{
-	const struct comm_fn *f = comm_rw_fn();
-
-	NEED_MEMBER();
-	ASSERT_TRUE(f);
-	doorbell_on(f);
-	/* Masked: the ring is kept, the interrupt comes with the mask. */
-	mmio_write32(f->regs + SHIKIRI_SHM_INTR_MASK, 0);
-	ring_self(f);
-	ASSERT_TRUE(quiet());
-	mmio_write32(f->regs + SHIKIRI_SHM_INTR_MASK, 1);
-	ASSERT_DOORBELL(f);
-	/* INTx disabled: pending in the status register, no interrupt. */
-	set_command(f, PCI_CMD_MEM | PCI_CMD_MASTER | PCI_CMD_INTX_DISABLE);
-	ring_self(f);
-	ASSERT_TRUE(quiet());
-	ASSERT_TRUE(intx_status(f));
-	set_command(f, PCI_CMD_MEM | PCI_CMD_MASTER);
-	ASSERT_DOORBELL(f);
-	ASSERT_TRUE(quiet());
-	doorbell_off(f);
-}
-
-TEST(shm_rings_to_peers_do_not_come_back)
-{
-	const struct comm_fn *f = comm_rw_fn();
-	unsigned peers = 0;
-
-	NEED_MEMBER();
-	ASSERT_TRUE(f);
-	doorbell_on(f);
-	for (uint32_t p = 0; p < 32; p++) {
-		if (p == f->self || !(f->peers & (1u << p)))
-			continue;
-		ring(f, p, 0);
-		rung_peer++;
-		peers++;
-	}
-	ASSERT_TRUE(peers > 0);
-	ring(f, SHIKIRI_SHM_PEER_ALL, 0);
-	rung_all++;
-	/* PEER_ALL is every *other* VM of the region. */
-	ASSERT_TRUE(quiet());
-	ASSERT_EQ(mmio_read32(f->regs + SHIKIRI_SHM_INTR_STATUS), 0);
-	doorbell_off(f);
-}
-
-TEST(shm_rings_it_may_not_make_are_refused)
-{
-	const struct comm_fn *f = comm_rw_fn();
-	/* Never VM indices of a region: beyond any config's VMs. */
-	static const uint32_t strangers[] = { 31, 0x100, 0x7fff, 0xfffe };
-	uint64_t outsider;
-
-	NEED_MEMBER();
-	ASSERT_TRUE(f);
-	if (bootargs_u64("commprobe.outsider", &outsider) != 0)
-		SKIP_TEST("no commprobe.outsider=N in the bootargs");
-	ASSERT_TRUE(!(f->peers & (1u << outsider)));
-	doorbell_on(f);
-	ring(f, (uint32_t)outsider, 0);
-	rung_refused++;
-	for (unsigned i = 0; i < ARRAY_SIZE(strangers); i++) {
-		ring(f, strangers[i], 0);
-		rung_refused++;
-	}
-	/* A vector other than 0, even to itself or to all. */
-	ring(f, f->self, 1);
-	ring(f, f->self, 0xffff);
-	ring(f, SHIKIRI_SHM_PEER_ALL, 3);
-	rung_refused += 3;
-	ASSERT_TRUE(quiet());
-	ASSERT_EQ(mmio_read32(f->regs + SHIKIRI_SHM_INTR_STATUS), 0);
-	ASSERT_EQ(mmio_read32(f->regs + SHIKIRI_SHM_RUNG_BY), 0);
-	doorbell_off(f);
-}
-
-TEST(shm_odd_register_writes_ring_nobody)
-{
-	const struct comm_fn *f = comm_rw_fn();
-	uint64_t r;
-
-	NEED_MEMBER();
-	ASSERT_TRUE(f);
-	r = f->regs;
-	doorbell_on(f);
-	/* Each would be a ring to itself if taken apart as a 32-bit one. */
-	mmio_write64(r + SHIKIRI_SHM_IV_POSITION, (uint64_t)f->self << 48);
-	mmio_write16(r + SHIKIRI_SHM_DOORBELL + 2, (uint16_t)f->self);
-	mmio_write8(r + SHIKIRI_SHM_DOORBELL + 2, (uint8_t)f->self);
-	ASSERT_TRUE(quiet());
-	ASSERT_EQ(mmio_read32(r + SHIKIRI_SHM_INTR_STATUS), 0);
-	ASSERT_EQ(mmio_read32(r + SHIKIRI_SHM_RUNG_BY), 0);
-	/* Reads of any other width give nothing but the name's bytes. */
-	ASSERT_EQ(mmio_read64(r + SHIKIRI_SHM_IV_POSITION), 0);
-	ASSERT_EQ(mmio_read16(r + SHIKIRI_SHM_PEERS), 0);
-	ASSERT_EQ(mmio_read8(r + SHIKIRI_SHM_NAME + 1), (uint8_t)f->name[1]);
-	doorbell_off(f);
-}
-
-TEST(shm_a_flood_of_rings_to_a_peer)
-{
-	const struct comm_fn *f = comm_rw_fn();
-	unsigned flood = 0;
-
-	NEED_MEMBER();
-	ASSERT_TRUE(f);
-	/* The peer takes one interrupt until it acknowledges (the test
-	 * counts them in Linux); the sender is never held up. */
-	for (uint32_t p = 0; p < 32; p++) {
-		if (p == f->self || !(f->peers & (1u << p)))
-			continue;
-		for (unsigned i = 0; i < FLOOD_RINGS; i++)
-			ring(f, p, 0);
-		flood += FLOOD_RINGS;
-	}
-	ASSERT_TRUE(flood > 0);
-	rung_peer += flood;
-	printf("baremetal: shm %s rings self=%u peer=%u all=%u refused=%u\n",
-	       f->name, rung_self, rung_peer, rung_all, rung_refused);
 }
 
 /* (a), (c) Memory nobody gave this VM ----------------------------------- */

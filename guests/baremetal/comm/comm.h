@@ -9,6 +9,7 @@
 #define COMM_COMM_H
 
 #include "baremetal/bootargs.h"
+#include "baremetal/test.h"
 #include "baremetal/types.h"
 
 #define COMM_MAX_FN 8
@@ -106,14 +107,19 @@ uint32_t comm_irq_wait(uint64_t us);
 /** comm_spi_setup() - Configure SPI @intid edge-triggered, enabled, to vCPU 0. */
 void comm_spi_setup(uint32_t intid, bool on);
 
-/**
- * comm_mmu_on() - Turn the MMU on with an identity map: the 1 GiB blocks
- * holding [@normal, @normal + @size) and RAM Normal memory (misaligned
- * accesses allowed), the rest Device memory.
- */
-void comm_mmu_on(uint64_t normal, uint64_t size);
+/** comm_is_role() - Whether the bootargs say "commprobe.role=@role". */
+bool comm_is_role(const char *role);
 
-/** comm_mmu_off() - Back to the MMU off: every data access Device memory. */
-void comm_mmu_off(void);
+#define NEED_MEMBER()                                           \
+	do {                                                    \
+		if (!comm_is_role("member"))                    \
+			SKIP_TEST("not commprobe.role=member"); \
+	} while (0)
+
+#define NEED_OUTSIDER()                                           \
+	do {                                                      \
+		if (!comm_is_role("outsider"))                    \
+			SKIP_TEST("not commprobe.role=outsider"); \
+	} while (0)
 
 #endif /* COMM_COMM_H */

@@ -8,7 +8,7 @@
  * stays 0), the rest Device-nGnRnE; SCTLR_EL1.A stays 0, so misaligned
  * accesses to Normal memory are allowed.
  */
-#include "comm.h"
+#include "mmu.h"
 
 #include "baremetal/platform.h"
 #include "baremetal/sysreg.h"
@@ -35,7 +35,7 @@ static bool in_block(uint64_t block, uint64_t base, uint64_t size)
 	return size && base < end && base + size > start;
 }
 
-void comm_mmu_on(uint64_t normal, uint64_t size)
+void mmu_on(uint64_t normal, uint64_t size)
 {
 	for (uint64_t i = 0; i < L1_ENTRIES; i++) {
 		/* Code and stack run from RAM: Device memory never executes. */
@@ -55,7 +55,7 @@ void comm_mmu_on(uint64_t normal, uint64_t size)
 	isb();
 }
 
-void comm_mmu_off(void)
+void mmu_off(void)
 {
 	write_sysreg(sctlr_el1, read_sysreg(sctlr_el1) & ~SCTLR_M);
 	isb();

@@ -47,7 +47,7 @@ static uint8_t frame[VNET_BUF_SIZE] __attribute__((aligned(8)));
 
 bool netprobe_member(void)
 {
-	return bootargs_is("commprobe.role", "member") && comm_get()->has_net;
+	return comm_is_role("member") && comm_get()->has_net;
 }
 
 static uint32_t ip_arg(const char *key, uint32_t dflt)

@@ -3,7 +3,7 @@
 #ifndef COMM_NETPROBE_H
 #define COMM_NETPROBE_H
 
-#include "vnetdrv.h"
+#include "vnet.h"
 
 #include "baremetal/test.h"
 

@@ -5,8 +5,8 @@
  * (2.7) small enough to fit a page each, and the raw access the probes
  * need to hand the device what no driver would.
  */
-#ifndef COMM_VNETDRV_H
-#define COMM_VNETDRV_H
+#ifndef COMM_VNET_H
+#define COMM_VNET_H
 
 #include "baremetal/types.h"
 
@@ -146,4 +146,4 @@ int vnet_send(struct vnet *n, const uint8_t *frame, uint32_t len);
  */
 int vnet_recv(struct vnet *n, uint8_t *out, uint32_t max, uint64_t us);
 
-#endif /* COMM_VNETDRV_H */
+#endif /* COMM_VNET_H */

@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The minimal virtio-net driver (vnetdrv.h).  The MMU is off, so every
+ * The minimal virtio-net driver (vnet.h).  The MMU is off, so every
  * access to the rings is a Device-memory access of its natural size: no
  * merging, no reordering across the barriers below, and nothing cached
  * that the hypervisor, which reads and writes them from its own mapping,
  * would not see.
  */
-#include "vnetdrv.h"
+#include "vnet.h"
 
 #include "baremetal/string.h"
 #include "baremetal/sysreg.h"

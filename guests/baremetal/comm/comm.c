@@ -19,6 +19,11 @@
 static struct comm comm;
 static bool comm_read;
 
+bool comm_is_role(const char *role)
+{
+	return bootargs_is("commprobe.role", role);
+}
+
 uint64_t comm_cfg(uint32_t devfn, uint32_t off)
 {
 	return comm.ecam + ((uint64_t)devfn << 12) + off;
