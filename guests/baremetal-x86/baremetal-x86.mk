@@ -63,7 +63,7 @@ $(BMX_OUT)/%.bzImage: $(BMX_OUT)/%.bz.elf
 # (tests/x86/test_image.c).
 BMX_IMAGE_TOOL := $(BUILD)/bin/x86-test-image
 
-$(BMX_IMAGE_TOOL): tests/x86/test_image.c hv/core/plan_check.c \
+$(BMX_IMAGE_TOOL): tests/x86/test_image.c $(wildcard hv/core/plan_*.c) \
 		hv/lib/crc32.c hv/arch/x86_64/plan_arch.c include/shikiri/plan.h
 	@mkdir -p $(dir $@)
 	$(call msg,HOSTCC,$@)

@@ -15,6 +15,7 @@
 #include "hv/print.h"
 #include "hv/seed.h"
 #include "hv/sha256.h"
+#include "hv/shm.h"
 #include "hv/vm.h"
 
 #define PLAN_MAX_SIZE 0x100000u
@@ -146,6 +147,7 @@ void boot_primary(uint64_t info, uint64_t load_base, uint64_t footprint)
 			(struct pcpu){ .id = i, .hw_id = hv_board->cpu_id[i] };
 	arch_platform_init(hv_board, boot);
 
+	shm_boot(plan);
 	vm_count = plan->vm_count;
 	for (unsigned i = 0; i < vm_count; i++) {
 		if (vm_from_plan(&vms[i], i, &plan->vm[i],

@@ -669,5 +669,9 @@ int plan_check(const struct shikiri_plan *plan, uint64_t avail,
 		for (size_t c = 0;
 		     !ret && c < sizeof(vm_checks) / sizeof(vm_checks[0]); c++)
 			ret = vm_checks[c](&ctx, (int)i);
+	if (!ret)
+		ret = plan_shm_check(plan, arch, limits, err);
+	if (!ret)
+		ret = plan_net_check(plan, arch, err);
 	return ret;
 }

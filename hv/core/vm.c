@@ -16,6 +16,7 @@
 #include "hv/errno.h"
 #include "hv/print.h"
 #include "hv/seed.h"
+#include "hv/shm.h"
 #include "hv/vm.h"
 #include "hv/vuart.h"
 
@@ -90,6 +91,12 @@ int vm_from_plan(struct vm *vm, unsigned idx,
 		ret = manage_init(vm);
 	if (!ret)
 		ret = vwdt_init(vm);
+	if (!ret)
+		ret = vpci_init(&vm->vpci, vm, rec->vpci_ecam_ipa);
+	if (!ret)
+		ret = shm_vm_init(vm);
+	if (!ret)
+		ret = vnet_init(vm);
 	return ret;
 }
 
@@ -170,10 +177,13 @@ static void reload(struct vm *vm)
 {
 	/* No device of the VM's may write its RAM once it is scrubbed. */
 	pci_vm_reset(&vm->pci);
+	vnet_reset(vm);
 	arch_vm_reset(vm);
 	if (vm->plan->flags & SHIKIRI_VM_CONSOLE_VIRTUAL)
 		vuart_reset(vm);
 	vwdt_reset(&vm->wdt);
+	vpci_reset(&vm->vpci);
+	shm_vm_reset(vm);
 	if (vm->life.cause != VM_CAUSE_BOOT ||
 	    !(vm->plan->flags & SHIKIRI_VM_RAM_CLEARED_AT_BOOT))
 		scrub(vm);
@@ -346,4 +356,6 @@ void vm_log_stats(const struct vm *vm)
 	vcpu_stats_print(exits, sizeof(exits), &t, true);
 	hv_log("vm %s: exits: %s; %lu interrupts injected", vm->name, exits,
 	       t.injected);
+	shm_log_stats(vm);
+	vnet_log_stats(vm);
 }

@@ -103,7 +103,7 @@ fuzz: setup fuzz-bins $(FUZZ_BOARD)
 
 # Harnesses of pure-logic models that need no world around them: fuzz_x86,
 # the x86 device models of one VM (tests/fuzz/fuzz_x86.c).
-FUZZ_ALONE := x86 pci
+FUZZ_ALONE := x86 pci shm virtq
 FUZZ_ALONE_BINS := $(addprefix $(FUZZ_OUT)/fuzz_,$(FUZZ_ALONE))
 fuzz-bins: $(FUZZ_ALONE_BINS)
 FUZZ_X86_SRCS := $(X86_MODEL_SRCS) $(X86_CONSOLE_SRCS)
@@ -144,3 +144,18 @@ FUZZ_PCI_DEPS := tests/fuzz/fuzz_pci.c $(FUZZ_PCI_SRCS) \
 	hv/include/hv/arch/pci.h hv/arch/fake/fake_pci.h
 
 $(eval $(call fuzz_alone,pci,$(FUZZ_PCI_DEPS),UNIT_HV_CFLAGS))
+
+# fuzz_shm: the shared-memory functions on three VMs' virtual buses, with
+# the fake arch's record of edge lines (tests/fuzz/fuzz_shm.c).
+FUZZ_SHM_DEPS := tests/fuzz/fuzz_shm.c hv/core/shm.c hv/core/vpci.c \
+	hv/core/mmio.c hv/arch/fake/virq.c hv/include/hv/shm.h \
+	hv/include/hv/vpci.h include/shikiri/shm.h
+
+$(eval $(call fuzz_alone,shm,$(FUZZ_SHM_DEPS),UNIT_HV_CFLAGS))
+
+# fuzz_virtq: the virtio-net device, its virtqueues and the switch as a
+# hostile guest drives them (tests/fuzz/fuzz_virtq.c), on the unit tests'
+# fake VMs, the guest's RAM guarded by ASan.
+FUZZ_VIRTQ_DEPS := tests/fuzz/fuzz_virtq.c $(VNET_DEPS)
+
+$(eval $(call fuzz_alone,virtq,$(FUZZ_VIRTQ_DEPS),UNIT_HV_CFLAGS))

@@ -363,3 +363,40 @@ void buildtest_golden(const struct blob *got, const char *golden)
 	assert_memory_equal(got->data, want.data, got->size);
 	fileio_free(&want);
 }
+
+static void error_test(void **state)
+{
+	const struct buildtest_error *c = *state;
+	int rc = buildtest_run(c->body);
+
+	if (rc != 1 || !strstr(buildtest_errors, c->want))
+		print_error("%s: rc %d, errors:\n%s\nwanted:\n%s\n", c->name,
+			    rc, buildtest_errors, c->want);
+	assert_int_equal(rc, 1);
+	assert_non_null(strstr(buildtest_errors, c->want));
+	assert_false(buildtest_exists("out.img.tmp"));
+}
+
+/**
+ * buildtest_error_table() - Run a table of configs that must be refused.
+ * @group: the group's name.
+ * @table: the configs.
+ * @count: entries in @table.
+ *
+ * Return: how many failed.
+ */
+int buildtest_error_table(const char *group,
+			  const struct buildtest_error *table, size_t count)
+{
+	struct CMUnitTest *tests = calloc(count, sizeof(*tests));
+	int failed;
+
+	for (size_t i = 0; i < count; i++) {
+		tests[i].name = table[i].name;
+		tests[i].test_func = error_test;
+		tests[i].initial_state = (void *)&table[i];
+	}
+	failed = _cmocka_run_group_tests(group, tests, count, NULL, NULL);
+	free(tests);
+	return failed;
+}

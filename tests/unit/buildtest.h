@@ -143,4 +143,28 @@ struct blob buildtest_decompile(const char *dtb);
  */
 void buildtest_golden(const struct blob *got, const char *golden);
 
+/**
+ * struct buildtest_error - A config that must be refused.
+ * @name: the test's name.
+ * @body: the root node's body (as for buildtest_run()).
+ * @want: a line (or part of one) the errors must contain.
+ */
+struct buildtest_error {
+	const char *name;
+	const char *body;
+	const char *want;
+};
+
+/**
+ * buildtest_error_table() - Run each entry of @table as a cmocka test:
+ * shikiri-build on its body exits with 1, says @want, writes no image.
+ * @group: the group's name.
+ * @table: the configs.
+ * @count: entries in @table.
+ *
+ * Return: how many failed.
+ */
+int buildtest_error_table(const char *group,
+			  const struct buildtest_error *table, size_t count);
+
 #endif /* SHIKIRI_TESTS_BUILDTEST_H */

@@ -40,6 +40,26 @@ static inline void plan_fixture_payload(struct shikiri_plan_vm *vm,
 	p->ipa = ipa;
 }
 
+/*
+ * Give @vm view @k (its last) of region @region at BAR 2 @ipa, as the tool
+ * lays it out (comm-tool.txt): bus at @ecam, register pages from @regs up,
+ * INTIDs from 40 up, slots from 00:01.0 up.
+ */
+static inline void plan_fixture_shm_view(struct shikiri_plan_vm *vm, unsigned k,
+					 uint32_t region, uint64_t ipa,
+					 uint32_t flags, uint64_t ecam,
+					 uint64_t regs)
+{
+	vm->vpci_ecam_ipa = ecam;
+	vm->shm_count = k + 1;
+	vm->shm[k] = (struct shikiri_vm_shm){ .region = region,
+					      .flags = flags,
+					      .ipa = ipa,
+					      .regs_ipa = regs + k * 0x1000,
+					      .intid = 40 + k,
+					      .devfn = (k + 1) << 3 };
+}
+
 /* Assert that plan_check() returned @ret = refusal @what for VM @vm. */
 static inline void plan_fixture_refused(const char *name, int ret,
 					const struct plan_error *err,

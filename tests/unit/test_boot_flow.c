@@ -19,9 +19,11 @@
 #include "../../hv/arch/fake/fake.h"
 #include "hv/arch/boot.h"
 #include "hv/console.h"
+#include "hv/errno.h"
 #include "hv/plan_check.h"
 #include "hv/platform.h"
 #include "hv/vm.h"
+#include "plan_fixture.h"
 
 /* QEMU virt's layout: RAM at 1 GiB, the image loaded at its start. */
 #define RAM_BASE 0x40000000ull
@@ -270,6 +272,54 @@ static void a_boot_cpu_the_plan_does_not_list_is_refused(void **state)
 	assert_int_equal(fake_boot.mmu_calls, 0);
 }
 
+/*
+ * A region shared by both VMs, read-only for linux1: zeroed once before
+ * the VMs start, mapped by each VM's stage 2 at its IPA (read-only normal
+ * memory for linux1), its function on each VM's virtual bus, the boot log
+ * saying so.
+ */
+static void a_shared_region_is_zeroed_and_mapped_by_each_vm(void **state)
+{
+	const uint64_t region = RAM_BASE + 0x800000, ipa = 0x7fffe00000ull;
+	enum pgtable_mem mem;
+	uint64_t pa;
+
+	(void)state;
+	memset((void *)(uintptr_t)region, 0x5a, VM_RAM);
+	plan->shm_count = 1;
+	plan->shm[0] = (struct shikiri_plan_shm){
+		.name = "ring0", .pa = region, .size = VM_RAM, .vm_mask = 0x3
+	};
+	for (unsigned v = 0; v < 2; v++)
+		plan_fixture_shm_view(&plan->vm[v], 0, 0, ipa,
+				      v ? SHIKIRI_SHM_READ_ONLY : 0, 0xffe00000,
+				      0xfff00000);
+	plan->crc32 = plan_compute_crc(plan);
+	assert_true(boot(BOOT_INFO));
+	for (uint64_t i = 0; i < VM_RAM; i++)
+		assert_int_equal(((unsigned char *)(uintptr_t)region)[i], 0);
+	assert_int_equal(pgtable_lookup(&vms[0].arch.stage2, ipa + 0x1000, &pa,
+					NULL, &mem),
+			 0);
+	assert_int_equal(pa, region + 0x1000);
+	assert_int_equal(mem, PGTABLE_MEM_NORMAL);
+	assert_int_equal(
+		pgtable_lookup(&vms[1].arch.stage2, ipa, &pa, NULL, &mem), 0);
+	assert_int_equal(pa, region);
+	assert_int_equal(mem, PGTABLE_MEM_RODATA);
+	/* The register page is trapped, not mapped. */
+	assert_int_equal(pgtable_lookup(&vms[1].arch.stage2, 0xfff00000, NULL,
+					NULL, NULL),
+			 -HV_ENOENT);
+	assert_non_null(mmio_find(&vms[1].mmio, 0xfff00000, 4));
+	assert_non_null(mmio_find(&vms[1].mmio, 0xffe00000, 4));
+	assert_int_equal(vms[1].shm.count, 1);
+	assert_non_null(strstr(fake_boot.out,
+			       "shikiri: vm linux1: shm ring0 2 MiB at IPA "
+			       "0x7fffe00000 (PA 0x40800000) ro, doorbell "
+			       "INTID 40\r\n"));
+}
+
 static void a_board_the_arch_cannot_map_is_refused(void **state)
 {
 	(void)state;
@@ -298,6 +348,8 @@ int main(void)
 			a_boot_cpu_the_plan_does_not_list_is_refused, setup),
 		cmocka_unit_test_setup(a_board_the_arch_cannot_map_is_refused,
 				       setup),
+		cmocka_unit_test_setup(
+			a_shared_region_is_zeroed_and_mapped_by_each_vm, setup),
 	};
 
 	return cmocka_run_group_tests_name("boot_flow", tests, NULL, NULL);

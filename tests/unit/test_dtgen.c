@@ -174,7 +174,7 @@ static void test_layout_place_top_down(void **state)
 	"\t\tkernel = \"Image\";\n"                      \
 	"\t\tinitrd = \"initrd\";\n"                     \
 	"\t\tbootargs = \"console=ttyAMA0 panic=-1\";\n" \
-	"\t\tmemory-base = <0x0 0x80000000>;\n"           \
+	"\t\tmemory-base = <0x0 0x80000000>;\n"          \
 	"\t\tdevices = \"/virtio_mmio@a003e00\";\n"      \
 	"\t\tmanage = <1>;\n"                            \
 	"\t};\n"                                         \
@@ -284,7 +284,14 @@ static void test_image_and_plan(void **state)
 	assert_int_equal(a->payload_count, 3);
 	assert_int_equal(b->payload_count, 2);
 	assert_int_equal(a->payload[0].kind, SHIKIRI_PAYLOAD_KERNEL);
-	assert_int_equal(a->payload[0].offset, BUILDTEST_HV_FOOTPRINT + 0x1000);
+	/* The plan (header and two records) sits right before, page-padded. */
+	assert_int_equal(
+		a->payload[0].offset,
+		BUILDTEST_HV_FOOTPRINT +
+			layout_align_up(
+				sizeof(struct shikiri_plan) +
+					2 * sizeof(struct shikiri_plan_vm),
+				0x1000));
 	assert_int_equal(a->payload[0].ipa, 0x80000000);
 	assert_int_equal(a->entry_ipa, 0x80000000);
 	assert_memory_equal(img.data + a->payload[0].offset, kernel.data,

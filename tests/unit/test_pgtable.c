@@ -239,6 +239,36 @@ static void stage2_read_only_kinds(void **state)
 	expect_map(&f->pt, 0x40001000, 0x40001000, 3, PGTABLE_MEM_CODE);
 }
 
+/*
+ * A shared-memory region a VM maps read-only (plan SHIKIRI_SHM_READ_ONLY):
+ * a 2 MiB block of normal memory with S2AP read-only (Arm ARM D8.5.5:
+ * S2AP[7:6] = 0b01, so a write is a stage-2 permission fault) and XN;
+ * the same region read-write beside it keeps S2AP 0b11.
+ */
+static void stage2_read_only_region_block(void **state)
+{
+	struct fixture *f = *state;
+	uint64_t *l2, desc;
+
+	assert_int_equal(pgtable_map(&f->pt, 0x7fffe00000, 0xbfe00000, 0x200000,
+				     PGTABLE_MEM_RODATA),
+			 0);
+	assert_int_equal(pgtable_map(&f->pt, 0x7fffc00000, 0xbfe00000, 0x200000,
+				     PGTABLE_MEM_NORMAL),
+			 0);
+	expect_map(&f->pt, 0x7fffe00000, 0xbfe00000, 2, PGTABLE_MEM_RODATA);
+	expect_map(&f->pt, 0x7fffc00000, 0xbfe00000, 2, PGTABLE_MEM_NORMAL);
+	l2 = (uint64_t *)(uintptr_t)(f->pt.root[0x7fffe00000 >> 30] &
+				     0x0000fffffffff000ull);
+	desc = l2[(0x7fffe00000 >> 21) & 511];
+	assert_int_equal(desc & 3, 1); /* a block */
+	assert_int_equal(desc >> 6 & 3, 1);
+	assert_true(desc & (1ull << 54));
+	assert_int_equal(desc >> 2 & 0xf, 0xf); /* normal, write-back */
+	desc = l2[(0x7fffc00000 >> 21) & 511];
+	assert_int_equal(desc >> 6 & 3, 3);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -247,10 +277,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(
 			two_megabyte_blocks_when_pa_is_not_gib_aligned, setup,
 			teardown),
-		cmocka_unit_test_setup_teardown(pages_at_unaligned_edges,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(splitting_a_block_keeps_the_rest,
-						setup, teardown),
+		cmocka_unit_test_setup_teardown(pages_at_unaligned_edges, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(
+			splitting_a_block_keeps_the_rest, setup, teardown),
 		cmocka_unit_test_setup_teardown(unmap_punches_a_hole, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(rejects_bad_requests, setup,
@@ -259,7 +289,9 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(stage1_attributes, setup,
 						teardown),
-		cmocka_unit_test_setup_teardown(stage1_write_xor_execute,
+		cmocka_unit_test_setup_teardown(stage1_write_xor_execute, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(stage2_read_only_region_block,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(stage2_read_only_kinds, setup,
 						teardown),

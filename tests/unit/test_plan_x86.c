@@ -259,6 +259,12 @@ DAMAGE(pci_misaligned, make_pci_vm(&V1);
        V1.payload[0].ipa = 0x20100000; V1.entry_ipa = 0x20100000)
 DAMAGE(pci_intx_isa, make_pci_vm(&V1); V1.pci[0].intx = 11)
 DAMAGE(pci_intx_24, make_pci_vm(&V1); V1.pci[0].intx = 24)
+/* Shared memory and virtual LANs are AArch64's only, for now. */
+DAMAGE(shm_region, f->plan->shm_count = 1)
+DAMAGE(lan, f->plan->lan_count = 1)
+DAMAGE(shm_view, V1.shm_count = 1)
+DAMAGE(vpci_ecam, V1.vpci_ecam_ipa = 0xe0000000)
+DAMAGE(net_device, V0.net.ipa = 0xfe000000)
 
 static const struct refusal refusals[] = {
 	{ "APIC ID 0xff", apic_id_broadcast, "board CPU is not an xAPIC ID",
@@ -321,6 +327,15 @@ static const struct refusal refusals[] = {
 	  "PCI INTx GSI not one of the I/O APIC's 16-23", 1 },
 	{ "PCI INTx GSI 24", pci_intx_24,
 	  "PCI INTx GSI not one of the I/O APIC's 16-23", 1 },
+	{ "shared-memory region", shm_region,
+	  "shared memory or virtual LANs on x86_64", -1 },
+	{ "virtual LAN", lan, "shared memory or virtual LANs on x86_64", -1 },
+	{ "shared-memory view", shm_view, "shared memory or network on x86_64",
+	  1 },
+	{ "virtual PCI bus", vpci_ecam, "shared memory or network on x86_64",
+	  1 },
+	{ "network device", net_device, "shared memory or network on x86_64",
+	  0 },
 };
 
 static void test_refusal(void **state)

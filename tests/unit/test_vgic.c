@@ -14,11 +14,14 @@
 #include <cmocka.h>
 
 #include "../../hv/arch/fake/fake.h"
+#include "arch/sysreg_access.h"
 #include "arch/vgic.h"
+#include "hv/arch/virq.h"
 #include "hv/errno.h"
 #include "hv/vm.h"
 
 struct pcpu pcpus[SHIKIRI_MAX_CPUS];
+struct fake_hv fake_hv; /* the counter sysreg.c reads */
 static struct vm vm;
 static struct shikiri_plan_vm rec;
 static bool line_high;
@@ -30,6 +33,9 @@ static bool line_high;
 #define FOREIGN 40
 #define OTHER_HW 49   /* physical 79, added by the tests that need it */
 #define VTIMER 27
+#define EDGE 100 /* a core device's edge line (a doorbell) */
+#define LR_PENDING (1ull << 62)
+#define LR_ACTIVE (1ull << 63)
 
 static bool resample(struct vm *v)
 {
@@ -50,9 +56,11 @@ static int setup(void **state)
 	for (unsigned i = 0; i < 2; i++)
 		vm.vcpu[i] = (struct vcpu){ .vm = &vm, .id = i, .pcpu = 2 + i };
 	fake_cpu.pcpu = 2;
+	fake_sysreg_reset();
 	assert_int_equal(vgic_init(&vm, GICD, GICR), 0);
 	assert_int_equal(vgic_add_hw_spi(&vm, OWNED_HW, 78), 0);
 	assert_int_equal(vgic_add_sw_spi(&vm, OWNED_SW, resample), 0);
+	assert_int_equal(arch_virq_add(&vm, EDGE), 0);
 	line_high = false;
 	fake_gic.calls = 0;
 	return 0;
@@ -355,6 +363,192 @@ static void stopped_vm_lines_stay_masked_until_enabled(void **state)
 	assert_true(fake_gic.spi_enabled[79]);
 }
 
+/* The core devices' edge lines (hv/arch/virq.h). */
+
+/* List register @n of vCPU 0's CPU. */
+static uint64_t *lr0(unsigned n)
+{
+	return &fake_sysregs[2].lr[n];
+}
+
+static unsigned lrs_holding(uint32_t vintid)
+{
+	unsigned count = 0;
+
+	for (unsigned n = 0; n < FAKE_LRS; n++)
+		count += (*lr0(n) & (LR_PENDING | LR_ACTIVE)) &&
+			 (uint32_t)*lr0(n) == vintid;
+	return count;
+}
+
+static void edge_pulse_is_delivered_without_eoi_notice(void **state)
+{
+	(void)state;
+	enable_spi(EDGE, 0);
+	arch_virq_pulse(&vm, EDGE);
+	assert_int_equal(queued(0), 1);
+	assert_int_equal(vm.vcpu[0].arch.vgic.queue[0].vintid, EDGE);
+	assert_int_equal(vm.vcpu[0].arch.vgic.queue[0].pintid, 0);
+	/* An edge needs no look after the EOI: no maintenance exit. */
+	assert_false(vm.vcpu[0].arch.vgic.queue[0].notify_eoi);
+	vgic_lr_flush(&vm.vcpu[0]);
+	assert_int_equal(queued(0), 0);
+	assert_int_equal(lrs_holding(EDGE), 1);
+	assert_int_equal(*lr0(0) & (LR_PENDING | LR_ACTIVE), LR_PENDING);
+	/* Routed to vCPU 1, it goes there. */
+	*lr0(0) = 0;
+	enable_spi(EDGE, 1);
+	arch_virq_pulse(&vm, EDGE);
+	assert_int_equal(queued(1), 1);
+	assert_int_equal(fake_cpu.kicks[3], 1);
+}
+
+static void edge_pulse_while_disabled_pends_until_enabled(void **state)
+{
+	(void)state;
+	arch_virq_pulse(&vm, EDGE);
+	assert_int_equal(queued(0) + queued(1), 0);
+	/* ISPENDR3 covers INTIDs 96-127. */
+	assert_int_equal(rd(GICD + 0x20c, 4), 1u << (EDGE % 32));
+	enable_spi(EDGE, 0);
+	assert_int_equal(queued(0), 1);
+	assert_int_equal(rd(GICD + 0x20c, 4), 0);
+}
+
+static void edge_pulses_coalesce(void **state)
+{
+	(void)state;
+	enable_spi(EDGE, 0);
+	for (unsigned i = 0; i < 1000; i++)
+		arch_virq_pulse(&vm, EDGE);
+	assert_int_equal(queued(0), 1);
+	vgic_lr_flush(&vm.vcpu[0]);
+	/* Not yet taken by the guest: the same pending interrupt. */
+	for (unsigned i = 0; i < 1000; i++)
+		arch_virq_pulse(&vm, EDGE);
+	vgic_lr_flush(&vm.vcpu[0]);
+	assert_int_equal(queued(0), 0);
+	assert_int_equal(lrs_holding(EDGE), 1);
+	assert_int_equal(*lr0(0) & (LR_PENDING | LR_ACTIVE), LR_PENDING);
+}
+
+static void edge_pulse_while_active_is_taken_after_eoi(void **state)
+{
+	(void)state;
+	enable_spi(EDGE, 0);
+	arch_virq_pulse(&vm, EDGE);
+	vgic_lr_flush(&vm.vcpu[0]);
+	/* The guest acknowledged it: active in its list register. */
+	*lr0(0) = (*lr0(0) & ~LR_PENDING) | LR_ACTIVE;
+	arch_virq_pulse(&vm, EDGE);
+	vgic_lr_flush(&vm.vcpu[0]);
+	/*
+	 * Active and pending in the same register: the guest's EOI ends the
+	 * active state and the pending one is taken at once (IHI0069
+	 * 4.1.2), with no exit; a second register would deliver it while
+	 * the first is still being handled.
+	 */
+	assert_int_equal(lrs_holding(EDGE), 1);
+	assert_int_equal(*lr0(0) & (LR_PENDING | LR_ACTIVE),
+			 LR_PENDING | LR_ACTIVE);
+	assert_int_equal(queued(0), 0);
+	/* After the EOI (only pending left), a new pulse merges again. */
+	*lr0(0) &= ~LR_ACTIVE;
+	arch_virq_pulse(&vm, EDGE);
+	vgic_lr_flush(&vm.vcpu[0]);
+	assert_int_equal(lrs_holding(EDGE), 1);
+	/* Once the register is free, the next pulse takes a fresh one. */
+	*lr0(0) = 0;
+	arch_virq_pulse(&vm, EDGE);
+	vgic_lr_flush(&vm.vcpu[0]);
+	assert_int_equal(lrs_holding(EDGE), 1);
+}
+
+static void edge_line_stays_edge_and_resets_with_the_vm(void **state)
+{
+	uint32_t icfgr = GICD + 0xc00 + (EDGE / 16) * 4;
+	unsigned shift = (EDGE % 16) * 2;
+
+	(void)state;
+	assert_int_equal(rd(icfgr, 4) >> shift & 3, 2);
+	/* The guest cannot make it level: its pulses would be lost. */
+	assert_int_equal(wr(icfgr, 4, 0), 0);
+	assert_int_equal(rd(icfgr, 4) >> shift & 3, 2);
+	arch_virq_pulse(&vm, EDGE);
+	assert_int_equal(wr(GICD + 0x400 + EDGE, 1, 0x80), 0);
+	vgic_reset_vm(&vm);
+	assert_int_equal(rd(GICD + 0x20c, 4), 0); /* not pending */
+	assert_int_equal(rd(GICD + 0x10c, 4), 0); /* not enabled */
+	assert_int_equal(rd(GICD + 0x400 + EDGE, 1), 0);
+	assert_int_equal(rd(icfgr, 4) >> shift & 3, 2);
+	assert_int_equal(queued(0) + queued(1), 0);
+	/* And works in the next life. */
+	enable_spi(EDGE, 0);
+	arch_virq_pulse(&vm, EDGE);
+	assert_int_equal(queued(0), 1);
+}
+
+static void edge_lines_grow_the_distributor(void **state)
+{
+	(void)state;
+	/* The fake GIC has 256 lines: 224 SPIs, INTIDs 32-255. */
+	assert_int_equal(rd(GICD + 0x4, 4) & 0x1f, 7);
+	assert_int_equal(arch_virq_add(&vm, 280), 0);
+	assert_int_equal(rd(GICD + 0x4, 4) & 0x1f, 8);
+	arch_virq_pulse(&vm, 280);
+	assert_int_equal(rd(GICD + 0x200 + (280 / 32) * 4, 4),
+			 1u << (280 % 32));
+	/* Taken, beyond the vGIC, private, or another kind of line. */
+	assert_int_equal(arch_virq_add(&vm, EDGE), -HV_EINVAL);
+	assert_int_equal(arch_virq_add(&vm, 288), -HV_EINVAL);
+	assert_int_equal(arch_virq_add(&vm, 20), -HV_EINVAL);
+	assert_int_equal(arch_virq_add(&vm, OWNED_SW), -HV_EINVAL);
+	/* Pulses of lines that are not edge lines of the core do nothing. */
+	arch_virq_pulse(&vm, OWNED_SW);
+	arch_virq_pulse(&vm, OWNED_HW);
+	arch_virq_pulse(&vm, FOREIGN);
+	arch_virq_pulse(&vm, 5000);
+	assert_int_equal(rd(GICD + 0x204, 4), 0);
+	assert_false(fake_gic.spi_pending[78]);
+}
+
+/*
+ * A vCPU parked (PSCI CPU_OFF) with a doorbell pending in its list
+ * registers or queue: the guest moved the line away first, so the edge is
+ * taken by its new target instead of being lost with the registers.
+ */
+static void parked_vcpu_hands_its_pending_edges_on(void **state)
+{
+	(void)state;
+	enable_spi(EDGE, 0);
+	arch_virq_pulse(&vm, EDGE);
+	vgic_lr_flush(&vm.vcpu[0]);
+	assert_int_equal(lrs_holding(EDGE), 1);
+	enable_spi(EDGE, 1);
+	vgic_vcpu_park(&vm.vcpu[0]);
+	assert_int_equal(lrs_holding(EDGE), 0);
+	assert_int_equal(queued(1), 1);
+	assert_int_equal(vm.vcpu[1].arch.vgic.queue[0].vintid, EDGE);
+	/* Still queued (not yet in a register) when parking: the same. */
+	vm.vcpu[1].arch.vgic.queue_len = 0;
+	enable_spi(EDGE, 0);
+	arch_virq_pulse(&vm, EDGE);
+	enable_spi(EDGE, 1);
+	vgic_vcpu_park(&vm.vcpu[0]);
+	assert_int_equal(queued(0), 0);
+	assert_int_equal(queued(1), 1);
+	/* Still routed to the parked vCPU: latched until routed away. */
+	vm.vcpu[1].arch.vgic.queue_len = 0;
+	enable_spi(EDGE, 0);
+	arch_virq_pulse(&vm, EDGE);
+	vgic_vcpu_park(&vm.vcpu[0]);
+	assert_int_equal(queued(0) + queued(1), 0);
+	assert_int_equal(rd(GICD + 0x20c, 4), 1u << (EDGE % 32));
+	enable_spi(EDGE, 1);
+	assert_int_equal(queued(1), 1);
+	assert_int_equal(rd(GICD + 0x20c, 4), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -385,6 +579,18 @@ int main(void)
 		cmocka_unit_test_setup(
 			stopped_vm_lines_stay_masked_until_enabled, setup),
 		cmocka_unit_test_setup(distributor_identity_and_access_sizes,
+				       setup),
+		cmocka_unit_test_setup(
+			edge_pulse_is_delivered_without_eoi_notice, setup),
+		cmocka_unit_test_setup(
+			edge_pulse_while_disabled_pends_until_enabled, setup),
+		cmocka_unit_test_setup(edge_pulses_coalesce, setup),
+		cmocka_unit_test_setup(
+			edge_pulse_while_active_is_taken_after_eoi, setup),
+		cmocka_unit_test_setup(
+			edge_line_stays_edge_and_resets_with_the_vm, setup),
+		cmocka_unit_test_setup(edge_lines_grow_the_distributor, setup),
+		cmocka_unit_test_setup(parked_vcpu_hands_its_pending_edges_on,
 				       setup),
 	};
 

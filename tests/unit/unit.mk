@@ -3,11 +3,12 @@
 # rule to build them; keep this a plain list.
 
 UNIT_TESTS += $(BUILD)/unit/test_plan $(BUILD)/unit/test_plan_x86 \
-	$(BUILD)/unit/test_plan_pci
+	$(BUILD)/unit/test_plan_pci $(BUILD)/unit/test_plan_shm
 
 $(BUILD)/unit/test_plan $(BUILD)/unit/test_plan_x86 \
-		$(BUILD)/unit/test_plan_pci: $(BUILD)/unit/%: \
-		tests/unit/%.c hv/core/plan_check.c hv/lib/crc32.c \
+		$(BUILD)/unit/test_plan_pci $(BUILD)/unit/test_plan_shm: \
+		$(BUILD)/unit/%: \
+		tests/unit/%.c $(wildcard hv/core/plan_*.c) hv/lib/crc32.c \
 		hv/arch/aarch64/plan_arch.c \
 		hv/arch/x86_64/plan_arch.c include/shikiri/plan.h \
 		include/shikiri/x86_layout.h hv/arch/aarch64/asm_defs.h \
@@ -19,6 +20,7 @@ $(BUILD)/unit/test_plan $(BUILD)/unit/test_plan_x86 \
 # The tool's pieces, tested in process, with the harness in buildtest.c;
 # SHIKIRI_SRCDIR finds the golden files wherever the test is run from.
 BUILDTEST_TESTS := test_dtgen test_config_errors test_vm_extras test_configs \
+	test_comm_errors test_comm_build \
 	test_x86_build test_x86_errors test_x86_pci
 UNIT_TESTS += $(addprefix $(BUILD)/unit/,$(BUILDTEST_TESTS))
 
@@ -51,11 +53,14 @@ $(BUILD)/unit/test_mmio: tests/unit/test_mmio.c \
 	$(call msg,HOSTCC,$@)
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(UNIT_HV_CFLAGS) $(HOST_SAN) -o $@ $^ -lcmocka
 
+# With the list registers on the fake CPUs' system registers.
 $(BUILD)/unit/test_vgic: tests/unit/test_vgic.c hv/arch/aarch64/vgic_v3.c \
-		hv/arch/fake/fake.c hv/core/mmio.c
+		hv/arch/aarch64/vgic_lr.c hv/arch/aarch64/virq.c \
+		hv/arch/fake/fake.c hv/arch/fake/sysreg.c hv/core/mmio.c
 	@mkdir -p $(dir $@)
 	$(call msg,HOSTCC,$@)
-	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(UNIT_HV_CFLAGS) $(HOST_SAN) -o $@ $^ -lcmocka
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) -Ihv/arch/fake/include $(UNIT_HV_CFLAGS) \
+		-Ihv/arch/aarch64 -Ihv/arch/fake $(HOST_SAN) -o $@ $^ -lcmocka
 
 UNIT_TESTS += $(BUILD)/unit/test_id_regs
 
@@ -158,14 +163,16 @@ UNIT_TESTS += $(BUILD)/unit/test_boot_flow
 HV_HOST_VM_SRCS := hv/core/vm.c hv/core/vm_life.c hv/core/mmio.c \
 	hv/core/manage.c hv/core/vwdt.c hv/core/console.c \
 	hv/core/console_filter.c hv/core/seed.c hv/core/vcpu_stats.c \
-	hv/core/shell.c hv/core/plan_check.c hv/core/page_pool.c \
+	hv/core/shell.c $(wildcard hv/core/plan_*.c) hv/core/page_pool.c \
 	$(wildcard hv/core/pci*.c) \
+	hv/core/vpci.c hv/core/shm.c \
+	hv/core/virtio_mmio.c hv/core/virtq.c hv/core/vnet.c hv/core/vswitch.c \
 	hv/lib/print.c hv/lib/crc32.c hv/lib/chacha20.c hv/lib/sha256.c \
 	hv/arch/aarch64/plan_arch.c hv/arch/aarch64/stage2.c \
 	hv/arch/aarch64/pgtable.c hv/arch/aarch64/vgic_v3.c \
 	hv/arch/aarch64/vgic_lr.c hv/arch/aarch64/vpl011.c \
 	hv/arch/aarch64/vuart.c hv/arch/aarch64/exit_kinds.c \
-	hv/arch/aarch64/timer.c
+	hv/arch/aarch64/timer.c hv/arch/aarch64/virq.c
 BOOT_FLOW_SRCS := hv/core/main.c $(HV_HOST_VM_SRCS) hv/arch/fake/boot.c \
 	hv/arch/fake/cpu.c hv/arch/fake/fake.c hv/arch/fake/sysreg.c \
 	hv/arch/fake/pci.c \
@@ -222,6 +229,50 @@ $(addprefix $(BUILD)/unit/,$(PCI_UNIT_TESTS)): $(BUILD)/unit/%: \
 	$(call msg,HOSTCC,$@)
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(UNIT_HV_CFLAGS) $(HOST_SAN) -o $@ \
 		$(filter %.c,$^) -lcmocka
+
+# The virtual PCI bus, and the shared-memory function over it with the
+# fake arch's record of edge lines (hv/arch/fake/virq.c); hv_log(), the
+# VMs and the cache maintenance are fakes in test_shm.
+UNIT_TESTS += $(BUILD)/unit/test_vpci $(BUILD)/unit/test_shm
+
+$(BUILD)/unit/test_vpci: tests/unit/test_vpci.c hv/core/vpci.c \
+		hv/core/mmio.c hv/include/hv/vpci.h
+	@mkdir -p $(dir $@)
+	$(call msg,HOSTCC,$@)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(UNIT_HV_CFLAGS) $(HOST_SAN) -o $@ \
+		$(filter %.c,$^) -lcmocka
+
+# The virtio-net device, its transport and virtqueues, and the switch, on
+# fake VMs whose RAM is host memory (tests/unit/vnet_fixture.h); the
+# fake arch records the interrupt edges.  test_plan_net: the LAN rules.
+VNET_SRCS := hv/core/virtq.c hv/core/virtio_mmio.c hv/core/vnet.c \
+	hv/core/vswitch.c hv/core/mmio.c hv/arch/fake/virq.c
+VNET_DEPS := $(VNET_SRCS) tests/unit/vnet_fixture.h hv/include/hv/virtq.h \
+	hv/include/hv/virtio_mmio.h hv/include/hv/vnet.h hv/include/hv/vswitch.h
+UNIT_TESTS += $(BUILD)/unit/test_virtq $(BUILD)/unit/test_vnet \
+	$(BUILD)/unit/test_plan_net
+
+$(BUILD)/unit/test_virtq $(BUILD)/unit/test_vnet: $(BUILD)/unit/%: \
+		tests/unit/%.c $(VNET_DEPS)
+	@mkdir -p $(dir $@)
+	$(call msg,HOSTCC,$@)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(UNIT_HV_CFLAGS) $(HOST_SAN) -o $@ \
+		$(filter %.c,$^) -lcmocka
+
+$(BUILD)/unit/test_shm: tests/unit/test_shm.c hv/core/shm.c \
+		hv/core/vpci.c hv/core/mmio.c hv/arch/fake/virq.c \
+		hv/include/hv/vpci.h hv/include/hv/shm.h include/shikiri/shm.h
+	@mkdir -p $(dir $@)
+	$(call msg,HOSTCC,$@)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(UNIT_HV_CFLAGS) $(HOST_SAN) -o $@ \
+		$(filter %.c,$^) -lcmocka
+
+$(BUILD)/unit/test_plan_net: tests/unit/test_plan_net.c hv/core/plan_net.c \
+		hv/include/hv/plan_check.h
+	@mkdir -p $(dir $@)
+	$(call msg,HOSTCC,$@)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(HOST_SAN) -o $@ $(filter %.c,$^) \
+		-lcmocka
 
 # Keep this rule last: a prerequisite list is expanded where the rule is
 # read, so every UNIT_TESTS += above must come before it.

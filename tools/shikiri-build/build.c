@@ -173,7 +173,7 @@ static void make_guest(struct run *r, unsigned int i)
 	}
 	layout_guest(l, ram_ipa, c->mem_size, &v->pl.kimg, v->pl.kernel.size,
 		     v->pl.initrd.size, 0);
-	err = dtgen_build(&v->dt, &r->board, c, &v->pt, l,
+	err = dtgen_build(&v->dt, &r->board, c, &v->pt, l, &v->comm,
 			  r->seed + i * DTGEN_SEED_SIZE);
 	if (err) {
 		diag_error(&r->d,
@@ -298,6 +298,34 @@ static bool remake_identity(struct run *r)
 	return any;
 }
 
+/*
+ * Where regions and LANs appear in the VMs: every VM's IPA space must be
+ * known first (RAM, management page, watchdog, devices), so each VM's
+ * payloads are laid out once here; make_guest() does it again with the
+ * DT's size.
+ */
+static void make_comm(struct run *r, const bool *ok)
+{
+	struct comm_guest g[SHIKIRI_MAX_VMS];
+	struct image_build *ib = &r->ib;
+
+	for (unsigned int i = 0; i < ib->vm_count; i++) {
+		struct vm_build *v = &ib->vm[i];
+
+		g[i] = (struct comm_guest){ v->cfg, &v->pt, NULL };
+		if (!ok[i])
+			continue;
+		layout_guest(&v->layout, ram_ipa_of(r, v), v->cfg->mem_size,
+			     &v->pl.kimg, v->pl.kernel.size, v->pl.initrd.size,
+			     0);
+		g[i].l = &v->layout;
+	}
+	if (comm_plan(&ib->comm, &r->cfg, &r->board, g, &r->d))
+		return;
+	for (unsigned int i = 0; i < ib->vm_count; i++)
+		comm_vm_view(&ib->vm[i].comm, &ib->comm, &r->cfg, i);
+}
+
 /* Read, resolve and generate everything each VM needs. */
 static void make_vms(struct run *r)
 {
@@ -321,6 +349,8 @@ static void make_vms(struct run *r)
 			v->cfg->label[0] && v->cfg->cpu_mask;
 	}
 	devices_check_between(pts, &r->cfg, &r->d);
+	if (!ib->x86)
+		make_comm(r, ok);
 	for (unsigned int i = 0; i < ib->vm_count; i++)
 		if (ok[i] && ib->x86)
 			make_x86_guest(r, i, x86_ram_ipa(&ib->vm[i]),
@@ -395,6 +425,7 @@ int build_run(const struct build_opts *o, FILE *out, FILE *err)
 	r->o = o;
 	r->d.out = err;
 	r->ib.board = &r->board;
+	r->ib.cfg = &r->cfg;
 	if (config_compile(&r->cfg, o->config, &r->d) == 0 &&
 	    select_board(r) == 0) {
 		r->ib.x86 = r->board.facts.arch == SHIKIRI_ARCH_X86_64;

@@ -46,40 +46,11 @@ const char *config_policy_name(uint32_t policy)
 	return "?";
 }
 
-/* The value as one NUL-terminated string, or NULL when it is not one. */
-static const char *as_string(const void *val, int len)
-{
-	const char *s = val;
-
-	if (len < 1 || s[len - 1] != '\0' || strlen(s) != (size_t)len - 1)
-		return NULL;
-	return s;
-}
-
-static bool valid_name(const char *s)
-{
-	size_t n = strlen(s);
-
-	if (n == 0 || n >= SHIKIRI_NAME_LEN)
-		return false;
-	return strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_-") == n;
-}
-
 static void parse_label(struct vm_parse *p, const char *name, const void *val,
 			int len)
 {
-	const char *s = as_string(val, len);
-
-	if (!s)
-		diag_prop(p->d, p->cfg->path, p->vm->node, name,
-			  "must be a string; fix: e.g. label = \"linux0\"");
-	else if (!valid_name(s))
-		diag_prop(p->d, p->cfg->path, p->vm->node, name,
-			  "'%s' is not a valid VM name; fix: use 1-%u "
-			  "characters from a-z, 0-9, '_' and '-'",
-			  s, SHIKIRI_NAME_LEN - 1);
-	else
-		strcpy(p->vm->label, s);
+	config_name_prop(p->d, p->cfg->path, p->vm->node, name, val, len, "VM",
+			 "label = \"linux0\"", p->vm->label);
 }
 
 static void parse_cpus(struct vm_parse *p, const char *name, const void *val,
@@ -112,28 +83,12 @@ static void parse_cpus(struct vm_parse *p, const char *name, const void *val,
 	}
 }
 
-/* A 64-bit value as two cells (or one); false when it is neither. */
-static bool as_u64(const void *val, int len, uint64_t *v)
-{
-	if (len == 8) {
-		fdt64_t raw;
-
-		memcpy(&raw, val, sizeof(raw));
-		*v = fdt64_to_cpu(raw);
-	} else if (len == 4) {
-		*v = fdt32_to_cpu(*(const fdt32_t *)val);
-	} else {
-		return false;
-	}
-	return true;
-}
-
 static void parse_memory(struct vm_parse *p, const char *name, const void *val,
 			 int len)
 {
 	uint64_t size;
 
-	if (!as_u64(val, len, &size)) {
+	if (!config_as_u64(val, len, &size)) {
 		diag_prop(p->d, p->cfg->path, p->vm->node, name,
 			  "must be a 64-bit size as two cells; fix: e.g. "
 			  "memory-size = <0x0 0x20000000> for 512 MiB");
@@ -163,7 +118,7 @@ static void parse_memory_base(struct vm_parse *p, const char *name,
 {
 	uint64_t base;
 
-	if (!as_u64(val, len, &base)) {
+	if (!config_as_u64(val, len, &base)) {
 		diag_prop(p->d, p->cfg->path, p->vm->node, name,
 			  "must be a 64-bit physical address as two cells; "
 			  "fix: e.g. memory-base = <0x0 0x80000000>");
@@ -194,7 +149,7 @@ static void parse_path(struct vm_parse *p, const char *name, const void *val,
 		{ "initrd", "initramfs.cpio.gz" },
 		{ "overlay", "extra.dtso" },
 	};
-	const char *s = as_string(val, len), *example = "";
+	const char *s = config_as_string(val, len), *example = "";
 	char **field = strcmp(name, "kernel") == 0 ? &p->vm->kernel :
 		       strcmp(name, "initrd") == 0 ? &p->vm->initrd :
 						     &p->vm->overlay;
@@ -214,7 +169,7 @@ static void parse_path(struct vm_parse *p, const char *name, const void *val,
 static void parse_bootargs(struct vm_parse *p, const char *name,
 			   const void *val, int len)
 {
-	const char *s = as_string(val, len);
+	const char *s = config_as_string(val, len);
 
 	if (!s) {
 		diag_prop(p->d, p->cfg->path, p->vm->node, name,
@@ -236,7 +191,7 @@ static void parse_bootargs(struct vm_parse *p, const char *name,
 static void parse_console(struct vm_parse *p, const char *name, const void *val,
 			  int len)
 {
-	const char *s = as_string(val, len);
+	const char *s = config_as_string(val, len);
 
 	if (s && strcmp(s, "virtual") == 0)
 		p->vm->console = true;
@@ -289,7 +244,7 @@ static void parse_policy(struct vm_parse *p, const char *name, const void *val,
 			 int len)
 {
 	bool fault = strcmp(name, "on-fault") == 0;
-	const char *s = as_string(val, len);
+	const char *s = config_as_string(val, len);
 	uint32_t *field = fault				? &p->vm->on_fault :
 			  strcmp(name, "on-reset") == 0 ? &p->vm->on_reset :
 			  strcmp(name, "on-crash") == 0 ? &p->vm->on_crash :
@@ -351,20 +306,6 @@ static void parse_watchdog(struct vm_parse *p, const char *name,
 	p->vm->watchdog_ms = ms;
 }
 
-#define SHARED_MEMORY_PLANNED                                                \
-	"shared memory between VMs is not supported yet; planned: a root "   \
-	"node shm@N naming the VMs that share it, its size and the IPA it "  \
-	"appears at in each (docs/config.md, \"Shared memory (planned)\"); " \
-	"fix: remove it"
-
-static void parse_shared_memory(struct vm_parse *p, const char *name,
-				const void *val, int len)
-{
-	(void)val;
-	(void)len;
-	diag_prop(p->d, p->cfg->path, p->vm->node, name, SHARED_MEMORY_PLANNED);
-}
-
 /* The properties of a vm@N node; anything else is an error. */
 static const struct vm_prop {
 	const char *name;
@@ -389,56 +330,12 @@ static const struct vm_prop {
 	{ "on-fault", parse_policy, NULL },
 	{ "manage", parse_manage, NULL },
 	{ "watchdog-ms", parse_watchdog, NULL },
-	{ "shared-memory", parse_shared_memory, NULL },
 	{ "pci-devices", config_pci_parse, NULL },
+	{ "network", config_network_parse, NULL },
+	{ "mac-address", config_mac_parse, NULL },
 };
 
 #define VM_PROP_COUNT (sizeof(vm_props) / sizeof(vm_props[0]))
-
-/* Edit distance between two short names (bounded: 32 characters). */
-static unsigned int distance(const char *a, const char *b)
-{
-	unsigned int row[33], n = (unsigned int)strlen(b);
-
-	if (strlen(a) > 32 || n > 32)
-		return ~0u;
-	for (unsigned int j = 0; j <= n; j++)
-		row[j] = j;
-	for (unsigned int i = 1; a[i - 1]; i++) {
-		unsigned int diag = row[0];
-
-		row[0] = i;
-		for (unsigned int j = 1; j <= n; j++) {
-			unsigned int up = row[j];
-			unsigned int best = diag + (a[i - 1] != b[j - 1]);
-
-			if (up + 1 < best)
-				best = up + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			row[j] = best;
-			diag = up;
-		}
-	}
-	return row[n];
-}
-
-/* The known property a typo most likely meant, or NULL. */
-static const char *nearest_prop(const char *name)
-{
-	const char *best = NULL;
-	unsigned int best_d = 3; /* farther than 2 edits is no typo */
-
-	for (size_t i = 0; i < VM_PROP_COUNT; i++) {
-		unsigned int d = distance(name, vm_props[i].name);
-
-		if (d < best_d) {
-			best_d = d;
-			best = vm_props[i].name;
-		}
-	}
-	return best;
-}
 
 static void parse_vm(struct vm_parse *p, const void *fdt, int node)
 {
@@ -463,17 +360,12 @@ static void parse_vm(struct vm_parse *p, const void *fdt, int node)
 			if (strcmp(vm_props[i].name, name) == 0)
 				break;
 		if (i == VM_PROP_COUNT) {
-			const char *near = nearest_prop(name);
+			const char *known[VM_PROP_COUNT];
 
-			if (near)
-				diag_prop(p->d, p->cfg->path, vm->node, name,
-					  "unknown property; fix: did you mean "
-					  "'%s'? (see docs/config.md)",
-					  near);
-			else
-				diag_prop(p->d, p->cfg->path, vm->node, name,
-					  "unknown property; fix: remove it "
-					  "(see docs/config.md)");
+			for (size_t k = 0; k < VM_PROP_COUNT; k++)
+				known[k] = vm_props[k].name;
+			config_unknown_prop(p->d, p->cfg->path, vm->node, name,
+					    known, VM_PROP_COUNT);
 			continue;
 		}
 		if (seen[i]) {
@@ -556,16 +448,21 @@ int config_parse(struct config *cfg, const struct board *board, struct diag *d)
 		char *end;
 		unsigned long unit;
 
-		if (strncmp(name, "shm@", 4) == 0 || strcmp(name, "shm") == 0 ||
+		if (strncmp(name, "shm@", 4) == 0)
+			continue;
+		if (strcmp(name, "shm") == 0 ||
 		    strcmp(name, "shared-memory") == 0) {
-			diag_error(d, "%s: /%s: " SHARED_MEMORY_PLANNED,
+			diag_error(d,
+				   "%s: /%s: unknown node; fix: name a "
+				   "shared-memory region shm@N, N = 0, 1, ... "
+				   "(see docs/config.md)",
 				   cfg->path, name);
 			continue;
 		}
 		if (strncmp(name, "vm@", 3) != 0) {
 			diag_error(d,
 				   "%s: /%s: unknown node; fix: only vm@N "
-				   "nodes belong at the root",
+				   "and shm@N nodes belong at the root",
 				   cfg->path, name);
 			continue;
 		}
@@ -592,7 +489,14 @@ int config_parse(struct config *cfg, const struct board *board, struct diag *d)
 	}
 	if (cfg->vm_count == 0)
 		diag_error(d, "%s: /: no VMs; fix: add a vm@0 node", cfg->path);
+	/* Regions name VMs by index: read them once every VM is known. */
+	fdt_for_each_subnode(node, fdt,
+			     0) if (strncmp(fdt_get_name(fdt, node, NULL),
+					    "shm@", 4) == 0)
+		config_shm_parse(cfg, board, fdt, node, d);
 	check_between(cfg, board, d);
+	config_shm_check(cfg, d);
+	config_net_resolve(cfg, d);
 	config_pci_resolve(cfg, board, d);
 	return d->errors == errors ? 0 : -1;
 }
@@ -600,8 +504,8 @@ int config_parse(struct config *cfg, const struct board *board, struct diag *d)
 static int check_root(struct config *cfg, struct diag *d)
 {
 	static const char *const known[] = {
-		"compatible",	  "board",	 "model",
-		"#address-cells", "#size-cells", "qemu-args",
+		"compatible",	       "board",	      "model",
+		"#address-cells",      "#size-cells", "qemu-args",
 		"ram-cleared-at-boot",
 	};
 	const void *fdt = cfg->dtb.data, *qemu;
@@ -613,7 +517,7 @@ static int check_root(struct config *cfg, struct diag *d)
 			  "the root node",
 			  CONFIG_COMPATIBLE, CONFIG_COMPATIBLE);
 	cfg->board = fdt_getprop(fdt, 0, "board", &len);
-	if (cfg->board && !as_string(cfg->board, len)) {
+	if (cfg->board && !config_as_string(cfg->board, len)) {
 		diag_prop(d, cfg->path, "/", "board",
 			  "must be a string; fix: "
 			  "e.g. board = \"qemu-virt\"");
@@ -641,13 +545,9 @@ static int check_root(struct config *cfg, struct diag *d)
 		for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
 			if (strcmp(known[i], name) == 0)
 				break;
-		if (strcmp(name, "shared-memory") == 0)
-			diag_prop(d, cfg->path, "/", name,
-				  SHARED_MEMORY_PLANNED);
-		else if (i == sizeof(known) / sizeof(known[0]))
-			diag_prop(d, cfg->path, "/", name,
-				  "unknown property; "
-				  "fix: remove it (see docs/config.md)");
+		if (i == sizeof(known) / sizeof(known[0]))
+			config_unknown_prop(d, cfg->path, "/", name, known,
+					    sizeof(known) / sizeof(known[0]));
 	}
 	return d->errors == errors ? 0 : -1;
 }

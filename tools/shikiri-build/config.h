@@ -46,6 +46,10 @@
  * @pci: the functions it owns, bridges' children added, sorted, with
  *       their INTx from the board file (config_pci_resolve()).
  * @pci_count: entries in @pci.
+ * @network: the LAN its virtio-net device is on ("network"), "" for none.
+ * @lan: @network's index in struct config's @lan (config_net_resolve()).
+ * @mac: its MAC: "mac-address", or derived from the LAN and label.
+ * @mac_given: "mac-address" was given (and is valid).
  */
 struct vm_config {
 	char node[24];
@@ -75,6 +79,30 @@ struct vm_config {
 	unsigned int pci_named_count;
 	struct shikiri_pci_fn pci[SHIKIRI_MAX_PCI];
 	unsigned int pci_count;
+	char network[SHIKIRI_NAME_LEN];
+	uint32_t lan;
+	uint8_t mac[6];
+	bool mac_given;
+};
+
+/**
+ * struct shm_config - One shm@N node: a region of RAM that several VMs map.
+ * @node: the node's path, for messages ("/shm@0").
+ * @label: the region's name.
+ * @size: bytes, a power of two from 4 KiB to 1 GiB; 0 when missing or bad.
+ * @mem_base: its physical base when @mem_fixed.
+ * @mem_fixed: "memory-base" was given (alignment checked once @size is known).
+ * @vm_mask: the VMs (by index) that map it ("vms").
+ * @ro_mask: those of them that map it read-only ("read-only").
+ */
+struct shm_config {
+	char node[24];
+	char label[SHIKIRI_NAME_LEN];
+	uint64_t size;
+	uint64_t mem_base;
+	bool mem_fixed;
+	uint32_t vm_mask;
+	uint32_t ro_mask;
 };
 
 /**
@@ -88,6 +116,10 @@ struct vm_config {
  *               every boot, so the hypervisor need not scrub it then.
  * @vm_count: VMs in @vm.
  * @vm: the VMs, in index order.
+ * @shm_count: regions in @shm.
+ * @shm: the shared-memory regions, in index order.
+ * @lan_count: LANs in @lan.
+ * @lan: the virtual LANs VMs name in "network", in order of first use.
  */
 struct config {
 	const char *path;
@@ -98,6 +130,10 @@ struct config {
 	bool ram_cleared;
 	unsigned int vm_count;
 	struct vm_config vm[SHIKIRI_MAX_VMS];
+	unsigned int shm_count;
+	struct shm_config shm[SHIKIRI_MAX_SHM];
+	unsigned int lan_count;
+	char lan[SHIKIRI_MAX_LANS][SHIKIRI_NAME_LEN];
 };
 
 /**
@@ -158,6 +194,37 @@ void config_pci_resolve(struct config *cfg, const struct board *board,
  * holds at least 8 bytes); returns @buf.
  */
 char *config_pci_name(uint32_t bdf, char *buf);
+
+/**
+ * config_shm_parse() - Read one shm@N node into the next of @cfg's regions.
+ * @cfg: the config, every VM already read (regions name them by index).
+ * @board: the board (shared memory is refused on x86_64 boards).
+ * @fdt: the compiled config.
+ * @node: the shm@N node.
+ * @d: where problems are reported; all of them are.
+ */
+void config_shm_parse(struct config *cfg, const struct board *board,
+		      const void *fdt, int node, struct diag *d);
+
+/**
+ * config_shm_check() - Report what involves two regions: a label used
+ * twice (their memory-base ranges are checked at placement, place.c).
+ */
+void config_shm_check(const struct config *cfg, struct diag *d);
+
+/**
+ * config_net_resolve() - Gather the VMs' "network" names into @cfg's LANs
+ * and check them: each with two VMs or more, the MACs on each unique
+ * (derived where "mac-address" is not given).
+ */
+void config_net_resolve(struct config *cfg, struct diag *d);
+
+/**
+ * config_net_default_mac() - The MAC a VM gets on @lan without
+ * "mac-address": 02:73:6b (locally administered, unicast) then the low
+ * three bytes of the CRC-32 of "<lan>/<label>", most significant first.
+ */
+void config_net_default_mac(const char *lan, const char *label, uint8_t mac[6]);
 
 /** config_free() - Release what config_compile()/config_parse() allocated. */
 void config_free(struct config *cfg);

@@ -3,7 +3,7 @@
  * What a config may ask of a PC board (x86_64) beyond the common checks:
  * devices are passed through by PCI function (pci-devices, config_pci.c),
  * not by DT node or interrupt number, there are no overlays and no SBSA
- * watchdog on a PC, and a VM's RAM runs from guest-physical 0 up to the
+ * watchdog on a PC, no shared memory or virtual LAN yet, and a VM's RAM runs from guest-physical 0 up to the
  * first device window of its virtual PC (a VM that owns PCI functions is
  * placed by place.c instead).
  */
@@ -28,6 +28,8 @@ static const struct {
 			      "of pci-devices" },
 	{ "overlay", "an x86_64 VM has ACPI tables, no device tree" },
 	{ "watchdog-ms", "the watchdog is the SBSA one of Arm boards" },
+	{ "network", "virtual LANs are only on Arm boards yet" },
+	{ "mac-address", "virtual LANs are only on Arm boards yet" },
 };
 
 /**

@@ -22,6 +22,7 @@ struct gen {
 	const struct vm_config *vm;
 	const struct passthrough *pt;
 	const struct guest_layout *l;
+	const struct comm_vm *comm;
 	const uint8_t *seed;
 	unsigned int vcpu_count;
 	struct dtcopy copy;
@@ -147,7 +148,8 @@ static int write_gic(struct gen *g)
 		err = fdt_property_u32(g->fdt, "#interrupt-cells", 3);
 	/* No children; dtc wants #address-cells on interrupt providers. */
 	if (!err)
-		err = fdt_property_u32(g->fdt, "#address-cells", 0);
+		err = fdt_property_u32(g->fdt, "#address-cells",
+				       DTGEN_GIC_ADDRESS_CELLS);
 	if (!err)
 		err = fdt_property(g->fdt, "interrupt-controller", NULL, 0);
 	if (!err)
@@ -221,7 +223,8 @@ static int write_watchdog(struct gen *g)
 	snprintf(name, sizeof(name), "watchdog@%llx", (unsigned long long)ipa);
 	err = fdt_begin_node(g->fdt, name);
 	if (!err)
-		err = fdt_property_string(g->fdt, "compatible", "arm,sbsa-gwdt");
+		err = fdt_property_string(g->fdt, "compatible",
+					  "arm,sbsa-gwdt");
 	if (!err)
 		err = fdt_property(g->fdt, "reg", reg, sizeof(reg));
 	if (!err)
@@ -230,6 +233,11 @@ static int write_watchdog(struct gen *g)
 					       g->vm->watchdog_ms / 1000 :
 					       1);
 	return err ? err : fdt_end_node(g->fdt);
+}
+
+static int write_comm(struct gen *g)
+{
+	return dtgen_comm_write(g->fdt, g->comm);
 }
 
 static int write_chosen(struct gen *g)
@@ -259,6 +267,9 @@ static int write_chosen(struct gen *g)
 	if (!err)
 		err = fdt_property_string(g->fdt, "shikiri,vm-name",
 					  g->vm->label);
+	/* Linux keeps the BARs the hypervisor fixed (drivers/pci/of.c). */
+	if (!err && g->comm->shm_count)
+		err = fdt_property_u32(g->fdt, "linux,pci-probe-only", 1);
 	return err ? err : fdt_end_node(g->fdt);
 }
 
@@ -284,9 +295,9 @@ static int collect_clocks(struct gen *g)
 static int generate(struct gen *g, int size)
 {
 	static int (*const steps[])(struct gen *) = {
-		write_root, write_cpus,	 write_psci,	write_memory,
-		write_gic,  write_timer, write_devices, write_manage,
-		write_watchdog, write_chosen,
+		write_root,	write_cpus,  write_psci,    write_memory,
+		write_gic,	write_timer, write_devices, write_manage,
+		write_watchdog, write_comm,  write_chosen,
 	};
 	int err;
 
@@ -318,15 +329,19 @@ static uint32_t chosen_offset(const void *fdt, const char *name)
  * @vm: the VM.
  * @pt: its passed-through devices.
  * @l: its memory layout.
+ * @comm: its shared-memory regions and LAN.
  * @seed: DTGEN_SEED_SIZE bytes for rng-seed then kaslr-seed.
  *
  * Return: 0, or a negative libfdt error.
  */
 int dtgen_build(struct dtgen_out *out, const struct board *b,
 		const struct vm_config *vm, const struct passthrough *pt,
-		const struct guest_layout *l, const uint8_t *seed)
+		const struct guest_layout *l, const struct comm_vm *comm,
+		const uint8_t *seed)
 {
-	struct gen g = { .b = b, .vm = vm, .pt = pt, .l = l, .seed = seed };
+	struct gen g = {
+		.b = b, .vm = vm, .pt = pt, .l = l, .comm = comm, .seed = seed
+	};
 	int size = DTGEN_BUF_START, err;
 
 	memset(out, 0, sizeof(*out));

@@ -108,6 +108,7 @@ static void print_vm(const struct image_build *ib, unsigned int i, FILE *out)
 		fprintf(out, "    IRQ       virt %u -> phys %u (%s)\n",
 			pv->irq[q].virt, pv->irq[q].phys,
 			devices_name_irq(&v->pt, q));
+	explain_comm_vm(ib, i, out);
 	if (v->cfg->overlay)
 		fprintf(out, "    overlay   %s\n", v->cfg->overlay);
 	for (unsigned int p = 0; p < pv->payload_count; p++)
@@ -216,6 +217,7 @@ void explain_print(const struct image_build *ib, FILE *out)
 	if (ib->ram_cleared)
 		fprintf(out, "RAM cleared at every boot by the platform: VMs' "
 			     "RAM not scrubbed before their first start\n");
+	explain_comm_regions(ib, out);
 	for (unsigned int i = 0; i < ib->vm_count; i++)
 		print_vm(ib, i, out);
 }

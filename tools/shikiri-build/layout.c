@@ -94,10 +94,22 @@ static bool overlaps(uint64_t a, uint64_t a_size, uint64_t b, uint64_t b_size)
 	return a < b + b_size && b < a + a_size;
 }
 
-/* The highest @align aligned place in [floor, top) clear of @taken. */
-static int place_aligned(const struct layout_range *taken, unsigned int count,
-			 uint64_t floor, uint64_t top, uint64_t size,
-			 uint64_t align, uint64_t *pa)
+/**
+ * layout_place_top_down() - The highest @align aligned place in
+ * [@floor, @top) clear of @taken.
+ * @taken: ranges already given away.
+ * @count: entries in @taken.
+ * @floor: the lowest address the place may start at.
+ * @top: the end of the space.
+ * @size: the bytes needed.
+ * @align: a power of two.
+ * @pa: receives the place.
+ *
+ * Return: 0, or -1 when no place is free.
+ */
+int layout_place_top_down(const struct layout_range *taken, unsigned int count,
+			  uint64_t floor, uint64_t top, uint64_t size,
+			  uint64_t align, uint64_t *pa)
 {
 	uint64_t base;
 	bool moved = true;
@@ -138,11 +150,11 @@ int layout_place_vm(const struct layout_range *taken, unsigned int taken_count,
 		    uint64_t floor, uint64_t top, uint64_t size, uint64_t *pa)
 {
 	if (size % LAYOUT_SZ_1G == 0 &&
-	    place_aligned(taken, taken_count, floor, top, size, LAYOUT_SZ_1G,
-			  pa) == 0)
+	    layout_place_top_down(taken, taken_count, floor, top, size,
+				  LAYOUT_SZ_1G, pa) == 0)
 		return 0;
-	return place_aligned(taken, taken_count, floor, top, size, LAYOUT_SZ_2M,
-			     pa);
+	return layout_place_top_down(taken, taken_count, floor, top, size,
+				     LAYOUT_SZ_2M, pa);
 }
 
 /**

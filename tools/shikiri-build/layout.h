@@ -118,6 +118,15 @@ int layout_place_vm(const struct layout_range *taken, unsigned int taken_count,
 		    uint64_t floor, uint64_t top, uint64_t size, uint64_t *pa);
 
 /**
+ * layout_place_top_down() - The highest @align aligned place of @size bytes
+ * in [@floor, @top) that overlaps none of @taken (@count entries): @pa.
+ * Return: 0, or -1 when there is none.
+ */
+int layout_place_top_down(const struct layout_range *taken, unsigned int count,
+			  uint64_t floor, uint64_t top, uint64_t size,
+			  uint64_t align, uint64_t *pa);
+
+/**
  * layout_largest_free() - The largest free range between @floor and @top.
  * @taken: ranges already given away.
  * @taken_count: entries in @taken.

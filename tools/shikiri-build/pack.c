@@ -193,6 +193,35 @@ static void fill_vm(struct shikiri_plan_vm *pv, const struct vm_build *v,
 	pv->manage_mask = c->manage_mask;
 }
 
+/* The regions and LANs: the header's tables, each VM's view of them. */
+static void fill_comm(struct shikiri_plan *p, const struct image_build *ib)
+{
+	const struct config *cfg = ib->cfg;
+
+	if (!cfg)
+		return;
+	p->shm_count = cfg->shm_count;
+	for (unsigned int s = 0; s < cfg->shm_count; s++) {
+		struct shikiri_plan_shm *ps = &p->shm[s];
+
+		memcpy(ps->name, cfg->shm[s].label, sizeof(ps->name));
+		ps->pa = ib->shm_pa[s];
+		ps->size = cfg->shm[s].size;
+		ps->vm_mask = cfg->shm[s].vm_mask;
+	}
+	p->lan_count = cfg->lan_count;
+	memcpy(p->lan, cfg->lan, sizeof(p->lan));
+	for (unsigned int i = 0; i < ib->vm_count; i++) {
+		struct shikiri_plan_vm *pv = &p->vm[i];
+		const struct comm_vm *c = &ib->vm[i].comm;
+
+		pv->vpci_ecam_ipa = c->vpci_ecam_ipa;
+		pv->shm_count = c->shm_count;
+		memcpy(pv->shm, c->shm, sizeof(pv->shm));
+		pv->net = c->net;
+	}
+}
+
 /**
  * pack_plan() - Fill in the plan and check it as the hypervisor will.
  * @ib: the image.
@@ -218,6 +247,7 @@ int pack_plan(struct image_build *ib, struct plan_error *err)
 		if (ib->ram_cleared)
 			p->vm[i].flags |= SHIKIRI_VM_RAM_CLEARED_AT_BOOT;
 	}
+	fill_comm(p, ib);
 	p->crc32 = plan_compute_crc(p);
 	pack_limits(ib, &lim);
 	return plan_check(p, ib->plan_size, pack_arch_rules(p->board.arch),

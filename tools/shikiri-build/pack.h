@@ -6,6 +6,7 @@
 
 #include "board.h"
 #include "bootparams.h"
+#include "comm.h"
 #include "config.h"
 #include "devices.h"
 #include "diag.h"
@@ -47,6 +48,7 @@ struct pack_item {
  * @boot_params: its BOOT_PARAMS payload (x86_64).
  * @acpi: its ACPI tables (x86_64).
  * @rng_seed_offset: the RNG seed's offset in @boot_params (x86_64).
+ * @comm: how it sees its shared-memory regions and its LAN.
  * @item: its payloads, in image order (pack_offsets()).
  * @item_count: entries in @item.
  */
@@ -63,6 +65,7 @@ struct vm_build {
 	struct blob boot_params;
 	struct blob acpi;
 	uint32_t rng_seed_offset;
+	struct comm_vm comm;
 	struct pack_item item[SHIKIRI_MAX_PAYLOADS];
 	unsigned int item_count;
 };
@@ -82,6 +85,9 @@ struct vm_build {
  * @hvl: where the loader puts the image and its DTB.
  * @plan: the plan (malloc'd by pack_plan()).
  * @ram_cleared: the platform clears RAM at every boot (config).
+ * @cfg: the config (its regions and LANs).
+ * @shm_pa: each region's physical base (place_vms()).
+ * @comm: the IPAs and INTIDs of regions and LANs, the same in every VM.
  */
 struct image_build {
 	const struct board *board;
@@ -97,6 +103,9 @@ struct image_build {
 	struct hv_layout hvl;
 	struct shikiri_plan *plan;
 	bool ram_cleared;
+	const struct config *cfg;
+	uint64_t shm_pa[SHIKIRI_MAX_SHM];
+	struct comm_layout comm;
 };
 
 /**

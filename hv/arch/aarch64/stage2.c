@@ -1,12 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * A VM's stage-2 translation: its RAM as normal memory and its passthrough
- * devices as device memory, with the largest blocks alignment allows.
+ * A VM's stage-2 translation: its RAM and the shared-memory regions it
+ * maps as normal memory (a region read-only where the plan says so), its
+ * passthrough devices as device memory, with the largest blocks alignment
+ * allows.
  * Everything else, the hypervisor and other VMs included, is absent: an
  * access there exits to the hypervisor as a stage-2 abort.
  */
 #include "arch/vgic.h"
 #include "hv/arch/cpu.h"
+#include "hv/errno.h"
+#include "hv/shm.h"
 #include "hv/vm.h"
 
 void arch_vm_reset(struct vm *vm)
@@ -26,6 +30,20 @@ int arch_vm_init(struct vm *vm, struct page_pool *pool)
 	for (unsigned i = 0; !ret && i < p->mmio_count; i++)
 		ret = pgtable_map(s2, p->mmio[i].ipa, p->mmio[i].pa,
 				  p->mmio[i].size, PGTABLE_MEM_DEVICE);
+	/*
+	 * Shared regions: a guest's write to one it maps read-only is a
+	 * permission fault, handled like any access outside the VM.
+	 */
+	for (unsigned i = 0; !ret && i < p->shm_count; i++) {
+		const struct shikiri_vm_shm *v = &p->shm[i];
+		const struct shikiri_plan_shm *r = shm_region(v->region);
+		enum pgtable_mem kind = (v->flags & SHIKIRI_SHM_READ_ONLY) ?
+						PGTABLE_MEM_RODATA :
+						PGTABLE_MEM_NORMAL;
+
+		ret = r ? pgtable_map(s2, v->ipa, r->pa, r->size, kind) :
+			  -HV_EINVAL;
+	}
 	if (!ret)
 		ret = vgic_init(vm, hv_board->hw.aarch64.gicd_base,
 				hv_board->hw.aarch64.gicr_base);

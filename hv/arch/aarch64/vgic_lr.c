@@ -203,6 +203,21 @@ void vgic_lr_clear(void)
 
 void vgic_vcpu_park(struct vcpu *vcpu)
 {
+	uint32_t lost[16 + VGIC_QUEUE_LEN];
+	unsigned count = MIN(lr_count(), 16u), nlost = 0;
+
+	/*
+	 * Software interrupts still pending here would be gone: a core
+	 * device's edge line then never fires again until the guest looks at
+	 * the device (vgic_edge_lost() filters the lines that are not).
+	 */
+	for (unsigned n = 0; n < count; n++) {
+		uint64_t v = lr_read(n);
+
+		if ((v & LR_STATE_PENDING) && !(v & LR_HW) &&
+		    (uint32_t)v >= VGIC_PRIVATE_IRQS)
+			lost[nlost++] = (uint32_t)v;
+	}
 	vgic_lr_clear();
 	/*
 	 * Whatever it was waiting for from the vGIC is gone with it.  A
@@ -210,12 +225,19 @@ void vgic_vcpu_park(struct vcpu *vcpu)
 	 * would never fire again: deactivate it (this CPU acknowledged it).
 	 */
 	spin_lock(&vcpu->arch.vgic.lock);
-	for (unsigned i = 0; i < vcpu->arch.vgic.queue_len; i++)
-		if (vcpu->arch.vgic.queue[i].pintid)
-			gic_deactivate(vcpu->arch.vgic.queue[i].pintid);
+	for (unsigned i = 0; i < vcpu->arch.vgic.queue_len; i++) {
+		const struct vgic_pending *p = &vcpu->arch.vgic.queue[i];
+
+		if (p->pintid)
+			gic_deactivate(p->pintid);
+		else if (p->vintid >= VGIC_PRIVATE_IRQS)
+			lost[nlost++] = p->vintid;
+	}
 	vcpu->arch.vgic.queue_len = 0;
 	spin_unlock(&vcpu->arch.vgic.lock);
 	gic_ppi_deactivate(vcpu->pcpu, 27);
 	gic_ppi_deactivate(vcpu->pcpu, 30);
 	vgic_flight_lost(vcpu);
+	for (unsigned i = 0; i < nlost; i++)
+		vgic_edge_lost(vcpu, lost[i]);
 }

@@ -162,7 +162,8 @@ static void set_enable(struct vm *vm, struct vcpu *frame, uint32_t intid,
 	}
 }
 
-static void set_route(struct vm *vm, struct vgic_irq *irq, uint64_t val)
+static void set_route(struct vm *vm, uint32_t intid, struct vgic_irq *irq,
+		      uint64_t val)
 {
 	uint64_t aff = val & 0xff00ffffffull;
 
@@ -178,6 +179,9 @@ static void set_route(struct vm *vm, struct vgic_irq *irq, uint64_t val)
 		if (irq->held && irq->enabled)
 			gic_spi_enable(irq->phys, true);
 		irq->held = false;
+	} else if (irq->pending && irq->enabled) {
+		/* An edge latched when its old target parked (vgic_edge_lost). */
+		deliver(vm, NULL, intid, irq);
 	}
 }
 
@@ -241,14 +245,14 @@ static void field_set(struct vm *vm, struct vcpu *frame, uint32_t intid,
 		irq->priority = (uint8_t)v;
 		break;
 	case F_CONFIG:
-		if (intid < 16)
-			break; /* SGIs are always edge-triggered */
+		if (intid < 16 || irq->soft_edge)
+			break; /* SGIs and the core's edge lines stay edge */
 		irq->edge = (v & 2) != 0;
 		if (irq->phys && intid >= VGIC_PRIVATE_IRQS)
 			gic_spi_set_edge(irq->phys, irq->edge);
 		break;
 	case F_ROUTE:
-		set_route(vm, irq, v);
+		set_route(vm, intid, irq, v);
 		break;
 	}
 }
@@ -460,7 +464,10 @@ void vgic_reset_vm(struct vm *vm)
 			gic_set_pending(irq->phys, false);
 			gic_spi_route(irq->phys, pcpus[vm->vcpu[0].pcpu].hw_id);
 		}
-		*irq = (struct vgic_irq){ .present = true, .phys = irq->phys };
+		*irq = (struct vgic_irq){ .present = true,
+					  .phys = irq->phys,
+					  .edge = irq->soft_edge,
+					  .soft_edge = irq->soft_edge };
 	}
 	for (unsigned i = 0; i < vm->vcpu_count; i++)
 		vgic_reset_cpu(&vm->vcpu[i]);
@@ -519,6 +526,56 @@ int vgic_add_sw_spi(struct vm *vm, uint32_t vintid, vgic_resample_fn fn)
 	vm->arch.vgic.resample_intid = vintid;
 	vm->arch.vgic.resample = fn;
 	return 0;
+}
+
+int vgic_add_edge_spi(struct vm *vm, uint32_t vintid)
+{
+	struct vgic_dist *d = &vm->arch.vgic;
+	struct vgic_irq *irq;
+
+	if (vintid < VGIC_PRIVATE_IRQS ||
+	    vintid - VGIC_PRIVATE_IRQS >= VGIC_MAX_SPIS)
+		return -HV_EINVAL;
+	/*
+	 * A line with no physical interrupt behind it needs no physical SPI
+	 * of that number: the guest's distributor just reports more lines.
+	 */
+	d->spi_count =
+		MAX(d->spi_count,
+		    (unsigned)ALIGN_UP(vintid - VGIC_PRIVATE_IRQS + 1, 32u));
+	irq = new_spi(vm, vintid);
+	if (!irq)
+		return -HV_EINVAL;
+	irq->edge = true;
+	irq->soft_edge = true;
+	return 0;
+}
+
+void vgic_pulse(struct vm *vm, uint32_t vintid)
+{
+	struct vgic_irq *irq;
+
+	spin_lock(&vm->arch.vgic.lock);
+	irq = irq_of(vm, NULL, vintid);
+	if (irq && irq->soft_edge)
+		raise(vm, NULL, vintid, irq);
+	spin_unlock(&vm->arch.vgic.lock);
+}
+
+void vgic_edge_lost(struct vcpu *vcpu, uint32_t vintid)
+{
+	struct vm *vm = vcpu->vm;
+	struct vgic_irq *irq;
+
+	spin_lock(&vm->arch.vgic.lock);
+	irq = irq_of(vm, NULL, vintid);
+	if (irq && irq->soft_edge) {
+		if (irq->enabled && target_of(vm, NULL, vintid, irq) != vcpu)
+			deliver(vm, NULL, vintid, irq);
+		else
+			irq->pending = true;
+	}
+	spin_unlock(&vm->arch.vgic.lock);
 }
 
 void vgic_set_level(struct vm *vm, uint32_t vintid, bool level)

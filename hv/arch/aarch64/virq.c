@@ -5,18 +5,14 @@
  */
 #include "arch/vgic.h"
 #include "hv/arch/virq.h"
-#include "hv/errno.h"
 #include "hv/vm.h"
 
 int arch_virq_add(struct vm *vm, uint32_t irq)
 {
-	(void)vm;
-	(void)irq;
-	return -HV_EPERM; /* the vGIC's edge lines come with issue 12 */
+	return vgic_add_edge_spi(vm, irq);
 }
 
 void arch_virq_pulse(struct vm *vm, uint32_t irq)
 {
-	(void)vm;
-	(void)irq;
+	vgic_pulse(vm, irq);
 }

@@ -63,6 +63,9 @@ static const char *x86_board(const struct shikiri_plan *plan)
 	    b->hw.x86_64.trampoline >= X86_MIB ||
 	    !in_board_ram(b, b->hw.x86_64.trampoline, X86_PAGE))
 		return "bad board trampoline";
+	/* Shared memory and virtual LANs are AArch64's only (issue 12). */
+	if (plan->shm_count || plan->lan_count)
+		return "shared memory or virtual LANs on x86_64";
 	if (!plan_all_zero(b->hw.raw + used, sizeof(b->hw.raw) - used))
 		return "reserved field not zero";
 	return NULL;
@@ -186,6 +189,8 @@ static const char *x86_vm(const struct shikiri_plan *plan, unsigned int i)
 	    (vm->console_base != X86_LAYOUT_COM1 ||
 	     vm->console_irq != X86_LAYOUT_COM1_GSI))
 		return "bad console";
+	if (vm->shm_count || vm->vpci_ecam_ipa || vm->net.ipa)
+		return "shared memory or network on x86_64";
 	if (vm->pci_count) {
 		why = x86_pci_ram(vm);
 		if (!why)

@@ -40,8 +40,11 @@ struct mmio_region {
 };
 
 /* The VM's own devices, the ECAM window, and for each PCI function it
- * owns its MSI-X table and PBA pages (two ranges at most). */
-#define MMIO_MAX_REGIONS (8u + 1u + 2u * SHIKIRI_MAX_PCI)
+ * owns its MSI-X table and PBA pages (two ranges at most); its virtual
+ * PCI bus's ECAM, a register page per shared-memory region, and its
+ * virtio-net device. */
+#define MMIO_MAX_REGIONS \
+	(8u + 1u + 2u * SHIKIRI_MAX_PCI + 1u + SHIKIRI_MAX_SHM + 1u)
 
 /** A VM's emulated regions, kept sorted by base, never overlapping. */
 struct mmio_map {

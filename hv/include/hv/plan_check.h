@@ -86,6 +86,24 @@ int plan_check(const struct shikiri_plan *plan, uint64_t avail,
 	       struct plan_error *err);
 
 /**
+ * plan_shm_check() - Shared-memory regions (in board RAM, clear of the
+ * hypervisor, of VMs' RAM and of each other) and each VM's view of them
+ * (IPAs clear of its other ranges, INTIDs, PCI slots), hv/core/plan_shm.c.
+ * Called by plan_check() after every VM's own checks.
+ */
+int plan_shm_check(const struct shikiri_plan *plan,
+		   const struct plan_arch *arch,
+		   const struct plan_limits *limits, struct plan_error *err);
+
+/**
+ * plan_net_check() - The plan's virtual LANs and each VM's network device
+ * (hv/core/plan_net.c), once the common checks passed; plan_check() calls
+ * it.  Return: 0, or -HV_EINVAL with @err filled.
+ */
+int plan_net_check(const struct shikiri_plan *plan,
+		   const struct plan_arch *arch, struct plan_error *err);
+
+/**
  * plan_crc32() - CRC-32 (IEEE 802.3, reflected, as zlib) of @len bytes.
  * @crc: 0 for a fresh CRC, or a previous result to continue one.
  */

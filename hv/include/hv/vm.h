@@ -8,10 +8,13 @@
 #include "hv/mmio.h"
 #include "hv/page_pool.h"
 #include "hv/pci.h"
+#include "hv/shm.h"
 #include "hv/spinlock.h"
 #include "hv/types.h"
 #include "hv/vcpu_stats.h"
+#include "hv/vpci.h"
 #include "hv/vm_life.h"
+#include "hv/vnet.h"
 #include "hv/vwdt.h"
 #include "shikiri/plan.h"
 
@@ -51,6 +54,9 @@ struct vm {
 	struct manage_regs manage;
 	struct vwdt wdt;
 	struct pci_vm pci;   /**< its PCI functions (plan pci-devices) */
+	struct vpci_bus vpci; /**< its virtual PCI bus (emulated functions) */
+	struct shm_vm shm;    /**< its views of shared-memory regions */
+	struct vnet net;     /**< its virtio-net device (plan network) */
 	struct arch_vm arch; /**< stage 2, interrupt controller, console device */
 };
 

@@ -14,10 +14,13 @@ struct vcpu;
 #define VGIC_MAX_SPIS 256u /* virtual INTIDs 32..287 */
 /*
  * A queue entry per interrupt that can be pending for one vCPU (its private
- * ones, the VM's passthrough lines and its console line): with one entry
- * per interrupt (queue() merges), the queue can never overflow.
+ * ones, the VM's passthrough lines, its console line, and the edge lines of
+ * the core's devices: a doorbell per shared-memory region and virtio-net):
+ * with one entry per interrupt (queue() merges), the queue can never
+ * overflow.
  */
-#define VGIC_QUEUE_LEN (VGIC_PRIVATE_IRQS + SHIKIRI_MAX_IRQS + 1u)
+#define VGIC_QUEUE_LEN \
+	(VGIC_PRIVATE_IRQS + SHIKIRI_MAX_IRQS + 1u + SHIKIRI_MAX_SHM + 1u)
 #define VGIC_GICD_SIZE 0x10000u
 
 /** The state the guest sees of one virtual interrupt. */
@@ -30,6 +33,8 @@ struct vgic_irq {
 	bool enabled;
 	bool group1;
 	bool edge;        /**< ICFGR: edge-triggered */
+	bool soft_edge;   /**< SPIs: a core device's edge line (virq.h),
+			       always edge-triggered */
 	bool pending;     /**< software latch, not yet in a list register */
 	bool in_flight;   /**< in a list register, awaiting the guest's EOI */
 	uint8_t flight;   /**< vCPU index the in-flight delivery went to */
@@ -89,6 +94,21 @@ int vgic_add_sw_spi(struct vm *vm, uint32_t vintid, vgic_resample_fn fn);
 
 /** vgic_set_level() - A software device's line @vintid went to @level. */
 void vgic_set_level(struct vm *vm, uint32_t vintid, bool level);
+
+/**
+ * vgic_add_edge_spi() - A virtual-only, edge-triggered SPI at @vintid for
+ * a device the core emulates; the VM's SPI count grows to cover it.
+ * Boot time only.
+ */
+int vgic_add_edge_spi(struct vm *vm, uint32_t vintid);
+
+/**
+ * vgic_pulse() - An edge on @vm's software edge line @vintid: delivered
+ * (once) when enabled, latched until then; while the previous one is
+ * still active in a list register it becomes active and pending there, so
+ * the guest takes it again after its EOI.  From any CPU.
+ */
+void vgic_pulse(struct vm *vm, uint32_t vintid);
 
 /**
  * vgic_send_sgi() - The guest on @vcpu wrote ICC_SGI1R_EL1 = @val: raise the
@@ -158,6 +178,15 @@ void vgic_vcpu_park(struct vcpu *vcpu);
  * still high).  Called by vgic_vcpu_park().
  */
 void vgic_flight_lost(struct vcpu *vcpu);
+
+/**
+ * vgic_edge_lost() - A pending edge of software line @vintid was dropped
+ * with @vcpu's list registers or queue: latch it again and hand it to the
+ * line's target now, unless that is @vcpu itself (then it waits, latched,
+ * for the guest's next enable or route of the line).  Called by
+ * vgic_vcpu_park().
+ */
+void vgic_edge_lost(struct vcpu *vcpu, uint32_t vintid);
 
 /** vgic_eoi() - The guest EOIed software interrupt @vintid on @vcpu. */
 void vgic_eoi(struct vcpu *vcpu, uint32_t vintid);

@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The boot plan's virtual LANs and each VM's virtio-net device (see
+ * plan_net_check() in hv/plan_check.h).  Pure, like plan_check.c, which
+ * calls it once every VM's common fields are checked; shikiri-build links
+ * it too.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hv/errno.h"
+#include "hv/plan_check.h"
+
+#define NET_PAGE 0x1000ull	/* hv/virtio_mmio.h VIRTIO_MMIO_SIZE */
+#define NET_MANAGE_SIZE 0x1000u /* include/shikiri/manage.h */
+#define NET_WATCHDOG_SIZE 0x2000u
+#define NET_ECAM_SIZE 0x100000u /* the virtual PCI bus 0 */
+#define NET_SHM_REGS_SIZE 0x1000u
+
+static int refuse(struct plan_error *err, int vm, const char *what)
+{
+	err->what = what;
+	err->vm = vm;
+	return -HV_EINVAL;
+}
+
+/* A name of 1-15 of [a-z0-9_-], NUL-padded to SHIKIRI_NAME_LEN. */
+static bool good_name(const char *s)
+{
+	unsigned n = 0;
+
+	while (n < SHIKIRI_NAME_LEN && s[n]) {
+		char c = s[n++];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		      c == '_' || c == '-'))
+			return false;
+	}
+	if (n == 0 || n == SHIKIRI_NAME_LEN)
+		return false;
+	return plan_all_zero((const uint8_t *)s + n, SHIKIRI_NAME_LEN - n);
+}
+
+static bool same_name(const char *a, const char *b)
+{
+	for (unsigned n = 0; n < SHIKIRI_NAME_LEN; n++)
+		if (a[n] != b[n])
+			return false;
+	return true;
+}
+
+static const char *check_lans(const struct shikiri_plan *p)
+{
+	if (p->lan_count > SHIKIRI_MAX_LANS)
+		return "too many LANs";
+	for (uint32_t l = 0; l < p->lan_count; l++) {
+		if (!good_name(p->lan[l]))
+			return "bad LAN name";
+		for (uint32_t m = 0; m < l; m++)
+			if (same_name(p->lan[l], p->lan[m]))
+				return "duplicate LAN name";
+	}
+	if (!plan_all_zero((const uint8_t *)p->lan[p->lan_count],
+			   (SHIKIRI_MAX_LANS - p->lan_count) *
+				   SHIKIRI_NAME_LEN))
+		return "reserved field not zero";
+	return NULL;
+}
+
+static bool hits(uint64_t ipa, uint64_t base, uint64_t size)
+{
+	return base && plan_range_valid(base, size) &&
+	       plan_overlaps(ipa, NET_PAGE, base, size);
+}
+
+/* Whether the device page at @ipa hits anything else VM @vm sees. */
+static bool page_clashes(const struct shikiri_plan *p,
+			 const struct plan_arch *arch,
+			 const struct shikiri_plan_vm *vm, uint64_t ipa)
+{
+	uint32_t shm_count = vm->shm_count < SHIKIRI_MAX_SHM ? vm->shm_count :
+							       SHIKIRI_MAX_SHM;
+
+	if (arch->hv_device(&p->board, ipa, NET_PAGE) ||
+	    arch->vm_device(vm, ipa, NET_PAGE) ||
+	    hits(ipa, vm->manage_ipa, NET_MANAGE_SIZE) ||
+	    hits(ipa, vm->watchdog_ipa, NET_WATCHDOG_SIZE) ||
+	    hits(ipa, vm->vpci_ecam_ipa, NET_ECAM_SIZE))
+		return true;
+	for (uint32_t r = 0; r < vm->ram_count; r++)
+		if (plan_overlaps(ipa, NET_PAGE, vm->ram[r].ipa,
+				  vm->ram[r].size))
+			return true;
+	for (uint32_t r = 0; r < vm->mmio_count; r++)
+		if (plan_overlaps(ipa, NET_PAGE, vm->mmio[r].ipa,
+				  vm->mmio[r].size))
+			return true;
+	for (uint32_t s = 0; s < shm_count; s++) {
+		const struct shikiri_vm_shm *v = &vm->shm[s];
+
+		if (hits(ipa, v->regs_ipa, NET_SHM_REGS_SIZE) ||
+		    (v->region < p->shm_count &&
+		     p->shm_count <= SHIKIRI_MAX_SHM &&
+		     hits(ipa, v->ipa, p->shm[v->region].size)))
+			return true;
+	}
+	return false;
+}
+
+/* Whether VM @vm already uses @intid for something else. */
+static bool intid_taken(const struct shikiri_plan_vm *vm, uint32_t intid)
+{
+	uint32_t shm_count = vm->shm_count < SHIKIRI_MAX_SHM ? vm->shm_count :
+							       SHIKIRI_MAX_SHM;
+
+	if ((vm->flags & SHIKIRI_VM_CONSOLE_VIRTUAL) &&
+	    intid == vm->console_irq)
+		return true;
+	for (uint32_t s = 0; s < vm->irq_count; s++)
+		if (vm->irq[s].virt == intid || vm->irq[s].phys == intid)
+			return true;
+	for (uint32_t s = 0; s < vm->pci_count; s++)
+		if (vm->pci[s].intx == intid)
+			return true;
+	for (uint32_t s = 0; s < shm_count; s++)
+		if (vm->shm[s].intid == intid)
+			return true;
+	return false;
+}
+
+static bool same_mac(const uint8_t *a, const uint8_t *b)
+{
+	for (unsigned k = 0; k < 6; k++)
+		if (a[k] != b[k])
+			return false;
+	return true;
+}
+
+static const char *check_vm(const struct shikiri_plan *p,
+			    const struct plan_arch *arch, uint32_t i)
+{
+	const struct shikiri_plan_vm *vm = &p->vm[i];
+	const struct shikiri_vm_net *n = &vm->net;
+	static const uint8_t zero_mac[6];
+
+	if (!n->ipa)
+		return plan_all_zero((const uint8_t *)n, sizeof(*n)) ?
+			       NULL :
+			       "network fields without a device";
+	if (n->reserved[0] || n->reserved[1])
+		return "reserved field not zero";
+	if (!plan_aligned(n->ipa, NET_PAGE) ||
+	    !plan_range_valid(n->ipa, NET_PAGE))
+		return "misaligned network device";
+	if (page_clashes(p, arch, vm, n->ipa))
+		return "network device overlaps another range";
+	if (!arch->irq_ok(&p->board, n->intid))
+		return "network INTID out of range";
+	if (intid_taken(vm, n->intid))
+		return "network INTID already in use";
+	if (n->lan >= p->lan_count)
+		return "network on an unknown LAN";
+	if ((n->mac[0] & 1) || same_mac(n->mac, zero_mac))
+		return "network MAC not unicast";
+	for (uint32_t j = 0; j < i; j++)
+		if (p->vm[j].net.ipa && p->vm[j].net.lan == n->lan &&
+		    same_mac(p->vm[j].net.mac, n->mac))
+			return "network MAC used twice on a LAN";
+	return NULL;
+}
+
+/**
+ * plan_net_check() - The plan's LANs and each VM's network device.
+ * @plan: a plan whose header and VM records passed the common checks.
+ * @arch: the architecture's rules (devices, interrupt range).
+ * @err: filled with the first reason for refusal.
+ *
+ * LANs: at most SHIKIRI_MAX_LANS, valid distinct names, unused entries
+ * zero.  A VM without a device (net.ipa 0) has all its net fields zero;
+ * one with a device has its page 4 KiB aligned and clear of the VM's RAM,
+ * passthrough MMIO, management page, watchdog, virtual PCI ECAM,
+ * shared-memory BARs, its arch devices and the hypervisor's; its INTID in
+ * the arch's range and not the console's, a passthrough one, a PCI INTx or
+ * a shared-memory doorbell of the VM; a known LAN; a unicast MAC, not
+ * zero, unique on its LAN.
+ *
+ * Return: 0, or -HV_EINVAL.
+ */
+int plan_net_check(const struct shikiri_plan *plan,
+		   const struct plan_arch *arch, struct plan_error *err)
+{
+	const char *why = check_lans(plan);
+
+	if (why)
+		return refuse(err, -1, why);
+	for (uint32_t i = 0; i < plan->vm_count; i++) {
+		why = check_vm(plan, arch, i);
+		if (why)
+			return refuse(err, (int)i, why);
+	}
+	return 0;
+}
