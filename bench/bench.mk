@@ -69,6 +69,8 @@ bench: setup
 		$(MAKE) --no-print-directory $(BENCH_IMAGE) $(NULLHV) && \
 		$(PYTHON) bench/run.py --rounds $(BENCH_ROUNDS) \
 			$(if $(filter 1,$(BENCH_ICOUNT)),--icount) || status=1; \
+		$(if $(filter 1,$(BENCH_ICOUNT)),, \
+		$(MAKE) --no-print-directory bench-comm || status=1;) \
 	fi; \
 	if [ -n "$(filter x86_64,$(BENCH_ARCH))" ]; then \
 		$(MAKE) --no-print-directory $(BENCH_IMAGE_X86) && \
@@ -76,3 +78,12 @@ bench: setup
 			$(if $(filter 1,$(BENCH_ICOUNT)),--icount) || status=1; \
 	fi; \
 	exit $$status
+
+BENCH_COMM_ROUNDS ?= 3
+
+.PHONY: bench-comm
+bench-comm: setup
+	@$(MAKE) --no-print-directory $(HV_BIN) $(SHIKIRI_BUILD) \
+		$(BUILD)/guest/initramfs.cpio.gz
+	@$(PYTHON) bench/comm.py \
+		--rounds $(BENCH_COMM_ROUNDS)

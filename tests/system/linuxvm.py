@@ -179,7 +179,16 @@ def initrd_with_virtio(dest):
     return dest
 
 
+def insmod(modules):
+    """A shell command that loads @modules (names, in order) from
+    GUEST_MODULES, each unless it is loaded already: the test initramfs
+    loads the virtio transport at boot (Makefile, GUEST_LOAD_ORDER) when
+    the cache has the network modules too."""
+    return " && ".join(f"{{ [ -d /sys/module/{m} ] ||"
+                       f" insmod {GUEST_MODULES}/{m}.ko; }}"
+                       for m in modules)
+
+
 def load_virtio(c, vm):
     """Load the virtio modules in VM @vm (booted with initrd_with_virtio)."""
-    c.run_in_vm(vm, " && ".join(f"insmod {GUEST_MODULES}/{m}.ko"
-                                for m in VIRTIO_MODULES))
+    c.run_in_vm(vm, insmod(VIRTIO_MODULES))

@@ -106,9 +106,7 @@ def test_virtio_blk_belongs_to_one_vm(tmp_path, boot):
     # writes through to the host's file.  The driver's first read (the
     # partition table) happens inside insmod, so it and every read run in
     # the background, lest a request that never completes hang the shell.
-    c.run_in_vm(OWNER, " && ".join(
-        f"insmod {linuxvm.GUEST_MODULES}/{m}.ko"
-        for m in linuxvm.VIRTIO_MODULES[:-1]))
+    c.run_in_vm(OWNER, linuxvm.insmod(linuxvm.VIRTIO_MODULES[:-1]))
     c.run_in_vm(OWNER, f"insmod {linuxvm.GUEST_MODULES}/virtio_blk.ko"
                        " >/dev/null 2>&1 &")
     assert _poll(c, OWNER, "[ -b /dev/vda ]"), f"{OWNER}: no /dev/vda"
