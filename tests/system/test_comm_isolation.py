@@ -190,6 +190,7 @@ class Run:
     linux_errors: str       # linux0's eth0 error counters
     linux_irqs: tuple       # linux0's doorbell interrupts before, after
     linux_rung_by: int      # RUNG_BY as linux0's `shikiri-shm wait` saw it
+    last: comm.Stats        # linux0's, after its ring to the stopped probe
     hv_lines: list
     alive: bool
 
@@ -235,10 +236,13 @@ def run(tmp_path_factory):
         errors = c.run_in_vm(
             LINUX, "cat /sys/class/net/eth0/statistics/rx_errors"
                    " /sys/class/net/eth0/statistics/tx_errors")
+        # The probe is stopped now: a ring to it is dropped, and counted.
+        c.run_in_vm(LINUX, f"shikiri-shm ring {RW} {part.vms[PROBE]}")
+        last = comm.stats(c, (LINUX,))
         yield Run(lay, part, baremetal.Report(c.vm_lines(PROBE)),
                   baremetal.Report(c.vm_lines(OUTSIDER)),
                   c.vm_lines(PROBE), stats, ping, crc, errors, tuple(irqs),
-                  int(rung.group(1), 16),
+                  int(rung.group(1), 16), last,
                   [l for l in c.lines if l.startswith("shikiri: ")],
                   c.alive)
     finally:
@@ -329,6 +333,16 @@ def test_a_flood_of_rings_is_one_interrupt(run):
     before, after = run.linux_irqs
     assert 1 <= after - before <= 2, run.linux_irqs
     assert run.linux_rung_by == 1 << run.part.vms[PROBE]
+
+
+def test_rings_to_the_stopped_probe_are_dropped(run):
+    """linux0 rang the probe once while it ran (it ended the probe's last
+    test) and once after it stopped: that ring is dropped and counted, not
+    sent."""
+    before, after = run.stats.shm[(LINUX, RW)], run.last.shm[(LINUX, RW)]
+    assert before["sent"] == 0 and before["dropped"] == 0, before
+    assert after["sent"] == 1 and after["dropped"] == 1, after
+    assert after["refused"] == 0, after
 
 
 def test_attacks_end_in_reset_or_drop_and_are_counted(run):
