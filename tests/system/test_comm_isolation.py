@@ -63,7 +63,8 @@ class Layout:
     regions {name: (pa, end)}, view {(vm, region): dict(ipa, mode, regs,
     intid, slot)}, ecam {vm: ipa}, net {vm: dict(lan, mac, ipa, intid)}."""
 
-    REGION = re.compile(r"^shm \d+ (\S+)\s+PA \[(0x[0-9a-f]+), (0x[0-9a-f]+)\)")
+    REGION = re.compile(r"^shm \d+ (\S+)\s+PA \[(0x[0-9a-f]+),"
+                        r" (0x[0-9a-f]+)\)")
     VIEW = re.compile(r"^    (\S+)\s+IPA (0x[0-9a-f]+) (rw|ro), registers"
                       r" (0x[0-9a-f]+), doorbell INTID (\d+), PCI"
                       r" 00:([0-9a-f]{2})\.0")
@@ -401,7 +402,8 @@ def test_outsider_has_no_device_and_nothing_counted(run):
 def test_only_the_probes_stopped(run):
     """Two guests ended (each switches itself off), nothing else did:
     no VM restarted or faulted out, the hypervisor and QEMU run on."""
-    stops = [l for l in run.hv_lines if re.match(r"shikiri: vm \S+: stopped", l)]
+    stops = [l for l in run.hv_lines
+             if re.match(r"shikiri: vm \S+: stopped", l)]
     assert sorted(l.split()[2].rstrip(":") for l in stops) == sorted(
         [PROBE, OUTSIDER]), stops
     assert not [l for l in run.hv_lines
