@@ -63,7 +63,8 @@ class Layout:
     regions {name: (pa, end)}, view {(vm, region): dict(ipa, mode, regs,
     intid, slot)}, ecam {vm: ipa}, net {vm: dict(lan, mac, ipa, intid)}."""
 
-    REGION = re.compile(r"^shm \d+ (\S+)\s+PA \[(0x[0-9a-f]+), (0x[0-9a-f]+)\)")
+    REGION = re.compile(r"^shm \d+ (\S+)\s+PA \[(0x[0-9a-f]+),"
+                        r" (0x[0-9a-f]+)\)")
     VIEW = re.compile(r"^    (\S+)\s+IPA (0x[0-9a-f]+) (rw|ro), registers"
                       r" (0x[0-9a-f]+), doorbell INTID (\d+), PCI"
                       r" 00:([0-9a-f]{2})\.0")
@@ -190,6 +191,7 @@ class Run:
     linux_errors: str       # linux0's eth0 error counters
     linux_irqs: tuple       # linux0's doorbell interrupts before, after
     linux_rung_by: int      # RUNG_BY as linux0's `shikiri-shm wait` saw it
+    last: comm.Stats        # linux0's, after its ring to the stopped probe
     hv_lines: list
     alive: bool
 
@@ -235,10 +237,13 @@ def run(tmp_path_factory):
         errors = c.run_in_vm(
             LINUX, "cat /sys/class/net/eth0/statistics/rx_errors"
                    " /sys/class/net/eth0/statistics/tx_errors")
+        # The probe is stopped now: a ring to it is dropped, and counted.
+        c.run_in_vm(LINUX, f"shikiri-shm ring {RW} {part.vms[PROBE]}")
+        last = comm.stats(c, (LINUX,))
         yield Run(lay, part, baremetal.Report(c.vm_lines(PROBE)),
                   baremetal.Report(c.vm_lines(OUTSIDER)),
                   c.vm_lines(PROBE), stats, ping, crc, errors, tuple(irqs),
-                  int(rung.group(1), 16),
+                  int(rung.group(1), 16), last,
                   [l for l in c.lines if l.startswith("shikiri: ")],
                   c.alive)
     finally:
@@ -331,6 +336,16 @@ def test_a_flood_of_rings_is_one_interrupt(run):
     assert run.linux_rung_by == 1 << run.part.vms[PROBE]
 
 
+def test_rings_to_the_stopped_probe_are_dropped(run):
+    """linux0 rang the probe once while it ran (it ended the probe's last
+    test) and once after it stopped: that ring is dropped and counted, not
+    sent."""
+    before, after = run.stats.shm[(LINUX, RW)], run.last.shm[(LINUX, RW)]
+    assert before["sent"] == 0 and before["dropped"] == 0, before
+    assert after["sent"] == 1 and after["dropped"] == 1, after
+    assert after["refused"] == 0, after
+
+
 def test_attacks_end_in_reset_or_drop_and_are_counted(run):
     """Every attack ended in NEEDS_RESET, a drop or a refused ring; the
     probe's counters hold them: each error is a NEEDS_RESET it saw, every
@@ -387,7 +402,8 @@ def test_outsider_has_no_device_and_nothing_counted(run):
 def test_only_the_probes_stopped(run):
     """Two guests ended (each switches itself off), nothing else did:
     no VM restarted or faulted out, the hypervisor and QEMU run on."""
-    stops = [l for l in run.hv_lines if re.match(r"shikiri: vm \S+: stopped", l)]
+    stops = [l for l in run.hv_lines
+             if re.match(r"shikiri: vm \S+: stopped", l)]
     assert sorted(l.split()[2].rstrip(":") for l in stops) == sorted(
         [PROBE, OUTSIDER]), stops
     assert not [l for l in run.hv_lines
