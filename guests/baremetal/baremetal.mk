@@ -7,7 +7,7 @@
 BAREMETAL_DIR := guests/baremetal
 BAREMETAL_OUT := $(BUILD)/guests
 BAREMETAL_GUESTS := isolation scrubcheck storm wdtstorm sysregs regreset \
-	excpstate conattack
+	excpstate conattack commprobe
 BAREMETAL_IMAGES := $(patsubst %,$(BAREMETAL_OUT)/%.Image,$(BAREMETAL_GUESTS))
 
 BAREMETAL_CC := $(CROSS)gcc
@@ -33,6 +33,15 @@ BAREMETAL_RT_OBJS := $(patsubst $(BAREMETAL_DIR)/%,$(BAREMETAL_OUT)/obj/%.o, \
 BAREMETAL_GUEST_OBJS := $(patsubst %,$(BAREMETAL_OUT)/obj/%.c.o, \
 	$(BAREMETAL_GUESTS))
 
+# A guest of several files: <name>.c, then the files of <name>_PARTS
+# (in guests/baremetal, outside the runtime's wildcard), in link order,
+# which is the order their tests run in.
+commprobe_PARTS := comm/comm comm/mmu comm/vnet comm/doorbell comm/netprobe \
+	comm/netattack comm/netrace comm/netserve
+BAREMETAL_PART_OBJS = $(patsubst %,$(BAREMETAL_OUT)/obj/%.c.o,$($(1)_PARTS))
+$(BAREMETAL_OUT)/commprobe.elf: $(call BAREMETAL_PART_OBJS,commprobe)
+BAREMETAL_GUEST_OBJS += $(call BAREMETAL_PART_OBJS,commprobe)
+
 $(BAREMETAL_OUT)/obj/%.c.o: $(BAREMETAL_DIR)/%.c
 	@mkdir -p $(dir $@)
 	$(call msg,CC,$<)
@@ -51,7 +60,8 @@ $(BAREMETAL_OUT)/obj/%.S.o: $(BAREMETAL_DIR)/%.S
 $(BAREMETAL_OUT)/%.elf: $(BAREMETAL_OUT)/obj/%.c.o $(BAREMETAL_RT_OBJS) \
 		$(BAREMETAL_DIR)/baremetal.ld
 	$(call msg,LD,$@)
-	$(Q)$(BAREMETAL_CC) $(BAREMETAL_LDFLAGS) $< $(BAREMETAL_RT_OBJS) -lgcc -o $@
+	$(Q)$(BAREMETAL_CC) $(BAREMETAL_LDFLAGS) $< \
+		$(call BAREMETAL_PART_OBJS,$*) $(BAREMETAL_RT_OBJS) -lgcc -o $@
 
 $(BAREMETAL_OUT)/%.Image: $(BAREMETAL_OUT)/%.elf
 	$(call msg,OBJCOPY,$@)

@@ -101,13 +101,16 @@ static void ring(struct shm_fn *from, unsigned peer)
 	}
 	/*
 	 * Never queued for a VM that is stopped or being reloaded: its next
-	 * life starts with a clear status anyway (shm_vm_reset()).
+	 * life starts with a clear status (shm_vm_reset()).  Looked at under
+	 * the lock the reset takes, so a ring that raced the stop cannot
+	 * land after the reset.
 	 */
+	spin_lock(&to->lock);
 	if (!vm_running(vm)) {
+		spin_unlock(&to->lock);
 		count(&from->stats.dropped);
 		return;
 	}
-	spin_lock(&to->lock);
 	to->status |= 1;
 	to->rung_by |= BIT(from->vm->id);
 	update_line(to);

@@ -69,6 +69,7 @@ void virtio_mmio_interrupt(struct virtio_mmio *t, uint32_t bits)
 
 void virtio_mmio_fail_locked(struct virtio_mmio *t)
 {
+	__atomic_add_fetch(&t->errors, 1, __ATOMIC_RELAXED);
 	__atomic_or_fetch(&t->status, VIRTIO_STATUS_NEEDS_RESET,
 			  __ATOMIC_RELEASE);
 	virtio_mmio_interrupt(t, VIRTIO_IRQ_CONFIG);
@@ -343,7 +344,7 @@ int virtio_mmio_init(struct virtio_mmio *t, struct vm *vm, uint64_t ipa,
 	t->intid = intid;
 	t->queue = queue;
 	t->work_lock = work_lock;
-	t->kicks = t->irqs = 0;
+	t->kicks = t->irqs = t->errors = 0;
 	reset_locked(t);
 	ret = arch_virq_add(vm, intid);
 	if (!ret)

@@ -42,12 +42,15 @@ static uint64_t ram_chunk(const struct vm *vm, uint64_t ipa, uint64_t len,
 	return 0;
 }
 
-/* Whether every byte of [@ipa, @ipa + @len) is in @vm's RAM. */
+/*
+ * Whether every byte of [@ipa, @ipa + @len) is in @vm's RAM; an empty
+ * buffer must start there too, so that no address outside it is taken.
+ */
 static bool in_ram(const struct vm *vm, uint64_t ipa, uint64_t len)
 {
 	unsigned char *host;
 
-	if (ipa + len < ipa)
+	if (ipa + len < ipa || !ram_chunk(vm, ipa, 1, &host))
 		return false;
 	/* Each step ends a region, so this ends after ram_count steps. */
 	while (len) {

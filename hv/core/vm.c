@@ -178,12 +178,16 @@ static void reload(struct vm *vm)
 	/* No device of the VM's may write its RAM once it is scrubbed. */
 	pci_vm_reset(&vm->pci);
 	vnet_reset(vm);
+	/*
+	 * Before the interrupt state: an edge a peer's device sent until
+	 * now is wiped with it, and none comes after (not running).
+	 */
+	vpci_reset(&vm->vpci);
+	shm_vm_reset(vm);
 	arch_vm_reset(vm);
 	if (vm->plan->flags & SHIKIRI_VM_CONSOLE_VIRTUAL)
 		vuart_reset(vm);
 	vwdt_reset(&vm->wdt);
-	vpci_reset(&vm->vpci);
-	shm_vm_reset(vm);
 	if (vm->life.cause != VM_CAUSE_BOOT ||
 	    !(vm->plan->flags & SHIKIRI_VM_RAM_CLEARED_AT_BOOT))
 		scrub(vm);

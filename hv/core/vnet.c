@@ -55,10 +55,9 @@ static uint64_t config_read(struct virtio_mmio *t, uint64_t off, unsigned size)
 	return v;
 }
 
-/* @n's own chain was malformed: fail its device, count it. */
+/* @n's own chain was malformed: fail its device. */
 static void fail(struct vnet *n, bool locked)
 {
-	count(&n->stats.errors);
 	if (!locked)
 		spin_lock(&n->mmio.lock);
 	virtio_mmio_fail_locked(&n->mmio);
@@ -239,7 +238,7 @@ void vnet_log_stats(const struct vm *vm)
 	       __atomic_load_n(&s->rx, __ATOMIC_RELAXED),
 	       __atomic_load_n(&s->tx_dropped, __ATOMIC_RELAXED),
 	       __atomic_load_n(&s->rx_dropped, __ATOMIC_RELAXED),
-	       __atomic_load_n(&s->errors, __ATOMIC_RELAXED),
+	       __atomic_load_n(&n->mmio.errors, __ATOMIC_RELAXED),
 	       __atomic_load_n(&n->mmio.kicks, __ATOMIC_RELAXED),
 	       __atomic_load_n(&n->mmio.irqs, __ATOMIC_RELAXED));
 }

@@ -3,17 +3,17 @@
  * libFuzzer harness: the virtio-net device, its virtqueues and the switch
  * (hv/core/virtq.c, virtio_mmio.c, vnet.c, vswitch.c) driven by a hostile
  * guest, on the unit tests' fake VMs (tests/unit/vnet_fixture.h).  VM F
- * (0) is the fuzzer's: 8 KiB of RAM from malloc(), so ASan catches any
+ * (0) is the fuzzer's: 4 KiB of RAM from malloc(), so ASan catches any
  * access outside it, its rings wherever the input says, their contents
  * the input's.  P (1) is a well-behaved peer on the same LAN that posts
  * receive buffers and sends to F; L (2) sits on another LAN.
  *
- * Input: 8 header bytes, then steps of 8 bytes, then F's RAM image.
+ * Input: 8 header bytes, then steps of 8 bytes, then F's RAM image,
+ * repeated to fill it (so short inputs reach every byte of it).
  *
  *   header  byte 0: log2 of each queue's size (low nibble RX, high TX,
- *           mod 9); byte 1: step count (mod 65); bytes 2-7: RX's desc,
- *           avail, used offsets in F's RAM (le16 each, mod 0x2100: some
- *           outside); TX's rings are 0x800 above them
+ *           mod 9); byte 1: step count (mod 65); bytes 2-4: where RX's
+ *           desc, avail and used rings are, bytes 5-7 TX's (ring_at())
  *   step    byte 0 action (mod 8): F notifies TX, P broadcasts, P sends
  *           to F, F pokes its RAM, F writes a register, F's driver sets
  *           the device up again, F acknowledges, F's VM restarts;
@@ -33,8 +33,7 @@
 #define F 0u
 #define P 1u
 #define L 2u
-#define F_RAM 0x2000u
-#define RING_SPAN 0x2100u
+#define F_RAM 0x1000u
 #define HDR 8u
 #define STEP 8u
 #define STEPS_MAX 64u
@@ -55,6 +54,15 @@ static uint32_t le32(const uint8_t *p)
 	       (uint32_t)p[3] << 24;
 }
 
+/*
+ * Where a ring is: header byte @b times 17, so anywhere in F's RAM and a
+ * little past it, aligned or not, and many of them running past its end.
+ */
+static uint32_t ring_at(uint8_t b)
+{
+	return (uint32_t)(FX_RAM_IPA + b * 17u);
+}
+
 /* F's driver: features, both queues where the header says, DRIVER_OK. */
 static void f_up(const uint8_t *hdr)
 {
@@ -68,15 +76,9 @@ static void f_up(const uint8_t *hdr)
 
 		fx_write(F, 0x030, q);
 		fx_write(F, 0x038, 1u << shift);
-		fx_write(F, 0x080,
-			 (uint32_t)(FX_RAM_IPA + le16(hdr + 2) % RING_SPAN +
-				    q * 0x800));
-		fx_write(F, 0x090,
-			 (uint32_t)(FX_RAM_IPA + le16(hdr + 4) % RING_SPAN +
-				    q * 0x800));
-		fx_write(F, 0x0a0,
-			 (uint32_t)(FX_RAM_IPA + le16(hdr + 6) % RING_SPAN +
-				    q * 0x800));
+		fx_write(F, 0x080, ring_at(hdr[2 + 3 * q]));
+		fx_write(F, 0x090, ring_at(hdr[3 + 3 * q]));
+		fx_write(F, 0x0a0, ring_at(hdr[4 + 3 * q]));
 		fx_write(F, 0x044, 1);
 	}
 	fx_write(F, 0x070, 0xf);
@@ -147,7 +149,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (unsigned v = 0; v < 3; v++)
 		CHECK(vnet_init(&vms[v]) == 0);
 	image = size - HDR - (size_t)count * STEP;
-	memcpy(fx_at(F, 0), steps + count * STEP, MIN(image, F_RAM));
+	for (size_t i = 0; image && i < F_RAM; i++)
+		*fx_at(F, i) = steps[count * STEP + i % image];
 	fx_driver_up(P);
 	fx_driver_up(L);
 	for (unsigned i = 0; i < 8; i++)
@@ -203,7 +206,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		CHECK(p_received() <= f_tx_seen);
 		CHECK(pn->stats.rx - p_rx <= f_tx_seen);
 		CHECK(!(fx_read(P, 0x070, 4) & FX_ST_NEEDS_RESET));
-		CHECK(pn->stats.errors == 0);
+		CHECK(pn->mmio.errors == 0);
 		CHECK(fake_virq.pulses[F][FX_INTID] <= clears);
 		CHECK(fake_virq.stray == 0);
 	}

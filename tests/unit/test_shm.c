@@ -9,6 +9,7 @@
  * linux0 and linux1 share "ring0" (2 MiB) and "log" (8 KiB, read-only for
  * linux1); linux2 has neither.
  */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -402,6 +404,41 @@ static void a_ring_to_a_stopped_vm_is_dropped(void **state)
 	assert_int_equal(reg(1, SHIKIRI_SHM_RUNG_BY), 0);
 }
 
+static void *ring_0_to_1(void *arg)
+{
+	(void)arg;
+	ring_from(0, 1);
+	return NULL;
+}
+
+/*
+ * A ring racing linux1's stop: it must look at linux1's life under the
+ * function's lock, which the reset takes too.  Here the test holds that
+ * lock while the ring starts, then stops linux1 and lets the ring go on:
+ * it may not set anything in a VM that no longer runs (its next life
+ * would start rung by the last one).
+ */
+static void a_ring_racing_a_stop_is_dropped(void **state)
+{
+	struct shm_fn *to = &vms[1].shm.fn[0];
+	pthread_t t;
+
+	(void)state;
+	set_reg(1, SHIKIRI_SHM_INTR_MASK, 1);
+	spin_lock(&to->lock);
+	assert_int_equal(pthread_create(&t, NULL, ring_0_to_1, NULL), 0);
+	/* Long enough for the ring to reach the lock. */
+	usleep(100 * 1000);
+	vms[1].life.state = VM_STOPPING;
+	spin_unlock(&to->lock);
+	assert_int_equal(pthread_join(t, NULL), 0);
+	assert_int_equal(stats(0)->dropped, 1);
+	assert_int_equal(stats(0)->sent, 0);
+	assert_int_equal(pulses(1), 0);
+	vms[1].life.state = VM_RUNNING;
+	assert_int_equal(reg(1, SHIKIRI_SHM_RUNG_BY), 0);
+}
+
 static void reset_clears_registers_not_the_region(void **state)
 {
 	(void)state;
@@ -458,6 +495,8 @@ int main(void)
 			teardown),
 		cmocka_unit_test_setup_teardown(
 			header_is_ivshmem_with_fixed_bars, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_ring_racing_a_stop_is_dropped,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(registers_read_as_documented,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(

@@ -210,6 +210,8 @@ static void test_buffers_outside_ram(void **state)
 		{ FX_RAM_IPA, 0xffffffffu },	  /* absurd length */
 		{ 0xffffffffffffff00ull, 0x200 }, /* wraps */
 		{ 0, 16 },
+		{ FX_NET_IPA, 0 }, /* empty, but not in RAM */
+		{ RAM_END, 0 },
 	};
 
 	(void)state;

@@ -274,13 +274,13 @@ static void test_bad_chain_fails_receiver_only(void **state)
 	assert_true(fx_read(1, REG_STATUS, 4) & FX_ST_NEEDS_RESET);
 	assert_int_equal(fx_read(1, REG_INT_STATUS, 4), 2);
 	assert_int_equal(pulses(1), 1);
-	assert_int_equal(stats(1)->errors, 1);
+	assert_int_equal(vms[1].net.mmio.errors, 1);
 	assert_received(2, f, sizeof(f));
 	assert_false(fx_read(0, REG_STATUS, 4) & FX_ST_NEEDS_RESET);
 	assert_false(fx_read(2, REG_STATUS, 4) & FX_ST_NEEDS_RESET);
 	/* v1 is left alone from now on: no more walks of its rings. */
 	fx_send(0, f, sizeof(f));
-	assert_int_equal(stats(1)->errors, 1);
+	assert_int_equal(vms[1].net.mmio.errors, 1);
 	assert_received(2, f, sizeof(f));
 	/* The driver's status writes keep NEEDS_RESET until a reset. */
 	fx_write(1, REG_STATUS, 0xf);
@@ -309,11 +309,11 @@ static void test_bad_tx_fails_sender(void **state)
 	fx_write(0, 0x050, VNET_TXQ);
 	assert_received(1, f, sizeof(f));
 	assert_true(fx_read(0, REG_STATUS, 4) & FX_ST_NEEDS_RESET);
-	assert_int_equal(stats(0)->errors, 1);
+	assert_int_equal(vms[0].net.mmio.errors, 1);
 	assert_int_equal(stats(0)->tx, 1);
 	/* Another notify does nothing. */
 	fx_write(0, 0x050, VNET_TXQ);
-	assert_int_equal(stats(0)->errors, 1);
+	assert_int_equal(vms[0].net.mmio.errors, 1);
 	assert_int_equal(vms[0].net.mmio.kicks, 2);
 	/* A receiver's view of it is untouched. */
 	assert_false(fx_read(1, REG_STATUS, 4) & FX_ST_NEEDS_RESET);
@@ -414,6 +414,7 @@ static void test_bad_ring_at_ready(void **state)
 	assert_int_equal(fx_read(2, 0x044, 4), 0);
 	assert_true(fx_read(2, REG_STATUS, 4) & FX_ST_NEEDS_RESET);
 	assert_int_equal(fx_read(2, REG_INT_STATUS, 4), 2);
+	assert_int_equal(vms[2].net.mmio.errors, 1);
 	/* A ready queue's addresses cannot change under the device. */
 	fx_driver_up(2);
 	fx_write(2, 0x030, VNET_RXQ);

@@ -265,7 +265,7 @@ $(BUILD)/unit/test_shm: tests/unit/test_shm.c hv/core/shm.c \
 	@mkdir -p $(dir $@)
 	$(call msg,HOSTCC,$@)
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(UNIT_HV_CFLAGS) $(HOST_SAN) -o $@ \
-		$(filter %.c,$^) -lcmocka
+		$(filter %.c,$^) -lcmocka -lpthread
 
 $(BUILD)/unit/test_plan_net: tests/unit/test_plan_net.c hv/core/plan_net.c \
 		hv/include/hv/plan_check.h

@@ -137,41 +137,45 @@ static void mark_used(const struct board *b, const struct comm_guest *g,
 static int place_regions(struct comm_layout *cl, const struct config *cfg,
 			 struct layout_range *t, unsigned int n, struct diag *d)
 {
-	bool done[SHIKIRI_MAX_SHM] = { false };
+	unsigned int order[SHIKIRI_MAX_SHM];
 
+	/* Insertion sort, stable: equal sizes keep region order. */
 	for (unsigned int k = 0; k < cfg->shm_count; k++) {
-		unsigned int best = SHIKIRI_MAX_SHM;
-		uint64_t size;
+		unsigned int at = k;
 
-		for (unsigned int s = 0; s < cfg->shm_count; s++)
-			if (!done[s] &&
-			    (best == SHIKIRI_MAX_SHM ||
-			     cfg->shm[s].size > cfg->shm[best].size))
-				best = s;
-		done[best] = true;
-		size = cfg->shm[best].size;
-		if (!size)
+		while (at > 0 &&
+		       cfg->shm[order[at - 1]].size < cfg->shm[k].size) {
+			order[at] = order[at - 1];
+			at--;
+		}
+		order[at] = k;
+	}
+	for (unsigned int k = 0; k < cfg->shm_count; k++) {
+		const struct shm_config *c = &cfg->shm[order[k]];
+
+		if (!c->size)
 			continue;
-		if (layout_place_top_down(t, n, COMM_4G, COMM_IPA_END, size,
-					  size, &cl->bar2_ipa[best])) {
-			diag_prop(d, cfg->path, cfg->shm[best].node, "size",
+		if (layout_place_top_down(t, n, COMM_4G, COMM_IPA_END, c->size,
+					  c->size, &cl->bar2_ipa[order[k]])) {
+			diag_prop(d, cfg->path, c->node, "size",
 				  "no room above 4 GiB in the IPA space of its "
 				  "VMs for %" PRIu64 " MiB; fix: make the "
 				  "regions smaller",
-				  size >> 20);
+				  c->size >> 20);
 			return -1;
 		}
-		t[n++] = (struct layout_range){ cl->bar2_ipa[best], size };
+		t[n++] = (struct layout_range){ cl->bar2_ipa[order[k]],
+						c->size };
 	}
 	return 0;
 }
 
 /* The lowest free SPIs: one per region, then the LANs' devices'. */
 static int pick_intids(struct comm_layout *cl, const struct config *cfg,
-		       bool *used, bool lans, struct diag *d)
+		       const bool *used, bool lans, struct diag *d)
 {
 	unsigned int want = cfg->shm_count + (lans ? 1 : 0), got = 0;
-	uint32_t intid[SHIKIRI_MAX_SHM + 1];
+	uint32_t intid[SHIKIRI_MAX_SHM + 1] = { 0 };
 
 	for (uint32_t i = SHIKIRI_GIC_SPI_BASE; i < COMM_SPI_END && got < want;
 	     i++)
@@ -259,7 +263,7 @@ void comm_vm_view(struct comm_vm *cv, const struct comm_layout *cl,
 		if (!(c->vm_mask & (1u << i)))
 			continue;
 		v->region = s;
-		v->flags = c->ro_mask & (1u << i) ? SHIKIRI_SHM_READ_ONLY : 0;
+		v->flags = (c->ro_mask & (1u << i)) ? SHIKIRI_SHM_READ_ONLY : 0;
 		v->ipa = cl->bar2_ipa[s];
 		v->regs_ipa = cl->block_ipa + COMM_REGS_OFFSET + s * PAGE;
 		v->intid = cl->shm_intid[s];

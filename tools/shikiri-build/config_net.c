@@ -47,7 +47,6 @@ void config_mac_parse(struct vm_parse *p, const char *name, const void *val,
 		      int len)
 {
 	const uint8_t *mac = val;
-	char text[MAC_TEXT];
 
 	if (len != 6) {
 		diag_prop(p->d, p->cfg->path, p->vm->node, name,
@@ -56,6 +55,8 @@ void config_mac_parse(struct vm_parse *p, const char *name, const void *val,
 		return;
 	}
 	if (mac[0] & 1) {
+		char text[MAC_TEXT];
+
 		diag_prop(p->d, p->cfg->path, p->vm->node, name,
 			  "%s is a multicast address (bit 0 of the first "
 			  "byte is set); fix: use a unicast one, e.g. "

@@ -67,6 +67,7 @@ struct virtio_mmio {
 	struct virtq *queue; /**< dev->queue_count of them */
 	uint64_t kicks;	     /**< QueueNotify writes */
 	uint64_t irqs;	     /**< edges sent to the guest */
+	uint64_t errors;     /**< malformed rings or chains (NEEDS_RESET) */
 };
 
 /**
@@ -101,7 +102,7 @@ void virtio_mmio_interrupt(struct virtio_mmio *t, uint32_t bits);
 
 /**
  * virtio_mmio_fail_locked() - The driver gave the device something it
- * cannot use: set NEEDS_RESET and raise the configuration-change
+ * cannot use: count it, set NEEDS_RESET and raise the configuration-change
  * interrupt; the device does nothing more until the driver resets it.
  * With @t->lock held.
  */

@@ -28,7 +28,6 @@ struct vnet_stats {
 	uint64_t rx;	     /**< frames written into its buffers */
 	uint64_t tx_dropped; /**< its frames no port took, spoofed, oversized */
 	uint64_t rx_dropped; /**< frames for it lost: no buffer, not running */
-	uint64_t errors;     /**< malformed chains or rings (NEEDS_RESET) */
 };
 
 /**

@@ -36,34 +36,63 @@
 #define EC_DABT_CUR 0x25
 #define FSC_SYNC_EXTERNAL 0x10
 
+/*
+ * MMIO accessors: one load or store each, without writeback addressing.
+ * A plain C access in a loop may become "ldr w0, [x2], #4", which has no
+ * syndrome (ESR ISV 0) the hypervisor could emulate it from: it would
+ * reflect an abort instead.  Linux's readl()/writel() are asm for the same
+ * reason.
+ */
 static inline uint8_t mmio_read8(uint64_t addr)
 {
-	return *(volatile uint8_t *)(uintptr_t)addr;
+	uint8_t v;
+
+	__asm__ volatile("ldrb %w0, [%1]" : "=r"(v) : "r"(addr) : "memory");
+	return v;
+}
+
+static inline uint16_t mmio_read16(uint64_t addr)
+{
+	uint16_t v;
+
+	__asm__ volatile("ldrh %w0, [%1]" : "=r"(v) : "r"(addr) : "memory");
+	return v;
 }
 
 static inline uint32_t mmio_read32(uint64_t addr)
 {
-	return *(volatile uint32_t *)(uintptr_t)addr;
+	uint32_t v;
+
+	__asm__ volatile("ldr %w0, [%1]" : "=r"(v) : "r"(addr) : "memory");
+	return v;
 }
 
 static inline uint64_t mmio_read64(uint64_t addr)
 {
-	return *(volatile uint64_t *)(uintptr_t)addr;
+	uint64_t v;
+
+	__asm__ volatile("ldr %0, [%1]" : "=r"(v) : "r"(addr) : "memory");
+	return v;
 }
 
 static inline void mmio_write8(uint64_t addr, uint8_t val)
 {
-	*(volatile uint8_t *)(uintptr_t)addr = val;
+	__asm__ volatile("strb %w0, [%1]" : : "rZ"(val), "r"(addr) : "memory");
+}
+
+static inline void mmio_write16(uint64_t addr, uint16_t val)
+{
+	__asm__ volatile("strh %w0, [%1]" : : "rZ"(val), "r"(addr) : "memory");
 }
 
 static inline void mmio_write32(uint64_t addr, uint32_t val)
 {
-	*(volatile uint32_t *)(uintptr_t)addr = val;
+	__asm__ volatile("str %w0, [%1]" : : "rZ"(val), "r"(addr) : "memory");
 }
 
 static inline void mmio_write64(uint64_t addr, uint64_t val)
 {
-	*(volatile uint64_t *)(uintptr_t)addr = val;
+	__asm__ volatile("str %x0, [%1]" : : "rZ"(val), "r"(addr) : "memory");
 }
 
 #endif /* BAREMETAL_SYSREG_H */
