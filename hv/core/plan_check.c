@@ -186,32 +186,14 @@ static int check_board(const struct plan_ctx *ctx)
 	return why ? refuse(ctx, -1, why) : 0;
 }
 
-/* Both names are NUL-terminated within SHIKIRI_NAME_LEN (checked first). */
-static bool same_name(const char *a, const char *b)
-{
-	while (*a && *a == *b) {
-		a++;
-		b++;
-	}
-	return *a == *b;
-}
-
 static int check_name(const struct plan_ctx *ctx, int i)
 {
 	const struct shikiri_plan_vm *vm = &ctx->plan->vm[i];
-	unsigned int n;
 
-	for (n = 0; n < SHIKIRI_NAME_LEN && vm->name[n]; n++) {
-		char c = vm->name[n];
-
-		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-		      c == '_' || c == '-'))
-			return refuse(ctx, i, "bad VM name");
-	}
-	if (n == 0 || n == SHIKIRI_NAME_LEN)
+	if (!plan_name_ok(vm->name))
 		return refuse(ctx, i, "bad VM name");
 	for (int j = 0; j < i; j++)
-		if (same_name(ctx->plan->vm[j].name, vm->name))
+		if (plan_same_name(ctx->plan->vm[j].name, vm->name))
 			return refuse(ctx, i, "duplicate VM name");
 	return 0;
 }

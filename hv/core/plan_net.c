@@ -25,40 +25,15 @@ static int refuse(struct plan_error *err, int vm, const char *what)
 	return -HV_EINVAL;
 }
 
-/* A name of 1-15 of [a-z0-9_-], NUL-padded to SHIKIRI_NAME_LEN. */
-static bool good_name(const char *s)
-{
-	unsigned n = 0;
-
-	while (n < SHIKIRI_NAME_LEN && s[n]) {
-		char c = s[n++];
-
-		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-		      c == '_' || c == '-'))
-			return false;
-	}
-	if (n == 0 || n == SHIKIRI_NAME_LEN)
-		return false;
-	return plan_all_zero((const uint8_t *)s + n, SHIKIRI_NAME_LEN - n);
-}
-
-static bool same_name(const char *a, const char *b)
-{
-	for (unsigned n = 0; n < SHIKIRI_NAME_LEN; n++)
-		if (a[n] != b[n])
-			return false;
-	return true;
-}
-
 static const char *check_lans(const struct shikiri_plan *p)
 {
 	if (p->lan_count > SHIKIRI_MAX_LANS)
 		return "too many LANs";
 	for (uint32_t l = 0; l < p->lan_count; l++) {
-		if (!good_name(p->lan[l]))
+		if (!plan_name_ok(p->lan[l]))
 			return "bad LAN name";
 		for (uint32_t m = 0; m < l; m++)
-			if (same_name(p->lan[l], p->lan[m]))
+			if (plan_same_name(p->lan[l], p->lan[m]))
 				return "duplicate LAN name";
 	}
 	if (!plan_all_zero((const uint8_t *)p->lan[p->lan_count],

@@ -46,34 +46,6 @@ static int refuse(struct plan_error *err, int vm, const char *what)
 	return -HV_EINVAL;
 }
 
-static bool name_ok(const char *name)
-{
-	size_t n = 0;
-
-	for (; n < SHIKIRI_NAME_LEN && name[n]; n++) {
-		char c = name[n];
-
-		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-		      c == '_' || c == '-'))
-			return false;
-	}
-	if (n == 0 || n == SHIKIRI_NAME_LEN)
-		return false;
-	/* What follows the name is zero: the plan carries no stray bytes. */
-	for (; n < SHIKIRI_NAME_LEN; n++)
-		if (name[n])
-			return false;
-	return true;
-}
-
-static bool same_name(const char *a, const char *b)
-{
-	for (size_t n = 0; n < SHIKIRI_NAME_LEN; n++)
-		if (a[n] != b[n])
-			return false;
-	return true;
-}
-
 static bool power_of_two(uint64_t v)
 {
 	return v && !(v & (v - 1));
@@ -88,7 +60,7 @@ static const char *check_region(const struct shikiri_plan *p, uint32_t r,
 						      SHM_PA_ALIGN_MAX;
 	unsigned members = 0;
 
-	if (!name_ok(s->name))
+	if (!plan_name_ok(s->name))
 		return "bad shared-memory region name";
 	if (!power_of_two(s->size) || s->size < SHM_MIN_SIZE ||
 	    s->size > SHM_MAX_SIZE)
@@ -124,7 +96,7 @@ static const char *check_region(const struct shikiri_plan *p, uint32_t r,
 	for (uint32_t o = 0; o < r; o++) {
 		if (plan_overlaps(s->pa, s->size, p->shm[o].pa, p->shm[o].size))
 			return "shared-memory regions overlap";
-		if (same_name(s->name, p->shm[o].name))
+		if (plan_same_name(s->name, p->shm[o].name))
 			return "shared-memory region name used twice";
 	}
 	return NULL;

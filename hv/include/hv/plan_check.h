@@ -149,4 +149,34 @@ static inline bool plan_all_zero(const uint8_t *raw, uint64_t size)
 	return true;
 }
 
+/**
+ * plan_name_ok() - Whether @name (a VM's, a region's, a LAN's) is 1-15 of
+ * [a-z0-9_-], NUL-terminated and zero to the end of its SHIKIRI_NAME_LEN
+ * bytes, so that the plan carries no stray bytes.
+ */
+static inline bool plan_name_ok(const char *name)
+{
+	unsigned n = 0;
+
+	for (; n < SHIKIRI_NAME_LEN && name[n]; n++) {
+		char c = name[n];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		      c == '_' || c == '-'))
+			return false;
+	}
+	if (n == 0 || n == SHIKIRI_NAME_LEN)
+		return false;
+	return plan_all_zero((const uint8_t *)name + n, SHIKIRI_NAME_LEN - n);
+}
+
+/** plan_same_name() - Whether two names checked by plan_name_ok() match. */
+static inline bool plan_same_name(const char *a, const char *b)
+{
+	for (unsigned n = 0; n < SHIKIRI_NAME_LEN; n++)
+		if (a[n] != b[n])
+			return false;
+	return true;
+}
+
 #endif /* HV_PLAN_CHECK_H */
