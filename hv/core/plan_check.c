@@ -15,8 +15,6 @@
 #include "hv/plan_check.h"
 
 #define PLAN_PAGE_SIZE 0x1000ull
-#define PLAN_MANAGE_SIZE 0x1000u   /* include/shikiri/manage.h */
-#define PLAN_WATCHDOG_SIZE 0x2000u /* hv/vwdt.h */
 #define PLAN_RNG_SEED_SIZE 32u
 #define PLAN_KASLR_SEED_SIZE 8u
 #define PLAN_PORTS 0x10000u /* the I/O port space of a PCI segment */
@@ -630,6 +628,40 @@ uint32_t plan_compute_crc(const struct shikiri_plan *plan)
  *
  * Return: 0 when the plan is valid, -HV_EINVAL otherwise.
  */
+unsigned plan_vm_own_ranges(const struct shikiri_plan_vm *vm,
+			    struct shikiri_range *out)
+{
+	unsigned n = 0;
+
+	for (uint32_t i = 0; i < vm->ram_count; i++)
+		out[n++] = (struct shikiri_range){ vm->ram[i].ipa,
+						   vm->ram[i].size };
+	for (uint32_t i = 0; i < vm->mmio_count; i++)
+		out[n++] = (struct shikiri_range){ vm->mmio[i].ipa,
+						   vm->mmio[i].size };
+	if (vm->manage_ipa)
+		out[n++] = (struct shikiri_range){ vm->manage_ipa,
+						   PLAN_MANAGE_SIZE };
+	if (vm->watchdog_ipa)
+		out[n++] = (struct shikiri_range){ vm->watchdog_ipa,
+						   PLAN_WATCHDOG_SIZE };
+	return n;
+}
+
+bool plan_vm_intid_used(const struct shikiri_plan_vm *vm, uint32_t intid)
+{
+	if ((vm->flags & SHIKIRI_VM_CONSOLE_VIRTUAL) &&
+	    vm->console_irq == intid)
+		return true;
+	for (uint32_t i = 0; i < vm->irq_count; i++)
+		if (vm->irq[i].virt == intid)
+			return true;
+	for (uint32_t i = 0; i < vm->pci_count; i++)
+		if (vm->pci[i].intx == intid)
+			return true;
+	return false;
+}
+
 int plan_check(const struct shikiri_plan *plan, uint64_t avail,
 	       const struct plan_arch *arch, const struct plan_limits *limits,
 	       struct plan_error *err)

@@ -12,12 +12,6 @@
 #include "hv/errno.h"
 #include "hv/plan_check.h"
 
-#define NET_PAGE 0x1000ull	/* hv/virtio_mmio.h VIRTIO_MMIO_SIZE */
-#define NET_MANAGE_SIZE 0x1000u /* include/shikiri/manage.h */
-#define NET_WATCHDOG_SIZE 0x2000u
-#define NET_ECAM_SIZE 0x100000u /* the virtual PCI bus 0 */
-#define NET_SHM_REGS_SIZE 0x1000u
-
 static int refuse(struct plan_error *err, int vm, const char *what)
 {
 	err->what = what;
@@ -46,7 +40,7 @@ static const char *check_lans(const struct shikiri_plan *p)
 static bool hits(uint64_t ipa, uint64_t base, uint64_t size)
 {
 	return base && plan_range_valid(base, size) &&
-	       plan_overlaps(ipa, NET_PAGE, base, size);
+	       plan_overlaps(ipa, PLAN_NET_SIZE, base, size);
 }
 
 /* Whether the device page at @ipa hits anything else VM @vm sees. */
@@ -56,25 +50,20 @@ static bool page_clashes(const struct shikiri_plan *p,
 {
 	uint32_t shm_count = vm->shm_count < SHIKIRI_MAX_SHM ? vm->shm_count :
 							       SHIKIRI_MAX_SHM;
+	struct shikiri_range own[PLAN_VM_OWN_RANGES];
+	unsigned count = plan_vm_own_ranges(vm, own);
 
-	if (arch->hv_device(&p->board, ipa, NET_PAGE) ||
-	    arch->vm_device(vm, ipa, NET_PAGE) ||
-	    hits(ipa, vm->manage_ipa, NET_MANAGE_SIZE) ||
-	    hits(ipa, vm->watchdog_ipa, NET_WATCHDOG_SIZE) ||
-	    hits(ipa, vm->vpci_ecam_ipa, NET_ECAM_SIZE))
+	if (arch->hv_device(&p->board, ipa, PLAN_NET_SIZE) ||
+	    arch->vm_device(vm, ipa, PLAN_NET_SIZE) ||
+	    hits(ipa, vm->vpci_ecam_ipa, PLAN_VPCI_ECAM_SIZE))
 		return true;
-	for (uint32_t r = 0; r < vm->ram_count; r++)
-		if (plan_overlaps(ipa, NET_PAGE, vm->ram[r].ipa,
-				  vm->ram[r].size))
-			return true;
-	for (uint32_t r = 0; r < vm->mmio_count; r++)
-		if (plan_overlaps(ipa, NET_PAGE, vm->mmio[r].ipa,
-				  vm->mmio[r].size))
+	for (unsigned r = 0; r < count; r++)
+		if (plan_overlaps(ipa, PLAN_NET_SIZE, own[r].base, own[r].size))
 			return true;
 	for (uint32_t s = 0; s < shm_count; s++) {
 		const struct shikiri_vm_shm *v = &vm->shm[s];
 
-		if (hits(ipa, v->regs_ipa, NET_SHM_REGS_SIZE) ||
+		if (hits(ipa, v->regs_ipa, PLAN_SHM_REGS_SIZE) ||
 		    (v->region < p->shm_count &&
 		     p->shm_count <= SHIKIRI_MAX_SHM &&
 		     hits(ipa, v->ipa, p->shm[v->region].size)))
@@ -89,14 +78,11 @@ static bool intid_taken(const struct shikiri_plan_vm *vm, uint32_t intid)
 	uint32_t shm_count = vm->shm_count < SHIKIRI_MAX_SHM ? vm->shm_count :
 							       SHIKIRI_MAX_SHM;
 
-	if ((vm->flags & SHIKIRI_VM_CONSOLE_VIRTUAL) &&
-	    intid == vm->console_irq)
+	if (plan_vm_intid_used(vm, intid))
 		return true;
+	/* A passthrough line's physical number too: its GIC line. */
 	for (uint32_t s = 0; s < vm->irq_count; s++)
-		if (vm->irq[s].virt == intid || vm->irq[s].phys == intid)
-			return true;
-	for (uint32_t s = 0; s < vm->pci_count; s++)
-		if (vm->pci[s].intx == intid)
+		if (vm->irq[s].phys == intid)
 			return true;
 	for (uint32_t s = 0; s < shm_count; s++)
 		if (vm->shm[s].intid == intid)
@@ -125,8 +111,8 @@ static const char *check_vm(const struct shikiri_plan *p,
 			       "network fields without a device";
 	if (n->reserved[0] || n->reserved[1])
 		return "reserved field not zero";
-	if (!plan_aligned(n->ipa, NET_PAGE) ||
-	    !plan_range_valid(n->ipa, NET_PAGE))
+	if (!plan_aligned(n->ipa, PLAN_NET_SIZE) ||
+	    !plan_range_valid(n->ipa, PLAN_NET_SIZE))
 		return "misaligned network device";
 	if (page_clashes(p, arch, vm, n->ipa))
 		return "network device overlaps another range";

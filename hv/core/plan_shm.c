@@ -15,12 +15,7 @@
 #define SHM_MIN_SIZE 0x1000ull
 #define SHM_MAX_SIZE 0x40000000ull
 #define SHM_PA_ALIGN_MAX 0x200000ull
-#define SHM_REGS_SIZE 0x1000ull	    /* BAR 0, include/shikiri/shm.h */
 #define SHM_REGS_LIMIT (1ull << 32) /* BAR 0 is a 32-bit BAR */
-#define SHM_ECAM_SIZE 0x100000ull   /* bus 0 (hv/vpci.h) */
-#define SHM_NET_SIZE 0x1000ull	    /* the virtio-mmio page */
-#define SHM_MANAGE_SIZE 0x1000ull
-#define SHM_WATCHDOG_SIZE 0x2000ull
 /* The stage-2 input size of AArch64, the one arch with regions. */
 #define SHM_IPA_LIMIT (1ull << 39)
 /* The vGIC's SPIs (hv/arch/aarch64/include/arch/vgic.h: 256). */
@@ -29,15 +24,8 @@
 #define SHM_DEVFN_FIRST 0x08u /* device 1, function 0 */
 #define SHM_DEVFN_LAST 0xf8u  /* device 31, function 0 */
 
-/* One guest-physical range of a VM. */
-struct range {
-	uint64_t base;
-	uint64_t size;
-};
-
-/* Space for every range a VM has beside its shared-memory views. */
-#define SHM_MAX_RANGES \
-	(SHIKIRI_MAX_RAM_REGIONS + SHIKIRI_MAX_MMIO + 3u + 2u * SHIKIRI_MAX_SHM)
+/* Space for every range a VM has but its network page. */
+#define SHM_MAX_RANGES (PLAN_VM_OWN_RANGES + 1u + 2u * SHIKIRI_MAX_SHM)
 
 static int refuse(struct plan_error *err, int vm, const char *what)
 {
@@ -102,30 +90,12 @@ static const char *check_region(const struct shikiri_plan *p, uint32_t r,
 	return NULL;
 }
 
-/* The VM's ranges other than its shared-memory views, into @out. */
-static unsigned other_ranges(const struct shikiri_plan_vm *vm,
-			     struct range *out)
-{
-	unsigned n = 0;
-
-	for (uint32_t i = 0; i < vm->ram_count; i++)
-		out[n++] = (struct range){ vm->ram[i].ipa, vm->ram[i].size };
-	for (uint32_t i = 0; i < vm->mmio_count; i++)
-		out[n++] = (struct range){ vm->mmio[i].ipa, vm->mmio[i].size };
-	if (vm->manage_ipa)
-		out[n++] = (struct range){ vm->manage_ipa, SHM_MANAGE_SIZE };
-	if (vm->watchdog_ipa)
-		out[n++] =
-			(struct range){ vm->watchdog_ipa, SHM_WATCHDOG_SIZE };
-	return n;
-}
-
 /* A range of the VM's view of shared memory (its ECAM, BAR 0 or BAR 2):
  * in the IPA space and clear of everything else the VM has. */
 static const char *check_ipa(const struct shikiri_plan *p,
 			     const struct plan_arch *arch, uint32_t v,
-			     const struct range *r, const struct range *all,
-			     unsigned count)
+			     const struct shikiri_range *r,
+			     const struct shikiri_range *all, unsigned count)
 {
 	const struct shikiri_plan_vm *vm = &p->vm[v];
 
@@ -142,23 +112,6 @@ static const char *check_ipa(const struct shikiri_plan *p,
 	return NULL;
 }
 
-/* Whether virtual INTID @intid is already used by VM @vm otherwise. */
-static bool intid_used(const struct shikiri_plan_vm *vm, uint32_t intid)
-{
-	if ((vm->flags & SHIKIRI_VM_CONSOLE_VIRTUAL) &&
-	    vm->console_irq == intid)
-		return true;
-	for (uint32_t i = 0; i < vm->irq_count; i++)
-		if (vm->irq[i].virt == intid)
-			return true;
-	for (uint32_t i = 0; i < vm->pci_count; i++)
-		if (vm->pci[i].intx == intid)
-			return true;
-	/* The network device's page and line: plan_net.c checks them
-	 * against these views. */
-	return false;
-}
-
 /* One view @k of VM @v: its region, flags, interrupt and slot. */
 static const char *check_view(const struct shikiri_plan *p, uint32_t v,
 			      uint32_t k)
@@ -172,12 +125,12 @@ static const char *check_view(const struct shikiri_plan *p, uint32_t v,
 	if (s->flags & ~SHIKIRI_SHM_READ_ONLY)
 		return "unknown shared-memory flags";
 	if (!plan_aligned(s->ipa, p->shm[s->region].size) ||
-	    !plan_aligned(s->regs_ipa, SHM_REGS_SIZE) ||
-	    s->regs_ipa + SHM_REGS_SIZE > SHM_REGS_LIMIT)
+	    !plan_aligned(s->regs_ipa, PLAN_SHM_REGS_SIZE) ||
+	    s->regs_ipa + PLAN_SHM_REGS_SIZE > SHM_REGS_LIMIT)
 		return "misaligned shared-memory IPA";
 	if (s->intid < SHM_INTID_FIRST || s->intid >= SHM_INTID_LIMIT)
 		return "shared-memory INTID is not a virtual SPI";
-	if (intid_used(vm, s->intid))
+	if (plan_vm_intid_used(vm, s->intid))
 		return "shared-memory INTID already in use";
 	if (s->devfn < SHM_DEVFN_FIRST || s->devfn > SHM_DEVFN_LAST ||
 	    (s->devfn & 7))
@@ -197,7 +150,7 @@ static const char *check_vm(const struct shikiri_plan *p,
 			    const struct plan_arch *arch, uint32_t v)
 {
 	const struct shikiri_plan_vm *vm = &p->vm[v];
-	struct range all[SHM_MAX_RANGES];
+	struct shikiri_range all[SHM_MAX_RANGES];
 	unsigned count, first;
 	const char *why = NULL;
 
@@ -211,20 +164,23 @@ static const char *check_vm(const struct shikiri_plan *p,
 	if (!vm->shm_count)
 		return vm->vpci_ecam_ipa ? "virtual PCI bus with no function" :
 					   NULL;
-	if (!plan_aligned(vm->vpci_ecam_ipa, SHM_ECAM_SIZE) ||
+	if (!plan_aligned(vm->vpci_ecam_ipa, PLAN_VPCI_ECAM_SIZE) ||
 	    !vm->vpci_ecam_ipa)
 		return "bad virtual PCI ECAM";
-	count = other_ranges(vm, all);
+	count = plan_vm_own_ranges(vm, all);
 	first = count;
-	all[count++] = (struct range){ vm->vpci_ecam_ipa, SHM_ECAM_SIZE };
+	all[count++] = (struct shikiri_range){ vm->vpci_ecam_ipa,
+					       PLAN_VPCI_ECAM_SIZE };
 	for (uint32_t k = 0; k < vm->shm_count; k++) {
 		const struct shikiri_vm_shm *s = &vm->shm[k];
 
 		why = check_view(p, v, k);
 		if (why)
 			return why;
-		all[count++] = (struct range){ s->regs_ipa, SHM_REGS_SIZE };
-		all[count++] = (struct range){ s->ipa, p->shm[s->region].size };
+		all[count++] = (struct shikiri_range){ s->regs_ipa,
+						       PLAN_SHM_REGS_SIZE };
+		all[count++] = (struct shikiri_range){ s->ipa,
+						       p->shm[s->region].size };
 	}
 	for (unsigned i = first; !why && i < count; i++)
 		why = check_ipa(p, arch, v, &all[i], all, count);

@@ -267,7 +267,11 @@ $(BUILD)/unit/test_shm: tests/unit/test_shm.c hv/core/shm.c \
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(UNIT_HV_CFLAGS) $(HOST_SAN) -o $@ \
 		$(filter %.c,$^) -lcmocka -lpthread
 
-$(BUILD)/unit/test_plan_net: tests/unit/test_plan_net.c hv/core/plan_net.c \
+# test_plan_net links every plan rule: plan_net.c uses plan_check.c's
+# helpers (plan_vm_own_ranges(), plan_vm_intid_used()).
+$(BUILD)/unit/test_plan_net: tests/unit/test_plan_net.c \
+		$(wildcard hv/core/plan_*.c) hv/lib/crc32.c \
+		hv/arch/aarch64/plan_arch.c hv/arch/x86_64/plan_arch.c \
 		hv/include/hv/plan_check.h
 	@mkdir -p $(dir $@)
 	$(call msg,HOSTCC,$@)

@@ -7,6 +7,16 @@
 
 #include "shikiri/plan.h"
 
+/* Sizes of the pages and windows a VM's plan places in its IPA space. */
+#define PLAN_MANAGE_SIZE 0x1000u     /* include/shikiri/manage.h */
+#define PLAN_WATCHDOG_SIZE 0x2000u   /* hv/vwdt.h */
+#define PLAN_VPCI_ECAM_SIZE 0x100000u /* bus 0 of hv/vpci.h */
+#define PLAN_SHM_REGS_SIZE 0x1000u   /* BAR 0, include/shikiri/shm.h */
+#define PLAN_NET_SIZE 0x1000u        /* the virtio-mmio page */
+
+/* Room for every range plan_vm_own_ranges() lists. */
+#define PLAN_VM_OWN_RANGES (SHIKIRI_MAX_RAM_REGIONS + SHIKIRI_MAX_MMIO + 2u)
+
 /** Physical ranges a plan must keep every VM clear of. */
 struct plan_limits {
 	uint64_t hv_base;  /**< where the image was loaded */
@@ -84,6 +94,22 @@ extern const struct plan_arch plan_arch_x86_64;
 int plan_check(const struct shikiri_plan *plan, uint64_t avail,
 	       const struct plan_arch *arch, const struct plan_limits *limits,
 	       struct plan_error *err);
+
+/**
+ * plan_vm_own_ranges() - @vm's guest-physical ranges other than its
+ * virtual PCI bus and network page: RAM, passthrough MMIO, management
+ * page, watchdog, into @out (PLAN_VM_OWN_RANGES entries).  For the checks
+ * that run after plan_check()'s own (counts already bounded).
+ * Return: how many.
+ */
+unsigned plan_vm_own_ranges(const struct shikiri_plan_vm *vm,
+			    struct shikiri_range *out);
+
+/**
+ * plan_vm_intid_used() - Whether @vm already has virtual interrupt @intid
+ * as its console's, a passthrough line's or a PCI function's INTx.
+ */
+bool plan_vm_intid_used(const struct shikiri_plan_vm *vm, uint32_t intid);
 
 /**
  * plan_shm_check() - Shared-memory regions (in board RAM, clear of the
