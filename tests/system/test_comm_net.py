@@ -110,11 +110,18 @@ def test_ping_and_file_transfer(image, boot):
 
 
 def test_peer_reboots_mid_transfer(image, boot):
-    """linux1 resets itself (`reboot -f`) while linux0 sends to it: the
-    hypervisor restarts linux1 alone, linux0 keeps running, and once
+    """linux1 resets itself while linux0 sends to it: the hypervisor
+    restarts linux1 alone, linux0 keeps running, and once
     linux1 is back the two ping, move a file intact and ring each other,
     and linux1 finds the region as linux0 left it before the restart.  A
-    doorbell to linux1 while it is stopped is dropped and counted."""
+    doorbell to linux1 while it is stopped is dropped and counted.
+
+    The reset is SysRq-b (straight to PSCI SYSTEM_RESET), not `reboot -f`:
+    Debian 12's kernel can spin for good in virtio-net's shutdown when
+    frames keep arriving (virtio_dev_shutdown() breaks the queues, then
+    virtnet_poll_cleantx() loops; fixed upstream by 0d0eff39ceb3).  CI hit
+    it once: linux1 stalled before "reboot: Restarting system".  That hang
+    is the guest's own; docs/communication.md says what to do about it."""
     c = comm.boot_pair(boot, image)
     expected = comm.fill_crc(99, 4 << 20)
     m = comm.run(c, "linux0", f"shikiri-shm fill {comm.REGION} 99 4M",
@@ -129,7 +136,7 @@ def test_peer_reboots_mid_transfer(image, boot):
     assert _poll(c, "linux1", "[ $(wc -c </tmp/in) -gt 1000000 ]"), (
         "the transfer does not start")
     start = len(c.lines)
-    c.start_in_vm("linux1", "reboot -f")
+    c.start_in_vm("linux1", "echo b > /proc/sysrq-trigger")
     lifecycle.wait_hv(c, r"^vm linux1: started \(guest reset, restart 1\)",
                       start)
     lifecycle.forget_shell(c, "linux1")
