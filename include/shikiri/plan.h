@@ -34,7 +34,7 @@
 #include <stdint.h>
 
 #define SHIKIRI_PLAN_MAGIC 0x4e414c5052494b53ull /* "SKIRPLAN" */
-#define SHIKIRI_PLAN_REVISION 4u
+#define SHIKIRI_PLAN_REVISION 5u
 
 #define SHIKIRI_PLAN_ALIGN 0x10000u
 #define SHIKIRI_PAYLOAD_ALIGN 0x1000u
@@ -233,6 +233,30 @@ struct shikiri_plan_vm {
 	struct shikiri_vm_shm shm[SHIKIRI_MAX_SHM];
 	struct shikiri_vm_net net;
 	union {
+		/** PCI functions' BAR windows and MSIs (Arm; plan rev 5). */
+		struct {
+			/**
+			 * The VM's share of the board's PCI memory windows
+			 * (shikiri_plan_pci.mem), IPA = PA: its functions'
+			 * memory BARs lie there (the hypervisor puts them
+			 * there when the board says SHIKIRI_PCI_BOARD_ASSIGN_BARS)
+			 * and its device tree's host bridge `ranges` say so.
+			 * Size 0: none.
+			 */
+			struct shikiri_range pci_mem[2];
+			/**
+			 * MSIs: virtual SPIs msi_intid .. msi_intid +
+			 * msi_count - 1, which the VM's GIC offers as MBIs (a
+			 * write of the INTID to GICD_SETSPI_NSR; DT
+			 * `mbi-ranges`).  The hypervisor backs them with the
+			 * board's ITS (shikiri_plan_board.hw.aarch64.its_base):
+			 * a function's MSI of INTID n arrives as the physical
+			 * LPI of event n - msi_intid of its DeviceID.  0 count:
+			 * no MSI (the guest uses INTx).
+			 */
+			uint32_t msi_intid;
+			uint32_t msi_count;
+		} aarch64;
 		/** I/O port ranges passed through (for issue 11). */
 		struct {
 			uint32_t pio_count;
@@ -258,7 +282,24 @@ struct shikiri_plan_pci {
 	uint32_t bus_last;
 	struct shikiri_range mem[2]; /**< memory windows; size 0: none */
 	struct shikiri_range io;     /**< I/O port window (x86_64) */
+	uint32_t flags;		     /**< SHIKIRI_PCI_BOARD_* */
+	/**
+	 * aarch64: a function's SMMU StreamID is its RID + sid_base (the
+	 * host bridge's iommu-map), and its ITS DeviceID its RID + devid_base
+	 * (msi-map).
+	 */
+	uint32_t sid_base;
+	uint32_t devid_base;
+	uint32_t reserved;
 };
+
+/**
+ * shikiri_plan_pci.flags: no firmware assigned the BARs (QEMU virt booted
+ * straight into the hypervisor): the hypervisor sizes each owned
+ * function's memory BARs at boot and places them in its VM's
+ * arch.aarch64.pci_mem windows, largest first, naturally aligned.
+ */
+#define SHIKIRI_PCI_BOARD_ASSIGN_BARS 1u
 
 /** The board facts the hypervisor needs; the tool reads them from the DTB. */
 struct shikiri_plan_board {
@@ -280,6 +321,18 @@ struct shikiri_plan_board {
 			uint64_t gicr_size; /**< GICR_STRIDE per CPU */
 			uint32_t timer_virt_intid; /**< EL1 virtual timer PPI */
 			uint32_t gic_maint_intid;  /**< GIC maintenance PPI */
+			/**
+			 * The SMMUv3 in front of the PCI host bridge (128 KiB
+			 * of registers), 0: none.  With one, every function's
+			 * DMA is translated by its VM's view (IPA -> PA of
+			 * its RAM) and every other stream aborts; without,
+			 * a VM that owns a function must be identity-mapped.
+			 */
+			uint64_t smmu_base;
+			uint32_t smmu_evtq_intid;   /**< event queue SPI (edge) */
+			uint32_t smmu_gerror_intid; /**< global error SPI (edge) */
+			/** GICv3 ITS (128 KiB: control + translater), 0: none. */
+			uint64_t its_base;
 		} aarch64;
 		struct {
 			uint64_t lapic_base;  /**< 0xfee00000 */
