@@ -3,10 +3,12 @@
 # rule to build them; keep this a plain list.
 
 UNIT_TESTS += $(BUILD)/unit/test_plan $(BUILD)/unit/test_plan_x86 \
-	$(BUILD)/unit/test_plan_pci $(BUILD)/unit/test_plan_shm
+	$(BUILD)/unit/test_plan_pci $(BUILD)/unit/test_plan_shm \
+	$(BUILD)/unit/test_plan_arm_pci
 
 $(BUILD)/unit/test_plan $(BUILD)/unit/test_plan_x86 \
-		$(BUILD)/unit/test_plan_pci $(BUILD)/unit/test_plan_shm: \
+		$(BUILD)/unit/test_plan_pci $(BUILD)/unit/test_plan_shm \
+		$(BUILD)/unit/test_plan_arm_pci: \
 		$(BUILD)/unit/%: \
 		tests/unit/%.c $(wildcard hv/core/plan_*.c) hv/lib/crc32.c \
 		hv/arch/aarch64/plan_arch.c \
