@@ -77,6 +77,9 @@ int pci_vm_init(struct pci_vm *pv, struct vm *vm,
 	 */
 	if (board->ecam_size && count)
 		ret = pci_cfg_register_ecam(pv, &vm->mmio);
+	if (!ret && count && (board->flags & SHIKIRI_PCI_BOARD_ASSIGN_BARS))
+		ret = pci_assign_bars(vm->name, rec->pci, count,
+				      arch_pci_windows(rec));
 	for (unsigned i = 0; !ret && i < count; i++) {
 		struct pci_fn *fn = &pv->fn[i];
 

@@ -219,7 +219,7 @@ $(addprefix $(BUILD)/unit/,$(X86_CONSOLE_TESTS)): $(BUILD)/unit/%: \
 # The PCI code of hv/core on the fake arch's model of PCI functions
 # (hv/arch/fake/pci.c); tests/unit/pci_fixture.h builds the machine.
 PCI_CORE_SRCS := $(wildcard hv/core/pci*.c)
-PCI_UNIT_TESTS := test_pci_cfg test_pci_msi test_pci_reset
+PCI_UNIT_TESTS := test_pci_cfg test_pci_msi test_pci_reset test_pci_assign
 UNIT_TESTS += $(addprefix $(BUILD)/unit/,$(PCI_UNIT_TESTS))
 
 $(addprefix $(BUILD)/unit/,$(PCI_UNIT_TESTS)): $(BUILD)/unit/%: \

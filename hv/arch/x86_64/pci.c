@@ -192,6 +192,13 @@ bool pci_msi_irq(unsigned vector)
 	return true;
 }
 
+const struct shikiri_range *arch_pci_windows(const struct shikiri_plan_vm *rec)
+{
+	/* The firmware (SeaBIOS, UEFI) has assigned every BAR. */
+	(void)rec;
+	return NULL;
+}
+
 void arch_pci_delay_us(unsigned us)
 {
 	lapic_delay_us(us);
