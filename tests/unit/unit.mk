@@ -21,13 +21,14 @@ $(BUILD)/unit/test_plan $(BUILD)/unit/test_plan_x86 \
 # SHIKIRI_SRCDIR finds the golden files wherever the test is run from.
 BUILDTEST_TESTS := test_dtgen test_config_errors test_vm_extras test_configs \
 	test_comm_errors test_comm_build \
-	test_x86_build test_x86_errors test_x86_pci
+	test_x86_build test_x86_errors test_x86_pci test_arm_pci
 UNIT_TESTS += $(addprefix $(BUILD)/unit/,$(BUILDTEST_TESTS))
 
 # x86fake.c makes the x86_64 inputs: a Multiboot hypervisor, bzImages.
 $(addprefix $(BUILD)/unit/,$(BUILDTEST_TESTS)): $(BUILD)/unit/%: \
 		tests/unit/%.c tests/unit/buildtest.c tests/unit/buildtest.h \
 		tests/unit/x86fake.c tests/unit/x86fake.h configs/boards/qemu-q35.dts \
+		configs/boards/qemu-virt-smmu.dtso \
 		$(SHIKIRI_BUILD_LIB_SRCS) $(SHIKIRI_BUILD_HDRS) \
 		$(wildcard tests/unit/golden/* tests/unit/golden/configs/*)
 	@mkdir -p $(dir $@)
