@@ -354,6 +354,14 @@ static void test_config_rules(void **state)
 		       VM("1", "1", "pci-devices = \"00:02.0\";"),
 	       ERR1 "00:02.0 is already given to /vm@0; fix: give each PCI "
 		    "function to one VM\n");
+	/* The host itself stays the hypervisor's once a VM owns a function. */
+	expect(SMMU VM("0", "0", "pci-devices = \"00:02.0\";")
+		       VM("1", "1", "devices = \"/pcie@10000000\";"),
+	       "cfg.dts: /vm@1: property 'devices': '/pcie@10000000' is the "
+	       "PCI host whose functions pci-devices gives to VMs one by one; "
+	       "the hypervisor keeps the host itself (its ECAM, and the SMMU "
+	       "in front of it); fix: name the functions in pci-devices "
+	       "instead\n");
 	/* Without an SMMU the VM must be identity-mapped. */
 	buildtest_make_board("/ { pcie@10000000 { disk@2,0 { reg = <0x1000 "
 			     "0 0 0 0>; interrupts = <1>; }; }; };");
