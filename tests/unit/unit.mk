@@ -3,10 +3,12 @@
 # rule to build them; keep this a plain list.
 
 UNIT_TESTS += $(BUILD)/unit/test_plan $(BUILD)/unit/test_plan_x86 \
-	$(BUILD)/unit/test_plan_pci $(BUILD)/unit/test_plan_shm
+	$(BUILD)/unit/test_plan_pci $(BUILD)/unit/test_plan_shm \
+	$(BUILD)/unit/test_plan_arm_pci
 
 $(BUILD)/unit/test_plan $(BUILD)/unit/test_plan_x86 \
-		$(BUILD)/unit/test_plan_pci $(BUILD)/unit/test_plan_shm: \
+		$(BUILD)/unit/test_plan_pci $(BUILD)/unit/test_plan_shm \
+		$(BUILD)/unit/test_plan_arm_pci: \
 		$(BUILD)/unit/%: \
 		tests/unit/%.c $(wildcard hv/core/plan_*.c) hv/lib/crc32.c \
 		hv/arch/aarch64/plan_arch.c \
@@ -170,6 +172,7 @@ HV_HOST_VM_SRCS := hv/core/vm.c hv/core/vm_life.c hv/core/mmio.c \
 	hv/core/virtio_mmio.c hv/core/virtq.c hv/core/vnet.c hv/core/vswitch.c \
 	hv/lib/print.c hv/lib/crc32.c hv/lib/chacha20.c hv/lib/sha256.c \
 	hv/arch/aarch64/plan_arch.c hv/arch/aarch64/stage2.c \
+	hv/arch/aarch64/pci_guest.c \
 	hv/arch/aarch64/pgtable.c hv/arch/aarch64/vgic_v3.c \
 	hv/arch/aarch64/vgic_lr.c hv/arch/aarch64/vpl011.c \
 	hv/arch/aarch64/vuart.c hv/arch/aarch64/exit_kinds.c \
@@ -217,8 +220,9 @@ $(addprefix $(BUILD)/unit/,$(X86_CONSOLE_TESTS)): $(BUILD)/unit/%: \
 
 # The PCI code of hv/core on the fake arch's model of PCI functions
 # (hv/arch/fake/pci.c); tests/unit/pci_fixture.h builds the machine.
-PCI_CORE_SRCS := $(wildcard hv/core/pci*.c)
-PCI_UNIT_TESTS := test_pci_cfg test_pci_msi test_pci_reset
+# pci_vm.c puts a VM's functions on its virtual bus (vpci.c).
+PCI_CORE_SRCS := $(wildcard hv/core/pci*.c) hv/core/vpci.c
+PCI_UNIT_TESTS := test_pci_cfg test_pci_msi test_pci_reset test_pci_assign
 UNIT_TESTS += $(addprefix $(BUILD)/unit/,$(PCI_UNIT_TESTS))
 
 $(addprefix $(BUILD)/unit/,$(PCI_UNIT_TESTS)): $(BUILD)/unit/%: \

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The hypervisor's own EL2 stage-1 identity map (VA = PA): board RAM as
- * normal memory, the GIC and the console UART as device memory, nothing
- * else.  Write xor execute (SCTLR_EL2.WXN, and the map itself): the
+ * normal memory, the GIC, the console UART and, when a VM owns PCI
+ * functions, the ECAM and the VMs' PCI windows (pci.c) as device memory,
+ * nothing else.  Write xor execute (SCTLR_EL2.WXN, and the map itself): the
  * hypervisor's code is read-only and executable, its read-only data
  * read-only, everything else never executable; the guard page under each
  * CPU's stack is not mapped at all.  Built once on the boot CPU; every CPU
@@ -10,6 +11,7 @@
  */
 #include "asm_defs.h"
 #include "hv/arch/cpu.h"
+#include "arch/pci_arm.h"
 #include "arch/pgtable.h"
 #include "hv/errno.h"
 #include "hv/vm.h"
@@ -101,6 +103,8 @@ int arch_mmu_setup(const struct shikiri_plan_board *board, uint64_t hv_base,
 	if (!ret)
 		ret = pgtable_map(&hv_pt, board->uart_base, board->uart_base,
 				  SZ_4K, PGTABLE_MEM_DEVICE);
+	if (!ret)
+		ret = pci_hv_map(&hv_pt, board);
 	if (!ret)
 		ret = map_image();
 	if (!ret && !image_map_ok())
