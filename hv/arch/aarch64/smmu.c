@@ -23,6 +23,8 @@
  * smmu_enable() and never after; the event queue is read only by the boot
  * CPU, from its interrupt.
  */
+#include <string.h>
+
 #include "arch/gic.h"
 #include "arch/pgtable.h"
 #include "arch/smmu.h"
@@ -98,6 +100,9 @@ int smmu_init(const struct shikiri_plan_board *board, unsigned boot_pcpu,
 	int ret;
 
 	state = SMMU_NONE;
+	memset(owner, 0, sizeof(owner));
+	memset(domains, 0, sizeof(domains));
+	unowned_log = (struct ratelimit){ 0 };
 	if (!base)
 		return 0;
 	state = SMMU_BROKEN;
