@@ -283,6 +283,22 @@ $(BUILD)/unit/test_plan_net: tests/unit/test_plan_net.c \
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(HOST_SAN) -o $@ $(filter %.c,$^) \
 		-lcmocka
 
+UNIT_TESTS += $(BUILD)/unit/test_smmuv3
+
+# The SMMUv3 driver and the hypervisor's use of it against the test's model
+# of the device (through the fake arch's register accessors) and the fake
+# GIC; hv_log(), the clock and the VM policy are fakes in the test.
+$(BUILD)/unit/test_smmuv3: tests/unit/test_smmuv3.c hv/drivers/smmuv3.c \
+		hv/arch/aarch64/smmu.c hv/arch/aarch64/pgtable.c \
+		hv/core/page_pool.c hv/arch/fake/fake.c \
+		hv/include/hv/drivers/smmuv3.h \
+		hv/arch/aarch64/include/arch/smmu.h
+	@mkdir -p $(dir $@)
+	$(call msg,HOSTCC,$@)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) -Ihv/arch/fake/include \
+		$(UNIT_HV_CFLAGS) -Ihv/arch/aarch64 -Ihv/arch/fake $(HOST_SAN) \
+		-o $@ $(filter %.c,$^) -lcmocka
+
 # Keep this rule last: a prerequisite list is expanded where the rule is
 # read, so every UNIT_TESTS += above must come before it.
 .PHONY: unit-test-bins

@@ -8,6 +8,7 @@
 #include "arch/inject.h"
 #include "arch/mmio_decode.h"
 #include "arch/psci.h"
+#include "arch/smmu.h"
 #include "arch/sysreg_trap.h"
 #include "arch/timer.h"
 #include "arch/vgic.h"
@@ -151,7 +152,7 @@ static void irq_dispatch(struct pcpu *p, uint32_t intid)
 		p->stats.hv++;
 		if (v)
 			vgic_lr_maintenance(v);
-	} else if (intid == GIC_SGI_KICK) {
+	} else if (intid == GIC_SGI_KICK || smmu_irq(intid)) {
 		p->stats.hv++;
 	} else if (v && vcpu_takes_irqs(v)) {
 		if (vgic_forward_hw(v, intid))
