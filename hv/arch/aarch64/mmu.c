@@ -10,6 +10,7 @@
  */
 #include "asm_defs.h"
 #include "hv/arch/cpu.h"
+#include "arch/its.h"
 #include "arch/pgtable.h"
 #include "hv/errno.h"
 #include "hv/vm.h"
@@ -101,6 +102,10 @@ int arch_mmu_setup(const struct shikiri_plan_board *board, uint64_t hv_base,
 	if (!ret)
 		ret = pgtable_map(&hv_pt, board->uart_base, board->uart_base,
 				  SZ_4K, PGTABLE_MEM_DEVICE);
+	if (!ret && board->hw.aarch64.its_base)
+		ret = pgtable_map(&hv_pt, board->hw.aarch64.its_base,
+				  board->hw.aarch64.its_base, GITS_SIZE,
+				  PGTABLE_MEM_DEVICE);
 	if (!ret)
 		ret = map_image();
 	if (!ret && !image_map_ok())

@@ -39,17 +39,6 @@ void arch_pci_mmio_write(uint64_t pa, unsigned size, uint64_t val)
 	(void)val;
 }
 
-bool arch_pci_msi_route(struct vm *vm, uint64_t addr, uint32_t data,
-			uint64_t *paddr, uint32_t *pdata)
-{
-	(void)vm;
-	(void)addr;
-	(void)data;
-	(void)paddr;
-	(void)pdata;
-	return false;
-}
-
 void arch_pci_delay_us(unsigned us)
 {
 	uint64_t hz = console_clock_hz();

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include "arch/gic.h"
+#include "arch/its.h"
 #include "arch/psci.h"
 #include "arch/timer.h"
 #include "hv/console.h"
@@ -29,6 +30,8 @@ void arch_platform_init(const struct shikiri_plan_board *board,
 {
 	gic_init(board);
 	console_init_clock(timer_console_clock());
+	/* A failure is logged; a VM with MSIs is then refused (its.h). */
+	(void)its_init(board);
 	psci_probe_firmware();
 	/* Console input interrupts go to the boot CPU. */
 	gic_spi_set_edge(board->uart_irq, false);

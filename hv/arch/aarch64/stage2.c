@@ -7,6 +7,7 @@
  * Everything else, the hypervisor and other VMs included, is absent: an
  * access there exits to the hypervisor as a stage-2 abort.
  */
+#include "arch/its.h"
 #include "arch/vgic.h"
 #include "hv/arch/cpu.h"
 #include "hv/errno.h"
@@ -49,5 +50,7 @@ int arch_vm_init(struct vm *vm, struct page_pool *pool)
 				hv_board->hw.aarch64.gicr_base);
 	for (unsigned i = 0; !ret && i < p->irq_count; i++)
 		ret = vgic_add_hw_spi(vm, p->irq[i].virt, p->irq[i].phys);
+	if (!ret)
+		ret = its_vm_init(vm);
 	return ret;
 }
