@@ -229,6 +229,11 @@ int its_init(const struct shikiri_plan_board *board)
 	}
 	its.pta = *reg64(its.base + GITS_TYPER) & GITS_TYPER_PTA;
 	ret = set_tables(board);
+	for (unsigned i = 0; i < board->cpu_count && !ret; i++)
+		if (!gic_redist_base(pcpus[i].hw_id)) {
+			hv_log("ITS: CPU %u has no redistributor", i);
+			ret = -HV_ENOENT;
+		}
 	if (ret) {
 		its.base = 0;
 		return ret;
@@ -260,6 +265,8 @@ void its_init_cpu(unsigned pcpu)
 	if (!its.base || pcpu >= HV_MAX_CPUS)
 		return;
 	rd = gic_redist_base(pcpus[pcpu].hw_id);
+	if (!rd)
+		return;
 	/* Its tables may not change once LPIs are on (IHI0069 12.11.2). */
 	if (*reg32(rd + GICR_CTLR) & GICR_CTLR_ENABLE_LPIS)
 		return;
