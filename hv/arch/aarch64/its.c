@@ -375,9 +375,16 @@ int its_vm_init(struct vm *vm)
 				 vm->id, count, icid);
 	if (!ret)
 		ret = set_doorbell(vm);
-	if (!ret && vm->id >= its.lpi_vms)
+	if (ret)
+		return ret;
+	if (vm->id >= its.lpi_vms)
 		its.lpi_vms = vm->id + 1;
-	return ret;
+	hv_log("vm %s: MSIs %u..%u: LPIs %u..%u of %u functions on CPU %u, "
+	       "doorbell 0x%lx",
+	       vm->name, first, first + count - 1, its_lpi_of(vm->id, 0),
+	       its_lpi_of(vm->id, count - 1), p->pci_count, icid,
+	       vm->arch.msi_doorbell);
+	return 0;
 }
 
 void its_lpi(uint32_t intid)
