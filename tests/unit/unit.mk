@@ -72,6 +72,16 @@ $(BUILD)/unit/test_its: tests/unit/test_its.c hv/arch/aarch64/its_cmd.c \
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) -Ihv/arch/fake/include $(UNIT_HV_CFLAGS) \
 		-Ihv/arch/aarch64 $(HOST_SAN) -o $@ $^ -lcmocka
 
+# its.c against a model of the ITS and its redistributors in host memory.
+UNIT_TESTS += $(BUILD)/unit/test_its_hw
+
+$(BUILD)/unit/test_its_hw: tests/unit/test_its_hw.c hv/arch/aarch64/its.c \
+		hv/arch/aarch64/its_cmd.c hv/arch/fake/virq.c
+	@mkdir -p $(dir $@)
+	$(call msg,HOSTCC,$@)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) -Ihv/arch/fake/include $(UNIT_HV_CFLAGS) \
+		-Ihv/arch/aarch64 -Ihv/arch/fake $(HOST_SAN) -o $@ $^ -lcmocka
+
 UNIT_TESTS += $(BUILD)/unit/test_id_regs
 
 $(BUILD)/unit/test_id_regs: tests/unit/test_id_regs.c hv/arch/aarch64/id_regs.c

@@ -19,6 +19,8 @@
  * Locking: none; everything but its_lpi() runs on the boot CPU before the
  * VMs run, and its_lpi() only reads what that wrote.
  */
+#include <string.h>
+
 #include "arch/gic.h"
 #include "arch/its.h"
 #include "asm_defs.h"
@@ -213,6 +215,8 @@ int its_init(const struct shikiri_plan_board *board)
 	unsigned n = 0;
 	int ret;
 
+	memset(&its, 0, sizeof(its));
+	memset(prop_table, 0, sizeof(prop_table));
 	if (!board->hw.aarch64.its_base)
 		return 0;
 	if (!(gic_dist_read(GICD_TYPER) & GICD_TYPER_LPIS) ||
