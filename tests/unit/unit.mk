@@ -65,6 +65,26 @@ $(BUILD)/unit/test_vgic: tests/unit/test_vgic.c hv/arch/aarch64/vgic_v3.c \
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) -Ihv/arch/fake/include $(UNIT_HV_CFLAGS) \
 		-Ihv/arch/aarch64 -Ihv/arch/fake $(HOST_SAN) -o $@ $^ -lcmocka
 
+# ITS command encodings and the MSI route check (pure: no fake hardware).
+UNIT_TESTS += $(BUILD)/unit/test_its
+
+$(BUILD)/unit/test_its: tests/unit/test_its.c hv/arch/aarch64/its_cmd.c \
+		hv/arch/aarch64/msi.c
+	@mkdir -p $(dir $@)
+	$(call msg,HOSTCC,$@)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) -Ihv/arch/fake/include $(UNIT_HV_CFLAGS) \
+		-Ihv/arch/aarch64 $(HOST_SAN) -o $@ $^ -lcmocka
+
+# its.c against a model of the ITS and its redistributors in host memory.
+UNIT_TESTS += $(BUILD)/unit/test_its_hw
+
+$(BUILD)/unit/test_its_hw: tests/unit/test_its_hw.c hv/arch/aarch64/its.c \
+		hv/arch/aarch64/its_cmd.c hv/arch/fake/virq.c
+	@mkdir -p $(dir $@)
+	$(call msg,HOSTCC,$@)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) -Ihv/arch/fake/include $(UNIT_HV_CFLAGS) \
+		-Ihv/arch/aarch64 -Ihv/arch/fake $(HOST_SAN) -o $@ $^ -lcmocka
+
 UNIT_TESTS += $(BUILD)/unit/test_id_regs
 
 $(BUILD)/unit/test_id_regs: tests/unit/test_id_regs.c hv/arch/aarch64/id_regs.c
@@ -176,7 +196,9 @@ HV_HOST_VM_SRCS := hv/core/vm.c hv/core/vm_life.c hv/core/mmio.c \
 	hv/arch/aarch64/pgtable.c hv/arch/aarch64/vgic_v3.c \
 	hv/arch/aarch64/vgic_lr.c hv/arch/aarch64/vpl011.c \
 	hv/arch/aarch64/vuart.c hv/arch/aarch64/exit_kinds.c \
-	hv/arch/aarch64/timer.c hv/arch/aarch64/virq.c
+	hv/arch/aarch64/timer.c hv/arch/aarch64/virq.c \
+	hv/arch/aarch64/its.c hv/arch/aarch64/its_cmd.c \
+	hv/arch/aarch64/smmu_stub.c
 BOOT_FLOW_SRCS := hv/core/main.c $(HV_HOST_VM_SRCS) hv/arch/fake/boot.c \
 	hv/arch/fake/cpu.c hv/arch/fake/fake.c hv/arch/fake/sysreg.c \
 	hv/arch/fake/pci.c \

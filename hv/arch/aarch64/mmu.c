@@ -12,6 +12,7 @@
 #include "asm_defs.h"
 #include "hv/arch/cpu.h"
 #include "arch/pci_arm.h"
+#include "arch/its.h"
 #include "arch/pgtable.h"
 #include "hv/drivers/smmuv3.h"
 #include "hv/errno.h"
@@ -111,6 +112,10 @@ int arch_mmu_setup(const struct shikiri_plan_board *board, uint64_t hv_base,
 				  PGTABLE_MEM_DEVICE);
 	if (!ret)
 		ret = pci_hv_map(&hv_pt, board);
+	if (!ret && board->hw.aarch64.its_base)
+		ret = pgtable_map(&hv_pt, board->hw.aarch64.its_base,
+				  board->hw.aarch64.its_base, GITS_SIZE,
+				  PGTABLE_MEM_DEVICE);
 	if (!ret)
 		ret = map_image();
 	if (!ret && !image_map_ok())
