@@ -364,4 +364,7 @@ void vm_log_stats(const struct vm *vm)
 	       t.injected);
 	shm_log_stats(vm);
 	vnet_log_stats(vm);
+	if (vm->pci.dma_confined)
+		hv_log("vm %s: pci: dma faults=%lu", vm->name,
+		       vm->pci.dma_faults);
 }

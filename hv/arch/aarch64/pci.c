@@ -123,17 +123,6 @@ void arch_pci_mmio_write(uint64_t pa, unsigned size, uint64_t val)
 		devmem_write(pa, size, val);
 }
 
-bool arch_pci_msi_route(struct vm *vm, uint64_t addr, uint32_t data,
-			uint64_t *paddr, uint32_t *pdata)
-{
-	(void)vm;
-	(void)addr;
-	(void)data;
-	(void)paddr;
-	(void)pdata;
-	return false;
-}
-
 const struct shikiri_range *arch_pci_windows(const struct shikiri_plan_vm *rec)
 {
 	return rec->arch.aarch64.pci_mem;

@@ -8,6 +8,7 @@
  * access there exits to the hypervisor as a stage-2 abort.
  */
 #include "arch/pci_arm.h"
+#include "arch/its.h"
 #include "arch/vgic.h"
 #include "hv/arch/cpu.h"
 #include "hv/errno.h"
@@ -52,5 +53,7 @@ int arch_vm_init(struct vm *vm, struct page_pool *pool)
 		ret = vgic_add_hw_spi(vm, p->irq[i].virt, p->irq[i].phys);
 	if (!ret && vm->pci.count)
 		ret = pci_guest_init(vm);
+	if (!ret)
+		ret = its_vm_init(vm);
 	return ret;
 }

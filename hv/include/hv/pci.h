@@ -118,6 +118,13 @@ struct pci_vm {
 	struct spinlock lock; /* serializes config and MSI-X accesses */
 	unsigned count;
 	struct pci_fn fn[SHIKIRI_MAX_PCI];
+	/*
+	 * An IOMMU confines its functions' DMA (aarch64: the SMMU), and
+	 * counts what it blocked; written by the CPU that takes the IOMMU's
+	 * fault interrupt.
+	 */
+	bool dma_confined;
+	uint64_t dma_faults;
 };
 
 /*
