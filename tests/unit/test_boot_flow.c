@@ -128,6 +128,7 @@ static int setup(void **state)
 	fake_sysreg_reset();
 	fake_boot_reset();
 	fake_pci_reset();
+	memset(&fake_smmu, 0, sizeof(fake_smmu));
 	memcpy(fake_cpu.hw_id, board_ids, sizeof(board_ids));
 	fake_cpu.pcpu = 2; /* not the first in the list */
 	fake_hv =
@@ -348,6 +349,7 @@ static void give_edu(uint64_t bar)
 		.bus_last = 0xff,
 		.mem = { { PCI_WINDOW, 0x2eff0000ull } },
 		.flags = bar ? 0 : SHIKIRI_PCI_BOARD_ASSIGN_BARS,
+		.sid_base = 0x100,
 	};
 	v->ram[0].ipa += delta;
 	v->payload[0].ipa += delta;
@@ -398,6 +400,22 @@ static void a_pci_function_gets_its_bar_bus_and_line(void **state)
 	/* Its INTx: linux1's SPI of the same INTID, backed by the line. */
 	assert_int_equal(vms[1].arch.vgic.spi[EDU_INTID - 32].phys, EDU_INTID);
 	assert_int_equal(vms[0].arch.vgic.spi[EDU_INTID - 32].phys, 0);
+	/* Its stream (RID + sid_base) given to linux1 in the SMMU. */
+	assert_int_equal(fake_smmu.count, 1);
+	assert_ptr_equal(fake_smmu.vm[0], &vms[1]);
+	assert_int_equal(fake_smmu.sid[0], 0x100 + EDU_DEVFN);
+}
+
+static void a_function_the_smmu_refuses_refuses_the_plan(void **state)
+{
+	(void)state;
+	give_edu(0);
+	fake_smmu.attach_ret = -HV_EBUSY;
+	assert_false(boot(BOOT_INFO));
+	assert_non_null(strstr(fake_boot.out, "vm linux1: its PCI functions "
+					      "cannot be given to it (-4)"));
+	assert_non_null(strstr(fake_boot.out, "boot plan rejected: VM set-up "
+					      "failed"));
 }
 
 static void a_bar_outside_the_vms_window_is_refused(void **state)
@@ -447,6 +465,8 @@ int main(void)
 				       setup),
 		cmocka_unit_test_setup(a_bar_outside_the_vms_window_is_refused,
 				       setup),
+		cmocka_unit_test_setup(
+			a_function_the_smmu_refuses_refuses_the_plan, setup),
 	};
 
 	return cmocka_run_group_tests_name("boot_flow", tests, NULL, NULL);

@@ -201,7 +201,7 @@ HV_HOST_VM_SRCS := hv/core/vm.c hv/core/vm_life.c hv/core/mmio.c \
 	hv/arch/aarch64/smmu_stub.c
 BOOT_FLOW_SRCS := hv/core/main.c $(HV_HOST_VM_SRCS) hv/arch/fake/boot.c \
 	hv/arch/fake/cpu.c hv/arch/fake/fake.c hv/arch/fake/sysreg.c \
-	hv/arch/fake/pci.c \
+	hv/arch/fake/pci.c hv/arch/fake/smmu.c \
 	hv/platform/qemu-virt/platform.c
 
 $(BUILD)/unit/test_boot_flow: tests/unit/test_boot_flow.c $(BOOT_FLOW_SRCS)

@@ -5,9 +5,8 @@
  * registers (the MSI-X table and PBA) through the VMs' PCI windows, both
  * mapped as device memory in the hypervisor's own tables at boot and
  * nothing else reachable; the windows where BARs go when the hypervisor
- * assigns them; waits on the counter.  MSI routing belongs to the ITS
- * (docs/pci.md): until it is there, every MSI is refused and the guest's
- * device tree offers none (plan msi_count 0), so its drivers use INTx.
+ * assigns them; waits on the counter.  MSI routing is the ITS's
+ * (msi.c).
  */
 #include <stddef.h>
 

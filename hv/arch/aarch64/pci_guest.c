@@ -11,26 +11,12 @@
  */
 #include "arch/gic.h"
 #include "arch/pci_arm.h"
+#include "arch/smmu.h"
 #include "arch/vgic.h"
 #include "hv/errno.h"
 #include "hv/pci.h"
 #include "hv/print.h"
 #include "hv/vm.h"
-
-/*
- * Until the SMMU driver is linked (hv/arch/aarch64/smmu.c defines the
- * real one): no board SMMU, nothing to do; a board that has one is
- * refused, since no VM may own a device whose DMA nothing confines.
- */
-__attribute__((weak)) int smmu_attach(struct vm *vm, uint32_t sid)
-{
-	(void)sid;
-	if (!hv_board->hw.aarch64.smmu_base)
-		return 0;
-	hv_log("vm %s: the board has an SMMU this hypervisor cannot drive",
-	       vm->name);
-	return -HV_EBUSY;
-}
 
 /* Why @m cannot go into @vm's stage 2, or NULL. */
 static const char *refused(const struct vm *vm, const struct pci_map *m)

@@ -32,11 +32,4 @@ int pci_hv_map(struct pgtable *pt, const struct shikiri_plan_board *board);
  */
 int pci_guest_init(struct vm *vm);
 
-/**
- * smmu_attach() - Give the device with StreamID @sid to @vm in the SMMU
- * (hv/arch/aarch64/smmu.c); without an SMMU on the board, nothing.
- * Return: 0 or a negative error.
- */
-int smmu_attach(struct vm *vm, uint32_t sid);
-
 #endif /* ARCH_PCI_ARM_H */
