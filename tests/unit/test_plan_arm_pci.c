@@ -246,6 +246,9 @@ DAMAGE(intx_low, V1.pci[1].flags = SHIKIRI_PCI_INTX_ACTIVE_LOW)
 DAMAGE(intx_on_shm, V1.shm_count = 1; V1.shm[0].intid = 38;
        V1.shm[0].devfn = 0x08)
 DAMAGE(intx_on_net, V1.net.ipa = 0x3e000000; V1.net.intid = 37)
+DAMAGE(intx_on_smmu, V1.pci[1].intx = 106)
+DAMAGE(irq_on_smmu, V0.irq_count = 1;
+       V0.irq[0] = (struct shikiri_irq){ 109, 109 })
 
 static const struct refusal refusals[] = {
 	{ "SMMU misaligned", smmu_misaligned, "bad board SMMU", -1 },
@@ -313,6 +316,10 @@ static const struct refusal refusals[] = {
 	{ "INTx on a shm line", intx_on_shm, "PCI INTx already in use", 1 },
 	{ "INTx on the network line", intx_on_net, "PCI INTx already in use",
 	  1 },
+	{ "INTx on the SMMU's event queue", intx_on_smmu,
+	  "PCI INTx out of range", 1 },
+	{ "IRQ on the SMMU's global errors", irq_on_smmu, "IRQ out of range",
+	  0 },
 };
 
 static void test_refusal(void **state)
