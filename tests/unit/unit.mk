@@ -3,10 +3,12 @@
 # rule to build them; keep this a plain list.
 
 UNIT_TESTS += $(BUILD)/unit/test_plan $(BUILD)/unit/test_plan_x86 \
-	$(BUILD)/unit/test_plan_pci $(BUILD)/unit/test_plan_shm
+	$(BUILD)/unit/test_plan_pci $(BUILD)/unit/test_plan_shm \
+	$(BUILD)/unit/test_plan_arm_pci
 
 $(BUILD)/unit/test_plan $(BUILD)/unit/test_plan_x86 \
-		$(BUILD)/unit/test_plan_pci $(BUILD)/unit/test_plan_shm: \
+		$(BUILD)/unit/test_plan_pci $(BUILD)/unit/test_plan_shm \
+		$(BUILD)/unit/test_plan_arm_pci: \
 		$(BUILD)/unit/%: \
 		tests/unit/%.c $(wildcard hv/core/plan_*.c) hv/lib/crc32.c \
 		hv/arch/aarch64/plan_arch.c \
@@ -58,6 +60,26 @@ $(BUILD)/unit/test_mmio: tests/unit/test_mmio.c \
 $(BUILD)/unit/test_vgic: tests/unit/test_vgic.c hv/arch/aarch64/vgic_v3.c \
 		hv/arch/aarch64/vgic_lr.c hv/arch/aarch64/virq.c \
 		hv/arch/fake/fake.c hv/arch/fake/sysreg.c hv/core/mmio.c
+	@mkdir -p $(dir $@)
+	$(call msg,HOSTCC,$@)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) -Ihv/arch/fake/include $(UNIT_HV_CFLAGS) \
+		-Ihv/arch/aarch64 -Ihv/arch/fake $(HOST_SAN) -o $@ $^ -lcmocka
+
+# ITS command encodings and the MSI route check (pure: no fake hardware).
+UNIT_TESTS += $(BUILD)/unit/test_its
+
+$(BUILD)/unit/test_its: tests/unit/test_its.c hv/arch/aarch64/its_cmd.c \
+		hv/arch/aarch64/msi.c
+	@mkdir -p $(dir $@)
+	$(call msg,HOSTCC,$@)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) -Ihv/arch/fake/include $(UNIT_HV_CFLAGS) \
+		-Ihv/arch/aarch64 $(HOST_SAN) -o $@ $^ -lcmocka
+
+# its.c against a model of the ITS and its redistributors in host memory.
+UNIT_TESTS += $(BUILD)/unit/test_its_hw
+
+$(BUILD)/unit/test_its_hw: tests/unit/test_its_hw.c hv/arch/aarch64/its.c \
+		hv/arch/aarch64/its_cmd.c hv/arch/fake/virq.c
 	@mkdir -p $(dir $@)
 	$(call msg,HOSTCC,$@)
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) -Ihv/arch/fake/include $(UNIT_HV_CFLAGS) \
@@ -170,10 +192,13 @@ HV_HOST_VM_SRCS := hv/core/vm.c hv/core/vm_life.c hv/core/mmio.c \
 	hv/core/virtio_mmio.c hv/core/virtq.c hv/core/vnet.c hv/core/vswitch.c \
 	hv/lib/print.c hv/lib/crc32.c hv/lib/chacha20.c hv/lib/sha256.c \
 	hv/arch/aarch64/plan_arch.c hv/arch/aarch64/stage2.c \
+	hv/arch/aarch64/pci_guest.c \
 	hv/arch/aarch64/pgtable.c hv/arch/aarch64/vgic_v3.c \
 	hv/arch/aarch64/vgic_lr.c hv/arch/aarch64/vpl011.c \
 	hv/arch/aarch64/vuart.c hv/arch/aarch64/exit_kinds.c \
-	hv/arch/aarch64/timer.c hv/arch/aarch64/virq.c
+	hv/arch/aarch64/timer.c hv/arch/aarch64/virq.c \
+	hv/arch/aarch64/its.c hv/arch/aarch64/its_cmd.c \
+	hv/arch/aarch64/smmu_stub.c
 BOOT_FLOW_SRCS := hv/core/main.c $(HV_HOST_VM_SRCS) hv/arch/fake/boot.c \
 	hv/arch/fake/cpu.c hv/arch/fake/fake.c hv/arch/fake/sysreg.c \
 	hv/arch/fake/pci.c \
@@ -217,8 +242,9 @@ $(addprefix $(BUILD)/unit/,$(X86_CONSOLE_TESTS)): $(BUILD)/unit/%: \
 
 # The PCI code of hv/core on the fake arch's model of PCI functions
 # (hv/arch/fake/pci.c); tests/unit/pci_fixture.h builds the machine.
-PCI_CORE_SRCS := $(wildcard hv/core/pci*.c)
-PCI_UNIT_TESTS := test_pci_cfg test_pci_msi test_pci_reset
+# pci_vm.c puts a VM's functions on its virtual bus (vpci.c).
+PCI_CORE_SRCS := $(wildcard hv/core/pci*.c) hv/core/vpci.c
+PCI_UNIT_TESTS := test_pci_cfg test_pci_msi test_pci_reset test_pci_assign
 UNIT_TESTS += $(addprefix $(BUILD)/unit/,$(PCI_UNIT_TESTS))
 
 $(addprefix $(BUILD)/unit/,$(PCI_UNIT_TESTS)): $(BUILD)/unit/%: \
@@ -278,6 +304,22 @@ $(BUILD)/unit/test_plan_net: tests/unit/test_plan_net.c \
 	$(call msg,HOSTCC,$@)
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(HOST_SAN) -o $@ $(filter %.c,$^) \
 		-lcmocka
+
+UNIT_TESTS += $(BUILD)/unit/test_smmuv3
+
+# The SMMUv3 driver and the hypervisor's use of it against the test's model
+# of the device (through the fake arch's register accessors) and the fake
+# GIC; hv_log(), the clock and the VM policy are fakes in the test.
+$(BUILD)/unit/test_smmuv3: tests/unit/test_smmuv3.c hv/drivers/smmuv3.c \
+		hv/arch/aarch64/smmu.c hv/arch/aarch64/pgtable.c \
+		hv/core/page_pool.c hv/arch/fake/fake.c \
+		hv/include/hv/drivers/smmuv3.h \
+		hv/arch/aarch64/include/arch/smmu.h
+	@mkdir -p $(dir $@)
+	$(call msg,HOSTCC,$@)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) -Ihv/arch/fake/include \
+		$(UNIT_HV_CFLAGS) -Ihv/arch/aarch64 -Ihv/arch/fake $(HOST_SAN) \
+		-o $@ $(filter %.c,$^) -lcmocka
 
 # Keep this rule last: a prerequisite list is expanded where the rule is
 # read, so every UNIT_TESTS += above must come before it.

@@ -94,6 +94,7 @@ struct fake_boot {
 	unsigned rng_words; /* arch_random() gives this many, then fails */
 	int mmu_ret;	    /* what arch_mmu_setup() returns */
 	int start_ret;	    /* what arch_cpu_start() returns */
+	int iommu_ret;	    /* what arch_iommu_enable() returns */
 	/* Recorded. */
 	bool console_started;	 /* arch_boot_console() was called */
 	char out[FAKE_BOOT_OUT]; /* what went out on its UART, terminated */
@@ -102,6 +103,7 @@ struct fake_boot {
 	unsigned entropy_calls;
 	uint64_t mmu_base, mmu_size; /* arch_mmu_setup()'s range */
 	unsigned mmu_calls;
+	unsigned iommu_calls; /* arch_iommu_enable() */
 	int platform_boot_pcpu; /* arch_platform_init()'s; -1: not called */
 	unsigned cpu_inits[FAKE_CPUS];
 	/* arch_cpu_start(): each CPU's hardware ID, in the order started. */
