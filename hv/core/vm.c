@@ -94,6 +94,8 @@ int vm_from_plan(struct vm *vm, unsigned idx,
 	if (!ret)
 		ret = vpci_init(&vm->vpci, vm, rec->vpci_ecam_ipa);
 	if (!ret)
+		ret = pci_vm_plug(&vm->pci, &vm->vpci);
+	if (!ret)
 		ret = shm_vm_init(vm);
 	if (!ret)
 		ret = vnet_init(vm);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The hypervisor's own EL2 stage-1 identity map (VA = PA): board RAM as
- * normal memory, the GIC, the console UART and the SMMU as device memory,
+ * normal memory, the GIC, the console UART, the SMMU and, when a VM owns
+ * PCI functions, the ECAM and the VMs' PCI windows (pci.c) as device memory,
  * nothing else.  Write xor execute (SCTLR_EL2.WXN, and the map itself): the
  * hypervisor's code is read-only and executable, its read-only data
  * read-only, everything else never executable; the guard page under each
@@ -10,6 +11,8 @@
  */
 #include "asm_defs.h"
 #include "hv/arch/cpu.h"
+#include "arch/pci_arm.h"
+#include "arch/its.h"
 #include "arch/pgtable.h"
 #include "hv/drivers/smmuv3.h"
 #include "hv/errno.h"
@@ -106,6 +109,12 @@ int arch_mmu_setup(const struct shikiri_plan_board *board, uint64_t hv_base,
 	if (!ret && board->hw.aarch64.smmu_base)
 		ret = pgtable_map(&hv_pt, board->hw.aarch64.smmu_base,
 				  board->hw.aarch64.smmu_base, SMMUV3_REG_SIZE,
+				  PGTABLE_MEM_DEVICE);
+	if (!ret)
+		ret = pci_hv_map(&hv_pt, board);
+	if (!ret && board->hw.aarch64.its_base)
+		ret = pgtable_map(&hv_pt, board->hw.aarch64.its_base,
+				  board->hw.aarch64.its_base, GITS_SIZE,
 				  PGTABLE_MEM_DEVICE);
 	if (!ret)
 		ret = map_image();

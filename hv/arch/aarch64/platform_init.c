@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include "arch/gic.h"
+#include "arch/its.h"
 #include "arch/psci.h"
 #include "arch/smmu.h"
 #include "arch/timer.h"
@@ -31,6 +32,8 @@ void arch_platform_init(const struct shikiri_plan_board *board,
 {
 	gic_init(board);
 	console_init_clock(timer_console_clock());
+	/* A failure is logged; a VM with MSIs is then refused (its.h). */
+	(void)its_init(board);
 	psci_probe_firmware();
 	/* A failure is logged; arch_iommu_enable() then refuses the plan. */
 	smmu_init(board, boot_pcpu, &hv_pages);
