@@ -448,6 +448,31 @@ static void test_setup_sequence(void **state)
 			 IRQ_CTRL_GERROR | IRQ_CTRL_EVENTQ);
 }
 
+/*
+ * An STE replaced while translation is on: invalidated and forgotten
+ * first, then written and forgotten again; one beyond the table refused.
+ */
+static void test_ste_write_live(void **state)
+{
+	struct smmuv3 s;
+	uint64_t ste[8];
+
+	(void)state;
+	small_setup(&s);
+	assert_int_equal(smmuv3_enable(&s), 0);
+	m.cmd_count = 0;
+	smmuv3_ste_s1(ste, 0x1000);
+	assert_int_equal(smmuv3_ste_write(&s, 3, ste), 0);
+	assert_memory_equal(&small_strtab[3 * 8], ste, sizeof(ste));
+	assert_int_equal(m.cmd_count, 4);
+	for (unsigned i = 0; i < 4; i += 2) {
+		assert_int_equal(m.cmds[i][0], CMD_CFGI_STE | 3ull << 32);
+		assert_int_equal(m.cmds[i + 1][0] & 0xff, CMD_SYNC);
+	}
+	assert_int_equal(smmuv3_ste_write(&s, 4, ste), -HV_ERANGE);
+	assert_int_equal(m.cmd_count, 4);
+}
+
 /* Ten commands through a 4-entry queue: the indexes wrap, order holds. */
 static void test_cmdq_wraps(void **state)
 {
@@ -910,18 +935,31 @@ static void test_stage2_path(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(test_ste_abort),	  T(test_ste_s1),
-		T(test_ste_s2),		  T(test_cd),
-		T(test_commands),	  T(test_queue_indexes),
-		T(test_setup_sequence),	  T(test_cmdq_wraps),
-		T(test_cmdq_full),	  T(test_cmdq_error),
-		T(test_setup_no_ack),	  T(test_probe),
-		T(test_event_decode),	  T(test_evtq_overflow),
-		T(test_stage1_views),	  T(test_stage1_descriptors),
-		T(test_attach_rules),	  T(test_broken_smmu),
-		T(test_no_smmu),	  T(test_fault_routing),
-		T(test_fault_rate_limit), T(test_fault_flood),
-		T(test_global_error),	  T(test_stage2_path),
+		T(test_ste_abort),
+		T(test_ste_s1),
+		T(test_ste_s2),
+		T(test_cd),
+		T(test_commands),
+		T(test_queue_indexes),
+		T(test_setup_sequence),
+		T(test_ste_write_live),
+		T(test_cmdq_wraps),
+		T(test_cmdq_full),
+		T(test_cmdq_error),
+		T(test_setup_no_ack),
+		T(test_probe),
+		T(test_event_decode),
+		T(test_evtq_overflow),
+		T(test_stage1_views),
+		T(test_stage1_descriptors),
+		T(test_attach_rules),
+		T(test_broken_smmu),
+		T(test_no_smmu),
+		T(test_fault_routing),
+		T(test_fault_rate_limit),
+		T(test_fault_flood),
+		T(test_global_error),
+		T(test_stage2_path),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
