@@ -775,7 +775,10 @@ static void test_attach_rules(void **state)
 	assert_int_equal(fake_gic.spi_enabled[GERROR_INTID], true);
 }
 
-/* An SMMU that cannot be used: nothing may be attached, enable fails. */
+/*
+ * An SMMU that cannot be used: no stream may be attached (the VM, and the
+ * plan, are refused); a plan where no VM owns a function boots without it.
+ */
 static void test_broken_smmu(void **state)
 {
 	(void)state;
@@ -784,13 +787,33 @@ static void test_broken_smmu(void **state)
 	assert_true(logged("not usable: table and queue accesses not "
 			   "coherent"));
 	assert_int_equal(smmu_attach(&vm_a, 0x10), -HV_EBUSY);
-	assert_int_not_equal(smmu_enable(), 0);
+	assert_int_equal(smmu_map_msi(&vm_a, 0x8000000, 0x8090000), -HV_EBUSY);
+	assert_false(vm_a.pci.dma_confined);
+	assert_int_equal(smmu_enable(), 0);
+	assert_true(logged("smmu: not in use: no VM owns a PCI function"));
 	assert_false(smmu_irq(EVTQ_INTID));
 	/* StreamIDs beyond one linear table: refused, not misrouted. */
 	m.reg[SMMU_IDR0 / 4] = IDR0_QEMU;
 	board.pci.sid_base = 0x10000;
 	assert_int_not_equal(smmu_init(&board, 0, &pool), 0);
+	assert_int_equal(smmu_attach(&vm_a, 0x10010), -HV_EBUSY);
+}
+
+/* Translation that does not turn on: refused when a VM owns a stream. */
+static void test_enable_fails(void **state)
+{
+	(void)state;
+	assert_int_equal(smmu_init(&board, 0, &pool), 0);
+	assert_int_equal(smmu_attach(&vm_a, 0x10), 0);
+	m.never_ack = true;
 	assert_int_not_equal(smmu_enable(), 0);
+	assert_true(logged("smmu: translation did not turn on"));
+	assert_false(smmu_irq(EVTQ_INTID));
+	/* With no stream owned the VMs boot without it. */
+	m.never_ack = false;
+	assert_int_equal(smmu_init(&board, 0, &pool), 0);
+	m.never_ack = true;
+	assert_int_equal(smmu_enable(), 0);
 }
 
 /* No SMMU on the board: every call succeeds and touches nothing. */
@@ -954,6 +977,7 @@ int main(void)
 		T(test_stage1_descriptors),
 		T(test_attach_rules),
 		T(test_broken_smmu),
+		T(test_enable_fails),
 		T(test_no_smmu),
 		T(test_fault_routing),
 		T(test_fault_rate_limit),
