@@ -58,6 +58,7 @@ MAX_GAP = 3.0
 FAULT = (r"^vm {vm}: DMA fault: device {bdf} at IPA (0x[0-9a-f]+)"
          r" \(([^)]*)\), on-fault (\S+)$")
 PAGE = 4096
+DISK_SIZE = 64 << 20  # what the tool makes IMAGE.disk
 
 
 def _disk_path(args):
@@ -91,7 +92,10 @@ class Setup:
         for i in range(0, len(DEVICES), 2):
             assert _contains(qargs, DEVICES[i:i + 2]), (
                 f"{self.image.qemu_path} lacks {DEVICES[i:i + 2]}: {qargs}")
-        self.disks = pm.Disks({DISK: _disk_path(qargs)})
+        disk = _disk_path(qargs)
+        assert disk.stat().st_size == DISK_SIZE, (
+            f"{disk}: {disk.stat().st_size} bytes, want {DISK_SIZE}")
+        self.disks = pm.Disks({DISK: disk})
         self.index = {vm: i for i, (vm, _) in enumerate(self.image.vms())}
 
 
@@ -143,6 +147,15 @@ def _nic(c, vm):
     return names[0]
 
 
+def _read_rate(c, vm, dev, mib=48):
+    """MiB/s at which VM @vm reads @mib MiB of disk @dev from the device
+    (O_DIRECT: no page cache), by the VM's uptime: a figure, not a check."""
+    out = pm.run(c, vm, f"pcitest rate {dev} {mib}", 120 * qemu.TIMEOUT_SCALE)
+    m = re.search(r"^(\d+) (\d+\.\d+) (\d+\.\d+)$", out, re.M)
+    assert m, f"{vm}: pcitest rate {dev}: {out!r}"
+    return int(m.group(1)) / max(float(m.group(3)) - float(m.group(2)), 0.01)
+
+
 def _interrupts(c, vm):
     """{bdf: (kind, count)}: how each of linux1's functions interrupts VM
     @vm (msix, msi or intx) and how often it has; each has."""
@@ -166,7 +179,10 @@ def test_native_functions(boot_native, tmp_path):
     binds both virtio functions, the disk reads the host's pattern and
     keeps what it writes, init's DHCP leases eth0 an address and the
     gateway answers; edu is there without a driver."""
-    disks = pm.Disks({DISK: tmp_path / "disk.img"})
+    disk = tmp_path / "disk.img"
+    with open(disk, "wb") as f:
+        f.truncate(DISK_SIZE)
+    disks = pm.Disks({DISK: disk})
     c = boot_native(
         "-M", MACHINE, *DEVICES,
         "-drive", f"if=none,id=blk0,format=raw,file={disks.disks[DISK]}",
@@ -180,7 +196,9 @@ def test_native_functions(boot_native, tmp_path):
     pm.check_ping(c, guest)
     assert _nic(c, guest) == "eth0"
     kinds = _interrupts(c, guest)
-    print(f"\nnative: {dev} {addr}, interrupts {kinds}")
+    rate = _read_rate(c, guest, dev)
+    print(f"\nnative: {dev} {addr}, interrupts {kinds}; reads {rate:.0f}"
+          " MiB/s")
 
 
 def _heartbeat(c):
@@ -227,6 +245,7 @@ def test_linux_owns_disk_and_nic(boot, setup):
     dev = pm.check_disk(c, LINUX1, s.disks, DISK)
     pm.check_ping(c, LINUX1)
     kinds = _interrupts(c, LINUX1)
+    rate = _read_rate(c, LINUX1, dev)
 
     # The reset in the middle of disk I/O: SysRq-b goes straight to PSCI
     # SYSTEM_RESET, with the device busy (no driver shutdown first).
@@ -248,6 +267,7 @@ def test_linux_owns_disk_and_nic(boot, setup):
     pm.check_ping(c, LINUX1)
     gap = _heartbeat(c)
     print(f"\narm pci: {dev} {addr} (again {addr2}), interrupts {kinds};"
+          f" reads {rate:.0f} MiB/s;"
           f" linux1 to its lease {boot_s:.1f} s, after the reset"
           f" {back_s:.1f} s; linux0 worst heartbeat gap {gap:.2f} s")
 
