@@ -24,7 +24,7 @@ HV_LDFLAGS := -nostdlib -static-pie -Wl,--no-dynamic-linker \
 
 HV_COMMON_SRCS := $(filter-out hv/core/v16550.c,$(wildcard hv/core/*.c)) \
 	$(wildcard hv/lib/*.c)
-HV_SRCS := $(HV_COMMON_SRCS) hv/drivers/pl011.c \
+HV_SRCS := $(HV_COMMON_SRCS) hv/drivers/pl011.c hv/drivers/smmuv3.c \
 	$(wildcard hv/arch/$(HV_ARCH)/*.c hv/arch/$(HV_ARCH)/*.S \
 	hv/platform/$(HV_PLATFORM)/*.c)
 HV_OBJS := $(patsubst %,$(HV_OUT)/%.o,$(HV_SRCS))

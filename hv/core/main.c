@@ -159,6 +159,8 @@ void boot_primary(uint64_t info, uint64_t load_base, uint64_t footprint)
 		    (plan->vm[i].flags & SHIKIRI_VM_CONSOLE_VIRTUAL))
 			console_set_focus(&vms[i]);
 	}
+	if (arch_iommu_enable())
+		refuse("the IOMMU did not come up", -1);
 
 	arch_cpu_init(&pcpus[boot]);
 	/* Each VM is loaded by its own vCPU 0's CPU, in parallel. */

@@ -70,6 +70,9 @@ static int probe_one(struct pci_fn *fn, unsigned *i,
 	uint64_t mask;
 
 	if (lo & 1u) {
+		/* Left unassigned by pci_assign.c: the VM gets no ports. */
+		if (board->flags & SHIKIRI_PCI_BOARD_ASSIGN_BARS)
+			return 0;
 		m = size_mask(fn, off) & ~BAR_IO_FLAGS;
 		if (!m)
 			return 0;

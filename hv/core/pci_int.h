@@ -152,6 +152,18 @@ void pci_bar_write(struct pci_fn *fn, unsigned i, unsigned bm, uint32_t dval);
 unsigned pci_bar_maps(const struct pci_fn *fn, struct pci_map *out,
 		      unsigned max);
 
+/* pci_assign.c */
+/**
+ * pci_assign_bars() - Size the memory BARs of the @count functions @fns
+ * of VM @vm_name and place them in @win[0], then @win[1] (guest-physical =
+ * physical), largest first, each aligned to its size; I/O BARs and ROMs
+ * off, memory decode on.  Boot CPU, before pci_vm_init() takes them; no
+ * lock (no VM runs).  Return: 0; -HV_EINVAL without a window (@win NULL
+ * or both empty); -HV_ENOMEM when a BAR does not fit (logged).
+ */
+int pci_assign_bars(const char *vm_name, const struct shikiri_pci_fn *fns,
+		    unsigned count, const struct shikiri_range *win);
+
 /* pci_cap.c */
 /** pci_cap_walk() - Find @fn's capabilities (bounded) and its reset. */
 int pci_cap_walk(struct pci_fn *fn);

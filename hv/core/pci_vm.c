@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: MIT
 /*
  * A VM's PCI functions as a whole: taken from its plan at boot (each
- * checked, its BARs sized, its capabilities found, its header saved, its
- * MSI-X pages and the ECAM window trapped), listed for the arch to map,
- * held when the VM stops and reset when it starts.
+ * checked, its BARs placed where no firmware did and sized, its
+ * capabilities found, its header saved, its MSI-X pages and the ECAM
+ * window or its slots on the VM's virtual bus trapped), listed for the
+ * arch to map, held when the VM stops and reset when it starts.
  *
- * Lock order: vm.lock, then pci_vm.lock (pci_vm_hold() runs under vm.lock).
+ * Lock order: vm.lock, then pci_vm.lock (pci_vm_hold() runs under vm.lock);
+ * vpci_bus.lock, then pci_vm.lock (a guest's access through its virtual
+ * bus, pci_vm_plug()).
  */
 #include <string.h>
 
@@ -73,10 +76,14 @@ int pci_vm_init(struct pci_vm *pv, struct vm *vm,
 	/*
 	 * A VM without functions keeps the ECAM window unmapped and
 	 * untrapped: a touch is an access outside the VM (its on-fault
-	 * policy), as before it had PCI.
+	 * policy), as before it had PCI.  One with a virtual bus (Arm)
+	 * reaches its functions there instead (pci_vm_plug()).
 	 */
-	if (board->ecam_size && count)
+	if (board->ecam_size && count && !rec->vpci_ecam_ipa)
 		ret = pci_cfg_register_ecam(pv, &vm->mmio);
+	if (!ret && count && (board->flags & SHIKIRI_PCI_BOARD_ASSIGN_BARS))
+		ret = pci_assign_bars(vm->name, rec->pci, count,
+				      arch_pci_windows(rec));
 	for (unsigned i = 0; !ret && i < count; i++) {
 		struct pci_fn *fn = &pv->fn[i];
 
@@ -107,6 +114,48 @@ unsigned pci_vm_maps(const struct pci_vm *pv, struct pci_map *out, unsigned max)
 	for (unsigned i = 0; i < pv->count; i++)
 		n += pci_bar_maps(&pv->fn[i], out + n, max - n);
 	return n;
+}
+
+static uint32_t plugged_read(struct vpci_fn *vf, uint32_t off, unsigned size)
+{
+	struct pci_fn *fn = vf->priv;
+
+	return pci_cfg_read(fn->pv, fn->bdf, off, size);
+}
+
+static void plugged_write(struct vpci_fn *vf, uint32_t off, unsigned size,
+			  uint32_t val)
+{
+	struct pci_fn *fn = vf->priv;
+
+	pci_cfg_write(fn->pv, fn->bdf, off, size, val);
+}
+
+/* The whole config space is the core's filter: no emulated header. */
+static const struct vpci_ops plugged_ops = {
+	.read = plugged_read,
+	.write = plugged_write,
+};
+
+int pci_vm_plug(struct pci_vm *pv, struct vpci_bus *bus)
+{
+	int ret = 0;
+
+	if (!bus->ecam_ipa)
+		return 0;
+	for (unsigned i = 0; !ret && i < pv->count; i++) {
+		struct pci_fn *fn = &pv->fn[i];
+
+		fn->vfn = (struct vpci_fn){ .devfn = (uint8_t)(fn->bdf & 0xffu),
+					    .ops = &plugged_ops,
+					    .priv = fn };
+		ret = vpci_add(bus, &fn->vfn);
+	}
+	if (ret)
+		hv_log("vm %s: its PCI functions cannot go on its virtual bus "
+		       "(%d)",
+		       pv->vm->name, ret);
+	return ret;
 }
 
 void pci_vm_hold(struct pci_vm *pv)

@@ -161,9 +161,12 @@ static const char *check_vm(const struct shikiri_plan *p,
 			   (SHIKIRI_MAX_SHM - vm->shm_count) *
 				   sizeof(vm->shm[0])))
 		return "reserved field not zero";
-	if (!vm->shm_count)
-		return vm->vpci_ecam_ipa ? "virtual PCI bus with no function" :
-					   NULL;
+	/* The bus carries the shared-memory functions and, on Arm, the
+	 * PCI functions the VM owns (hv/arch/aarch64/plan_arch.c). */
+	if (!vm->shm_count && !vm->vpci_ecam_ipa)
+		return NULL;
+	if (!vm->shm_count && !vm->pci_count)
+		return "virtual PCI bus with no function";
 	if (!plan_aligned(vm->vpci_ecam_ipa, PLAN_VPCI_ECAM_SIZE) ||
 	    !vm->vpci_ecam_ipa)
 		return "bad virtual PCI ECAM";

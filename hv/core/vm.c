@@ -94,6 +94,8 @@ int vm_from_plan(struct vm *vm, unsigned idx,
 	if (!ret)
 		ret = vpci_init(&vm->vpci, vm, rec->vpci_ecam_ipa);
 	if (!ret)
+		ret = pci_vm_plug(&vm->pci, &vm->vpci);
+	if (!ret)
 		ret = shm_vm_init(vm);
 	if (!ret)
 		ret = vnet_init(vm);
@@ -362,4 +364,7 @@ void vm_log_stats(const struct vm *vm)
 	       t.injected);
 	shm_log_stats(vm);
 	vnet_log_stats(vm);
+	if (vm->pci.dma_confined)
+		hv_log("vm %s: pci: dma faults=%lu", vm->name,
+		       vm->pci.dma_faults);
 }

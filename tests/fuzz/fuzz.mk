@@ -24,6 +24,7 @@ FUZZ_HV_SRCS := $(HV_HOST_VM_SRCS) \
 	hv/arch/aarch64/psci.c hv/arch/aarch64/inject.c \
 	hv/arch/aarch64/pstate.c
 FUZZ_WORLD_SRCS := hv/arch/fake/fake.c hv/arch/fake/cpu.c hv/arch/fake/pci.c \
+	hv/arch/fake/smmu.c \
 	hv/arch/fake/sysreg.c hv/arch/fake/sysreg_hw.c tests/fuzz/world.c \
 	tests/fuzz/check.c
 FUZZ_HV_CFLAGS := -Ihv/arch/fake/include -Ihv/arch/aarch64/include -Ihv/arch/fake

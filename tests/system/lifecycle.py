@@ -232,6 +232,21 @@ def wait_shell_banner(c, vm, timeout=RESTART_TIMEOUT):
     c.expect_vm(vm, SHELL_BANNER, timeout)
 
 
+def sysrq_restart(c, vm, other):
+    """Reset VM @vm from inside by SysRq-b (straight to PSCI SYSTEM_RESET)
+    and wait until its new life's shell is up; assert the VM @other saw no
+    lifecycle event meanwhile.  Returns where in c.lines the reset began."""
+    start = len(c.lines)
+    c.start_in_vm(vm, "echo b > /proc/sysrq-trigger")
+    wait_hv(c, rf"^vm {vm}: started \(guest reset, restart 1\)", start)
+    forget_shell(c, vm)
+    c.expect_vm(vm, r"^shikiri-guest: modules loaded:", RESTART_TIMEOUT)
+    wait_shell_banner(c, vm)
+    assert [e[0] for e in events(c, other, start)] == [], (
+        f"{other} was touched by {vm}'s restart")
+    return start
+
+
 # --- what test_lifecycle.py and test_x86_lifecycle.py share ---------------
 
 

@@ -135,16 +135,7 @@ def test_peer_reboots_mid_transfer(image, boot):
                           f" nc {comm.ADDR['linux1']} {PORT} &")
     assert _poll(c, "linux1", "[ $(wc -c </tmp/in) -gt 1000000 ]"), (
         "the transfer does not start")
-    start = len(c.lines)
-    c.start_in_vm("linux1", "echo b > /proc/sysrq-trigger")
-    lifecycle.wait_hv(c, r"^vm linux1: started \(guest reset, restart 1\)",
-                      start)
-    lifecycle.forget_shell(c, "linux1")
-    c.expect_vm("linux1", r"^shikiri-guest: modules loaded:",
-                lifecycle.RESTART_TIMEOUT)
-    lifecycle.wait_shell_banner(c, "linux1")
-    assert [e[0] for e in lifecycle.events(c, "linux0", start)] == [], (
-        "linux0 was touched by linux1's restart")
+    start = lifecycle.sysrq_restart(c, "linux1", "linux0")
     # The sender's connection is gone with linux1's old kernel.
     c.run_in_vm("linux0", "kill %1 2>/dev/null; echo alive")
 

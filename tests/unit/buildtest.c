@@ -106,18 +106,17 @@ bool buildtest_exists(const char *name)
 	return yes;
 }
 
-/* Compile the golden board, plus @extra when not NULL, into board.dtb. */
-static int compile_board(const char *extra)
+/* Compile the golden board @golden, plus @extra when not NULL, into @dtb. */
+static int compile_golden(const char *golden, const char *extra,
+			  const char *dtb)
 {
-	char *board = buildtest_path("board.dtb"), *src;
+	char *board = buildtest_path(dtb), *src;
 	char *argv[] = { "dtc", "-q", "-O", "dtb", "-o", board, NULL, NULL };
 	char *messages, *text;
 	int status;
 
-	text = fileio_strdup_printf("/include/ \"%s\"\n%s",
-				    SHIKIRI_SRCDIR
-				    "/tests/unit/golden/qemu-virt.dts",
-				    extra ? extra : "");
+	text = fileio_strdup_printf("/include/ \"%s/tests/unit/golden/%s\"\n%s",
+				    SHIKIRI_SRCDIR, golden, extra ? extra : "");
 	buildtest_write_text("board.dts", text);
 	src = buildtest_path("board.dts");
 	argv[6] = src;
@@ -128,6 +127,11 @@ static int compile_board(const char *extra)
 	free(src);
 	free(board);
 	return status;
+}
+
+static int compile_board(const char *extra)
+{
+	return compile_golden("qemu-virt.dts", extra, "board.dtb");
 }
 
 /**
@@ -152,7 +156,20 @@ int buildtest_setup(const char *name)
 			      BUILDTEST_KERNEL_FILE_SIZE, 0x5a);
 	buildtest_write_image("hv.bin", BUILDTEST_HV_FOOTPRINT, 0x1000, 0xee);
 	buildtest_write("initrd", initrd, sizeof(initrd));
-	return compile_board(NULL);
+	return compile_board(NULL) ||
+	       compile_golden("qemu-virt-smmu.dts", NULL, "board-smmu.dtb");
+}
+
+/**
+ * buildtest_make_smmu_board() - Make board-smmu.dtb, which the fake QEMU
+ * dumps for qemu-virt-smmu, the golden one plus @extra.
+ * @extra: DT source merged after the golden board's, or NULL.
+ */
+void buildtest_make_smmu_board(const char *extra)
+{
+	assert_int_equal(compile_golden("qemu-virt-smmu.dts", extra,
+					"board-smmu.dtb"),
+			 0);
 }
 
 /**
@@ -200,7 +217,10 @@ void buildtest_fake_qemu(bool on)
 {
 	static const char fake[] =
 		"#!/bin/sh\n"
-		"for a; do case $a in *dumpdtb=*)\n"
+		"for a; do case $a in *iommu=smmuv3*dumpdtb=*)\n"
+		"\tcp \"$(dirname \"$0\")/board-smmu.dtb\" "
+		"\"${a##*dumpdtb=}\";;\n"
+		"*dumpdtb=*)\n"
 		"\tcp \"$(dirname \"$0\")/board.dtb\" \"${a##*dumpdtb=}\";;\n"
 		"esac; done\n";
 	static char *saved;

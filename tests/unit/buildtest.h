@@ -48,7 +48,8 @@ extern char *buildtest_explained;
  * buildtest_setup() - Create the directory and its standard files.
  * @name: a word for the directory's name (the test's).
  *
- * Files: board.dtb (tests/unit/golden/qemu-virt.dts), Image (an arm64
+ * Files: board.dtb (tests/unit/golden/qemu-virt.dts), board-smmu.dtb
+ * (tests/unit/golden/qemu-virt-smmu.dts), Image (an arm64
  * Image header, footprint BUILDTEST_KERNEL_FOOTPRINT), initrd, hv.bin.
  *
  * Return: 0, or non-zero when something could not be made.
@@ -63,6 +64,13 @@ int buildtest_setup(const char *name);
 void buildtest_make_board(const char *extra);
 
 /**
+ * buildtest_make_smmu_board() - Make board-smmu.dtb (what the fake QEMU
+ * dumps for qemu-virt-smmu, -M ...,iommu=smmuv3) the golden
+ * tests/unit/golden/qemu-virt-smmu.dts plus @extra (NULL: none).
+ */
+void buildtest_make_smmu_board(const char *extra);
+
+/**
  * buildtest_pc_board() - Make board.dtb configs/boards/qemu-q35.dts plus
  * @extra (DT source merged after it, "" for none), for --board-dtb.
  */
@@ -71,7 +79,8 @@ void buildtest_pc_board(const char *extra);
 /**
  * buildtest_fake_qemu() - Make --board qemu-virt work without QEMU.
  * @on: true: SHIKIRI_QEMU becomes a script in the directory that hands out
- *      board.dtb for -M ...,dumpdtb=FILE; false: SHIKIRI_QEMU as before.
+ *      board.dtb for -M ...,dumpdtb=FILE (board-smmu.dtb for
+ *      -M ...,iommu=smmuv3,dumpdtb=FILE); false: SHIKIRI_QEMU as before.
  */
 void buildtest_fake_qemu(bool on);
 

@@ -4,7 +4,9 @@
  * hooks stand between it and the hardware, so it runs on the host.  A plan
  * of two VMs on four CPUs is found after the footprint, checked, and
  * applied; the other CPUs are started with their board IDs; a plan that
- * does not fit the machine is refused before anything is built.
+ * does not fit the machine is refused before anything is built.  A VM
+ * that owns a PCI function (the fake arch's model) gets its BAR placed,
+ * mapped and its INTx line, on its virtual bus.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,6 +19,7 @@
 #include <cmocka.h>
 
 #include "../../hv/arch/fake/fake.h"
+#include "../../hv/arch/fake/fake_pci.h"
 #include "hv/arch/boot.h"
 #include "hv/console.h"
 #include "hv/errno.h"
@@ -124,6 +127,8 @@ static int setup(void **state)
 	fake_reset();
 	fake_sysreg_reset();
 	fake_boot_reset();
+	fake_pci_reset();
+	memset(&fake_smmu, 0, sizeof(fake_smmu));
 	memcpy(fake_cpu.hw_id, board_ids, sizeof(board_ids));
 	fake_cpu.pcpu = 2; /* not the first in the list */
 	fake_hv =
@@ -320,6 +325,112 @@ static void a_shared_region_is_zeroed_and_mapped_by_each_vm(void **state)
 			       "INTID 40\r\n"));
 }
 
+#define PCI_WINDOW 0x10000000ull
+#define EDU_DEVFN 0x20u
+#define EDU_INTID 35u
+
+/*
+ * linux1 at its physical address (no SMMU on this board) owning edu at
+ * 00:04.0, whose 1 MiB BAR sits at @bar (0: for the hypervisor to place),
+ * with a 16 MiB window; its virtual bus at 0xffe00000.
+ */
+static void give_edu(uint64_t bar)
+{
+	struct shikiri_plan_vm *v = &plan->vm[1];
+	uint64_t delta = v->ram[0].pa - v->ram[0].ipa;
+	struct fake_pci_fn *f =
+		fake_pci_add(EDU_DEVFN, 0x11e81234u, 0x00ff0000u, PCI_WINDOW);
+
+	fake_pci_bar(f, 0, bar, 0x100000, false, false);
+	fake_pci_ready(f);
+	plan->board.pci = (struct shikiri_plan_pci){
+		.ecam_base = 0x4010000000ull,
+		.ecam_size = 0x10000000ull,
+		.bus_last = 0xff,
+		.mem = { { PCI_WINDOW, 0x2eff0000ull } },
+		.flags = bar ? 0 : SHIKIRI_PCI_BOARD_ASSIGN_BARS,
+		.sid_base = 0x100,
+	};
+	v->ram[0].ipa += delta;
+	v->payload[0].ipa += delta;
+	v->payload[1].ipa += delta;
+	v->entry_ipa += delta;
+	v->boot_info_ipa += delta;
+	v->pci_count = 1;
+	v->pci[0] = (struct shikiri_pci_fn){ EDU_DEVFN, EDU_INTID, 1, 0 };
+	v->vpci_ecam_ipa = 0xffe00000ull;
+	v->arch.aarch64.pci_mem[0] =
+		(struct shikiri_range){ PCI_WINDOW, 0x1000000 };
+	plan->crc32 = plan_compute_crc(plan);
+}
+
+static void a_pci_function_gets_its_bar_bus_and_line(void **state)
+{
+	enum pgtable_mem mem;
+	uint64_t pa;
+
+	(void)state;
+	give_edu(0);
+	assert_true(boot(BOOT_INFO));
+	assert_non_null(strstr(fake_boot.out,
+			       "shikiri: vm linux1: pci 00:04.0 1234:11e8"));
+	/* The BAR placed at the window's base, mapped there in linux1's
+	 * stage 2 as device memory, in no one else's. */
+	assert_int_equal(fake_pci_cfg32(fake_pci_find(EDU_DEVFN), 0x10),
+			 PCI_WINDOW);
+	assert_int_equal(pgtable_lookup(&vms[1].arch.stage2,
+					PCI_WINDOW + 0xff000, &pa, NULL, &mem),
+			 0);
+	assert_int_equal(pa, PCI_WINDOW + 0xff000);
+	assert_int_equal(mem, PGTABLE_MEM_DEVICE);
+	assert_int_equal(pgtable_lookup(&vms[1].arch.stage2,
+					PCI_WINDOW + 0x100000, NULL, NULL,
+					NULL),
+			 -HV_ENOENT);
+	assert_int_equal(pgtable_lookup(&vms[0].arch.stage2, PCI_WINDOW, NULL,
+					NULL, NULL),
+			 -HV_ENOENT);
+	/* Its config space on linux1's bus at its own slot; the board's
+	 * ECAM trapped for no VM. */
+	assert_int_equal(vpci_config_read(&vms[1].vpci, EDU_DEVFN, 0, 4),
+			 0x11e81234u);
+	assert_int_equal(vpci_config_read(&vms[1].vpci, EDU_DEVFN, 0x10, 4),
+			 PCI_WINDOW);
+	assert_null(mmio_find(&vms[1].mmio, 0x4010000000ull, 4));
+	/* Its INTx: linux1's SPI of the same INTID, backed by the line. */
+	assert_int_equal(vms[1].arch.vgic.spi[EDU_INTID - 32].phys, EDU_INTID);
+	assert_int_equal(vms[0].arch.vgic.spi[EDU_INTID - 32].phys, 0);
+	/* Its stream (RID + sid_base) given to linux1 in the SMMU. */
+	assert_int_equal(fake_smmu.count, 1);
+	assert_ptr_equal(fake_smmu.vm[0], &vms[1]);
+	assert_int_equal(fake_smmu.sid[0], 0x100 + EDU_DEVFN);
+}
+
+static void a_function_the_smmu_refuses_refuses_the_plan(void **state)
+{
+	(void)state;
+	give_edu(0);
+	fake_smmu.attach_ret = -HV_EBUSY;
+	assert_false(boot(BOOT_INFO));
+	assert_non_null(strstr(fake_boot.out, "vm linux1: its PCI functions "
+					      "cannot be given to it (-4)"));
+	assert_non_null(strstr(fake_boot.out, "boot plan rejected: VM set-up "
+					      "failed"));
+}
+
+static void a_bar_outside_the_vms_window_is_refused(void **state)
+{
+	(void)state;
+	/* Where firmware left it: in the board's window, not linux1's. */
+	give_edu(PCI_WINDOW + 0x2000000);
+	assert_false(boot(BOOT_INFO));
+	assert_non_null(strstr(fake_boot.out,
+			       "vm linux1: PCI memory 0x12000000-0x120fffff "
+			       "lies outside the VM's PCI windows"));
+	assert_non_null(strstr(fake_boot.out, "boot plan rejected: VM set-up "
+					      "failed"));
+}
+
 static void a_board_the_arch_cannot_map_is_refused(void **state)
 {
 	(void)state;
@@ -350,6 +461,12 @@ int main(void)
 				       setup),
 		cmocka_unit_test_setup(
 			a_shared_region_is_zeroed_and_mapped_by_each_vm, setup),
+		cmocka_unit_test_setup(a_pci_function_gets_its_bar_bus_and_line,
+				       setup),
+		cmocka_unit_test_setup(a_bar_outside_the_vms_window_is_refused,
+				       setup),
+		cmocka_unit_test_setup(
+			a_function_the_smmu_refuses_refuses_the_plan, setup),
 	};
 
 	return cmocka_run_group_tests_name("boot_flow", tests, NULL, NULL);

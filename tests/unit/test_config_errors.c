@@ -350,7 +350,7 @@ static const struct buildtest_error config_errors[] = {
 	  "qemu-args = \"-device\", \"virtio-rng-device\";\n" VM0,
 	  "cfg.dts: /: property 'qemu-args': needs a board that QEMU runs, and "
 	  "--board-dtb names none (no OUT.img.qemu is written); fix: build "
-	  "with --board (one of qemu-virt, qemu-q35), or remove it\n" },
+	  "with --board (one of qemu-virt, qemu-virt-smmu, qemu-q35), or remove it\n" },
 };
 
 /* --board, the config's board property, and what happens when they differ. */
@@ -360,10 +360,11 @@ static void test_board_selection(void **state)
 	assert_int_equal(buildtest_run_opts("board = \"raspberry\";\n" VM0,
 					    true, "-"),
 			 1);
-	assert_non_null(strstr(buildtest_errors,
-			       "cfg.dts: unknown board 'raspberry'; "
-			       "fix: use one of qemu-virt, qemu-q35, or "
-			       "--board-dtb FILE\n"));
+	assert_non_null(strstr(
+		buildtest_errors,
+		"cfg.dts: unknown board 'raspberry'; "
+		"fix: use one of qemu-virt, qemu-virt-smmu, qemu-q35, or "
+		"--board-dtb FILE\n"));
 	assert_int_equal(buildtest_run_opts("board = \"raspberry\";\n" VM0,
 					    true, "qemu-virt"),
 			 1);
@@ -373,10 +374,11 @@ static void test_board_selection(void **state)
 			       "says 'qemu-virt'; fix: make them "
 			       "agree\n"));
 	assert_int_equal(buildtest_run_opts(VM0, true, "-"), 1);
-	assert_non_null(strstr(buildtest_errors,
-			       "cfg.dts: no board; fix: pass --board (one of "
-			       "qemu-virt, qemu-q35) or --board-dtb FILE, or "
-			       "set board = \"...\" in the config\n"));
+	assert_non_null(strstr(
+		buildtest_errors,
+		"cfg.dts: no board; fix: pass --board (one of "
+		"qemu-virt, qemu-virt-smmu, qemu-q35) or --board-dtb FILE, or "
+		"set board = \"...\" in the config\n"));
 	assert_int_equal(buildtest_run_opts(VM0, true, "nope"), 1);
 	assert_non_null(strstr(buildtest_errors, "unknown board 'nope'"));
 }

@@ -3,7 +3,8 @@
  * The config-space filter (hv/core/pci_cfg.c, pci_bar.c, pci_cap.c,
  * pci_vm.c) on the fake arch's model: what a VM reads and writes of
  * functions it does not own, of the host bridge, of its own functions'
- * headers, BARs and extended space; the ECAM window; bad accesses; and
+ * headers, BARs and extended space; the ECAM window, or the VM's virtual
+ * bus in its place (Arm); bad accesses; and
  * the functions pci_vm_init() refuses.
  */
 #include <setjmp.h>
@@ -337,6 +338,58 @@ static void test_ecam_window(void **state)
 	assert_null(mmio_find(&vm.mmio, board.ecam_base, 4));
 }
 
+/*
+ * Arm: a VM with a virtual PCI bus reaches its functions there, at their
+ * own devfn and through the same filter, and never through the board's
+ * ECAM window, which stays untrapped.
+ */
+static void test_virtual_bus(void **state)
+{
+	static struct vpci_bus bus;
+	const struct mmio_region *r;
+	const uint64_t vecam = 0x3f000000ull;
+	uint64_t v = 0;
+
+	(void)state;
+	rec.vpci_ecam_ipa = vecam;
+	assert_int_equal(own_nic_old(), 0);
+	assert_null(mmio_find(&vm.mmio, board.ecam_base, 4));
+	assert_int_equal(vpci_init(&bus, &vm, vecam), 0);
+	assert_int_equal(pci_vm_plug(&vm.pci, &bus), 0);
+	assert_int_equal(bus.count, 2);
+	r = mmio_find(&vm.mmio, vecam, 4);
+	assert_non_null(r);
+	assert_int_equal(r->ops->read(NULL, r->priv, ECAM(NIC, 0), 4, &v), 0);
+	assert_int_equal(v, 0x10d38086u);
+	assert_int_equal(r->ops->read(NULL, r->priv, ECAM(OLD, 0x10), 4, &v),
+			 0);
+	assert_int_equal(v, OLD_BAR0);
+	/* Not the VM's, and the host bridge: absent on its bus. */
+	assert_int_equal(r->ops->read(NULL, r->priv, ECAM(OTHER, 0), 4, &v), 0);
+	assert_int_equal(v, 0xffffffffu);
+	assert_int_equal(r->ops->read(NULL, r->priv, ECAM(HB, 0), 4, &v), 0);
+	assert_int_equal(v, 0xffffffffu);
+	/* Sizing through the filter, and a move refused. */
+	assert_int_equal(r->ops->write(NULL, r->priv, ECAM(NIC, 0x10), 4,
+				       0xffffffffu),
+			 0);
+	assert_int_equal(vpci_config_read(&bus, NIC & 0xff, 0x10, 4),
+			 0xfffe0000u);
+	assert_int_equal(r->ops->write(NULL, r->priv, ECAM(NIC, 0x10), 4,
+				       0xd0000000u),
+			 0);
+	assert_int_equal(dev32(NIC, 0x10), NIC_BAR0);
+	assert_int_equal(fn_of(NIC)->refused, 1);
+	assert_int_equal(r->ops->write(NULL, r->priv, ECAM(OTHER, 4), 2, 0), 0);
+	assert_int_equal(cfg_writes_to(OTHER), 0);
+	/* Its slot taken twice (a plan the checks would refuse): refused. */
+	assert_int_equal(pci_vm_plug(&vm.pci, &bus), -HV_EINVAL);
+	/* No virtual bus (x86): nothing is plugged. */
+	bus = (struct vpci_bus){ 0 };
+	assert_int_equal(pci_vm_plug(&vm.pci, &bus), 0);
+	assert_int_equal(bus.count, 0);
+}
+
 static void test_maps_leave_msix_pages_out(void **state)
 {
 	struct pci_map m[PCI_MAX_MAPS];
@@ -466,6 +519,7 @@ int main(void)
 				       setup),
 		cmocka_unit_test_setup(test_bad_accesses, setup),
 		cmocka_unit_test_setup(test_ecam_window, setup),
+		cmocka_unit_test_setup(test_virtual_bus, setup),
 		cmocka_unit_test_setup(test_maps_leave_msix_pages_out, setup),
 		cmocka_unit_test_setup(test_init_refuses, setup),
 		cmocka_unit_test_setup(test_capability_lists_that_loop, setup),

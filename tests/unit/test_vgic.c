@@ -48,6 +48,7 @@ static int setup(void **state)
 	(void)state;
 	fake_reset();
 	memset(&vm, 0, sizeof(vm));
+	memset(&rec, 0, sizeof(rec));
 	memset(pcpus, 0, sizeof(pcpus));
 	for (unsigned i = 0; i < SHIKIRI_MAX_CPUS; i++)
 		pcpus[i] = (struct pcpu){ .id = i, .hw_id = 0x100 + i };
@@ -415,6 +416,55 @@ static void edge_pulse_while_disabled_pends_until_enabled(void **state)
 	assert_int_equal(rd(GICD + 0x20c, 4), 0);
 }
 
+/* GICD_TYPER.MBIS: only a VM with MSIs (its guest then uses MBIs). */
+static void mbis_only_with_msis(void **state)
+{
+	(void)state;
+	assert_int_equal(rd(GICD + 0x4, 4) & (1u << 16), 0);
+	rec.arch.aarch64.msi_count = 32;
+	assert_int_equal(rd(GICD + 0x4, 4) & (1u << 16), 1u << 16);
+	rec.arch.aarch64.msi_count = 0;
+}
+
+/*
+ * GICD_SETSPI_NSR / CLRSPI_NSR: the MBI doorbell raises and lowers the
+ * VM's own lines only, as ISPENDR / ICPENDR would.
+ */
+static void setspi_raises_own_lines_only(void **state)
+{
+	(void)state;
+	enable_spi(EDGE, 0);
+	assert_int_equal(wr(GICD + 0x40, 4, EDGE), 0);
+	assert_int_equal(queued(0), 1);
+	assert_int_equal(vm.vcpu[0].arch.vgic.queue[0].vintid, EDGE);
+	/* A line the VM does not own, SGIs and PPIs: nothing. */
+	assert_int_equal(wr(GICD + 0x40, 4, FOREIGN), 0);
+	assert_int_equal(wr(GICD + 0x40, 4, 1), 0);
+	assert_int_equal(wr(GICD + 0x40, 4, 27), 0);
+	assert_int_equal(wr(GICD + 0x40, 4, 0xffffffffu), 0);
+	assert_int_equal(queued(0), 1);
+	assert_int_equal(queued(1), 0);
+	assert_false(fake_gic.spi_pending[FOREIGN]);
+	/* Its hardware line: pending at the physical GIC, then cleared. */
+	assert_int_equal(wr(GICD + 0x40, 4, OWNED_HW), 0);
+	assert_true(fake_gic.spi_pending[78]);
+	assert_int_equal(wr(GICD + 0x48, 4, OWNED_HW), 0);
+	assert_false(fake_gic.spi_pending[78]);
+}
+
+static void setspi_latches_a_disabled_line(void **state)
+{
+	(void)state;
+	assert_int_equal(wr(GICD + 0x40, 4, EDGE), 0);
+	assert_int_equal(queued(0), 0);
+	/* CLRSPI drops the latch: enabling it later delivers nothing. */
+	assert_int_equal(wr(GICD + 0x48, 4, EDGE), 0);
+	enable_spi(EDGE, 0);
+	assert_int_equal(queued(0), 0);
+	assert_int_equal(wr(GICD + 0x40, 4, EDGE), 0);
+	assert_int_equal(queued(0), 1);
+}
+
 static void edge_pulses_coalesce(void **state)
 {
 	(void)state;
@@ -585,6 +635,9 @@ int main(void)
 		cmocka_unit_test_setup(
 			edge_pulse_while_disabled_pends_until_enabled, setup),
 		cmocka_unit_test_setup(edge_pulses_coalesce, setup),
+		cmocka_unit_test_setup(mbis_only_with_msis, setup),
+		cmocka_unit_test_setup(setspi_raises_own_lines_only, setup),
+		cmocka_unit_test_setup(setspi_latches_a_disabled_line, setup),
 		cmocka_unit_test_setup(
 			edge_pulse_while_active_is_taken_after_eoi, setup),
 		cmocka_unit_test_setup(

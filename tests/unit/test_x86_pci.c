@@ -546,17 +546,6 @@ static void test_bridge_plan(void **state)
 	buildtest_make_board(NULL);
 }
 
-/* An Arm board has no PCI passthrough (yet). */
-static void test_aarch64(void **state)
-{
-	(void)state;
-	buildtest_make_board(NULL);
-	expect(BUILDTEST_VM0 BUILDTEST_SET("0", "pci-devices = \"00:04.0\";"),
-	       true,
-	       ERR "PCI passthrough is not available on aarch64 boards yet "
-		   "(pass a device's DT node with devices); fix: remove it\n");
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -569,7 +558,6 @@ int main(void)
 		cmocka_unit_test(test_board_file),
 		cmocka_unit_test(test_layout),
 		cmocka_unit_test(test_bridge_plan),
-		cmocka_unit_test(test_aarch64),
 	};
 
 	return cmocka_run_group_tests_name("x86_64 PCI", tests, setup,

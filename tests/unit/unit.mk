@@ -3,10 +3,12 @@
 # rule to build them; keep this a plain list.
 
 UNIT_TESTS += $(BUILD)/unit/test_plan $(BUILD)/unit/test_plan_x86 \
-	$(BUILD)/unit/test_plan_pci $(BUILD)/unit/test_plan_shm
+	$(BUILD)/unit/test_plan_pci $(BUILD)/unit/test_plan_shm \
+	$(BUILD)/unit/test_plan_arm_pci
 
 $(BUILD)/unit/test_plan $(BUILD)/unit/test_plan_x86 \
-		$(BUILD)/unit/test_plan_pci $(BUILD)/unit/test_plan_shm: \
+		$(BUILD)/unit/test_plan_pci $(BUILD)/unit/test_plan_shm \
+		$(BUILD)/unit/test_plan_arm_pci: \
 		$(BUILD)/unit/%: \
 		tests/unit/%.c $(wildcard hv/core/plan_*.c) hv/lib/crc32.c \
 		hv/arch/aarch64/plan_arch.c \
@@ -21,13 +23,14 @@ $(BUILD)/unit/test_plan $(BUILD)/unit/test_plan_x86 \
 # SHIKIRI_SRCDIR finds the golden files wherever the test is run from.
 BUILDTEST_TESTS := test_dtgen test_config_errors test_vm_extras test_configs \
 	test_comm_errors test_comm_build \
-	test_x86_build test_x86_errors test_x86_pci
+	test_x86_build test_x86_errors test_x86_pci test_arm_pci
 UNIT_TESTS += $(addprefix $(BUILD)/unit/,$(BUILDTEST_TESTS))
 
 # x86fake.c makes the x86_64 inputs: a Multiboot hypervisor, bzImages.
 $(addprefix $(BUILD)/unit/,$(BUILDTEST_TESTS)): $(BUILD)/unit/%: \
 		tests/unit/%.c tests/unit/buildtest.c tests/unit/buildtest.h \
 		tests/unit/x86fake.c tests/unit/x86fake.h configs/boards/qemu-q35.dts \
+		configs/boards/qemu-virt-smmu.dtso \
 		$(SHIKIRI_BUILD_LIB_SRCS) $(SHIKIRI_BUILD_HDRS) \
 		$(wildcard tests/unit/golden/* tests/unit/golden/configs/*)
 	@mkdir -p $(dir $@)
@@ -57,6 +60,26 @@ $(BUILD)/unit/test_mmio: tests/unit/test_mmio.c \
 $(BUILD)/unit/test_vgic: tests/unit/test_vgic.c hv/arch/aarch64/vgic_v3.c \
 		hv/arch/aarch64/vgic_lr.c hv/arch/aarch64/virq.c \
 		hv/arch/fake/fake.c hv/arch/fake/sysreg.c hv/core/mmio.c
+	@mkdir -p $(dir $@)
+	$(call msg,HOSTCC,$@)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) -Ihv/arch/fake/include $(UNIT_HV_CFLAGS) \
+		-Ihv/arch/aarch64 -Ihv/arch/fake $(HOST_SAN) -o $@ $^ -lcmocka
+
+# ITS command encodings and the MSI route check (pure: no fake hardware).
+UNIT_TESTS += $(BUILD)/unit/test_its
+
+$(BUILD)/unit/test_its: tests/unit/test_its.c hv/arch/aarch64/its_cmd.c \
+		hv/arch/aarch64/msi.c
+	@mkdir -p $(dir $@)
+	$(call msg,HOSTCC,$@)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) -Ihv/arch/fake/include $(UNIT_HV_CFLAGS) \
+		-Ihv/arch/aarch64 $(HOST_SAN) -o $@ $^ -lcmocka
+
+# its.c against a model of the ITS and its redistributors in host memory.
+UNIT_TESTS += $(BUILD)/unit/test_its_hw
+
+$(BUILD)/unit/test_its_hw: tests/unit/test_its_hw.c hv/arch/aarch64/its.c \
+		hv/arch/aarch64/its_cmd.c hv/arch/fake/virq.c
 	@mkdir -p $(dir $@)
 	$(call msg,HOSTCC,$@)
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) -Ihv/arch/fake/include $(UNIT_HV_CFLAGS) \
@@ -169,13 +192,16 @@ HV_HOST_VM_SRCS := hv/core/vm.c hv/core/vm_life.c hv/core/mmio.c \
 	hv/core/virtio_mmio.c hv/core/virtq.c hv/core/vnet.c hv/core/vswitch.c \
 	hv/lib/print.c hv/lib/crc32.c hv/lib/chacha20.c hv/lib/sha256.c \
 	hv/arch/aarch64/plan_arch.c hv/arch/aarch64/stage2.c \
+	hv/arch/aarch64/pci_guest.c \
 	hv/arch/aarch64/pgtable.c hv/arch/aarch64/vgic_v3.c \
 	hv/arch/aarch64/vgic_lr.c hv/arch/aarch64/vpl011.c \
 	hv/arch/aarch64/vuart.c hv/arch/aarch64/exit_kinds.c \
-	hv/arch/aarch64/timer.c hv/arch/aarch64/virq.c
+	hv/arch/aarch64/timer.c hv/arch/aarch64/virq.c \
+	hv/arch/aarch64/its.c hv/arch/aarch64/its_cmd.c \
+	hv/arch/aarch64/smmu_stub.c
 BOOT_FLOW_SRCS := hv/core/main.c $(HV_HOST_VM_SRCS) hv/arch/fake/boot.c \
 	hv/arch/fake/cpu.c hv/arch/fake/fake.c hv/arch/fake/sysreg.c \
-	hv/arch/fake/pci.c \
+	hv/arch/fake/pci.c hv/arch/fake/smmu.c \
 	hv/platform/qemu-virt/platform.c
 
 $(BUILD)/unit/test_boot_flow: tests/unit/test_boot_flow.c $(BOOT_FLOW_SRCS)
@@ -216,8 +242,9 @@ $(addprefix $(BUILD)/unit/,$(X86_CONSOLE_TESTS)): $(BUILD)/unit/%: \
 
 # The PCI code of hv/core on the fake arch's model of PCI functions
 # (hv/arch/fake/pci.c); tests/unit/pci_fixture.h builds the machine.
-PCI_CORE_SRCS := $(wildcard hv/core/pci*.c)
-PCI_UNIT_TESTS := test_pci_cfg test_pci_msi test_pci_reset
+# pci_vm.c puts a VM's functions on its virtual bus (vpci.c).
+PCI_CORE_SRCS := $(wildcard hv/core/pci*.c) hv/core/vpci.c
+PCI_UNIT_TESTS := test_pci_cfg test_pci_msi test_pci_reset test_pci_assign
 UNIT_TESTS += $(addprefix $(BUILD)/unit/,$(PCI_UNIT_TESTS))
 
 $(addprefix $(BUILD)/unit/,$(PCI_UNIT_TESTS)): $(BUILD)/unit/%: \
@@ -277,6 +304,22 @@ $(BUILD)/unit/test_plan_net: tests/unit/test_plan_net.c \
 	$(call msg,HOSTCC,$@)
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(HOST_SAN) -o $@ $(filter %.c,$^) \
 		-lcmocka
+
+UNIT_TESTS += $(BUILD)/unit/test_smmuv3
+
+# The SMMUv3 driver and the hypervisor's use of it against the test's model
+# of the device (through the fake arch's register accessors) and the fake
+# GIC; hv_log(), the clock and the VM policy are fakes in the test.
+$(BUILD)/unit/test_smmuv3: tests/unit/test_smmuv3.c hv/drivers/smmuv3.c \
+		hv/arch/aarch64/smmu.c hv/arch/aarch64/pgtable.c \
+		hv/core/page_pool.c hv/arch/fake/fake.c \
+		hv/include/hv/drivers/smmuv3.h \
+		hv/arch/aarch64/include/arch/smmu.h
+	@mkdir -p $(dir $@)
+	$(call msg,HOSTCC,$@)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) -Ihv/arch/fake/include \
+		$(UNIT_HV_CFLAGS) -Ihv/arch/aarch64 -Ihv/arch/fake $(HOST_SAN) \
+		-o $@ $(filter %.c,$^) -lcmocka
 
 # Keep this rule last: a prerequisite list is expanded where the rule is
 # read, so every UNIT_TESTS += above must come before it.

@@ -5,10 +5,13 @@
  * hypervisor needs from an Arm board's: RAM, GICv3, the console PL011, CPUs
  * and timer PPIs (a PC's: board_x86.c).
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <libfdt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "board.h"
@@ -27,6 +30,24 @@ static const char *const qemu_virt_args[] = {
 	"-m", "2G",
 	NULL,
 };
+/*
+ * qemu-virt with an SMMUv3 in front of its PCIe host and three functions
+ * to pass through (docs/pci.md): a virtio disk on OUT.disk, a virtio NIC
+ * on QEMU's user network, and QEMU's "edu" device, whose DMA engine the
+ * DMA-escape test drives.  Modern virtio only: no I/O BARs.
+ */
+static const char *const qemu_virt_smmu_args[] = {
+	"-M", "virt,virtualization=on,gic-version=3,iommu=smmuv3",
+	"-cpu", "cortex-a72",
+	"-smp", "4",
+	"-m", "2G",
+	"-device", "virtio-blk-pci,disable-legacy=on,addr=02.0,drive=blk0",
+	"-drive", "if=none,id=blk0,format=raw,file=" BOARD_DISK,
+	"-device", "virtio-net-pci,disable-legacy=on,addr=03.0,netdev=n0",
+	"-netdev", "user,id=n0",
+	"-device", "edu,addr=04.0,dma_mask=0xffffffffffffffff",
+	NULL,
+};
 static const char *const qemu_q35_args[] = {
 	"-M", "q35",
 	"-cpu", "qemu64,+svm,+npt,+rdrand",
@@ -36,9 +57,13 @@ static const char *const qemu_q35_args[] = {
 };
 /* clang-format on */
 
+#define BOARD_DISK_SIZE 0x4000000ull /* 64 MiB */
+
 static const struct board_model board_models[] = {
-	{ "qemu-virt", qemu_virt_args, NULL },
-	{ "qemu-q35", qemu_q35_args, "qemu-q35.dts" },
+	{ "qemu-virt", qemu_virt_args, NULL, NULL, 0, true },
+	{ "qemu-virt-smmu", qemu_virt_smmu_args, NULL, "qemu-virt-smmu.dtso",
+	  BOARD_DISK_SIZE, true },
+	{ "qemu-q35", qemu_q35_args, "qemu-q35.dts", NULL, 0, false },
 };
 
 #define BOARD_MODEL_COUNT (sizeof(board_models) / sizeof(board_models[0]))
@@ -74,13 +99,67 @@ const char *board_model_names(void)
 	return names;
 }
 
+/**
+ * board_qemu_arg() - A board model's QEMU argument with its disk named.
+ * @arg: the argument.
+ * @disk: what BOARD_DISK becomes.
+ *
+ * Return: the argument, malloc'd.
+ */
+char *board_qemu_arg(const char *arg, const char *disk)
+{
+	const char *at = strstr(arg, BOARD_DISK);
+	char *out, *o;
+
+	if (!at)
+		return fileio_strdup_printf("%s", arg);
+	out = o = fileio_xmalloc(strlen(arg) + 2 * strlen(disk) + 1);
+	memcpy(o, arg, (size_t)(at - arg));
+	o += at - arg;
+	/* QEMU's option syntax reads ",," as one comma of the value. */
+	for (const char *c = disk; *c; c++) {
+		if (*c == ',')
+			*o++ = ',';
+		*o++ = *c;
+	}
+	strcpy(o, at + strlen(BOARD_DISK));
+	return out;
+}
+
+/**
+ * board_write_disk() - Make the board model's sparse disk at @path.
+ * @model: the board model (its disk_size).
+ * @path: the file.
+ *
+ * Return: 0, or a negative errno.
+ */
+int board_write_disk(const struct board_model *model, const char *path)
+{
+	struct stat st;
+	int fd, err = 0;
+
+	if (stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (uint64_t)st.st_size == model->disk_size)
+		return 0;
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0)
+		return -errno;
+	/* Sparse: the file system stores only what a VM writes. */
+	if (ftruncate(fd, (off_t)model->disk_size))
+		err = -errno;
+	if (close(fd) && !err)
+		err = -errno;
+	return err;
+}
+
 /* Ask QEMU for the DTB it would give a guest on this board. */
 static int dump_qemu_dtb(struct board *b, struct diag *d)
 {
 	const char *qemu = getenv("SHIKIRI_QEMU");
-	const char *argv[32];
-	char *tmp, *machine = NULL, *messages = NULL;
-	size_t n = 0;
+	const char *argv[64];
+	char *owned[64];
+	char *tmp, *messages = NULL;
+	size_t n = 0, n_owned = 0;
 	int status, err;
 
 	if (!qemu || !*qemu)
@@ -92,13 +171,12 @@ static int dump_qemu_dtb(struct board *b, struct diag *d)
 	}
 	argv[n++] = qemu;
 	for (const char *const *a = b->model->qemu_args; *a; a++) {
-		if (n > 0 && strcmp(argv[n - 1], "-M") == 0) {
-			machine =
+		if (n > 0 && strcmp(argv[n - 1], "-M") == 0)
+			owned[n_owned] =
 				fileio_strdup_printf("%s,dumpdtb=%s", *a, tmp);
-			argv[n++] = machine;
-		} else {
-			argv[n++] = *a;
-		}
+		else
+			owned[n_owned] = board_qemu_arg(*a, "/dev/null");
+		argv[n++] = owned[n_owned++];
 	}
 	/* Dumping opens no window and no console. */
 	argv[n++] = "-display";
@@ -115,7 +193,8 @@ static int dump_qemu_dtb(struct board *b, struct diag *d)
 			   messages);
 	unlink(tmp);
 	free(tmp);
-	free(machine);
+	while (n_owned)
+		free(owned[--n_owned]);
 	free(messages);
 	return status == 0 && !err ? 0 : -1;
 }
@@ -160,6 +239,54 @@ static int compile_board_file(struct board *b, struct diag *d)
 	free(path);
 	free(messages);
 	return status == 0 ? 0 : -1;
+}
+
+/**
+ * board_apply_overlay() - Apply the board model's overlay file.
+ * @b: the board, its dumped DTB in @b->dtb.
+ * @d: where problems are reported.
+ *
+ * Return: 0, or -1 after reporting.
+ */
+int board_apply_overlay(struct board *b, struct diag *d)
+{
+	char *path = board_file(b->model->overlay), *messages = NULL;
+	struct blob ovl = { NULL, 0 };
+	int status = path ? exec_dtc(path, true, &ovl, &messages) : 127;
+	int size = (int)(b->dtb.size + 2 * ovl.size + 0x1000), err = 0;
+	void *fdt = NULL;
+
+	if (status == 0) {
+		fdt = fileio_xmalloc((size_t)size);
+		err = fdt_open_into(b->dtb.data, fdt, size);
+		/* fdt_overlay_apply() consumes the overlay it is given. */
+		if (!err)
+			err = fdt_overlay_apply(fdt, ovl.data);
+		if (!err)
+			err = fdt_pack(fdt);
+	}
+	if (status != 0 || err)
+		diag_error(d,
+			   "%s: its board overlay %s %s%s%s%s; fix: set "
+			   "SHIKIRI_BOARDS to the directory holding %s "
+			   "(configs/boards), matching the QEMU that dumps "
+			   "the board's DTB",
+			   b->name, path ? path : b->model->overlay,
+			   status ? "does not compile" : "does not apply: ",
+			   status ? "" : fdt_strerror(err),
+			   messages && *messages ? ":\n" : "",
+			   messages ? messages : "", b->model->overlay);
+	free(path);
+	free(messages);
+	fileio_free(&ovl);
+	if (status != 0 || err) {
+		free(fdt);
+		return -1;
+	}
+	fileio_free(&b->dtb);
+	b->dtb.data = fdt;
+	b->dtb.size = fdt_totalsize(fdt);
+	return 0;
 }
 
 /**
@@ -432,9 +559,12 @@ int board_load(struct board *b, const struct board_model *model,
 	memset(b, 0, sizeof(*b));
 	b->model = model;
 	b->facts.arch = SHIKIRI_ARCH_AARCH64;
+	b->pci_node = b->smmu_node = b->its_node = -1;
 	if (model) {
 		b->name = fileio_strdup_printf("board %s", model->name);
 		if (model->dts ? compile_board_file(b, d) : dump_qemu_dtb(b, d))
+			return -1;
+		if (model->overlay && board_apply_overlay(b, d))
 			return -1;
 	} else {
 		int err = fileio_read(dtb_path, &b->dtb);
@@ -457,6 +587,21 @@ int board_load(struct board *b, const struct board_model *model,
 	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++)
 		ret |= steps[i](b, d);
 	return ret ? -1 : 0;
+}
+
+/**
+ * board_arm_pci_load() - Read an Arm board's PCI host, for a config that
+ * names PCI functions.
+ * @b: the board, board_load() done.
+ * @d: where problems are reported.
+ *
+ * Return: 0, or -1 after reporting.
+ */
+int board_arm_pci_load(struct board *b, struct diag *d)
+{
+	int ret = board_pci_parse(b, d);
+
+	return board_arm_pci_parse(b, d) | ret;
 }
 
 /**

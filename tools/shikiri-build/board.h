@@ -16,12 +16,29 @@
  *             NULL-terminated; the run script replays them.
  * @dts: the board file in configs/boards/ for boards without a DTB of
  *       their own (PCs), or NULL when QEMU dumps the board's DTB.
+ * @overlay: a board overlay in configs/boards/ (.dtso) applied to the DTB
+ *           QEMU dumps: what QEMU leaves out of it, the PCI functions its
+ *           -device arguments add; or NULL.
+ * @disk_size: bytes of the sparse disk OUT.disk the tool writes beside
+ *             the image for its BOARD_DISK argument; 0: none.
+ * @assign_bars: no firmware runs before the hypervisor, so nothing
+ *               assigns PCI BARs (SHIKIRI_PCI_BOARD_ASSIGN_BARS).
  */
 struct board_model {
 	const char *name;
 	const char *const *qemu_args;
 	const char *dts;
+	const char *overlay;
+	uint64_t disk_size;
+	bool assign_bars;
 };
+
+/*
+ * In a board model's QEMU arguments, "file=" BOARD_DISK names its disk:
+ * the absolute path of OUT.disk in OUT.qemu, /dev/null while the DTB is
+ * dumped.
+ */
+#define BOARD_DISK "@DISK@"
 
 /* The most PCI functions a board file may list. */
 #define BOARD_MAX_PCI_FNS 256u
@@ -64,6 +81,8 @@ struct board_pci_fn {
  * @pci_path: its path, for messages.
  * @pci_fn: the PCI functions it lists, in tree order (malloc'd).
  * @pci_fn_count: entries in @pci_fn.
+ * @smmu_node: aarch64: the SMMUv3 the PCI host's iommu-map names, or -1.
+ * @its_node: aarch64: the ITS its msi-map names, or -1.
  */
 struct board {
 	char *name;
@@ -82,6 +101,8 @@ struct board {
 	char pci_path[256];
 	struct board_pci_fn *pci_fn;
 	unsigned int pci_fn_count;
+	int smmu_node;
+	int its_node;
 };
 
 /** board_model_find() - The known board called @name, or NULL. */
@@ -89,6 +110,21 @@ const struct board_model *board_model_find(const char *name);
 
 /** board_model_names() - Known board names, comma-separated (static). */
 const char *board_model_names(void);
+
+/**
+ * board_qemu_arg() - One of a board model's QEMU arguments with
+ * BOARD_DISK replaced by @disk (commas doubled, as QEMU's option syntax
+ * wants), malloc'd.
+ */
+char *board_qemu_arg(const char *arg, const char *disk);
+
+/**
+ * board_write_disk() - Make @path the sparse disk of @model's size, unless
+ * a regular file of that size is there already (what a VM wrote on it
+ * survives a rebuild).
+ * Return: 0, or a negative errno.
+ */
+int board_write_disk(const struct board_model *model, const char *path);
 
 /**
  * board_load() - Obtain and parse a board's device tree.
@@ -131,6 +167,49 @@ void board_node_error(const struct board *b, struct diag *d, int node,
  * Return: 0, or -1 after reporting every problem found.
  */
 int board_pci_parse(struct board *b, struct diag *d);
+
+/**
+ * board_arm_pci_parse() - Read an Arm board's PCI host (the node compatible
+ * "pci-host-ecam-generic", if any) after board_pci_parse()'s common part:
+ * the SMMUv3 of its iommu-map, the ITS of its msi-map, and each function's
+ * INTx INTID through its interrupt-map (board_arm_pci.c).
+ * Return: 0, or -1 after reporting every problem found.
+ */
+int board_arm_pci_parse(struct board *b, struct diag *d);
+
+/**
+ * board_arm_pci_load() - Read an Arm board's PCI segment and host
+ * (board_pci_parse(), board_arm_pci_parse()); only for a config that
+ * names PCI functions, so that other configs do not depend on how a board
+ * describes its PCI hosts.
+ * Return: 0, or -1 after reporting every problem found.
+ */
+int board_arm_pci_load(struct board *b, struct diag *d);
+
+/**
+ * board_arm_intx() - The GIC SPI that pin @pin (1-4) of the root-bus
+ * function @bdf raises, through the PCI host's interrupt-map: its INTID
+ * and SHIKIRI_PCI_INTX_* flags.
+ * Return: 0, or -1 when the map sends it nowhere on the GIC.
+ */
+int board_arm_intx(const struct board *b, uint32_t bdf, uint32_t pin,
+		   uint32_t *intid, uint32_t *flags);
+
+/**
+ * board_arm_fn_intx() - Read an Arm board's function node's INTx:
+ * interrupts = <pin> (1-4, the PCI bus binding's), its INTID and flags
+ * through the host's interrupt-map when it is on the root bus (@root),
+ * into @fn (SHIKIRI_PCI_NO_INTX without one).
+ * Return: 0, or -1 after reporting.
+ */
+int board_arm_fn_intx(const struct board *b, struct diag *d, int node,
+		      bool root, struct shikiri_pci_fn *fn);
+
+/**
+ * board_apply_overlay() - Apply the board model's overlay file to @b->dtb.
+ * Return: 0, or -1 after reporting.
+ */
+int board_apply_overlay(struct board *b, struct diag *d);
 
 /**
  * board_pci_find() - The board's function at @bdf, or NULL.

@@ -8,8 +8,11 @@
  * PCI bus binding's phys.hi), its INTx as interrupts = <GSI flags>, an
  * optional shikiri,intx-pin, class-code, and shikiri,hypervisor for a
  * function the hypervisor keeps.  A bridge is a function node with the
- * functions behind it as its children.  Every problem names the board
- * file, the node and the fix.
+ * functions behind it as its children.  An Arm board's DTB describes its
+ * PCIe host the same way, but a function's INTx is interrupts = <pin>
+ * routed by the host's interrupt-map, and its I/O window is translated
+ * (board_arm_pci.c).  Every problem names the board file, the node and the
+ * fix.
  */
 #include <libfdt.h>
 #include <stdio.h>
@@ -111,6 +114,12 @@ static int read_window(struct board *b, struct diag *d, const fdt32_t *e,
 
 	if (pac == 2)
 		parent = parent << 32 | fdt32_to_cpu(e[4]);
+	/*
+	 * An Arm host bridge translates its I/O space to a memory window;
+	 * shikiri leaves I/O BARs unassigned there (docs/pci.md).
+	 */
+	if (space == SPACE_IO && b->facts.arch == SHIKIRI_ARCH_AARCH64)
+		return 0;
 	if (space == SPACE_IO) {
 		w = &pci->io;
 		what = "I/O";
@@ -377,7 +386,9 @@ static int read_function(struct board *b, struct diag *d, int node, int bridge,
 				     .bridge = bridge,
 				     .hv_why =
 					     hv_reason(b, node, hi >> 8, cls) };
-	if (read_intx(b, d, node, &pf->fn))
+	if (b->facts.arch == SHIKIRI_ARCH_AARCH64 ?
+		    board_arm_fn_intx(b, d, node, bridge < 0, &pf->fn) :
+		    read_intx(b, d, node, &pf->fn))
 		return -1;
 	b->pci_fn_count++;
 	if (fdt_first_subnode(fdt, node) < 0)
@@ -405,8 +416,9 @@ static int read_functions(struct board *b, struct diag *d, int parent,
 }
 
 /**
- * board_pci_parse() - Read a PC board file's PCI segment.
- * @b: the board, its RAM, I/O APIC and console already read.
+ * board_pci_parse() - Read a board's PCI segment (a PC's board file, an Arm
+ * board's DTB).
+ * @b: the board, its RAM, interrupt controller and console already read.
  * @d: where problems are reported.
  *
  * Return: 0, or -1 after reporting.

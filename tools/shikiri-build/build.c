@@ -5,6 +5,7 @@
  * problems are collected over every VM before giving up, so the user sees
  * them all at once.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <libfdt.h>
 #include <stdlib.h>
@@ -69,6 +70,31 @@ static int select_board(struct run *r)
 		return -1;
 	}
 	return board_load(&r->board, model, NULL, &r->d);
+}
+
+/* Whether a vm@N node of the config has "pci-devices". */
+static bool names_pci(const struct config *cfg)
+{
+	const void *fdt = cfg->dtb.data;
+	int node;
+
+	fdt_for_each_subnode(node, fdt, 0)
+	{
+		if (strncmp(fdt_get_name(fdt, node, NULL), "vm@", 3) == 0 &&
+		    fdt_getprop(fdt, node, "pci-devices", NULL))
+			return true;
+	}
+	return false;
+}
+
+/* The board, and on Arm its PCI host when a VM names PCI functions. */
+static int load_board(struct run *r)
+{
+	if (select_board(r))
+		return -1;
+	if (r->board.facts.arch == SHIKIRI_ARCH_AARCH64 && names_pci(&r->cfg))
+		return board_arm_pci_load(&r->board, &r->d);
+	return 0;
 }
 
 static int load_hv(struct run *r)
@@ -141,14 +167,24 @@ static bool does_dma(const struct run *r, const struct vm_build *v)
 }
 
 /*
+ * Whether the VM owns PCI functions whose DMA nothing translates: the
+ * board has no SMMUv3 in front of its PCI host.
+ */
+static bool pci_untranslated(const struct run *r, const struct vm_build *v)
+{
+	return v->cfg->pci_count && !r->board.facts.hw.aarch64.smmu_base;
+}
+
+/*
  * Where a VM sees its RAM.  Normally at the board's RAM base, wherever it
  * really is.  A VM that owns a DMA-capable device gets it at its physical
  * address: without an IOMMU the device uses the addresses the guest gives
- * it as physical ones, so they must be the same.
+ * it as physical ones, so they must be the same.  PCI functions behind an
+ * SMMUv3 need not: the hypervisor's DMA tables translate as stage 2 does.
  */
 static uint64_t ram_ipa_of(const struct run *r, const struct vm_build *v)
 {
-	if (v->cfg->mem_fixed && does_dma(r, v))
+	if (v->cfg->mem_fixed && (does_dma(r, v) || pci_untranslated(r, v)))
 		return v->cfg->mem_base;
 	return r->board.facts.ram[0].base;
 }
@@ -162,6 +198,17 @@ static void make_guest(struct run *r, unsigned int i)
 	uint64_t ram_ipa = ram_ipa_of(r, v);
 	int err;
 
+	if (!c->mem_fixed && pci_untranslated(r, v)) {
+		diag_prop(&r->d, r->cfg.path, c->node, "pci-devices",
+			  "%s has no SMMUv3 in front of its PCI host, so the "
+			  "functions' DMA is not translated and a VM that owns "
+			  "them must see its RAM at its physical address; "
+			  "fix: add memory-base = <hi lo> (2 MiB aligned, in "
+			  "board RAM), or use a board with an SMMUv3 "
+			  "(qemu-virt-smmu)",
+			  r->board.name);
+		return;
+	}
 	if (!c->mem_fixed && does_dma(r, v)) {
 		diag_prop(&r->d, r->cfg.path, c->node, "devices",
 			  "a VM that owns a DMA-capable device needs its RAM "
@@ -359,6 +406,36 @@ static void make_vms(struct run *r)
 			make_guest(r, i);
 }
 
+/*
+ * The absolute path of OUT.disk, made when the board model has a disk
+ * (QEMU resolves a relative file= against its own working directory,
+ * not the image's); NULL when it has none or after reporting.
+ */
+static char *disk_path(struct run *r)
+{
+	char *dir, *real, *path;
+	const char *base = strrchr(r->o->out, '/');
+	int err;
+
+	if (!r->board.model->disk_size)
+		return NULL;
+	dir = fileio_dirname(r->o->out);
+	real = realpath(dir, NULL);
+	path = real ? fileio_strdup_printf("%s/%s.disk", real,
+					   base ? base + 1 : r->o->out) :
+		      NULL;
+	err = path ? board_write_disk(r->board.model, path) : -errno;
+	if (err) {
+		diag_error(&r->d, "%s.disk: cannot write the board's disk: %s",
+			   r->o->out, strerror(-err));
+		free(path);
+		path = NULL;
+	}
+	free(real);
+	free(dir);
+	return path;
+}
+
 static void write_side_files(struct run *r)
 {
 	const char *out = r->o->out;
@@ -376,11 +453,17 @@ static void write_side_files(struct run *r)
 	}
 	if (r->board.model) {
 		char *path = fileio_strdup_printf("%s.qemu", out);
+		char *disk = disk_path(r);
 		FILE *f = fopen(path, "w");
 
 		for (const char *const *a = r->board.model->qemu_args; f && *a;
-		     a++)
-			fprintf(f, "%s\n", *a);
+		     a++) {
+			char *arg = board_qemu_arg(*a, disk ? disk : "");
+
+			fprintf(f, "%s\n", arg);
+			free(arg);
+		}
+		free(disk);
 		for (unsigned int i = 0; f && i < r->cfg.qemu.count; i++)
 			fprintf(f, "%s\n", r->cfg.qemu.arg[i]);
 		if (!f || fclose(f))
@@ -427,7 +510,7 @@ int build_run(const struct build_opts *o, FILE *out, FILE *err)
 	r->ib.board = &r->board;
 	r->ib.cfg = &r->cfg;
 	if (config_compile(&r->cfg, o->config, &r->d) == 0 &&
-	    select_board(r) == 0) {
+	    load_board(r) == 0) {
 		r->ib.x86 = r->board.facts.arch == SHIKIRI_ARCH_X86_64;
 		r->ib.hv_mb.load_addr = MBOOT_DEFAULT_LOAD;
 		config_parse(&r->cfg, &r->board, &r->d);

@@ -4,7 +4,8 @@
  * LANs (see comm.h).  It is one layout for all VMs, so a region is at the
  * same IPA and rings the same INTID wherever it is mapped, and a user
  * reads one table in --explain; only a region's PCI slot depends on which
- * regions the VM maps (slot 1 is its first).
+ * regions the VM maps (slot 1 is its first free one: a VM's passed-through
+ * PCI functions keep their own slots on the same bus, pci_layout.c).
  */
 #include <inttypes.h>
 #include <libfdt.h>
@@ -13,10 +14,11 @@
 #include "comm.h"
 
 #define PAGE 0x1000ull
-#define MAX_TAKEN (SHIKIRI_MAX_VMS * (SHIKIRI_MAX_MMIO + 7u) + SHIKIRI_MAX_SHM)
+#define MAX_TAKEN (SHIKIRI_MAX_VMS * (SHIKIRI_MAX_MMIO + 9u) + SHIKIRI_MAX_SHM)
 
 /**
- * comm_needs() - Whether VM @i maps a region or is on a LAN.
+ * comm_needs() - Whether VM @i maps a region, is on a LAN or owns PCI
+ * functions.
  * @cfg: the config.
  * @i: the VM.
  *
@@ -24,7 +26,7 @@
  */
 bool comm_needs(const struct config *cfg, unsigned int i)
 {
-	if (cfg->vm[i].network[0])
+	if (cfg->vm[i].network[0] || cfg->vm[i].pci_count)
 		return true;
 	for (unsigned int s = 0; s < cfg->shm_count; s++)
 		if (cfg->shm[s].vm_mask & (1u << i))
@@ -34,9 +36,15 @@ bool comm_needs(const struct config *cfg, unsigned int i)
 
 /* Everything VM @g already has in its IPA space, appended to @t. */
 static unsigned int add_taken(struct layout_range *t, unsigned int n,
-			      const struct board *b, const struct comm_guest *g)
+			      const struct board *b, const struct comm_guest *g,
+			      const struct shikiri_range *pci_mem)
 {
 	const struct shikiri_plan_board *f = &b->facts;
+
+	for (unsigned int w = 0; w < 2; w++)
+		if (pci_mem[w].size)
+			t[n++] = (struct layout_range){ pci_mem[w].base,
+							pci_mem[w].size };
 
 	t[n++] = (struct layout_range){ g->l->ram_ipa, g->l->ram_size };
 	t[n++] = (struct layout_range){ g->l->manage_ipa, LAYOUT_MANAGE_SIZE };
@@ -215,12 +223,15 @@ int comm_plan(struct comm_layout *cl, const struct config *cfg,
 	unsigned int n = 0;
 
 	memset(cl, 0, sizeof(*cl));
+	if (pci_layout_windows(cl, cfg, b, d) ||
+	    pci_layout_check(cl, cfg, g, d))
+		return -1;
 	for (unsigned int i = 0; i < cfg->vm_count; i++) {
 		if (!comm_needs(cfg, i))
 			continue;
 		any = true;
 		if (g[i].l)
-			n = add_taken(t, n, b, &g[i]);
+			n = add_taken(t, n, b, &g[i], cl->pci_mem[i]);
 	}
 	if (!any)
 		return 0;
@@ -239,7 +250,13 @@ int comm_plan(struct comm_layout *cl, const struct config *cfg,
 	if (place_regions(cl, cfg, t, n, d))
 		return -1;
 	mark_used(b, g, cfg->vm_count, used);
-	return pick_intids(cl, cfg, used, cfg->lan_count != 0, d);
+	if (pick_intids(cl, cfg, used, cfg->lan_count != 0, d))
+		return -1;
+	for (unsigned int s = 0; s < cfg->shm_count; s++)
+		mark(used, cl->shm_intid[s]);
+	if (cfg->lan_count)
+		mark(used, cl->net_intid);
+	return pci_layout_msi(cl, cfg, b, used, d);
 }
 
 /**
@@ -254,20 +271,35 @@ void comm_vm_view(struct comm_vm *cv, const struct comm_layout *cl,
 {
 	const struct vm_config *vm = &cfg->vm[i];
 	uint64_t lo32 = ~0ull, hi32 = 0, lo64 = ~0ull, hi64 = 0;
+	uint32_t slots = 1u, slot = 0; /* slot 0: the host bridge */
 
 	memset(cv, 0, sizeof(*cv));
+	cv->pci_count = vm->pci_count;
+	memcpy(cv->pci, vm->pci, vm->pci_count * sizeof(vm->pci[0]));
+	for (unsigned int f = 0; f < vm->pci_count; f++)
+		slots |= 1u << (vm->pci[f].bdf >> 3 & 0x1f);
+	if (vm->pci_count) {
+		memcpy(cv->pci_mem, cl->pci_mem[i], sizeof(cv->pci_mem));
+		cv->msi_intid = cl->msi_intid;
+		cv->msi_count = cl->msi_intid ? COMM_MSI_COUNT : 0;
+		cv->pci_coherent = cl->pci_coherent;
+	}
 	for (unsigned int s = 0; s < cfg->shm_count; s++) {
 		const struct shm_config *c = &cfg->shm[s];
 		struct shikiri_vm_shm *v = &cv->shm[cv->shm_count];
 
 		if (!(c->vm_mask & (1u << i)))
 			continue;
+		/* 8 regions and 16 functions leave free slots of the 32. */
+		while (slots & (1u << slot))
+			slot++;
+		slots |= 1u << slot;
 		v->region = s;
 		v->flags = (c->ro_mask & (1u << i)) ? SHIKIRI_SHM_READ_ONLY : 0;
 		v->ipa = cl->bar2_ipa[s];
 		v->regs_ipa = cl->block_ipa + COMM_REGS_OFFSET + s * PAGE;
 		v->intid = cl->shm_intid[s];
-		v->devfn = (cv->shm_count + 1) << 3;
+		v->devfn = slot << 3;
 		cv->shm_count++;
 		if (v->regs_ipa < lo32)
 			lo32 = v->regs_ipa;
@@ -279,10 +311,11 @@ void comm_vm_view(struct comm_vm *cv, const struct comm_layout *cl,
 			hi64 = v->ipa + c->size;
 	}
 	if (cv->shm_count) {
-		cv->vpci_ecam_ipa = cl->block_ipa;
 		cv->mem32 = (struct layout_range){ lo32, hi32 - lo32 };
 		cv->mem64 = (struct layout_range){ lo64, hi64 - lo64 };
 	}
+	if (cv->shm_count || cv->pci_count)
+		cv->vpci_ecam_ipa = cl->block_ipa;
 	if (vm->network[0]) {
 		cv->net.ipa = cl->block_ipa + COMM_NET_OFFSET;
 		cv->net.intid = cl->net_intid;

@@ -32,6 +32,9 @@
  */
 #define COMM_SPI_END 288u
 
+/* The MSIs a VM that owns PCI functions gets when the board has an ITS. */
+#define COMM_MSI_COUNT 32u
+
 /**
  * struct comm_layout - What every VM shares of the layout: each region
  * is at the same IPA, rings the same INTID, in every VM that maps it.
@@ -39,23 +42,39 @@
  * @bar2_ipa: each region's IPA (BAR 2), aligned to its size.
  * @shm_intid: each region's doorbell INTID.
  * @net_intid: every virtio-net device's INTID.
+ * @pci_mem: each VM's share of the board's PCI memory windows (its
+ *           functions' BARs, IPA = PA; size 0: none), pci_layout.c.
+ * @msi_intid: the first of the COMM_MSI_COUNT virtual SPIs every VM that
+ *             owns PCI functions takes MSIs on; 0: none (no ITS).
+ * @pci_coherent: the board's PCI host is DMA-coherent.
  */
 struct comm_layout {
 	uint64_t block_ipa;
 	uint64_t bar2_ipa[SHIKIRI_MAX_SHM];
 	uint32_t shm_intid[SHIKIRI_MAX_SHM];
 	uint32_t net_intid;
+	struct shikiri_range pci_mem[SHIKIRI_MAX_VMS][2];
+	uint32_t msi_intid;
+	bool pci_coherent;
 };
 
 /**
- * struct comm_vm - How one VM sees its regions and its LAN: its plan
- * fields, and the PCI windows its DT describes.
- * @vpci_ecam_ipa: its virtual PCI bus's ECAM; 0 when it maps no region.
+ * struct comm_vm - How one VM sees its regions, its LAN and its PCI
+ * functions: its plan fields, and the PCI windows its DT describes.
+ * @vpci_ecam_ipa: its virtual PCI bus's ECAM; 0 when it maps no region
+ *                 and owns no PCI function.
  * @shm_count: entries in @shm.
- * @shm: its regions, in region order (devfn 1, 2, ...).
+ * @shm: its regions, in region order, each in the lowest slot from 1 up
+ *       that none of its PCI functions is in.
  * @net: its virtio-net device; @net.ipa 0 when it has none.
  * @mem32: the window over its BAR 0s.
  * @mem64: the window over its BAR 2s.
+ * @pci_count: entries in @pci (aarch64).
+ * @pci: the PCI functions it owns, at their own devfn on its bus 0.
+ * @pci_mem: its share of the board's PCI memory windows.
+ * @msi_intid: its first MSI (a virtual SPI), with @msi_count.
+ * @msi_count: 0: no MSIs.
+ * @pci_coherent: its functions' DMA is coherent (the board's host is).
  */
 struct comm_vm {
 	uint64_t vpci_ecam_ipa;
@@ -64,6 +83,12 @@ struct comm_vm {
 	struct shikiri_vm_net net;
 	struct layout_range mem32;
 	struct layout_range mem64;
+	uint32_t pci_count;
+	struct shikiri_pci_fn pci[SHIKIRI_MAX_PCI];
+	struct shikiri_range pci_mem[2];
+	uint32_t msi_intid;
+	uint32_t msi_count;
+	bool pci_coherent;
 };
 
 /**
@@ -79,9 +104,52 @@ struct comm_guest {
 };
 
 /**
- * comm_needs() - Whether VM @i maps a region or is on a LAN.
+ * comm_needs() - Whether VM @i maps a region, is on a LAN or owns PCI
+ * functions (which sit on its virtual PCI bus).
  */
 bool comm_needs(const struct config *cfg, unsigned int i);
+
+/**
+ * pci_layout_windows() - Give each VM that owns PCI functions its share of
+ * the board's PCI memory windows (those below COMM_IPA_END): the same
+ * power-of-two size for each, aligned to it, in VM order.
+ * @cl: its @pci_mem and @pci_coherent are filled.
+ * @cfg: the config, PCI functions resolved.
+ * @b: the board.
+ * @d: where problems are reported.
+ *
+ * Return: 0, or -1 after reporting.
+ */
+int pci_layout_windows(struct comm_layout *cl, const struct config *cfg,
+		       const struct board *b, struct diag *d);
+
+/**
+ * pci_layout_check() - Report a VM's window that overlaps a range of its
+ * own or any VM's passed-through MMIO.
+ * @cl: the windows.
+ * @cfg: the config.
+ * @g: each VM's IPA space, as for comm_plan().
+ * @d: where problems are reported.
+ *
+ * Return: 0, or -1 after reporting.
+ */
+int pci_layout_check(const struct comm_layout *cl, const struct config *cfg,
+		     const struct comm_guest *g, struct diag *d);
+
+/**
+ * pci_layout_msi() - With an ITS on the board, the COMM_MSI_COUNT
+ * highest consecutive virtual SPIs that nothing in @used (board devices,
+ * passthrough, regions' and LANs' INTIDs) has: @cl->msi_intid.
+ * @cl: filled in.
+ * @cfg: the config.
+ * @b: the board.
+ * @used: COMM_SPI_END flags, true for an INTID taken.
+ * @d: where problems are reported.
+ *
+ * Return: 0, or -1 after reporting.
+ */
+int pci_layout_msi(struct comm_layout *cl, const struct config *cfg,
+		   const struct board *b, const bool *used, struct diag *d);
 
 /**
  * comm_plan() - Choose the IPAs and INTIDs every VM shares.

@@ -5,9 +5,10 @@
  * file's PCI functions (board_pci.c) and against the other VMs: each
  * function has one owner, a VM that names a bridge owns everything behind
  * it, the hypervisor keeps what it needs, Linux only finds function N of a
- * device whose function 0 it sees, and a function's INTx line is a GSI no
- * other VM's function drives.  Every problem names the file, the VM and
- * the fix.
+ * device whose function 0 it sees, and a function's INTx line is a GSI (on
+ * Arm a GIC SPI) no other VM's function drives; on Arm also only functions
+ * of bus 0, which a VM sees on its own virtual bus 0.  Every problem names
+ * the file, the VM and the fix.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,19 @@
 /* A VM's I/O APIC: GSIs 0-15 are its ISA devices', 16-23 free for PCI. */
 #define PCI_GSI_FIRST 16u
 #define PCI_GSI_END 24u
+/* The vGIC's SPIs (hv/arch/aarch64: 256, INTIDs 32-287). */
+#define PCI_SPI_END 288u
+
+static bool is_arm(const struct board *b)
+{
+	return b->facts.arch == SHIKIRI_ARCH_AARCH64;
+}
+
+/* What a board calls an INTx line: an I/O APIC GSI, a GIC INTID. */
+static const char *line(const struct board *b)
+{
+	return is_arm(b) ? "INTID" : "GSI";
+}
 
 /**
  * config_pci_name() - A function's address as lspci prints it.
@@ -69,13 +83,6 @@ void config_pci_parse(struct vm_parse *p, const char *name, const void *val,
 	const char *s = val, *end = s + len;
 	struct vm_config *vm = p->vm;
 
-	if (p->board->facts.arch != SHIKIRI_ARCH_X86_64) {
-		diag_prop(p->d, p->cfg->path, vm->node, name,
-			  "PCI passthrough is not available on aarch64 boards "
-			  "yet (pass a device's DT node with devices); fix: "
-			  "remove it");
-		return;
-	}
 	if (len <= 0 || s[len - 1] != '\0') {
 		diag_prop(p->d, p->cfg->path, vm->node, name,
 			  "must be a list of PCI addresses; fix: e.g. "
@@ -146,8 +153,10 @@ static bool check_named(const struct config *cfg, const struct board *b,
 		diag_prop(d, cfg->path, vm->node, PROP,
 			  "%s is not among the PCI functions of %s (%s); fix: "
 			  "name one it lists, or add a node for the function "
-			  "there (docs/x86.md, \"PCI functions\")",
-			  name, b->name, b->pci_path);
+			  "there (%s)",
+			  name, b->name, b->pci_path,
+			  is_arm(b) ? "docs/pci.md, \"Board\"" :
+				      "docs/x86.md, \"PCI functions\"");
 		return false;
 	}
 	if (b->pci_fn[at].hv_why) {
@@ -269,7 +278,48 @@ static void check_pins(const struct config *cfg, const struct vm_config *vm,
 	}
 }
 
-/* Function 0 present for every other function; INTx on a GSI of its own. */
+/*
+ * On aarch64 a VM sees its functions on its virtual host bridge's bus 0 at
+ * their own device and function numbers (hv/core/vpci.c), and their INTx
+ * as the same GIC SPI, which the vGIC must have and the GICv3 must take
+ * (level high or rising edge, IHI 0069 1.4.2).  Return: whether the INTx
+ * is worth checking further.
+ */
+static bool check_arm(const struct config *cfg, const struct board *b,
+		      const struct vm_config *vm,
+		      const struct shikiri_pci_fn *fn, const char *name,
+		      struct diag *d)
+{
+	if (fn->bdf >> 8) {
+		diag_prop(d, cfg->path, vm->node, PROP,
+			  "%s is on bus %02x, but on aarch64 a VM gets only "
+			  "functions of bus 00, which it sees on its own "
+			  "virtual bus 0 at the same device and function; "
+			  "fix: pass a function of bus 00",
+			  name, fn->bdf >> 8);
+		return false;
+	}
+	if (fn->intx == SHIKIRI_PCI_NO_INTX)
+		return false;
+	if (fn->intx >= PCI_SPI_END || fn->intx == b->facts.uart_irq ||
+	    (fn->flags & SHIKIRI_PCI_INTX_ACTIVE_LOW)) {
+		diag_prop(d, cfg->path, vm->node, PROP,
+			  "%s's INTx is INTID %u (%s) in %s, but a VM's GIC "
+			  "takes INTx on SPIs 32-%u, level high or rising "
+			  "edge, that the hypervisor's UART does not use; fix: "
+			  "correct the host's interrupt-map, or pass another "
+			  "function",
+			  name, fn->intx,
+			  fn->flags & SHIKIRI_PCI_INTX_ACTIVE_LOW ?
+				  "active low" :
+				  "active high",
+			  b->name, PCI_SPI_END - 1);
+		return false;
+	}
+	return true;
+}
+
+/* Function 0 present for every other function; INTx on a line of its own. */
 static void check_owned(const struct config *cfg, const struct board *b,
 			unsigned int v, struct diag *d)
 {
@@ -290,10 +340,13 @@ static void check_owned(const struct config *cfg, const struct board *b,
 				  name, fn->bdf & 7,
 				  config_pci_name(fn->bdf & ~7u, other), other,
 				  name);
+		if (is_arm(b) && !check_arm(cfg, b, vm, fn, name, d))
+			continue;
 		if (fn->intx == SHIKIRI_PCI_NO_INTX)
 			continue;
-		if (fn->intx < PCI_GSI_FIRST || fn->intx >= PCI_GSI_END ||
-		    fn->intx == b->facts.uart_irq) {
+		if (!is_arm(b) &&
+		    (fn->intx < PCI_GSI_FIRST || fn->intx >= PCI_GSI_END ||
+		     fn->intx == b->facts.uart_irq)) {
 			diag_prop(
 				d, cfg->path, vm->node, PROP,
 				"%s's INTx is GSI %u in the board file, but "
@@ -304,17 +357,19 @@ static void check_owned(const struct config *cfg, const struct board *b,
 				name, fn->intx, PCI_GSI_FIRST, PCI_GSI_END - 1);
 			continue;
 		}
-		check_pins(cfg, vm, i, d);
+		/* A guest DT's interrupt-map routes each function alone. */
+		if (!is_arm(b))
+			check_pins(cfg, vm, i, d);
 		for (unsigned int j = 0; j < v; j++)
 			for (unsigned int k = 0; k < cfg->vm[j].pci_count; k++)
 				if (cfg->vm[j].pci[k].intx == fn->intx)
 					diag_prop(
 						d, cfg->path, vm->node, PROP,
-						"%s's INTx is GSI %u, which "
+						"%s's INTx is %s %u, which "
 						"%s of %s drives too, and one "
 						"line cannot go to two VMs; "
 						"fix: give both to one VM",
-						name, fn->intx,
+						name, line(b), fn->intx,
 						config_pci_name(
 							cfg->vm[j].pci[k].bdf,
 							other),
@@ -342,10 +397,14 @@ void config_pci_resolve(struct config *cfg, const struct board *board,
 		if (board->pci_node < 0) {
 			diag_prop(d, cfg->path, vm->node, PROP,
 				  "%s has no PCI host (a node compatible "
-				  "\"pci-host-ecam-generic\"); fix: describe "
-				  "its PCI segment in the board file "
-				  "(docs/x86.md) or remove pci-devices",
-				  board->name);
+				  "\"pci-host-ecam-generic\"); fix: %s or "
+				  "remove pci-devices",
+				  board->name,
+				  is_arm(board) ?
+					  "use a board with one (qemu-virt-"
+					  "smmu, docs/pci.md)" :
+					  "describe its PCI segment in the "
+					  "board file (docs/x86.md)");
 			ok[v] = false;
 			continue;
 		}

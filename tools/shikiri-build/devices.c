@@ -79,6 +79,12 @@ static const char *machine_dma(const struct board *b, int node)
 		return "is an IOMMU, which translates the DMA of every device "
 		       "behind it and walks its tables in memory: only the "
 		       "hypervisor could own it; fix: remove it";
+	/* Read only when a VM names pci-devices (board_arm_pci_load()). */
+	if (node == b->pci_node)
+		return "is the PCI host whose functions pci-devices gives to "
+		       "VMs one by one; the hypervisor keeps the host itself "
+		       "(its ECAM, and the SMMU in front of it); fix: name "
+		       "the functions in pci-devices instead";
 	if (compatible(fdt, node, "qemu,fw-cfg-mmio"))
 		return "is QEMU's fw_cfg, the firmware interface of the whole "
 		       "machine, whose DMA interface writes anywhere in "
@@ -104,7 +110,10 @@ static const char *machine_dma(const struct board *b, int node)
 bool devices_dma_capable(const void *fdt, int node)
 {
 	static const char *const marks[] = {
-		"dma-coherent", "#dma-cells", "iommus", "dma-ranges",
+		"dma-coherent",
+		"#dma-cells",
+		"iommus",
+		"dma-ranges",
 	};
 	const char *type = fdt_getprop(fdt, node, "device_type", NULL);
 

@@ -156,6 +156,19 @@ static int write_gic(struct gen *g)
 		err = fdt_property(g->fdt, "reg", reg, sizeof(reg));
 	if (!err)
 		err = fdt_property_u32(g->fdt, "#redistributor-regions", 1);
+	/*
+	 * The VM's MSIs are MBIs (arm,gic-v3.yaml): its PCI functions write
+	 * an INTID of mbi-ranges to GICD_SETSPI_NSR, which the hypervisor
+	 * backs with the board's ITS; the guest never sees an ITS.
+	 */
+	if (!err && g->comm->msi_count)
+		err = fdt_property(g->fdt, "msi-controller", NULL, 0);
+	if (!err && g->comm->msi_count) {
+		const fdt32_t mbi[2] = { cpu_to_fdt32(g->comm->msi_intid),
+					 cpu_to_fdt32(g->comm->msi_count) };
+
+		err = fdt_property(g->fdt, "mbi-ranges", mbi, sizeof(mbi));
+	}
 	if (!err)
 		err = fdt_property_u32(g->fdt, "phandle", DTGEN_GIC_PHANDLE);
 	return err ? err : fdt_end_node(g->fdt);
@@ -267,8 +280,11 @@ static int write_chosen(struct gen *g)
 	if (!err)
 		err = fdt_property_string(g->fdt, "shikiri,vm-name",
 					  g->vm->label);
-	/* Linux keeps the BARs the hypervisor fixed (drivers/pci/of.c). */
-	if (!err && g->comm->shm_count)
+	/*
+	 * Linux keeps the BARs the hypervisor fixed or the firmware
+	 * assigned (drivers/pci/of.c): they are where stage 2 maps them.
+	 */
+	if (!err && g->comm->vpci_ecam_ipa)
 		err = fdt_property_u32(g->fdt, "linux,pci-probe-only", 1);
 	return err ? err : fdt_end_node(g->fdt);
 }

@@ -40,32 +40,81 @@ static const char *ram_note(const struct shikiri_plan_vm *pv, uint32_t r,
 	return fixed ? ", identity-mapped, memory-base" : ", identity-mapped";
 }
 
-/* A PC VM's PCI functions, and why its RAM is where it physically is. */
-static void print_pci(const struct shikiri_plan_vm *pv, FILE *out)
+/*
+ * A VM's PCI functions, and how their DMA is confined: a PC's (and an Arm
+ * board's without an SMMU) see RAM at its physical address; an SMMUv3
+ * translates an Arm VM's functions' DMA by the VM's own view.
+ */
+static void print_pci(const struct shikiri_plan *p, unsigned int i, FILE *out)
 {
+	const struct shikiri_plan_vm *pv = &p->vm[i];
+	const struct shikiri_plan_board *b = &p->board;
+	bool arm = b->arch == SHIKIRI_ARCH_AARCH64;
 	char name[8];
 
 	if (!pv->pci_count)
 		return;
-	fprintf(out, "    identity  RAM at guest-physical = physical: its PCI "
-		     "functions can DMA anywhere, and no IOMMU translates the "
-		     "addresses its drivers give them\n");
+	if (arm && b->hw.aarch64.smmu_base)
+		fprintf(out,
+			"    DMA       through the SMMUv3 at 0x%" PRIx64
+			": its functions reach only its RAM (IPA -> PA)%s, "
+			"every other stream aborts\n",
+			b->hw.aarch64.smmu_base,
+			pv->arch.aarch64.msi_count ? " and its MSI doorbell" :
+						     "");
+	else
+		fprintf(out,
+			"    identity  RAM at guest-physical = physical: its "
+			"PCI functions can DMA anywhere, and no IOMMU "
+			"translates the addresses its drivers give them\n");
 	for (uint32_t f = 0; f < pv->pci_count; f++) {
 		const struct shikiri_pci_fn *fn = &pv->pci[f];
+		uint32_t rid = fn->bdf & 0xffff;
 
 		fprintf(out, "    PCI       %s",
 			config_pci_name(fn->bdf, name));
 		if (fn->intx == SHIKIRI_PCI_NO_INTX)
-			fprintf(out, " (no INTx)\n");
+			fprintf(out, " (no INTx)");
 		else
-			fprintf(out, " INT%c on GSI %u (%s, active %s)\n",
-				'A' + (int)fn->intx_pin - 1, fn->intx,
+			fprintf(out, " INT%c on %s %u (%s, active %s)",
+				'A' + (int)fn->intx_pin - 1,
+				arm ? "INTID" : "GSI", fn->intx,
 				fn->flags & SHIKIRI_PCI_INTX_EDGE ? "edge" :
 								    "level",
 				fn->flags & SHIKIRI_PCI_INTX_ACTIVE_LOW ?
 					"low" :
 					"high");
+		if (arm && b->hw.aarch64.smmu_base)
+			fprintf(out, ", StreamID 0x%x", rid + b->pci.sid_base);
+		if (arm && pv->arch.aarch64.msi_count)
+			fprintf(out, ", ITS DeviceID 0x%x",
+				rid + b->pci.devid_base);
+		fputc('\n', out);
 	}
+	if (!arm)
+		return;
+	for (unsigned int w = 0; w < 2; w++)
+		if (pv->arch.aarch64.pci_mem[w].size)
+			fprintf(out,
+				"    BARs      PA [0x%" PRIx64 ", 0x%" PRIx64
+				") = IPA%s\n",
+				pv->arch.aarch64.pci_mem[w].base,
+				pv->arch.aarch64.pci_mem[w].base +
+					pv->arch.aarch64.pci_mem[w].size,
+				b->pci.flags & SHIKIRI_PCI_BOARD_ASSIGN_BARS ?
+					", assigned by the hypervisor at boot" :
+					"");
+	if (pv->arch.aarch64.msi_count)
+		fprintf(out,
+			"    MSI       INTIDs %u-%u (GIC MBIs, backed by the "
+			"ITS at 0x%" PRIx64 ")\n",
+			pv->arch.aarch64.msi_intid,
+			pv->arch.aarch64.msi_intid +
+				pv->arch.aarch64.msi_count - 1,
+			b->hw.aarch64.its_base);
+	else
+		fprintf(out, "    MSI       none: the board has no ITS, "
+			     "drivers use INTx\n");
 }
 
 static void print_vm(const struct image_build *ib, unsigned int i, FILE *out)
@@ -85,7 +134,7 @@ static void print_vm(const struct image_build *ib, unsigned int i, FILE *out)
 			pv->ram[r].pa, pv->ram[r].pa + pv->ram[r].size,
 			pv->ram[r].ipa, pv->ram[r].size / MIB,
 			ram_note(pv, r, v->cfg->mem_fixed));
-	print_pci(pv, out);
+	print_pci(ib->plan, i, out);
 	if ((pv->flags & SHIKIRI_VM_CONSOLE_VIRTUAL) && ib->x86)
 		fprintf(out,
 			"    console   virtual 16550 at port 0x%" PRIx64
@@ -138,6 +187,46 @@ static void print_vm(const struct image_build *ib, unsigned int i, FILE *out)
 		config_policy_name(pv->on_fault));
 }
 
+/*
+ * An Arm board's PCI segment, when a VM owns one of its functions: ECAM,
+ * windows, the SMMUv3 and ITS in front of it.
+ */
+static void print_arm_pci(const struct image_build *ib, FILE *out)
+{
+	const struct shikiri_plan_board *b = &ib->plan->board;
+	bool any = false;
+
+	for (unsigned int i = 0; i < ib->vm_count; i++)
+		any |= ib->plan->vm[i].pci_count != 0;
+	if (!any)
+		return;
+	fprintf(out,
+		"PCI segment 0: ECAM [0x%" PRIx64 ", 0x%" PRIx64
+		"), buses %02x-%02x, memory windows [0x%" PRIx64 ", 0x%" PRIx64
+		") [0x%" PRIx64 ", 0x%" PRIx64
+		"), %u functions on the board, BARs %s\n",
+		b->pci.ecam_base, b->pci.ecam_base + b->pci.ecam_size,
+		b->pci.bus_first, b->pci.bus_last, b->pci.mem[0].base,
+		b->pci.mem[0].base + b->pci.mem[0].size, b->pci.mem[1].base,
+		b->pci.mem[1].base + b->pci.mem[1].size,
+		ib->board->pci_fn_count,
+		b->pci.flags & SHIKIRI_PCI_BOARD_ASSIGN_BARS ?
+			"assigned by the hypervisor" :
+			"as the firmware assigned them");
+	if (b->hw.aarch64.smmu_base)
+		fprintf(out,
+			"SMMUv3 0x%" PRIx64 " (event queue INTID %u, global "
+			"errors INTID %u), StreamID = RID + 0x%x\n",
+			b->hw.aarch64.smmu_base, b->hw.aarch64.smmu_evtq_intid,
+			b->hw.aarch64.smmu_gerror_intid, b->pci.sid_base);
+	else
+		fprintf(out, "no SMMU: VMs with PCI functions are "
+			     "identity-mapped\n");
+	if (b->hw.aarch64.its_base)
+		fprintf(out, "ITS 0x%" PRIx64 ", DeviceID = RID + 0x%x\n",
+			b->hw.aarch64.its_base, b->pci.devid_base);
+}
+
 /* An Arm board's line and the hypervisor's place. */
 static void print_aarch64(const struct image_build *ib, FILE *out)
 {
@@ -152,6 +241,7 @@ static void print_aarch64(const struct image_build *ib, FILE *out)
 		b->ram[0].base + b->ram[0].size, b->cpu_count,
 		b->hw.aarch64.gicd_base, b->hw.aarch64.gicr_base, b->uart_base,
 		b->uart_irq);
+	print_arm_pci(ib, out);
 	fprintf(out,
 		"hypervisor: image %" PRIu64 " bytes loaded at 0x%" PRIx64
 		", plan at +0x%" PRIx64 ", loader DTB at 0x%" PRIx64

@@ -80,7 +80,9 @@ void explain_comm_vm(const struct image_build *ib, unsigned int i, FILE *out)
 	const struct shikiri_plan_vm *pv = &p->vm[i];
 	const char *sep = "";
 
-	if (pv->shm_count) {
+	if (pv->vpci_ecam_ipa) {
+		char name[8];
+
 		fprintf(out, "    PCI bus   virtual, ECAM 0x%" PRIx64 ":",
 			pv->vpci_ecam_ipa);
 		for (uint32_t k = 0; k < pv->shm_count; k++)
@@ -90,6 +92,10 @@ void explain_comm_vm(const struct image_build *ib, unsigned int i, FILE *out)
 				pv->shm[k].flags & SHIKIRI_SHM_READ_ONLY ?
 					"ro" :
 					"rw");
+		for (uint32_t k = 0; k < pv->pci_count; k++)
+			fprintf(out, "%s %s passed through",
+				k || pv->shm_count ? "," : "",
+				config_pci_name(pv->pci[k].bdf, name));
 		fputc('\n', out);
 	}
 	if (!pv->net.ipa)

@@ -181,6 +181,9 @@ static void fill_vm(struct shikiri_plan_vm *pv, const struct vm_build *v,
 		pv->rng_seed_offset = v->dt.rng_seed_offset;
 		pv->kaslr_seed_offset = v->dt.kaslr_seed_offset;
 		pv->manage_ipa = l->manage_ipa;
+		pv->pci_count = v->comm.pci_count;
+		memcpy(pv->pci, v->comm.pci,
+		       v->comm.pci_count * sizeof(pv->pci[0]));
 		if (c->watchdog_ms) {
 			pv->watchdog_ipa = l->watchdog_ipa;
 			pv->watchdog_ms = c->watchdog_ms;
@@ -219,6 +222,12 @@ static void fill_comm(struct shikiri_plan *p, const struct image_build *ib)
 		pv->shm_count = c->shm_count;
 		memcpy(pv->shm, c->shm, sizeof(pv->shm));
 		pv->net = c->net;
+		if (ib->x86)
+			continue;
+		memcpy(pv->arch.aarch64.pci_mem, c->pci_mem,
+		       sizeof(pv->arch.aarch64.pci_mem));
+		pv->arch.aarch64.msi_intid = c->msi_intid;
+		pv->arch.aarch64.msi_count = c->msi_count;
 	}
 }
 

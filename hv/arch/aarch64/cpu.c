@@ -5,6 +5,7 @@
  * stay in the CPU and are only reset when the vCPU (re)starts.
  */
 #include "arch/gic.h"
+#include "arch/its.h"
 #include "arch/psci.h"
 #include "arch/sysreg_trap.h"
 #include "arch/vcpu_reset.h"
@@ -186,6 +187,7 @@ void arch_cpu_init(struct pcpu *p)
 	write_sysreg(hcr_el2, hcr_value());
 	isb();
 	gic_init_cpu(p->id, p->hw_id, hv_board->hw.aarch64.gic_maint_intid);
+	its_init_cpu(p->id);
 	vgic_lr_clear();
 	if (v) {
 		write_sysreg(vmpidr_el2, (1ull << 31) | v->id);

@@ -12,7 +12,7 @@
 #include "hv/spinlock.h"
 #include "sysreg.h"
 
-#define HV_PRIORITY 0xa0
+#define HV_PRIORITY GIC_HV_PRIORITY
 
 static uint64_t gicd;
 static uint64_t gicr_of[SHIKIRI_MAX_CPUS];
@@ -63,8 +63,7 @@ void gic_init(const struct shikiri_plan_board *board)
 	wait_rwp();
 }
 
-/* Find the redistributor whose affinity matches @mpidr. */
-static uint64_t find_gicr(uint64_t mpidr)
+uint64_t gic_redist_base(uint64_t mpidr)
 {
 	uint64_t aff = (mpidr & 0xffffff) | ((mpidr >> 8) & 0xff000000);
 
@@ -81,7 +80,7 @@ static uint64_t find_gicr(uint64_t mpidr)
 
 void gic_init_cpu(unsigned pcpu, uint64_t mpidr, uint32_t maint_intid)
 {
-	uint64_t rd = find_gicr(mpidr);
+	uint64_t rd = gic_redist_base(mpidr);
 	uint64_t sgi = rd + GICR_SGI;
 
 	gicr_of[pcpu] = rd;

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The hypervisor's own EL2 stage-1 identity map (VA = PA): board RAM as
- * normal memory, the GIC and the console UART as device memory, nothing
- * else.  Write xor execute (SCTLR_EL2.WXN, and the map itself): the
+ * normal memory, the GIC, the console UART, the SMMU and, when a VM owns
+ * PCI functions, the ECAM and the VMs' PCI windows (pci.c) as device memory,
+ * nothing else.  Write xor execute (SCTLR_EL2.WXN, and the map itself): the
  * hypervisor's code is read-only and executable, its read-only data
  * read-only, everything else never executable; the guard page under each
  * CPU's stack is not mapped at all.  Built once on the boot CPU; every CPU
@@ -10,12 +11,15 @@
  */
 #include "asm_defs.h"
 #include "hv/arch/cpu.h"
+#include "arch/pci_arm.h"
+#include "arch/its.h"
 #include "arch/pgtable.h"
+#include "hv/drivers/smmuv3.h"
 #include "hv/errno.h"
 #include "hv/vm.h"
 #include "sysreg.h"
 
-#define MAIR_EL2_VALUE 0xff04ull /* attr0 Device-nGnRE, attr1 Normal WB */
+#define MAIR_EL2_VALUE PGTABLE_STAGE1_MAIR
 /* T0SZ 25 (39 bits), WBWA inner/outer, inner shareable, 4 KiB, 40-bit PA. */
 #define TCR_EL2_VALUE                                                   \
 	(25ull | 1ull << 8 | 1ull << 10 | 3ull << 12 | 2ull << 16 | \
@@ -101,6 +105,17 @@ int arch_mmu_setup(const struct shikiri_plan_board *board, uint64_t hv_base,
 	if (!ret)
 		ret = pgtable_map(&hv_pt, board->uart_base, board->uart_base,
 				  SZ_4K, PGTABLE_MEM_DEVICE);
+	/* The SMMU is the hypervisor's alone (smmu.c). */
+	if (!ret && board->hw.aarch64.smmu_base)
+		ret = pgtable_map(&hv_pt, board->hw.aarch64.smmu_base,
+				  board->hw.aarch64.smmu_base, SMMUV3_REG_SIZE,
+				  PGTABLE_MEM_DEVICE);
+	if (!ret)
+		ret = pci_hv_map(&hv_pt, board);
+	if (!ret && board->hw.aarch64.its_base)
+		ret = pgtable_map(&hv_pt, board->hw.aarch64.its_base,
+				  board->hw.aarch64.its_base, GITS_SIZE,
+				  PGTABLE_MEM_DEVICE);
 	if (!ret)
 		ret = map_image();
 	if (!ret && !image_map_ok())

@@ -27,6 +27,8 @@
 #define S1_AP1_RES1 BIT(6)
 #define S1_AP2_RO BIT(7)
 #define S1_XN BIT(54)
+#define S1_NG BIT(11)
+#define S1_PXN BIT(53) /* EL1 regime: bit 54 is UXN */
 #define MAIR_IDX_DEVICE 0u
 #define MAIR_IDX_NORMAL 1u
 
@@ -46,6 +48,19 @@ static uint64_t leaf_attrs(enum pgtable_kind kind, enum pgtable_mem mem)
 {
 	uint64_t a = DESC_AF;
 
+	if (kind == PGTABLE_STAGE1_DMA) {
+		/*
+		 * Non-global: the SMMU's TLB tags these with the VM's ASID, so
+		 * no VM's device ever hits another VM's entry (with stage 2
+		 * bypassed every VM shares VMID 0).  AP[1] opens the page to
+		 * EL0, i.e. to unprivileged transactions.
+		 */
+		a |= S1_NG | S1_AP1_RES1 | S1_XN | S1_PXN;
+		if (mem == PGTABLE_MEM_DEVICE)
+			return a | S1_ATTRIDX(MAIR_IDX_DEVICE);
+		a |= S1_ATTRIDX(MAIR_IDX_NORMAL) | DESC_SH_INNER;
+		return mem == PGTABLE_MEM_NORMAL ? a : a | S1_AP2_RO;
+	}
 	if (kind == PGTABLE_STAGE1_EL2) {
 		/* Write xor execute: only read-only code is executable. */
 		a |= S1_AP1_RES1;
@@ -68,7 +83,7 @@ static enum pgtable_mem attrs_mem(enum pgtable_kind kind, uint64_t desc)
 {
 	bool normal, read_only;
 
-	if (kind == PGTABLE_STAGE1_EL2) {
+	if (kind != PGTABLE_STAGE2) {
 		normal = ((desc >> 2) & 7) == MAIR_IDX_NORMAL;
 		read_only = desc & S1_AP2_RO;
 	} else {

@@ -2,11 +2,13 @@
 /*
  * A VM's stage-2 translation: its RAM and the shared-memory regions it
  * maps as normal memory (a region read-only where the plan says so), its
- * passthrough devices as device memory, with the largest blocks alignment
- * allows.
+ * passthrough devices and its PCI functions' BARs (pci_guest.c) as device
+ * memory, with the largest blocks alignment allows.
  * Everything else, the hypervisor and other VMs included, is absent: an
  * access there exits to the hypervisor as a stage-2 abort.
  */
+#include "arch/pci_arm.h"
+#include "arch/its.h"
 #include "arch/vgic.h"
 #include "hv/arch/cpu.h"
 #include "hv/errno.h"
@@ -49,5 +51,9 @@ int arch_vm_init(struct vm *vm, struct page_pool *pool)
 				hv_board->hw.aarch64.gicr_base);
 	for (unsigned i = 0; !ret && i < p->irq_count; i++)
 		ret = vgic_add_hw_spi(vm, p->irq[i].virt, p->irq[i].phys);
+	if (!ret && vm->pci.count)
+		ret = pci_guest_init(vm);
+	if (!ret)
+		ret = its_vm_init(vm);
 	return ret;
 }

@@ -6,8 +6,10 @@
  */
 #include "arch/gic.h"
 #include "arch/inject.h"
+#include "arch/its.h"
 #include "arch/mmio_decode.h"
 #include "arch/psci.h"
+#include "arch/smmu.h"
 #include "arch/sysreg_trap.h"
 #include "arch/timer.h"
 #include "arch/vgic.h"
@@ -141,6 +143,12 @@ static void irq_dispatch(struct pcpu *p, uint32_t intid)
 	struct vcpu *v = p->vcpu;
 
 	gic_priority_drop(intid);
+	if (intid >= ITS_LPI_BASE) {
+		/* An MSI; LPIs have no active state to end (IHI0069 5.1). */
+		p->stats.hv++;
+		its_lpi(intid);
+		return;
+	}
 	if (intid == hv_board->uart_irq) {
 		p->stats.hv++;
 		console_rx_poll();
@@ -151,7 +159,7 @@ static void irq_dispatch(struct pcpu *p, uint32_t intid)
 		p->stats.hv++;
 		if (v)
 			vgic_lr_maintenance(v);
-	} else if (intid == GIC_SGI_KICK) {
+	} else if (intid == GIC_SGI_KICK || smmu_irq(intid)) {
 		p->stats.hv++;
 	} else if (v && vcpu_takes_irqs(v)) {
 		if (vgic_forward_hw(v, intid))
@@ -174,7 +182,7 @@ void irq_handle_all(struct pcpu *p)
 
 	for (unsigned n = 0; n < IRQ_BATCH; n++) {
 		intid = gic_ack();
-		if (intid >= GIC_SPURIOUS)
+		if (intid >= GIC_SPURIOUS && intid < ITS_LPI_BASE)
 			return;
 		irq_dispatch(p, intid);
 	}

@@ -326,6 +326,23 @@ static bool size_ok(const struct reg_bank *bank, uint32_t off, unsigned size)
 	return size == 4 || (size == 8 && !bank);
 }
 
+/*
+ * GICD_SETSPI_NSR / CLRSPI_NSR (IHI0069 12.9.29, 12.9.6): the MBI doorbell
+ * (its.c sends devices' MSIs to the VM as these lines; a CPU may write
+ * here too).  Only the VM's own SPIs; others are ignored.  Dist lock held.
+ */
+static void spi_doorbell(struct vm *vm, uint32_t intid, bool set)
+{
+	struct vgic_irq *irq;
+
+	if (intid < VGIC_PRIVATE_IRQS)
+		return;
+	irq = irq_of(vm, NULL, intid);
+	if (irq)
+		field_set(vm, NULL, intid, irq, set ? F_SET_PEND : F_CLEAR_PEND,
+			  1);
+}
+
 static int gicd_access(struct vcpu *vcpu, void *priv, uint64_t off,
 		       unsigned size, uint64_t *val, bool write)
 {
@@ -342,10 +359,15 @@ static int gicd_access(struct vcpu *vcpu, void *priv, uint64_t off,
 	} else if (write) {
 		if (off == 0)
 			vm->arch.vgic.ctlr = *val & 3;
+		else if (off == GICD_SETSPI_NSR || off == GICD_CLRSPI_NSR)
+			spi_doorbell(vm, *val & 0x1fffu,
+				     off == GICD_SETSPI_NSR);
 	} else if (off == 0) {
 		*val = vm->arch.vgic.ctlr | GICD_CTLR_ARE | GICD_CTLR_DS;
 	} else if (off == GICD_TYPER) {
 		*val = (gic_dist_read(GICD_TYPER) & (0x1fu << 19)) |
+		       (vm->plan->arch.aarch64.msi_count ? GICD_TYPER_MBIS :
+							   0) |
 		       vm->arch.vgic.spi_count / 32;
 	} else if (off == GICD_IIDR) {
 		*val = gic_dist_read(GICD_IIDR);

@@ -110,6 +110,12 @@ void arch_platform_init(const struct shikiri_plan_board *board,
 	fake_boot.platform_boot_pcpu = (int)boot_pcpu;
 }
 
+int arch_iommu_enable(void)
+{
+	fake_boot.iommu_calls++;
+	return fake_boot.iommu_ret;
+}
+
 void arch_cpu_init(struct pcpu *p)
 {
 	if (p->id < FAKE_CPUS)

@@ -127,6 +127,12 @@ void gic_send_sgi(uint64_t mpidr, unsigned sgi)
 	fake_gic.last_sgi_mpidr = mpidr;
 }
 
+uint64_t gic_redist_base(uint64_t mpidr)
+{
+	(void)mpidr;
+	return 0; /* no redistributor frames: the fake board has no ITS */
+}
+
 uint32_t gic_dist_read(uint32_t off)
 {
 	return off == GICD_TYPER ? fake_gic.typer : 0x43b;

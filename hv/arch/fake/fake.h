@@ -94,6 +94,7 @@ struct fake_boot {
 	unsigned rng_words; /* arch_random() gives this many, then fails */
 	int mmu_ret;	    /* what arch_mmu_setup() returns */
 	int start_ret;	    /* what arch_cpu_start() returns */
+	int iommu_ret;	    /* what arch_iommu_enable() returns */
 	/* Recorded. */
 	bool console_started;	 /* arch_boot_console() was called */
 	char out[FAKE_BOOT_OUT]; /* what went out on its UART, terminated */
@@ -102,6 +103,7 @@ struct fake_boot {
 	unsigned entropy_calls;
 	uint64_t mmu_base, mmu_size; /* arch_mmu_setup()'s range */
 	unsigned mmu_calls;
+	unsigned iommu_calls;	/* arch_iommu_enable() */
 	int platform_boot_pcpu; /* arch_platform_init()'s; -1: not called */
 	unsigned cpu_inits[FAKE_CPUS];
 	/* arch_cpu_start(): each CPU's hardware ID, in the order started. */
@@ -111,6 +113,18 @@ struct fake_boot {
 };
 
 extern struct fake_boot fake_boot;
+
+#define FAKE_SMMU_STREAMS 16
+
+/* The streams smmu_attach() was given (hv/arch/fake/smmu.c), in order. */
+struct fake_smmu {
+	int attach_ret; /* given by the test: what smmu_attach() returns */
+	unsigned count;
+	const struct vm *vm[FAKE_SMMU_STREAMS];
+	uint32_t sid[FAKE_SMMU_STREAMS];
+};
+
+extern struct fake_smmu fake_smmu;
 
 extern struct fake_gic fake_gic;
 extern struct fake_cpu fake_cpu;

@@ -334,6 +334,11 @@ bool arch_pci_msi_route(struct vm *vm, uint64_t addr, uint32_t data,
 	return true;
 }
 
+const struct shikiri_range *arch_pci_windows(const struct shikiri_plan_vm *rec)
+{
+	return rec->arch.aarch64.pci_mem;
+}
+
 void arch_pci_delay_us(unsigned us)
 {
 	record(FAKE_PCI_DELAY, 0, 0, 0, us);

@@ -149,6 +149,12 @@ void arch_platform_init(const struct shikiri_plan_board *board,
 		     VEC_UART, (uint32_t)board->cpu_id[boot_pcpu]);
 }
 
+/* No IOMMU driver on x86-64: docs/x86.md says what that means for DMA. */
+int arch_iommu_enable(void)
+{
+	return 0;
+}
+
 const struct plan_arch *arch_plan_rules(void)
 {
 	return &plan_arch_x86_64;

@@ -14,6 +14,7 @@
 #include "asm_defs.h"
 #include "hv/arch/cpu.h"
 #include "hv/arch/pci.h"
+#include "hv/devmem.h"
 #include "hv/pci.h"
 #include "hv/spinlock.h"
 #include "hv/vm.h"
@@ -50,38 +51,6 @@ static uint64_t ecam_addr(uint32_t bdf, unsigned off)
 	return pci->ecam_base + at + off;
 }
 
-static uint64_t mem_read(uint64_t pa, unsigned size)
-{
-	switch (size) {
-	case 1:
-		return *(volatile uint8_t *)(uintptr_t)pa;
-	case 2:
-		return *(volatile uint16_t *)(uintptr_t)pa;
-	case 4:
-		return *(volatile uint32_t *)(uintptr_t)pa;
-	default:
-		return *(volatile uint64_t *)(uintptr_t)pa;
-	}
-}
-
-static void mem_write(uint64_t pa, unsigned size, uint64_t val)
-{
-	switch (size) {
-	case 1:
-		*(volatile uint8_t *)(uintptr_t)pa = (uint8_t)val;
-		break;
-	case 2:
-		*(volatile uint16_t *)(uintptr_t)pa = (uint16_t)val;
-		break;
-	case 4:
-		*(volatile uint32_t *)(uintptr_t)pa = (uint32_t)val;
-		break;
-	default:
-		*(volatile uint64_t *)(uintptr_t)pa = val;
-		break;
-	}
-}
-
 static bool size_ok(unsigned off, unsigned size)
 {
 	return (size == 1 || size == 2 || size == 4) && !(off & (size - 1));
@@ -96,7 +65,7 @@ uint32_t arch_pci_cfg_read(uint32_t bdf, unsigned off, unsigned size)
 		return 0xffffffffu;
 	at = ecam_addr(bdf, off);
 	if (at)
-		return (uint32_t)mem_read(at, size);
+		return (uint32_t)devmem_read(at, size);
 	if (hv_board->pci.ecam_size || off >= LEGACY_CFG_SIZE)
 		return ones(size);
 	spin_lock(&cf8_lock);
@@ -120,7 +89,7 @@ void arch_pci_cfg_write(uint32_t bdf, unsigned off, unsigned size, uint32_t val)
 		return;
 	at = ecam_addr(bdf, off);
 	if (at) {
-		mem_write(at, size, val);
+		devmem_write(at, size, val);
 		return;
 	}
 	if (hv_board->pci.ecam_size || off >= LEGACY_CFG_SIZE)
@@ -147,13 +116,13 @@ uint64_t arch_pci_mmio_read(uint64_t pa, unsigned size)
 {
 	if (!mmio_ok(pa, size))
 		return size >= 8 ? ~0ull : ones(size);
-	return mem_read(pa, size);
+	return devmem_read(pa, size);
 }
 
 void arch_pci_mmio_write(uint64_t pa, unsigned size, uint64_t val)
 {
 	if (mmio_ok(pa, size))
-		mem_write(pa, size, val);
+		devmem_write(pa, size, val);
 }
 
 bool arch_pci_msi_route(struct vm *vm, uint64_t addr, uint32_t data,
@@ -190,6 +159,13 @@ bool pci_msi_irq(unsigned vector)
 	spin_unlock(&v->vm->arch.apic_lock);
 	v->arch.why.n[EXIT_WHY_PCI_MSI]++;
 	return true;
+}
+
+const struct shikiri_range *arch_pci_windows(const struct shikiri_plan_vm *rec)
+{
+	/* The firmware (SeaBIOS, UEFI) has assigned every BAR. */
+	(void)rec;
+	return NULL;
 }
 
 void arch_pci_delay_us(unsigned us)

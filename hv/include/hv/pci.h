@@ -16,6 +16,7 @@
 #include "hv/page_pool.h"
 #include "hv/spinlock.h"
 #include "hv/types.h"
+#include "hv/vpci.h"
 #include "shikiri/plan.h"
 
 struct vm;
@@ -25,7 +26,7 @@ struct pci_vm;
 #define PCI_BDF(bus, dev, fn) (((bus) << 8) | ((dev) << 3) | (fn))
 #define PCI_BUS(bdf) (((bdf) >> 8) & 0xffu)
 #define PCI_DEV(bdf) (((bdf) >> 3) & 0x1fu)
-#define PCI_FN(bdf) ((bdf) & 7u)
+#define PCI_FN(bdf) ((bdf)&7u)
 #define PCI_CFG_SIZE 0x1000u /* ECAM: 4 KiB per function */
 #define PCI_MAX_BARS 6u
 
@@ -55,10 +56,10 @@ struct pci_msix_entry {
 
 /** How a function is reset when its VM restarts or stops (per device). */
 enum pci_reset {
-	PCI_RESET_FLR,	/* PCIe Function Level Reset (DevCap bit 28) */
+	PCI_RESET_FLR,	  /* PCIe Function Level Reset (DevCap bit 28) */
 	PCI_RESET_AF_FLR, /* Advanced Features capability FLR */
-	PCI_RESET_PM,	/* D3hot -> D0 with No_Soft_Reset clear */
-	PCI_RESET_NONE, /* only bus mastering, decode and interrupts off */
+	PCI_RESET_PM,	  /* D3hot -> D0 with No_Soft_Reset clear */
+	PCI_RESET_NONE,	  /* only bus mastering, decode and interrupts off */
 };
 
 struct pci_fn;
@@ -82,11 +83,11 @@ struct pci_fn {
 	const struct shikiri_pci_fn *plan;
 	struct pci_vm *pv;
 	struct pci_bar bar[PCI_MAX_BARS];
-	uint8_t header[64];  /**< type 0 header as the firmware left it */
-	uint16_t cmd;	     /**< the command register as last written */
-	uint8_t intx_line;   /**< the guest's Interrupt Line (not forwarded) */
-	uint8_t reset;	     /**< enum pci_reset */
-	uint8_t pm_cap;	     /**< capability offsets, 0: absent */
+	uint8_t header[64]; /**< type 0 header as the firmware left it */
+	uint16_t cmd;	    /**< the command register as last written */
+	uint8_t intx_line;  /**< the guest's Interrupt Line (not forwarded) */
+	uint8_t reset;	    /**< enum pci_reset */
+	uint8_t pm_cap;	    /**< capability offsets, 0: absent */
 	uint8_t pcie_cap;
 	uint8_t af_cap;
 	uint8_t msi_cap;
@@ -106,7 +107,8 @@ struct pci_fn {
 	uint32_t msix_table_off, msix_pba_off;
 	struct pci_msix_entry *msix; /**< msix_shadowed, from the page pool */
 	struct pci_trap trap[2];     /**< ascending, apart */
-	uint64_t refused; /**< guest writes refused (BAR moves, ...) */
+	uint64_t refused;   /**< guest writes refused (BAR moves, ...) */
+	struct vpci_fn vfn; /**< its place on the VM's virtual bus, if any */
 };
 
 /** A VM's PCI functions; all zero when it has none. */
@@ -116,6 +118,13 @@ struct pci_vm {
 	struct spinlock lock; /* serializes config and MSI-X accesses */
 	unsigned count;
 	struct pci_fn fn[SHIKIRI_MAX_PCI];
+	/*
+	 * An IOMMU confines its functions' DMA (aarch64: the SMMU), and
+	 * counts what it blocked; written by the CPU that takes the IOMMU's
+	 * fault interrupt.
+	 */
+	bool dma_confined;
+	uint64_t dma_faults;
 };
 
 /*
@@ -144,6 +153,18 @@ int pci_vm_init(struct pci_vm *pv, struct vm *vm,
 		const struct shikiri_plan_pci *board, struct page_pool *pool);
 
 /**
+ * pci_vm_plug() - Put @pv's functions on the VM's virtual PCI bus @bus at
+ * their own devfn (bus 0 only: the plan checks say so), their config
+ * space the filter of pci_cfg_read()/pci_cfg_write(); nothing when the VM
+ * has no virtual bus (x86: it reaches them through the board's ECAM and
+ * 0xcf8/0xcfc).  Boot CPU, after pci_vm_init() and vpci_init(), before
+ * the shared-memory functions (whose slots the plan keeps apart).
+ * Lock order: vpci_bus.lock, then pci_vm.lock.
+ * Return: 0, or vpci_add()'s error (logged).
+ */
+int pci_vm_plug(struct pci_vm *pv, struct vpci_bus *bus);
+
+/**
  * pci_vm_maps() - The ranges to pass through: every BAR, memory BARs
  * split around the 4 KiB pages that must trap (MSI-X table and PBA).
  * Return: the count written to @out (at most @max).
@@ -165,8 +186,8 @@ uint32_t pci_cfg_read(struct pci_vm *pv, uint32_t bdf, unsigned off,
  * MSI translated, a guest FLR done and the header restored) or dropped and
  * counted in pci_fn.refused.
  */
-void pci_cfg_write(struct pci_vm *pv, uint32_t bdf, unsigned off,
-		   unsigned size, uint32_t val);
+void pci_cfg_write(struct pci_vm *pv, uint32_t bdf, unsigned off, unsigned size,
+		   uint32_t val);
 
 /**
  * pci_vm_hold() - Stop @pv's functions: bus mastering, decode, MSI and

@@ -18,7 +18,8 @@ struct vm;
 struct vpci_fn;
 
 #define VPCI_ECAM_SIZE 0x100000u /* bus 0 only: 32 devices x 8 functions */
-#define VPCI_MAX_FNS 16u	 /* functions one VM's bus holds */
+/* Functions one VM's bus holds: shared-memory and passthrough ones. */
+#define VPCI_MAX_FNS 24u
 #define VPCI_BARS 6u
 
 /* Command register bits the emulated header keeps (PCI LB 3.0 6.2.2). */

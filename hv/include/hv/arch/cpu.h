@@ -97,6 +97,15 @@ void arch_platform_init(const struct shikiri_plan_board *board,
 			unsigned boot_pcpu);
 
 /**
+ * arch_iommu_enable() - Every VM is built: turn on the IOMMU that confines
+ * their devices' DMA (aarch64: the SMMUv3, hv/arch/aarch64/smmu.c), before
+ * any VM starts.  Boot CPU.
+ * Return: 0 (also when the board has none), or a negative error when it
+ * did not come up: the plan is then refused, no VM runs unconfined.
+ */
+int arch_iommu_enable(void);
+
+/**
  * arch_timer_arm() - Interrupt this CPU at counter value @deadline (or at
  * an earlier deadline it already waits for); the console and the
  * watchdogs then look at what is due.

@@ -7,6 +7,7 @@
 #define HV_ARCH_PCI_H
 
 #include "hv/types.h"
+#include "shikiri/plan.h"
 
 struct vm;
 
@@ -36,6 +37,14 @@ void arch_pci_mmio_write(uint64_t pa, unsigned size, uint64_t val);
  */
 bool arch_pci_msi_route(struct vm *vm, uint64_t addr, uint32_t data,
 			uint64_t *paddr, uint32_t *pdata);
+
+/**
+ * arch_pci_windows() - The two windows where VM @rec's functions' memory
+ * BARs go when the hypervisor assigns them (SHIKIRI_PCI_BOARD_ASSIGN_BARS;
+ * aarch64: its plan's pci_mem), or NULL: the arch has none (x86: firmware
+ * assigns BARs).
+ */
+const struct shikiri_range *arch_pci_windows(const struct shikiri_plan_vm *rec);
 
 /** arch_pci_delay_us() - Wait @us microseconds (resets' settle times). */
 void arch_pci_delay_us(unsigned us);

@@ -9,6 +9,8 @@
 /* The hypervisor's own interrupts. */
 #define GIC_SGI_KICK 0u    /* "look at your vCPU's queue and state" */
 #define GIC_SPURIOUS 1020u /* INTIDs from here are special or spurious */
+/* The one priority of every interrupt the hypervisor enables, LPIs too. */
+#define GIC_HV_PRIORITY 0xa0u
 
 /**
  * gic_init() - Program the distributor: every SPI group 1, disabled,
@@ -55,6 +57,12 @@ void gic_ppi_deactivate(unsigned pcpu, uint32_t intid);
 
 /** gic_send_sgi() - Raise SGI @sgi on the CPU with affinity @mpidr. */
 void gic_send_sgi(uint64_t mpidr, unsigned sgi);
+
+/**
+ * gic_redist_base() - The redistributor of the CPU with affinity @mpidr
+ * (its RD frame), 0 when the board has none for it.
+ */
+uint64_t gic_redist_base(uint64_t mpidr);
 
 /** gic_dist_read() - Read distributor register @off (ID registers). */
 uint32_t gic_dist_read(uint32_t off);

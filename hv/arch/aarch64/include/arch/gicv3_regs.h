@@ -11,6 +11,8 @@
 #define GICD_CTLR 0x0000u
 #define GICD_TYPER 0x0004u
 #define GICD_IIDR 0x0008u
+#define GICD_SETSPI_NSR 0x0040u
+#define GICD_CLRSPI_NSR 0x0048u
 #define GICD_IGROUPR 0x0080u
 #define GICD_ISENABLER 0x0100u
 #define GICD_ICENABLER 0x0180u
@@ -28,6 +30,7 @@
 #define GICD_CTLR_ARE (1u << 4)
 #define GICD_CTLR_DS (1u << 6)
 #define GICD_CTLR_RWP (1u << 31)
+#define GICD_TYPER_MBIS (1u << 16)
 
 /* Redistributor: RD frame, then the SGI frame 64 KiB above (12.10, 12.11). */
 #define GICR_STRIDE 0x20000u

@@ -20,4 +20,15 @@ static inline void mmio_reg_write(uint64_t addr, uint32_t val)
 	*(volatile uint32_t *)(uintptr_t)addr = val;
 }
 
+/*
+ * Order memory accesses around a device's register accesses both ways: a
+ * device that reads (or writes) memory the CPU wrote (or reads) since,
+ * e.g. a queue whose index register is written next.  DSB SY: the device
+ * is an observer outside the inner shareable domain.
+ */
+static inline void mmio_reg_barrier(void)
+{
+	__asm__ volatile("dsb sy" ::: "memory");
+}
+
 #endif /* ARCH_MMIO_REG_H */

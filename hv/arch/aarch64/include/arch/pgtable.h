@@ -19,7 +19,20 @@
 enum pgtable_kind {
 	PGTABLE_STAGE1_EL2,
 	PGTABLE_STAGE2,
+	/*
+	 * A device's DMA view through the SMMU's stage 1 (EL1 regime, one
+	 * Context Descriptor per VM): every page non-global (tagged with the
+	 * VM's ASID), readable and writable at EL0 and EL1 (a device's access
+	 * may be unprivileged), never executable.
+	 */
+	PGTABLE_STAGE1_DMA,
 };
+
+/*
+ * The MAIR value stage-1 tables of this builder assume: attribute 0
+ * Device-nGnRE, attribute 1 Normal write-back read/write-allocate.
+ */
+#define PGTABLE_STAGE1_MAIR 0xff04ull
 
 enum pgtable_mem {
 	PGTABLE_MEM_NORMAL, /* write-back cacheable, inner shareable; at EL2

@@ -2,6 +2,7 @@
 #ifndef ARCH_VGIC_H
 #define ARCH_VGIC_H
 
+#include "arch/its_cmd.h"
 #include "hv/mmio.h"
 #include "hv/spinlock.h"
 #include "hv/types.h"
@@ -14,13 +15,14 @@ struct vcpu;
 #define VGIC_MAX_SPIS 256u /* virtual INTIDs 32..287 */
 /*
  * A queue entry per interrupt that can be pending for one vCPU (its private
- * ones, the VM's passthrough lines, its console line, and the edge lines of
- * the core's devices: a doorbell per shared-memory region and virtio-net):
- * with one entry per interrupt (queue() merges), the queue can never
- * overflow.
+ * ones, the VM's passthrough lines, its console line, the edge lines of
+ * the core's devices: a doorbell per shared-memory region and virtio-net,
+ * and its MSIs): with one entry per interrupt (queue() merges), the queue
+ * can never overflow.
  */
-#define VGIC_QUEUE_LEN \
-	(VGIC_PRIVATE_IRQS + SHIKIRI_MAX_IRQS + 1u + SHIKIRI_MAX_SHM + 1u)
+#define VGIC_QUEUE_LEN                                                      \
+	(VGIC_PRIVATE_IRQS + SHIKIRI_MAX_IRQS + 1u + SHIKIRI_MAX_SHM + 1u + \
+	 ITS_MAX_MSIS)
 #define VGIC_GICD_SIZE 0x10000u
 
 /** The state the guest sees of one virtual interrupt. */

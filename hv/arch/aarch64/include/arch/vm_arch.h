@@ -45,6 +45,11 @@ struct arch_vm {
 	struct pgtable stage2; /**< its IPA space (stage2.c) */
 	struct vgic_dist vgic; /**< the emulated distributor */
 	struct vpl011 uart;    /**< the console, when it has a virtual one */
+	/**
+	 * Where its PCI functions send MSIs (its.c), 0: no MSIs; the data is
+	 * the event, the guest's INTID - msi_intid (msi.c).
+	 */
+	uint64_t msi_doorbell;
 };
 
 /**
