@@ -41,20 +41,24 @@ include bench/bench.mk
 
 GUEST_MODULES = $(wildcard $(BUILD)/cache/modules/*.ko)
 # The modules init loads at boot, in an order that works (each after the
-# ones it needs): virtio-mmio and virtio-net for a VM's network, uio for
-# its shared-memory regions (docs/communication.md).  Those the cache
-# lacks (set up before they were kept) are left out.
-GUEST_LOAD_ORDER := virtio_ring virtio virtio_mmio failover net_failover \
-	virtio_net uio uio_pci_generic
+# ones it needs): virtio-mmio and virtio-net for a VM's network, virtio-pci
+# and virtio-blk for the virtio functions it may own on a PCI bus
+# (docs/pci.md), uio for its shared-memory regions (docs/communication.md).
+# Those the cache lacks (set up before they were kept) are left out.
+GUEST_LOAD_ORDER := virtio_ring virtio virtio_mmio virtio_pci_modern_dev \
+	virtio_pci_legacy_dev virtio_pci failover net_failover virtio_net \
+	virtio_blk uio uio_pci_generic
 GUEST_LOAD = $(wildcard $(GUEST_LOAD_ORDER:%=$(BUILD)/cache/modules/%.ko))
 ROOTFS_FILES := guests/rootfs/mkinitramfs guests/rootfs/init \
 	$(shell find guests/rootfs/etc -type f)
 
 $(BUILD)/guest/initramfs.cpio.gz: $(BUILD)/cache/busybox $(SHIKIRICTL) \
-		$(SHIKIRI_SHM) $(ROOTFS_FILES) $(GUEST_MODULES)
+		$(SHIKIRI_SHM) guests/rootfs/pcitest $(ROOTFS_FILES) \
+		$(GUEST_MODULES)
 	$(call msg,CPIO,$@)
 	$(Q)guests/rootfs/mkinitramfs $(BUILD)/cache/busybox $@ $(SHIKIRICTL) \
-		$(SHIKIRI_SHM) $(filter-out $(GUEST_LOAD),$(GUEST_MODULES)) \
+		$(SHIKIRI_SHM) guests/rootfs/pcitest \
+		$(filter-out $(GUEST_LOAD),$(GUEST_MODULES)) \
 		--load $(GUEST_LOAD)
 
 # The same initramfs for x86-64 guests: amd64 busybox and shikirictl, and

@@ -7,7 +7,7 @@
 BAREMETAL_DIR := guests/baremetal
 BAREMETAL_OUT := $(BUILD)/guests
 BAREMETAL_GUESTS := isolation scrubcheck storm wdtstorm sysregs regreset \
-	excpstate conattack commprobe
+	excpstate conattack commprobe dmaprobe
 BAREMETAL_IMAGES := $(patsubst %,$(BAREMETAL_OUT)/%.Image,$(BAREMETAL_GUESTS))
 
 BAREMETAL_CC := $(CROSS)gcc
@@ -41,6 +41,8 @@ commprobe_PARTS := comm/comm comm/mmu comm/vnet comm/doorbell comm/netprobe \
 BAREMETAL_PART_OBJS = $(patsubst %,$(BAREMETAL_OUT)/obj/%.c.o,$($(1)_PARTS))
 $(BAREMETAL_OUT)/commprobe.elf: $(call BAREMETAL_PART_OBJS,commprobe)
 BAREMETAL_GUEST_OBJS += $(call BAREMETAL_PART_OBJS,commprobe)
+dmaprobe_PARTS := comm/comm
+$(BAREMETAL_OUT)/dmaprobe.elf: $(call BAREMETAL_PART_OBJS,dmaprobe)
 
 $(BAREMETAL_OUT)/obj/%.c.o: $(BAREMETAL_DIR)/%.c
 	@mkdir -p $(dir $@)

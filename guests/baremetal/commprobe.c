@@ -43,8 +43,6 @@
 #define PATTERN_BYTES 0x8000ull
 #define PEER_WORD_OFFSET 0x8000ull
 #define RANGES_MAX 16
-#define PCI_WINDOW_MEM32 0x02000000u
-#define PCI_WINDOW_PREF64 0x43000000u
 #define BAR_MEM64_PREF 0xcu
 #define CLASS_REV (SHIKIRI_SHM_CLASS << 8 | 1u)
 #define EDGE_RISING 1u
@@ -52,20 +50,6 @@
 static uint32_t cfg32(uint32_t devfn, uint32_t off)
 {
 	return mmio_read32(comm_cfg(devfn, off));
-}
-
-static bool in_window(uint32_t space, uint64_t base, uint64_t size)
-{
-	const struct comm *c = comm_get();
-
-	for (unsigned i = 0; i < c->window_count; i++) {
-		const struct comm_window *w = &c->window[i];
-
-		if (w->space == space && base >= w->base &&
-		    base + size <= w->base + w->size)
-			return true;
-	}
-	return false;
 }
 
 /* (a) The bus as the device tree describes it ------------------------- */
@@ -145,14 +129,15 @@ TEST(pci_bars_where_the_windows_are)
 		ASSERT_EQ(cfg32(d, PCI_BAR0) & 0xf, 0);
 		ASSERT_EQ(f->regs % SHIKIRI_SHM_REGS_SIZE, 0);
 		ASSERT_TRUE(f->regs != 0 && f->regs < BIT(32));
-		ASSERT_TRUE(in_window(PCI_WINDOW_MEM32, f->regs,
-				      SHIKIRI_SHM_REGS_SIZE));
+		ASSERT_TRUE(comm_in_window(PCI_WINDOW_MEM32, f->regs,
+					   SHIKIRI_SHM_REGS_SIZE));
 		ASSERT_EQ(cfg32(d, PCI_BAR0 + 4), 0);
 		/* BAR 2+3: 64-bit prefetchable, aligned to its size. */
 		ASSERT_EQ(cfg32(d, PCI_BAR0 + 8) & 0xf, BAR_MEM64_PREF);
 		ASSERT_TRUE(f->size >= 0x1000 && !(f->size & (f->size - 1)));
 		ASSERT_EQ(f->bar2 % f->size, 0);
-		ASSERT_TRUE(in_window(PCI_WINDOW_PREF64, f->bar2, f->size));
+		ASSERT_TRUE(
+			comm_in_window(PCI_WINDOW_PREF64, f->bar2, f->size));
 		ASSERT_EQ(cfg32(d, PCI_BAR0 + 16), 0);
 		ASSERT_EQ(cfg32(d, PCI_BAR0 + 20), 0);
 		ASSERT_EQ(cfg32(d, PCI_ROM), 0);

@@ -13,6 +13,7 @@ is the one at 00:05.0.  The disks are raw images in the test's own directory,
 filled with a known pattern before boot.
 
     m = Machine(tmp_path)               # disk images written
+    d = Disks({bdf: path})              # the same for other disk images
     extra = m.qemu_args()               # controllers and disks
     extra = m.disk_args()               # disks, for an image's .qemu
     functions(c, vm)                    # {bdf: ("vendor:device", driver)}
@@ -67,22 +68,40 @@ def payloads_missing():
     return [str(p) for p in (KERNEL, INITRD) if not p.is_file()]
 
 
-class Machine:
-    """The machine's disk images in @directory and its QEMU arguments."""
+class Disks:
+    """Disk images {bdf: path} of the functions that serve them, each
+    filled with a random pattern over the test span (and made DISK_SIZE
+    long, when shorter), and the sha256 of what each should hold there:
+    what check_disk() needs of a machine."""
 
-    def __init__(self, directory, seed=11):
-        directory = Path(directory)
-        self.disks = {AHCI: directory / "sata.img",
-                      XHCI: directory / "usb.img"}
+    def __init__(self, disks, seed=11):
+        self.disks = dict(disks)
         rng = random.Random(seed)
         self.patterns = {}
         for bdf, path in self.disks.items():
             data = rng.randbytes(SPAN_SIZE)
-            with open(path, "wb") as f:
-                f.truncate(DISK_SIZE)
+            with open(path, "r+b" if Path(path).exists() else "wb") as f:
+                if f.seek(0, 2) < DISK_SIZE:
+                    f.truncate(DISK_SIZE)
                 f.seek(SPAN_OFFSET)
                 f.write(data)
             self.patterns[bdf] = hashlib.sha256(data).hexdigest()
+
+    def image_span(self, bdf):
+        """sha256 of the test span of @bdf's disk image, as the host
+        reads the file now."""
+        with open(self.disks[bdf], "rb") as f:
+            f.seek(SPAN_OFFSET)
+            return hashlib.sha256(f.read(SPAN_SIZE)).hexdigest()
+
+
+class Machine(Disks):
+    """The machine's disk images in @directory and its QEMU arguments."""
+
+    def __init__(self, directory, seed=11):
+        directory = Path(directory)
+        super().__init__({AHCI: directory / "sata.img",
+                          XHCI: directory / "usb.img"}, seed)
 
     def qemu_args(self):
         """The QEMU options adding the three controllers and the disks."""
@@ -106,13 +125,6 @@ class Machine:
             "-initrd", INITRD, "-append", append,
             machine=["-M", "q35", "-cpu", qemu.X86_CPU, "-smp", "2",
                      "-m", "512M"])
-
-    def image_span(self, bdf):
-        """sha256 of the test span of @bdf's disk image, as the host
-        reads the file now."""
-        with open(self.disks[bdf], "rb") as f:
-            f.seek(SPAN_OFFSET)
-            return hashlib.sha256(f.read(SPAN_SIZE)).hexdigest()
 
 
 # Lines on a guest's console that are not a command's output: the
@@ -148,10 +160,11 @@ def addresses(c, vm):
 
 
 def wait_disk(c, vm, bdf, timeout=30 * qemu.TIMEOUT_SCALE):
-    """The /dev name of the SCSI disk behind function @bdf in VM @vm,
-    once the kernel has found it (SCSI and USB scan asynchronously)."""
+    """The /dev name of the SCSI or virtio disk behind function @bdf in
+    VM @vm, once the kernel has found it (SCSI and USB scan
+    asynchronously)."""
     out = run(c, vm, f"pcitest disk {bdf} {int(timeout)}", timeout + 10)
-    m = re.search(r"^(/dev/sd[a-z]+)$", out, re.M)
+    m = re.search(r"^(/dev/[sv]d[a-z]+)$", out, re.M)
     assert m, f"{vm}: no disk behind {bdf}: {out!r}"
     return m.group(1)
 
@@ -203,20 +216,25 @@ def nic_name(c, vm, bdf=NIC):
     return names[0]
 
 
-def check_network(c, vm):
-    """VM @vm's NIC gets an address from QEMU's DHCP server and its
-    gateway answers pings.  Returns the address."""
-    ifc = nic_name(c, vm)
+def check_network(c, vm, bdf=NIC):
+    """VM @vm's NIC (function @bdf) gets an address from QEMU's DHCP
+    server and its gateway answers pings.  Returns the address."""
+    ifc = nic_name(c, vm, bdf)
     out = run(c, vm, f"ip link set {ifc} up && udhcpc -i {ifc} -n -q"
                      " -T 1 -t 10 -s /etc/udhcpc.script 2>&1",
               60 * qemu.TIMEOUT_SCALE)
     m = re.search(r"lease of (\d+\.\d+\.\d+\.\d+) obtained", out)
     assert m, f"{vm}: no DHCP lease on {ifc}:\n{out}"
+    check_ping(c, vm)
+    return m.group(1)
+
+
+def check_ping(c, vm):
+    """QEMU's user-mode gateway answers VM @vm's pings."""
     out = run(c, vm, f"ping -c 3 -i 0.2 -W 5 {GATEWAY}",
               60 * qemu.TIMEOUT_SCALE)
     assert re.search(r"3 packets transmitted, [1-3] packets received",
                      out), f"{vm}: ping {GATEWAY}:\n{out}"
-    return m.group(1)
 
 
 # A line of /proc/interrupts: IRQ, per-CPU counts, chip, hwirq and kind,

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 #include <libfdt.h>
@@ -289,6 +290,14 @@ static void test_qemu_and_disk(void **state)
 	assert_int_equal(data.size, 0x4000000);
 	assert_int_equal(data.data[0], 's');
 	fileio_free(&data);
+	/* A disk the tool cannot write is reported, naming the file. */
+	assert_int_equal(unlink(disk), 0);
+	assert_int_equal(mkdir(disk, 0755), 0);
+	assert_int_equal(run(SMMU VM("0", "0", ""), false), 1);
+	assert_non_null(strstr(buildtest_errors,
+			       "out.img.disk: cannot write the board's disk: "
+			       "Is a directory\n"));
+	assert_int_equal(rmdir(disk), 0);
 	fileio_free(&args);
 	free(text);
 	free(want);
@@ -464,6 +473,17 @@ static void test_board_rules(void **state)
 			"\"arm,gic-v3-its\"); fix: write it so, or leave it "
 			"out (then shikiri gives the host's functions no "
 			"MSIs)\n" },
+		{ "/ { intc@8000000 { its@8080000 { reg = <0 0x8080000 0 "
+		  "0x10000>; }; }; };",
+		  "board qemu-virt-smmu: /intc@8000000/its@8080000: the ITS "
+		  "needs reg = its 64 KiB aligned registers, 0x20000 bytes at "
+		  "least; fix: correct its reg\n" },
+		{ "/ { pcie@10000000 { ranges = <0x3000000 0x80 0 0x80 0 0x80 "
+		  "0>; }; };",
+		  "cfg.dts: board qemu-virt-smmu: its PCI host /pcie@10000000 "
+		  "has no memory window below 0x8000000000 (the 39-bit IPA "
+		  "space) to put the functions' BARs in; fix: remove "
+		  "pci-devices\n" },
 		{ "/ { smmuv3@9050000 { interrupt-names = \"a\", \"b\", "
 		  "\"c\", \"gerror\"; }; };",
 		  "board qemu-virt-smmu: /smmuv3@9050000: needs its \"eventq\" "
@@ -500,7 +520,7 @@ static void test_board_rules(void **state)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		buildtest_make_smmu_board(cases[i].extra);
 		/* Three owners, for the window split. */
-		if (i == 6)
+		if (strstr(cases[i].want, "3 VMs"))
 			expect(SMMU VM("0", "0", "pci-devices = \"00:02.0\";")
 				       VM("1", "1",
 					  "pci-devices = \"00:03.0\";")
@@ -510,6 +530,30 @@ static void test_board_rules(void **state)
 		else
 			expect(SMMU VM("0", "0", "pci-devices = \"00:02.0\";"),
 			       cases[i].want);
+	}
+	/* A board overlay that does not compile, or does not apply. */
+	{
+		char *dir = buildtest_path("boards");
+		char *dtso = buildtest_path("boards/qemu-virt-smmu.dtso");
+
+		assert_int_equal(mkdir(dir, 0755), 0);
+		setenv("SHIKIRI_BOARDS", dir, 1);
+		buildtest_write_text("boards/qemu-virt-smmu.dtso", "/plugin/;");
+		expect(SMMU VM("0", "0", ""),
+		       "board qemu-virt-smmu: its board overlay ");
+		assert_non_null(strstr(buildtest_errors, "does not compile"));
+		assert_non_null(strstr(buildtest_errors,
+				       "fix: set SHIKIRI_BOARDS to the "
+				       "directory holding qemu-virt-smmu.dtso "
+				       "(configs/boards)"));
+		buildtest_write_text("boards/qemu-virt-smmu.dtso",
+				     "/dts-v1/;\n/plugin/;\n&{/nowhere} "
+				     "{ x; };\n");
+		expect(SMMU VM("0", "0", ""),
+		       "does not apply: FDT_ERR_NOTFOUND");
+		unsetenv("SHIKIRI_BOARDS");
+		free(dtso);
+		free(dir);
 	}
 	/* A board whose PCI host is wrong is fine for a VM without PCI. */
 	expect_ok(SMMU VM("0", "0", ""), true);

@@ -8,8 +8,11 @@
  * PCI bus binding's phys.hi), its INTx as interrupts = <GSI flags>, an
  * optional shikiri,intx-pin, class-code, and shikiri,hypervisor for a
  * function the hypervisor keeps.  A bridge is a function node with the
- * functions behind it as its children.  Every problem names the board
- * file, the node and the fix.
+ * functions behind it as its children.  An Arm board's DTB describes its
+ * PCIe host the same way, but a function's INTx is interrupts = <pin>
+ * routed by the host's interrupt-map, and its I/O window is translated
+ * (board_arm_pci.c).  Every problem names the board file, the node and the
+ * fix.
  */
 #include <libfdt.h>
 #include <stdio.h>

@@ -4,7 +4,8 @@
  * LANs (see comm.h).  It is one layout for all VMs, so a region is at the
  * same IPA and rings the same INTID wherever it is mapped, and a user
  * reads one table in --explain; only a region's PCI slot depends on which
- * regions the VM maps (slot 1 is its first).
+ * regions the VM maps (slot 1 is its first free one: a VM's passed-through
+ * PCI functions keep their own slots on the same bus, pci_layout.c).
  */
 #include <inttypes.h>
 #include <libfdt.h>

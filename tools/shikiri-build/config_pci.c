@@ -5,9 +5,10 @@
  * file's PCI functions (board_pci.c) and against the other VMs: each
  * function has one owner, a VM that names a bridge owns everything behind
  * it, the hypervisor keeps what it needs, Linux only finds function N of a
- * device whose function 0 it sees, and a function's INTx line is a GSI no
- * other VM's function drives.  Every problem names the file, the VM and
- * the fix.
+ * device whose function 0 it sees, and a function's INTx line is a GSI (on
+ * Arm a GIC SPI) no other VM's function drives; on Arm also only functions
+ * of bus 0, which a VM sees on its own virtual bus 0.  Every problem names
+ * the file, the VM and the fix.
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -219,6 +219,20 @@ const struct comm *comm_get(void)
 	return &comm;
 }
 
+bool comm_in_window(uint32_t space, uint64_t base, uint64_t size)
+{
+	const struct comm *c = comm_get();
+
+	for (unsigned i = 0; i < c->window_count; i++) {
+		const struct comm_window *w = &c->window[i];
+
+		if (w->space == space && base >= w->base &&
+		    base + size <= w->base + w->size)
+			return true;
+	}
+	return false;
+}
+
 static const struct comm_fn *fn_with(bool ro)
 {
 	const struct comm *c = comm_get();

@@ -33,6 +33,9 @@
 #define PCI_STATUS_INTX BIT(3)
 #define PCI_STATUS_CAP_LIST BIT(4)
 #define PCI_CFG_SIZE 0x1000
+/* The ranges' phys.hi space codes (PCI bus binding to Open Firmware). */
+#define PCI_WINDOW_MEM32 0x02000000u
+#define PCI_WINDOW_PREF64 0x43000000u
 
 /** One interrupt-map entry of the PCI node: device -> GIC SPI. */
 struct comm_pci_irq {
@@ -83,6 +86,12 @@ const struct comm *comm_get(void);
 
 /** comm_cfg() - Address of configuration register @off of @devfn. */
 uint64_t comm_cfg(uint32_t devfn, uint32_t off);
+
+/**
+ * comm_in_window() - Whether [@base, @base + @size) lies in one window of
+ * the PCI node's ranges of space @space (PCI_WINDOW_*).
+ */
+bool comm_in_window(uint32_t space, uint64_t base, uint64_t size);
 
 /** comm_rw_fn() / comm_ro_fn() - The first function mapped rw / ro; NULL. */
 const struct comm_fn *comm_rw_fn(void);

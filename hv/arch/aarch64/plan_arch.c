@@ -130,9 +130,9 @@ static bool aarch64_vm_device(const struct shikiri_plan_vm *vm, uint64_t ipa,
 	       plan_overlaps(ipa, size, vm->console_base, PLAN_UART_SIZE);
 }
 
-/* An SPI, and not the SMMU's: its faults are the hypervisor's to hear. */
 static bool aarch64_irq_ok(const struct shikiri_plan_board *b, uint32_t irq)
 {
+	/* The SMMU's interrupts report every VM's DMA: the hypervisor's. */
 	return is_spi(irq) && (!b->hw.aarch64.smmu_base ||
 			       (irq != b->hw.aarch64.smmu_evtq_intid &&
 				irq != b->hw.aarch64.smmu_gerror_intid));
