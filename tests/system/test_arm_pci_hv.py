@@ -4,8 +4,9 @@ PCI passthrough): QEMU's edu device, whose BAR no firmware placed, given to
 linux1 on qemu-virt-smmu.  The hypervisor assigns the BAR in linux1's
 window (the plan's pci_mem, read here from the image), shows the function
 on linux1's virtual PCI bus at its own slot, maps the BAR into linux1's
-stage 2 (the device's registers answer through it), shows linux0 no PCI
-function, and after linux1 restarts the function is there again with its
+stage 2 (the device's registers answer through it), passes its INTx as
+linux1's level SPI of the plan's INTID (twice: acknowledged and unmasked
+in between), shows linux0 no PCI function, and after linux1 restarts the function is there again with its
 BAR.  A plan whose window is too small for the BAR (written here into the
 image, as test_boot.py damages plans) is refused before any VM runs.
 
@@ -33,9 +34,10 @@ OFFSETS = r"""
 #include "shikiri/plan.h"
 int main(void)
 {
-	printf("%zu %zu %zu\n", offsetof(struct shikiri_plan, vm),
+	printf("%zu %zu %zu %zu\n", offsetof(struct shikiri_plan, vm),
 	       sizeof(struct shikiri_plan_vm),
-	       offsetof(struct shikiri_plan_vm, arch.aarch64.pci_mem));
+	       offsetof(struct shikiri_plan_vm, arch.aarch64.pci_mem),
+	       offsetof(struct shikiri_plan_vm, pci[0].intx));
 	return 0;
 }
 """
@@ -50,7 +52,7 @@ def offsets(tmp_path_factory):
                     str(d / "o"), str(d / "o.c")], check=True)
     out = subprocess.run([str(d / "o")], check=True, stdout=subprocess.PIPE,
                          text=True).stdout.split()
-    keys = ("vm", "vm_size", "pci_mem")
+    keys = ("vm", "vm_size", "pci_mem", "intx")
     return dict(zip(keys, map(int, out)))
 
 
@@ -65,6 +67,14 @@ def window(image, offsets):
     at = (qemu.find_plan(data) + offsets["vm"] + offsets["vm_size"] +
           offsets["pci_mem"])
     return struct.unpack_from("<QQ", data, at)
+
+
+def intx(image, offsets):
+    """The INTID of linux1's first function's INTx in @image's plan."""
+    data = image.path.read_bytes()
+    at = (qemu.find_plan(data) + offsets["vm"] + offsets["vm_size"] +
+          offsets["intx"])
+    return struct.unpack_from("<I", data, at)[0]
 
 
 def with_window(image, path, offsets, size):
@@ -104,6 +114,35 @@ def check_edu(c, base):
     assert int(out.strip(), 16) == 0xedcba987
 
 
+def uio_irqs(c, line):
+    """INTID and count of linux1's uio_pci_generic interrupt."""
+    out = c.run_in_vm("linux1", "grep uio_pci_generic /proc/interrupts")
+    m = re.search(r"^\s*\d+:\s+(\d+)\s+(\d+)\s+GICv3\s+(\d+)\s+Level", out,
+                  re.M)
+    assert m, out
+    assert int(m.group(3)) == line, out
+    return int(m.group(1)) + int(m.group(2))
+
+
+def check_intx(c, base, line):
+    """edu's INTx reaches linux1 as its level SPI @line, again after the
+    guest acknowledged it and unmasked the function (uio_pci_generic masks
+    it with the command register's INTx disable bit)."""
+    dev = "/sys/bus/pci/devices/0000:00:04.0"
+    c.run_in_vm("linux1", "echo '1234 11e8' > "
+                "/sys/bus/pci/drivers/uio_pci_generic/new_id")
+    assert uio_irqs(c, line) == 0
+    for n in (1, 2):
+        # edu: 0x60 raises its interrupt, 0x64 acknowledges it.
+        c.run_in_vm("linux1", f"devmem {base + 0x60:#x} 32 {n}; sleep 1")
+        assert uio_irqs(c, line) == n
+        c.run_in_vm("linux1", f"devmem {base + 0x64:#x} 32 {n}; "
+                    "printf '\\002' > /tmp/cmd; "
+                    "dd if=/dev/zero bs=1 count=1 2>/dev/null >> /tmp/cmd; "
+                    f"dd if=/tmp/cmd of={dev}/config bs=2 seek=2 "
+                    "conv=notrunc 2>/dev/null")
+
+
 def test_edu_on_linux1s_bus_only(image, offsets, boot):
     base, size = window(image, offsets)
     assert size >= EDU_BAR
@@ -114,6 +153,7 @@ def test_edu_on_linux1s_bus_only(image, offsets, boot):
         c.expect_vm(vm, r"^shikiri-guest: modules loaded:")
         lifecycle.wait_shell_banner(c, vm)
     check_edu(c, base)
+    check_intx(c, base, intx(image, offsets))
     assert devices(c, "linux0") == []
 
     lifecycle.sysrq_restart(c, "linux1", "linux0")
