@@ -912,7 +912,11 @@ static void test_global_error(void **state)
 	boot_two_vms();
 	m.reg[SMMU_GERROR / 4] ^= GERROR_EVENTQ_ABT;
 	assert_true(smmu_irq(GERROR_INTID));
-	assert_true(logged("smmu: global error 0x4"));
+	assert_true(logged("smmu: global error 0x4: event queue write aborted, "
+			   "DMA faults were lost"));
+	m.reg[SMMU_GERROR / 4] ^= GERROR_CMDQ_ERR;
+	assert_true(smmu_irq(GERROR_INTID));
+	assert_true(logged("smmu: global error 0x1 (GERROR)"));
 	assert_int_equal(m.reg[SMMU_GERROR / 4], m.reg[SMMU_GERRORN / 4]);
 	log_count = 0;
 	assert_true(smmu_irq(GERROR_INTID));

@@ -34,16 +34,20 @@ static const char *const qemu_virt_args[] = {
  * qemu-virt with an SMMUv3 in front of its PCIe host and three functions
  * to pass through (docs/pci.md): a virtio disk on OUT.disk, a virtio NIC
  * on QEMU's user network, and QEMU's "edu" device, whose DMA engine the
- * DMA-escape test drives.  Modern virtio only: no I/O BARs.
+ * DMA-escape test drives.  Modern virtio only: no I/O BARs.  The virtio
+ * devices need iommu_platform=on: without it QEMU's virtio does its DMA
+ * at the guest's addresses untranslated, around the SMMU.
  */
 static const char *const qemu_virt_smmu_args[] = {
 	"-M", "virt,virtualization=on,gic-version=3,iommu=smmuv3",
 	"-cpu", "cortex-a72",
 	"-smp", "4",
 	"-m", "2G",
-	"-device", "virtio-blk-pci,disable-legacy=on,addr=02.0,drive=blk0",
+	"-device", "virtio-blk-pci,disable-legacy=on,iommu_platform=on,addr=02.0,"
+	"drive=blk0",
 	"-drive", "if=none,id=blk0,format=raw,file=" BOARD_DISK,
-	"-device", "virtio-net-pci,disable-legacy=on,addr=03.0,netdev=n0",
+	"-device", "virtio-net-pci,disable-legacy=on,iommu_platform=on,addr=03.0,"
+	"netdev=n0",
 	"-netdev", "user,id=n0",
 	"-device", "edu,addr=04.0,dma_mask=0xffffffffffffffff",
 	NULL,

@@ -362,7 +362,15 @@ static void global_errors(void)
 {
 	uint32_t active = smmuv3_gerror_take(&smmu);
 
-	if (active)
+	/*
+	 * An event queue abort is what QEMU raises when its queue is full
+	 * (where the architecture sets OVFLG): records were lost either way.
+	 */
+	if (active & GERROR_EVENTQ_ABT)
+		hv_log("smmu: global error 0x%x: event queue write aborted, "
+		       "DMA faults were lost",
+		       active);
+	else if (active)
 		hv_log("smmu: global error 0x%x (GERROR)", active);
 }
 
