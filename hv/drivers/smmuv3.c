@@ -294,7 +294,6 @@ int smmuv3_ste_write(struct smmuv3 *s, uint32_t sid,
 		     const uint64_t ste[SMMUV3_STE_DWORDS])
 {
 	uint64_t *dst;
-	int ret;
 
 	if (sid >> s->sid_bits)
 		return -HV_ERANGE;
@@ -304,6 +303,8 @@ int smmuv3_ste_write(struct smmuv3 *s, uint32_t sid,
 	 * of old and new words (3.21.3, "break before make").
 	 */
 	if (s->enabled) {
+		int ret;
+
 		__atomic_store_n(&dst[0], 0, __ATOMIC_RELAXED);
 		mmio_reg_barrier();
 		ret = cfgi_ste(s, sid);

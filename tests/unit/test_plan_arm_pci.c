@@ -246,6 +246,9 @@ DAMAGE(intx_low, V1.pci[1].flags = SHIKIRI_PCI_INTX_ACTIVE_LOW)
 DAMAGE(intx_on_shm, V1.shm_count = 1; V1.shm[0].intid = 38;
        V1.shm[0].devfn = 0x08)
 DAMAGE(intx_on_net, V1.net.ipa = 0x3e000000; V1.net.intid = 37)
+DAMAGE(irq_smmu_evtq, V0.irq_count = 1;
+       V0.irq[0] = (struct shikiri_irq){ 106, 106 })
+DAMAGE(intx_smmu_gerror, V1.pci[1].intx = 109)
 
 static const struct refusal refusals[] = {
 	{ "SMMU misaligned", smmu_misaligned, "bad board SMMU", -1 },
@@ -254,6 +257,10 @@ static const struct refusal refusals[] = {
 	{ "SMMU one INTID twice", smmu_same_intids, "bad board SMMU", -1 },
 	{ "SMMU on the UART's INTID", smmu_uart_intid, "bad board SMMU", -1 },
 	{ "SMMU INTIDs without one", smmu_intids_alone, "bad board SMMU", -1 },
+	{ "SMMU event queue SPI to a VM", irq_smmu_evtq, "IRQ out of range",
+	  0 },
+	{ "SMMU global error SPI as INTx", intx_smmu_gerror,
+	  "PCI INTx out of range", 1 },
 	{ "ITS misaligned", its_misaligned, "bad board ITS", -1 },
 	{ "ITS on the SMMU", its_on_smmu, "bad board ITS", -1 },
 	{ "board PCI flags", board_flags, "unknown board PCI flags", -1 },

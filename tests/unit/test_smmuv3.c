@@ -448,6 +448,31 @@ static void test_setup_sequence(void **state)
 			 IRQ_CTRL_GERROR | IRQ_CTRL_EVENTQ);
 }
 
+/*
+ * An STE replaced while translation is on: invalidated and forgotten
+ * first, then written and forgotten again; one beyond the table refused.
+ */
+static void test_ste_write_live(void **state)
+{
+	struct smmuv3 s;
+	uint64_t ste[8];
+
+	(void)state;
+	small_setup(&s);
+	assert_int_equal(smmuv3_enable(&s), 0);
+	m.cmd_count = 0;
+	smmuv3_ste_s1(ste, 0x1000);
+	assert_int_equal(smmuv3_ste_write(&s, 3, ste), 0);
+	assert_memory_equal(&small_strtab[3 * 8], ste, sizeof(ste));
+	assert_int_equal(m.cmd_count, 4);
+	for (unsigned i = 0; i < 4; i += 2) {
+		assert_int_equal(m.cmds[i][0], CMD_CFGI_STE | 3ull << 32);
+		assert_int_equal(m.cmds[i + 1][0] & 0xff, CMD_SYNC);
+	}
+	assert_int_equal(smmuv3_ste_write(&s, 4, ste), -HV_ERANGE);
+	assert_int_equal(m.cmd_count, 4);
+}
+
 /* Ten commands through a 4-entry queue: the indexes wrap, order holds. */
 static void test_cmdq_wraps(void **state)
 {
@@ -750,7 +775,10 @@ static void test_attach_rules(void **state)
 	assert_int_equal(fake_gic.spi_enabled[GERROR_INTID], true);
 }
 
-/* An SMMU that cannot be used: nothing may be attached, enable fails. */
+/*
+ * An SMMU that cannot be used: no stream may be attached (the VM, and the
+ * plan, are refused); a plan where no VM owns a function boots without it.
+ */
 static void test_broken_smmu(void **state)
 {
 	(void)state;
@@ -759,13 +787,33 @@ static void test_broken_smmu(void **state)
 	assert_true(logged("not usable: table and queue accesses not "
 			   "coherent"));
 	assert_int_equal(smmu_attach(&vm_a, 0x10), -HV_EBUSY);
-	assert_int_not_equal(smmu_enable(), 0);
+	assert_int_equal(smmu_map_msi(&vm_a, 0x8000000, 0x8090000), -HV_EBUSY);
+	assert_false(vm_a.pci.dma_confined);
+	assert_int_equal(smmu_enable(), 0);
+	assert_true(logged("smmu: not in use: no VM owns a PCI function"));
 	assert_false(smmu_irq(EVTQ_INTID));
 	/* StreamIDs beyond one linear table: refused, not misrouted. */
 	m.reg[SMMU_IDR0 / 4] = IDR0_QEMU;
 	board.pci.sid_base = 0x10000;
 	assert_int_not_equal(smmu_init(&board, 0, &pool), 0);
+	assert_int_equal(smmu_attach(&vm_a, 0x10010), -HV_EBUSY);
+}
+
+/* Translation that does not turn on: refused when a VM owns a stream. */
+static void test_enable_fails(void **state)
+{
+	(void)state;
+	assert_int_equal(smmu_init(&board, 0, &pool), 0);
+	assert_int_equal(smmu_attach(&vm_a, 0x10), 0);
+	m.never_ack = true;
 	assert_int_not_equal(smmu_enable(), 0);
+	assert_true(logged("smmu: translation did not turn on"));
+	assert_false(smmu_irq(EVTQ_INTID));
+	/* With no stream owned the VMs boot without it. */
+	m.never_ack = false;
+	assert_int_equal(smmu_init(&board, 0, &pool), 0);
+	m.never_ack = true;
+	assert_int_equal(smmu_enable(), 0);
 }
 
 /* No SMMU on the board: every call succeeds and touches nothing. */
@@ -864,7 +912,11 @@ static void test_global_error(void **state)
 	boot_two_vms();
 	m.reg[SMMU_GERROR / 4] ^= GERROR_EVENTQ_ABT;
 	assert_true(smmu_irq(GERROR_INTID));
-	assert_true(logged("smmu: global error 0x4"));
+	assert_true(logged("smmu: global error 0x4: event queue write aborted, "
+			   "DMA faults were lost"));
+	m.reg[SMMU_GERROR / 4] ^= GERROR_CMDQ_ERR;
+	assert_true(smmu_irq(GERROR_INTID));
+	assert_true(logged("smmu: global error 0x1 (GERROR)"));
 	assert_int_equal(m.reg[SMMU_GERROR / 4], m.reg[SMMU_GERRORN / 4]);
 	log_count = 0;
 	assert_true(smmu_irq(GERROR_INTID));
@@ -910,18 +962,32 @@ static void test_stage2_path(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(test_ste_abort),	  T(test_ste_s1),
-		T(test_ste_s2),		  T(test_cd),
-		T(test_commands),	  T(test_queue_indexes),
-		T(test_setup_sequence),	  T(test_cmdq_wraps),
-		T(test_cmdq_full),	  T(test_cmdq_error),
-		T(test_setup_no_ack),	  T(test_probe),
-		T(test_event_decode),	  T(test_evtq_overflow),
-		T(test_stage1_views),	  T(test_stage1_descriptors),
-		T(test_attach_rules),	  T(test_broken_smmu),
-		T(test_no_smmu),	  T(test_fault_routing),
-		T(test_fault_rate_limit), T(test_fault_flood),
-		T(test_global_error),	  T(test_stage2_path),
+		T(test_ste_abort),
+		T(test_ste_s1),
+		T(test_ste_s2),
+		T(test_cd),
+		T(test_commands),
+		T(test_queue_indexes),
+		T(test_setup_sequence),
+		T(test_ste_write_live),
+		T(test_cmdq_wraps),
+		T(test_cmdq_full),
+		T(test_cmdq_error),
+		T(test_setup_no_ack),
+		T(test_probe),
+		T(test_event_decode),
+		T(test_evtq_overflow),
+		T(test_stage1_views),
+		T(test_stage1_descriptors),
+		T(test_attach_rules),
+		T(test_broken_smmu),
+		T(test_enable_fails),
+		T(test_no_smmu),
+		T(test_fault_routing),
+		T(test_fault_rate_limit),
+		T(test_fault_flood),
+		T(test_global_error),
+		T(test_stage2_path),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

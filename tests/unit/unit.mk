@@ -197,8 +197,7 @@ HV_HOST_VM_SRCS := hv/core/vm.c hv/core/vm_life.c hv/core/mmio.c \
 	hv/arch/aarch64/vgic_lr.c hv/arch/aarch64/vpl011.c \
 	hv/arch/aarch64/vuart.c hv/arch/aarch64/exit_kinds.c \
 	hv/arch/aarch64/timer.c hv/arch/aarch64/virq.c \
-	hv/arch/aarch64/its.c hv/arch/aarch64/its_cmd.c \
-	hv/arch/aarch64/smmu_stub.c
+	hv/arch/aarch64/its.c hv/arch/aarch64/its_cmd.c
 BOOT_FLOW_SRCS := hv/core/main.c $(HV_HOST_VM_SRCS) hv/arch/fake/boot.c \
 	hv/arch/fake/cpu.c hv/arch/fake/fake.c hv/arch/fake/sysreg.c \
 	hv/arch/fake/pci.c hv/arch/fake/smmu.c \

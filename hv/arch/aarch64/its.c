@@ -23,6 +23,7 @@
 
 #include "arch/gic.h"
 #include "arch/its.h"
+#include "arch/smmu.h"
 #include "asm_defs.h"
 #include "hv/arch/cpu.h"
 #include "hv/arch/virq.h"
@@ -317,12 +318,6 @@ static int map_device(uint32_t devid, unsigned idx, uint32_t count,
 }
 
 /*
- * The SMMU driver's (smmu.c): map the page at @iova of @vm's functions'
- * DMA view to @pa (device memory).  -HV_ENOENT: no SMMU driver.
- */
-int smmu_map_msi(struct vm *vm, uint64_t iova, uint64_t pa);
-
-/*
  * The functions' SMMU view of the VM maps the vGICD's page to the ITS
  * translater page, so they send the guest's own MBI address unchanged;
  * without an SMMU they get GITS_TRANSLATER itself.
@@ -337,11 +332,6 @@ static int set_doorbell(struct vm *vm)
 		return 0;
 	}
 	ret = smmu_map_msi(vm, gicd_page, its.base + GITS_TRANSLATER_FRAME);
-	if (ret == -HV_ENOENT) {
-		/* No SMMU driver in this build: its DMA is untranslated. */
-		vm->arch.msi_doorbell = its.base + GITS_TRANSLATER;
-		return 0;
-	}
 	if (!ret)
 		vm->arch.msi_doorbell = gicd_page + GICD_SETSPI_NSR;
 	return ret;

@@ -132,8 +132,10 @@ static bool aarch64_vm_device(const struct shikiri_plan_vm *vm, uint64_t ipa,
 
 static bool aarch64_irq_ok(const struct shikiri_plan_board *b, uint32_t irq)
 {
-	(void)b;
-	return is_spi(irq);
+	/* The SMMU's interrupts report every VM's DMA: the hypervisor's. */
+	return is_spi(irq) && (!b->hw.aarch64.smmu_base ||
+			       (irq != b->hw.aarch64.smmu_evtq_intid &&
+				irq != b->hw.aarch64.smmu_gerror_intid));
 }
 
 /*

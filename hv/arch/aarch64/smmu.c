@@ -239,8 +239,14 @@ int smmu_enable(void)
 
 	if (state == SMMU_NONE || state == SMMU_ON)
 		return 0;
-	if (state != SMMU_READY)
-		return -HV_EBUSY;
+	/*
+	 * One that did not come up failed every smmu_attach(), and with it
+	 * the plan: reaching here, no VM owns a PCI function.
+	 */
+	if (state == SMMU_BROKEN) {
+		hv_log("smmu: not in use: no VM owns a PCI function");
+		return 0;
+	}
 	for (unsigned i = 0; i < SMMU_STREAMS; i++)
 		streams += owner[i] != NULL;
 	irq_on(evtq_intid);
@@ -249,7 +255,7 @@ int smmu_enable(void)
 	if (ret) {
 		state = SMMU_BROKEN;
 		hv_log("smmu: translation did not turn on (%d)", ret);
-		return ret;
+		return streams ? ret : 0;
 	}
 	state = SMMU_ON;
 	hv_log("smmu: on, %u streams owned by VMs", streams);
@@ -356,7 +362,15 @@ static void global_errors(void)
 {
 	uint32_t active = smmuv3_gerror_take(&smmu);
 
-	if (active)
+	/*
+	 * An event queue abort is what QEMU raises when its queue is full
+	 * (where the architecture sets OVFLG): records were lost either way.
+	 */
+	if (active & GERROR_EVENTQ_ABT)
+		hv_log("smmu: global error 0x%x: event queue write aborted, "
+		       "DMA faults were lost",
+		       active);
+	else if (active)
 		hv_log("smmu: global error 0x%x (GERROR)", active);
 }
 

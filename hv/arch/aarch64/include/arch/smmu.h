@@ -28,7 +28,7 @@ struct vm;
  * smmu_init() - Probe the SMMU the plan names, build its stream table (every
  * stream blocked) and queues, with tables from @pool, and route its
  * interrupts to the CPU @boot_pcpu.  A failure is logged; then
- * smmu_attach() and smmu_enable() fail, and the plan is refused.
+ * smmu_attach() fails, and with it a plan where a VM owns a PCI function.
  * Return: 0 or a negative error.
  */
 int smmu_init(const struct shikiri_plan_board *board, unsigned boot_pcpu,
@@ -54,8 +54,9 @@ int smmu_map_msi(struct vm *vm, uint64_t iova, uint64_t pa);
 
 /**
  * smmu_enable() - Turn translation on, with the event queue and its
- * interrupts.  Return: 0 (also with no SMMU), or a negative error when the
- * SMMU did not come up (no VM may then own a device).
+ * interrupts.  Return: 0 (also with no SMMU, and with one that did not
+ * come up while no VM owns a PCI function), or a negative error when
+ * translation did not turn on for VMs that own functions.
  */
 int smmu_enable(void);
 
