@@ -332,6 +332,15 @@ def _attack(c, setup, key, restart):
     return ipa, fault.group(2), mark
 
 
+def _dma_faults(c, vm):
+    """The DMA faults the hypervisor counted for VM @vm (`stats VM`)."""
+    out = lifecycle.shell(c, f"stats {vm}")
+    counts = [int(m.group(1)) for line in out for m in
+              [re.fullmatch(rf"vm {vm}: pci: dma faults=(\d+)", line)] if m]
+    assert len(counts) == 1, f"stats {vm}: {out}"
+    return counts[0]
+
+
 def test_dma_confined(boot, setup):
     """dma's edu DMAs within dma's RAM; a write to the physical address
     of dma's own page (outside its IPA space) and a read of linux0's RAM
@@ -356,7 +365,9 @@ def test_dma_confined(boot, setup):
 
     assert lifecycle.events(c, LINUX1) == [("started", None, None)]
     lifecycle.alive(c, LINUX1)
+    faults = {vm: _dma_faults(c, vm) for vm in (DMA, LINUX1)}
+    assert faults[DMA] >= 2 and faults[LINUX1] == 0, faults
     gap = _heartbeat(c)
     print(f"\narm dma: edu DMA {us} us a transfer; write to {ipa:#x} ({kind}),"
-          f" read from {ipa2:#x} ({kind2}) blocked; linux0 worst heartbeat"
-          f" gap {gap:.2f} s")
+          f" read from {ipa2:#x} ({kind2}) blocked; dma faults counted"
+          f" {faults}; linux0 worst heartbeat gap {gap:.2f} s")
