@@ -43,6 +43,8 @@ $(BAREMETAL_OUT)/commprobe.elf: $(call BAREMETAL_PART_OBJS,commprobe)
 BAREMETAL_GUEST_OBJS += $(call BAREMETAL_PART_OBJS,commprobe)
 dmaprobe_PARTS := comm/comm
 $(BAREMETAL_OUT)/dmaprobe.elf: $(call BAREMETAL_PART_OBJS,dmaprobe)
+scrubcheck_PARTS := comm/mmu
+$(BAREMETAL_OUT)/scrubcheck.elf: $(call BAREMETAL_PART_OBJS,scrubcheck)
 
 $(BAREMETAL_OUT)/obj/%.c.o: $(BAREMETAL_DIR)/%.c
 	@mkdir -p $(dir $@)

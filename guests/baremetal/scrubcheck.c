@@ -18,6 +18,11 @@
  * first, then plants the secret and powers the VM off, and the test resets
  * the whole machine warm (RAM kept): the VM of the next boot of the
  * hypervisor must find nothing.
+ *
+ * Where the VM has memory tagging (ID_AA64PFR1_EL1.MTE 2 or more), the
+ * allocation tags go with the data: the guest maps its RAM Tagged, plants
+ * a non-zero tag in every granule of the same words (STGM) next to the
+ * secret, and the next life (or boot) must read every tag as zero (LDGM).
  */
 #include "baremetal/bootargs.h"
 #include "baremetal/fdt.h"
@@ -27,6 +32,12 @@
 #include "baremetal/psci.h"
 #include "baremetal/sysreg.h"
 #include "baremetal/test.h"
+#include "comm/mmu.h"
+
+/* The tag instructions need MTE on in the assembler. */
+#define MTE_ASM ".arch armv8.5-a\n\t.arch_extension memtag\n\t"
+/* Tag 9 in every granule of a block, one nibble each. */
+#define TAGS 0x9999999999999999ull
 
 /* The secret: "_eCrEt!Z" in ASCII, little-endian. */
 #define SECRET ((uint64_t)0x5a2174457243655full)
@@ -81,6 +92,64 @@ static uint64_t fill(uint64_t value)
 	return n;
 }
 
+/* A granule-tag block (GMID_EL1.BS words), or 0 without MTE2. */
+static uint64_t tag_block;
+
+static void find_tag_block(void)
+{
+	/* ID_AA64PFR1_EL1.MTE, then GMID_EL1.BS. */
+	if (((read_sysreg(S3_0_C0_C4_1) >> 8) & 0xf) < 2)
+		return;
+	tag_block = 4ull << (read_sysreg(S3_1_C0_C0_4) & 0xf);
+	mmu_on_tagged();
+}
+
+/* Set (@set) the tags of the spans' whole blocks, or count non-zero ones. */
+static uint64_t tag_walk(bool set, uint64_t *first)
+{
+	uint64_t n = 0;
+
+	*first = 0;
+	for (unsigned s = 0; s < span_count; s++) {
+		uint64_t a = ALIGN_UP(spans[s].start, tag_block);
+		uint64_t end = spans[s].end & ~(tag_block - 1);
+
+		for (; a < end; a += tag_block) {
+			uint64_t t = TAGS;
+
+			if (set) {
+				__asm__ volatile(MTE_ASM "stgm %0, [%1]"
+						 :
+						 : "r"(t), "r"(a)
+						 : "memory");
+				n++;
+				continue;
+			}
+			__asm__ volatile(MTE_ASM "ldgm %0, [%1]"
+					 : "=r"(t)
+					 : "r"(a)
+					 : "memory");
+			if (t && !n++)
+				*first = a;
+		}
+	}
+	dsb(ish);
+	return n;
+}
+
+/* Plant the tags and check they took: every block reads them back. */
+static void plant_tags(void)
+{
+	uint64_t first, blocks;
+
+	if (!tag_block)
+		return;
+	blocks = tag_walk(true, &first);
+	printf("scrubcheck: planted tags in %lu blocks of %lu bytes, %lu "
+	       "read back\n",
+	       blocks, tag_block, tag_walk(false, &first));
+}
+
 /*
  * First boot: plant the secret and reset, never returning.  After the
  * restart: the hypervisor says this VM restarted exactly once.
@@ -93,12 +162,14 @@ TEST(restarted_once)
 	ASSERT_NE(page, 0);
 	restarts = manage_own_restarts(page);
 	find_spans();
+	find_tag_block();
 	if (bootargs_is("scrubcheck.mode", "cold"))
 		SKIP_TEST("cold mode: the machine is reset, not the VM");
 	if (restarts == 0) {
 		words = fill(SECRET);
 		/* Every word holds it: the stores landed in this VM's RAM. */
 		ASSERT_EQ(count_words(SECRET, false, &first), 0);
+		plant_tags();
 		printf("scrubcheck: planted 0x%lx in %lu words of "
 		       "[0x%lx, 0x%lx), resetting\n",
 		       SECRET, words, spans[0].start,
@@ -118,6 +189,23 @@ TEST(secret_is_gone)
 		printf("scrubcheck: %lu words still hold the secret, the "
 		       "first at 0x%lx\n",
 		       n, first);
+	ASSERT_EQ(n, 0);
+}
+
+/* Before ram_is_zeroed, which plants the secret again in cold mode. */
+TEST(tags_are_zeroed)
+{
+	uint64_t first, n;
+
+	if (!tag_block)
+		SKIP_TEST("no MTE2: the VM has no allocation tags");
+	n = tag_walk(false, &first);
+	if (n)
+		printf("scrubcheck: %lu tag blocks are not zero, the first at "
+		       "0x%lx\n",
+		       n, first);
+	if (bootargs_is("scrubcheck.mode", "cold"))
+		plant_tags();
 	ASSERT_EQ(n, 0);
 }
 

@@ -4,8 +4,10 @@ bare-metal `regreset` guest (guests/baremetal/regreset.c) writes a marker
 into every EL0/EL1 register its CPU has (FP/SIMD, SVE, pointer-auth keys,
 PMU, debug, the GIC CPU interface, the EL1 system registers), resets
 itself, and after the restart reports each register that still holds its
-marker.  Run on the default CPU (cortex-a72) and on QEMU's `max` CPU (SVE,
-pointer authentication and more)."""
+marker.  Run on the default CPU (cortex-a72), on QEMU's `max` CPU (SVE,
+pointer authentication and more; MTE's instructions only, so its
+registers are absent) and on `max` with the machine's tag memory (MTE2:
+GCR_EL1, RGSR_EL1, TFSR_EL1 and TFSRE0_EL1 are the guest's and reset)."""
 
 import re
 
@@ -39,12 +41,15 @@ MUST_PLANT_MAX = MUST_PLANT | {"apiakeylo_el1", "apgakeyhi_el1",
                                "tpidr2_el0", "zcr_el1", "pmcr_el0",
                                "pmuserenr_el0", "pmselr_el0", "pmevcntr0",
                                "pmccntr_el0"}
+MTE_REGS = {"gcr_el1", "rgsr_el1", "tfsr_el1", "tfsre0_el1"}
+CPUS = {"cortex-a72": ("-cpu", "cortex-a72"), "max": ("-cpu", "max"),
+        "max-mte": qemu.CPU_MAX_MTE}
 
 
-@pytest.mark.parametrize("cpu", ["cortex-a72", "max"])
+@pytest.mark.parametrize("cpu", sorted(CPUS))
 def test_restart_resets_registers(shikiri_image, boot, cpu):
     image = shikiri_image(CONFIG)
-    c = boot(image, "-cpu", cpu)
+    c = boot(image, *CPUS[cpu])
     m = c.expect_vm(GUEST, PLANTED.pattern, GUEST_TIMEOUT)
     count, sve = int(m.group(1)), m.group(2) == "yes"
     c.expect_vm(GUEST, baremetal.SUMMARY.pattern, GUEST_TIMEOUT)
@@ -62,9 +67,14 @@ def test_restart_resets_registers(shikiri_image, boot, cpu):
           f"(SVE: {sve}) held markers; still there after the restart: "
           f"{left or 'none'}")
 
-    must = MUST_PLANT_MAX if cpu == "max" else MUST_PLANT
+    must = MUST_PLANT if cpu == "cortex-a72" else MUST_PLANT_MAX
+    if cpu == "max-mte":
+        must = must | MTE_REGS
+    else:
+        # No MTE2: the registers are UNDEFINED, as the ID registers say.
+        assert not MTE_REGS & planted, sorted(MTE_REGS & planted)
     assert must <= planted, f"not planted: {sorted(must - planted)}"
-    assert sve == (cpu == "max")
+    assert sve == (cpu != "cortex-a72")
 
     report = baremetal.Report(lines)
     assert not left, f"registers of the previous life: {left}"

@@ -12,6 +12,13 @@
  */
 void mmu_on(uint64_t normal, uint64_t size);
 
+/**
+ * mmu_on_tagged() - Turn the MMU and data cache on with an identity map:
+ * the 1 GiB blocks holding RAM Tagged Normal Write-Back (MTE allocation
+ * tags reachable from EL1, never checked), the rest Device memory.
+ */
+void mmu_on_tagged(void);
+
 /** mmu_off() - Back to the MMU off: every data access Device memory. */
 void mmu_off(void);
 
