@@ -45,6 +45,8 @@ dmaprobe_PARTS := comm/comm
 $(BAREMETAL_OUT)/dmaprobe.elf: $(call BAREMETAL_PART_OBJS,dmaprobe)
 scrubcheck_PARTS := comm/mmu
 $(BAREMETAL_OUT)/scrubcheck.elf: $(call BAREMETAL_PART_OBJS,scrubcheck)
+sysregs_PARTS := cpufeat/features
+$(BAREMETAL_OUT)/sysregs.elf: $(call BAREMETAL_PART_OBJS,sysregs)
 
 $(BAREMETAL_OUT)/obj/%.c.o: $(BAREMETAL_DIR)/%.c
 	@mkdir -p $(dir $@)

@@ -114,7 +114,7 @@ COMMAND_TIMEOUT = 30 * TIMEOUT_SCALE
 
 # Extra options that put an aarch64 image's board on QEMU's `max` CPU with
 # the machine's tag memory (MTE2): QEMU merges the -M properties with the
-# image's own.  Without mte=on, `max` has MTE's instructions only (MTE 1).
+# image's own.  Without mte=on, QEMU 7.2's `max` has no MTE at all.
 CPU_MAX_MTE = ("-M", "virt,mte=on", "-cpu", "max")
 
 HV = "shikiri"  # channel name of the hypervisor's own lines

@@ -5,9 +5,10 @@ into every EL0/EL1 register its CPU has (FP/SIMD, SVE, pointer-auth keys,
 PMU, debug, the GIC CPU interface, the EL1 system registers), resets
 itself, and after the restart reports each register that still holds its
 marker.  Run on the default CPU (cortex-a72), on QEMU's `max` CPU (SVE,
-pointer authentication and more; MTE's instructions only, so its
-registers are absent) and on `max` with the machine's tag memory (MTE2:
-GCR_EL1, RGSR_EL1, TFSR_EL1 and TFSRE0_EL1 are the guest's and reset)."""
+pointer authentication and more; without tag memory QEMU 7.2 shows no
+MTE, so its registers are absent) and on `max` with the machine's tag
+memory (MTE2: GCR_EL1, RGSR_EL1, TFSR_EL1 and TFSRE0_EL1 are the guest's
+and reset)."""
 
 import re
 

@@ -5,11 +5,14 @@
 ACTLR_EL1, set/way cache maintenance, IMPLEMENTATION DEFINED and LORegion
 registers and the PMU, beside a Linux VM printing a heartbeat every 100 ms.
 
-Each test runs twice: on the board's cortex-a72 (PMUv3 without EL2
-filtering, so the PMU is hidden; no RAS) and on QEMU's `-cpu max`, given
+Each test runs three times: on the board's cortex-a72 (PMUv3 without EL2
+filtering, so the PMU is hidden; no RAS), on QEMU's `-cpu max`, given
 after the board's `-cpu` so it wins, which has the features the hypervisor
-must hide or trap (RAS, LOR, SME, PMUv3p5).  The board's device tree does
-not depend on the CPU model beyond the CPUs' compatible strings, which the
+must hide or trap (RAS, LOR, SME, PMUv3p5), and on `max` with the machine's
+tag memory (MTE2, which the VM gets).  The guest's `features` part
+(guests/baremetal/cpufeat/features.c) checks each CPU feature it is shown
+works and each it is not is UNDEFINED.  The board's device tree does not
+depend on the CPU model beyond the CPUs' compatible strings, which the
 hypervisor does not read.
 """
 
@@ -23,7 +26,17 @@ import qemu
 CONFIG = "sysregs"  # tests/system/configs/sysregs.dts
 LINUX = "linux0"
 GUEST = "sysregs"
-CPUS = {"cortex-a72": (), "max": ("-cpu", "max,pauth-impdef=on")}
+CPUS = {"cortex-a72": (), "max": ("-cpu", "max,pauth-impdef=on"),
+        "max-mte": ("-M", "virt,mte=on", "-cpu", "max,pauth-impdef=on")}
+FEATURE = re.compile(r"^features: (\S+) id \d+ (present|absent), "
+                     r"(runs|undefined)$")
+# What each CPU's VM must be given (the rest of the table: consistent).
+GIVEN = {"cortex-a72": set(),
+         "max": {"sve", "pauth-pacga-qarma5", "rndr", "dotprod", "lse",
+                 "fp16", "bf16", "i8mm", "sb"},
+         "max-mte": {"sve", "pauth-pacga-qarma5", "rndr", "mte-irg",
+                     "mte2-gcr"}}
+NEVER = {"sme-svcr", "sme-smcr"}
 # What a CPU does not have, the guest skips: {cpu: {test: reason}}.
 SKIPS = {"cortex-a72": {"ras_error_records_read_as_zero_and_ignore_writes"}}
 HEARTBEAT = re.compile(r"^heartbeat (\d+\.\d+)\s*$")
@@ -104,3 +117,23 @@ def test_heartbeat_never_stalls(run):
     print(f"worst heartbeat gap {max(gaps):.2f} s over {len(stamps)} beats")
     assert max(gaps) <= MAX_GAP
     assert not [l for l in lines if "powering off" in l]
+
+
+def test_cpu_features_given_or_hidden(run):
+    """Each feature the VM is shown runs, each it is not is UNDEFINED;
+    MTE2 only with the machine's tag memory, SME never."""
+    _, r, _, cpu = run
+    seen = {}
+    for line in r.stray:
+        m = FEATURE.match(line)
+        if m:
+            seen[m.group(1)] = (m.group(2) == "present",
+                                m.group(3) == "runs")
+    assert seen, f"no feature lines: {r.stray}"
+    print(f"{cpu}: given " + " ".join(sorted(n for n, (p, _) in
+                                             seen.items() if p)))
+    assert all(p == ok for p, ok in seen.values()), seen
+    given = {n for n, (p, _) in seen.items() if p}
+    assert GIVEN[cpu] <= given, sorted(GIVEN[cpu] - given)
+    assert not NEVER & given
+    assert ("mte2-gcr" in given) == (cpu == "max-mte")
