@@ -235,8 +235,10 @@ void vgic_vcpu_park(struct vcpu *vcpu)
 	}
 	vcpu->arch.vgic.queue_len = 0;
 	spin_unlock(&vcpu->arch.vgic.lock);
-	gic_ppi_deactivate(vcpu->pcpu, 27);
-	gic_ppi_deactivate(vcpu->pcpu, 30);
+	/* Its hardware PPIs: the EL1 timers, the PMU where it is the VM's. */
+	for (unsigned i = 16; i < VGIC_PRIVATE_IRQS; i++)
+		if (vcpu->arch.vgic.priv[i].phys)
+			gic_ppi_deactivate(vcpu->pcpu, i);
 	vgic_flight_lost(vcpu);
 	for (unsigned i = 0; i < nlost; i++)
 		vgic_edge_lost(vcpu, lost[i]);

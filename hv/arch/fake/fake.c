@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "arch/gic.h"
+#include "arch/pmu.h"
 #include "fake.h"
 #include "hv/arch/cpu.h"
 
@@ -118,6 +119,11 @@ void gic_ppi_deactivate(unsigned pcpu, uint32_t intid)
 {
 	fake_gic_deactivate(pcpu, intid);
 	fake_gic.calls++;
+}
+
+uint32_t pmu_guest_intid(unsigned pcpu)
+{
+	return fake_gic.pmu_intid[pcpu];
 }
 
 void gic_send_sgi(uint64_t mpidr, unsigned sgi)

@@ -55,6 +55,12 @@ void gic_ppi_enable(unsigned pcpu, uint32_t intid, bool on);
 /** gic_ppi_deactivate() - Clear PPI @intid's active state on CPU @pcpu. */
 void gic_ppi_deactivate(unsigned pcpu, uint32_t intid);
 
+/**
+ * gic_ppi_set_edge() - Configure PPI @intid of CPU @pcpu edge- (true) or
+ * level-triggered, where the GIC lets it be configured.  On that CPU.
+ */
+void gic_ppi_set_edge(unsigned pcpu, uint32_t intid, bool edge);
+
 /** gic_send_sgi() - Raise SGI @sgi on the CPU with affinity @mpidr. */
 void gic_send_sgi(uint64_t mpidr, unsigned sgi);
 
