@@ -6,7 +6,7 @@
 
 BAREMETAL_DIR := guests/baremetal
 BAREMETAL_OUT := $(BUILD)/guests
-BAREMETAL_GUESTS := isolation scrubcheck storm wdtstorm sysregs regreset \
+BAREMETAL_GUESTS := isolation scrubcheck storm wdtstorm sysregs regreset pmuirq \
 	excpstate conattack commprobe dmaprobe
 BAREMETAL_IMAGES := $(patsubst %,$(BAREMETAL_OUT)/%.Image,$(BAREMETAL_GUESTS))
 
