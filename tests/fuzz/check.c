@@ -384,8 +384,8 @@ static bool in_flight(const struct vm *vm, uint32_t vintid, uint32_t pintid)
 
 /*
  * No interrupt of a running VM is lost: a physical one it was given that
- * is active in the GIC (so cannot fire again) is on its way to the guest,
- * and so is a level-triggered software one marked in flight (it is not
+ * is active in the GIC (so cannot fire again) is on its way to the guest
+ * or was set active by the guest itself (GICD_ISACTIVER), and so is a level-triggered software one marked in flight (it is not
  * raised again before the guest's EOI).  A stopped VM's are reset when it
  * starts again.
  */
@@ -401,7 +401,7 @@ static void check_lost(const struct vm *vm)
 		return;
 	for (unsigned i = 32; i < FAKE_INTIDS && hw; i++)
 		if (fake_gic.spi_active[i] && world.owner[i] == (int)vm->id &&
-		    !in_flight(vm, 0, i))
+		    !world.guest_active[i] && !in_flight(vm, 0, i))
 			check_fail("vm %u: physical INTID %u active, lost",
 				   vm->id, i);
 	for (unsigned s = 0; s < vm->arch.vgic.spi_count && sw; s++) {
