@@ -199,7 +199,11 @@ void check_isolation(const struct world_snapshot *before, unsigned actor)
 			check_fail("vm %u's step changed CPU %u's registers",
 				   actor, c);
 		if (memcmp(before->gic.ppi_enabled[c], fake_gic.ppi_enabled[c],
-			   sizeof(fake_gic.ppi_enabled[c])))
+			   sizeof(fake_gic.ppi_enabled[c])) ||
+		    memcmp(before->gic.ppi_pending[c], fake_gic.ppi_pending[c],
+			   sizeof(fake_gic.ppi_pending[c])) ||
+		    memcmp(before->gic.ppi_active[c], fake_gic.ppi_active[c],
+			   sizeof(fake_gic.ppi_active[c])))
 			check_fail("vm %u's step changed CPU %u's PPIs", actor,
 				   c);
 		if (!kickable && (before->cpu.kicks[c] != fake_cpu.kicks[c] ||
