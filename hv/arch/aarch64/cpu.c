@@ -6,6 +6,7 @@
  */
 #include "arch/gic.h"
 #include "arch/its.h"
+#include "arch/mte.h"
 #include "arch/pmu.h"
 #include "arch/psci.h"
 #include "arch/sysreg_trap.h"
@@ -99,6 +100,9 @@ static uint64_t hcr_value(void)
 		hcr |= HCR_TERR;
 	if (ID_FIELD(read_sysreg_s(ID_AA64MMFR1_EL1), MMFR1_LO))
 		hcr |= HCR_TLOR;
+	/* Memory tagging, if the CPU keeps tags, is the guest's (mte.c). */
+	if (mte_present())
+		hcr |= HCR_ATA;
 	return hcr;
 }
 

@@ -26,6 +26,10 @@ struct fake_gic {
 	bool spi_edge[FAKE_INTIDS];
 	uint64_t spi_route[FAKE_INTIDS];
 	bool ppi_enabled[8][32];
+	bool ppi_pending[FAKE_CPUS][32];
+	/* Level-triggered lines a device asserts: pending while so. */
+	bool spi_level[FAKE_INTIDS];
+	bool ppi_level[FAKE_CPUS][32];
 	unsigned sgis_sent;
 	uint64_t last_sgi_mpidr;
 	uint32_t typer;
