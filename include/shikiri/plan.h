@@ -256,6 +256,15 @@ struct shikiri_plan_vm {
 			 */
 			uint32_t msi_intid;
 			uint32_t msi_count;
+			/**
+			 * Offset in the DTB payload of the value of
+			 * /pmu/status ("okay"), 0: no /pmu.  Where the PMU is
+			 * not the guest's on the VM's CPUs, the hypervisor
+			 * writes "fail" there at every (re)start, so the
+			 * guest sees no PMU, as on a machine without one.
+			 */
+			uint32_t pmu_status_offset;
+			uint32_t reserved;
 		} aarch64;
 		/** I/O port ranges passed through (for issue 11). */
 		struct {
@@ -333,6 +342,13 @@ struct shikiri_plan_board {
 			uint32_t smmu_gerror_intid; /**< global error SPI (edge) */
 			/** GICv3 ITS (128 KiB: control + translater), 0: none. */
 			uint64_t its_base;
+			/**
+			 * The PMU's overflow PPI (the board's "pmu" node), 0:
+			 * none.  Forwarded to the VM owning the CPU where the
+			 * PMU is the guest's (docs/isolation.md "PMU").
+			 */
+			uint32_t pmu_intid;
+			uint32_t reserved3;
 		} aarch64;
 		struct {
 			uint64_t lapic_base;  /**< 0xfee00000 */

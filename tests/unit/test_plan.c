@@ -54,6 +54,7 @@ static void set_vm(struct shikiri_plan_vm *vm, const char *name, uint64_t cpus,
 	vm->boot_info_ipa = 0x48200000;
 	vm->rng_seed_offset = 0x100;
 	vm->kaslr_seed_offset = 0x120;
+	vm->arch.aarch64.pmu_status_offset = 0x80;
 	vm->on_reset = SHIKIRI_POLICY_RESTART;
 	vm->on_poweroff = SHIKIRI_POLICY_STOP;
 	vm->on_crash = SHIKIRI_POLICY_RESTART;
@@ -80,6 +81,7 @@ static void make_plan(struct fixture *f)
 		p->board.cpu_id[i] = i;
 	p->board.hw.aarch64.timer_virt_intid = 27;
 	p->board.hw.aarch64.gic_maint_intid = 25;
+	p->board.hw.aarch64.pmu_intid = 23;
 	set_vm(&p->vm[0], "linux0", 0x3, 0xa0000000, 0x20000);
 	p->vm[0].mmio_count = 1;
 	p->vm[0].mmio[0] =
@@ -246,6 +248,12 @@ DAMAGE(board_small_gicr,
        P->board.hw.aarch64.gicr_size = 3 * SHIKIRI_GICR_STRIDE)
 DAMAGE(board_uart_ppi, P->board.uart_irq = 20)
 DAMAGE(board_timer_spi, P->board.hw.aarch64.timer_virt_intid = 40)
+DAMAGE(board_pmu_spi, P->board.hw.aarch64.pmu_intid = 40)
+DAMAGE(board_pmu_maint, P->board.hw.aarch64.pmu_intid = 25)
+DAMAGE(board_pmu_hyp_timer, P->board.hw.aarch64.pmu_intid = 26)
+DAMAGE(board_pmu_vtimer, P->board.hw.aarch64.pmu_intid = 27)
+DAMAGE(board_pmu_ptimer, P->board.hw.aarch64.pmu_intid = 30)
+DAMAGE(board_reserved3, P->board.hw.aarch64.reserved3 = 1)
 DAMAGE(name_upper, V0.name[0] = 'L')
 DAMAGE(name_empty, V0.name[0] = '\0')
 DAMAGE(name_unterminated, memset(V0.name, 'a', SHIKIRI_NAME_LEN))
@@ -301,6 +309,10 @@ DAMAGE(dtb_address_wrong, V0.boot_info_ipa = 0x48200100)
 DAMAGE(rng_outside_dtb, V0.rng_seed_offset = 0x1000 - 16)
 DAMAGE(kaslr_misaligned, V1.kaslr_seed_offset = 0x122)
 DAMAGE(seeds_overlap, V1.kaslr_seed_offset = 0x118)
+DAMAGE(pmu_status_outside_dtb, V0.arch.aarch64.pmu_status_offset = 0x1000 - 4)
+DAMAGE(pmu_status_misaligned, V1.arch.aarch64.pmu_status_offset = 0x82)
+DAMAGE(pmu_status_on_seed, V1.arch.aarch64.pmu_status_offset = 0x124)
+DAMAGE(vm_arch_reserved, V0.arch.aarch64.reserved = 1)
 DAMAGE(policy_reset_reflect, V0.on_reset = SHIKIRI_POLICY_REFLECT)
 DAMAGE(policy_crash_unknown, V1.on_crash = 7)
 DAMAGE(policy_fault_unknown, V0.on_fault = 3)
@@ -348,6 +360,14 @@ static const struct refusal refusals[] = {
 	{ "board GICR", board_small_gicr, "bad board GIC", -1, false },
 	{ "board UART", board_uart_ppi, "bad board UART", -1, false },
 	{ "board timer", board_timer_spi, "bad board PPI", -1, false },
+	{ "board PMU SPI", board_pmu_spi, "bad board PPI", -1, false },
+	{ "board PMU maint", board_pmu_maint, "bad board PPI", -1, false },
+	{ "board PMU hyp timer", board_pmu_hyp_timer, "bad board PPI", -1,
+	  false },
+	{ "board PMU vtimer", board_pmu_vtimer, "bad board PPI", -1, false },
+	{ "board PMU ptimer", board_pmu_ptimer, "bad board PPI", -1, false },
+	{ "board reserved3", board_reserved3, "reserved field not zero", -1,
+	  false },
 	{ "name case", name_upper, "bad VM name", 0, false },
 	{ "name empty", name_empty, "bad VM name", 0, false },
 	{ "name no NUL", name_unterminated, "bad VM name", 0, false },
@@ -423,6 +443,14 @@ static const struct refusal refusals[] = {
 	{ "kaslr-seed offset", kaslr_misaligned,
 	  "seed offset outside the boot info", 1, false },
 	{ "seeds overlap", seeds_overlap, "seed offsets overlap", 1, false },
+	{ "PMU status offset", pmu_status_outside_dtb,
+	  "PMU status outside the DTB", 0, false },
+	{ "PMU status misaligned", pmu_status_misaligned,
+	  "PMU status outside the DTB", 1, false },
+	{ "PMU status on a seed", pmu_status_on_seed,
+	  "PMU status outside the DTB", 1, false },
+	{ "VM arch reserved", vm_arch_reserved, "reserved field not zero", 0,
+	  false },
 	{ "on-reset reflect", policy_reset_reflect, "bad policy", 0, false },
 	{ "on-crash 7", policy_crash_unknown, "bad policy", 1, false },
 	{ "on-fault 3", policy_fault_unknown, "bad policy", 0, false },

@@ -12,11 +12,19 @@
 
 #include "asm_defs.h"
 #include "hv/plan_check.h"
+#include "hv/seed.h"
 
 #define PLAN_GICD_SIZE 0x10000ull
 #define PLAN_UART_SIZE 0x1000ull
 #define PLAN_PPI_FIRST 16u
 #define PLAN_PPI_LAST 31u
+/* The PPIs the hypervisor uses as fixed numbers (SBSA): its own timer and
+ * the EL1 timers it hands to guests (hv/arch/aarch64/vgic_v3.c). */
+#define PLAN_PPI_HYP_TIMER 26u
+#define PLAN_PPI_VIRT_TIMER 27u
+#define PLAN_PPI_PHYS_TIMER 30u
+/* "okay" or "fail" with its NUL. */
+#define PLAN_PMU_STATUS_SIZE 5u
 #define PLAN_FRAME_ALIGN 0x10000ull
 #define PLAN_SMMU_SIZE 0x20000ull /* SMMUv3: register pages 0 and 1 */
 #define PLAN_ITS_SIZE 0x20000ull  /* ITS: control and translater frames */
@@ -34,6 +42,22 @@ static bool is_spi(uint32_t intid)
 static bool is_ppi(uint32_t intid)
 {
 	return intid >= PLAN_PPI_FIRST && intid <= PLAN_PPI_LAST;
+}
+
+/*
+ * The PMU's PPI, if the board has one, is a PPI of its own: not one the
+ * hypervisor takes (its timer, the maintenance interrupt) nor an EL1
+ * timer's, each of which reaches a guest as that line.
+ */
+static bool pmu_ppi_ok(const struct shikiri_plan_board *b)
+{
+	uint32_t pmu = b->hw.aarch64.pmu_intid;
+
+	return !pmu ||
+	       (is_ppi(pmu) && pmu != b->hw.aarch64.gic_maint_intid &&
+		pmu != PLAN_PPI_HYP_TIMER && pmu != PLAN_PPI_VIRT_TIMER &&
+		pmu != PLAN_PPI_PHYS_TIMER &&
+		pmu != b->hw.aarch64.timer_virt_intid);
 }
 
 /* plan_overlaps(), where a size of 0 is nothing. */
@@ -96,8 +120,10 @@ static const char *aarch64_board(const struct shikiri_plan *plan)
 	    !is_spi(b->uart_irq))
 		return "bad board UART";
 	if (!is_ppi(b->hw.aarch64.timer_virt_intid) ||
-	    !is_ppi(b->hw.aarch64.gic_maint_intid))
+	    !is_ppi(b->hw.aarch64.gic_maint_intid) || !pmu_ppi_ok(b))
 		return "bad board PPI";
+	if (b->hw.aarch64.reserved3)
+		return "reserved field not zero";
 	if (!plan_all_zero(b->hw.raw + used, sizeof(b->hw.raw) - used))
 		return "reserved field not zero";
 	return aarch64_board_pci(b);
@@ -319,9 +345,35 @@ static const char *aarch64_pci(const struct shikiri_plan *plan, unsigned i)
 	return why;
 }
 
+/*
+ * /pmu/status's value, which the hypervisor may overwrite with "fail":
+ * inside the DTB payload, clear of the seeds it writes there too.
+ */
+static const char *pmu_status(const struct shikiri_plan_vm *vm)
+{
+	uint32_t off = vm->arch.aarch64.pmu_status_offset;
+	const struct shikiri_payload *dtb = NULL;
+
+	if (!off)
+		return NULL;
+	for (uint32_t n = 0; n < vm->payload_count && n < SHIKIRI_MAX_PAYLOADS;
+	     n++)
+		if (vm->payload[n].kind == SHIKIRI_PAYLOAD_DTB)
+			dtb = &vm->payload[n];
+	if (!dtb || !plan_aligned(off, 4) ||
+	    !plan_inside(off, PLAN_PMU_STATUS_SIZE, 0, dtb->size) ||
+	    hits(off, PLAN_PMU_STATUS_SIZE, vm->rng_seed_offset,
+		 vm->rng_seed_offset ? SEED_RNG_BYTES : 0) ||
+	    hits(off, PLAN_PMU_STATUS_SIZE, vm->kaslr_seed_offset,
+		 vm->kaslr_seed_offset ? SEED_KASLR_BYTES : 0))
+		return "PMU status outside the DTB";
+	return NULL;
+}
+
 static const char *aarch64_vm(const struct shikiri_plan *plan, unsigned int i)
 {
 	const struct shikiri_plan_vm *vm = &plan->vm[i];
+	const char *why;
 
 	if ((vm->flags & SHIKIRI_VM_CONSOLE_VIRTUAL) &&
 	    (!plan_aligned(vm->console_base, PLAN_UART_SIZE) ||
@@ -329,9 +381,11 @@ static const char *aarch64_vm(const struct shikiri_plan *plan, unsigned int i)
 	     !is_spi(vm->console_irq)))
 		return "bad console";
 	if (!plan_all_zero(vm->arch.raw + sizeof(vm->arch.aarch64),
-			   sizeof(vm->arch.raw) - sizeof(vm->arch.aarch64)))
+			   sizeof(vm->arch.raw) - sizeof(vm->arch.aarch64)) ||
+	    vm->arch.aarch64.reserved)
 		return "reserved field not zero";
-	return aarch64_pci(plan, i);
+	why = pmu_status(vm);
+	return why ? why : aarch64_pci(plan, i);
 }
 
 /** The aarch64 rules for plan_check(). */
