@@ -120,11 +120,6 @@ TIMEOUT_SCALE = float(os.environ.get("SHIKIRI_TIMEOUT_SCALE", "1"))
 BOOT_TIMEOUT = 90 * TIMEOUT_SCALE
 COMMAND_TIMEOUT = 30 * TIMEOUT_SCALE
 
-# Extra options that put an aarch64 image's board on QEMU's `max` CPU with
-# the machine's tag memory (MTE2): QEMU merges the -M properties with the
-# image's own.  Without mte=on, QEMU 7.2's `max` has no MTE at all.
-CPU_MAX_MTE = ("-M", "virt,mte=on", "-cpu", "max")
-
 HV = "shikiri"  # channel name of the hypervisor's own lines
 ESCAPE = "\x1d"  # Ctrl-]: the console's escape key
 # The hypervisor's word on where input goes: after the escape key, and

@@ -32,7 +32,7 @@ SCRUBBED = re.compile(r"^vm scrubcheck: (\d+) MiB of RAM scrubbed in (\d+) ms$")
 CHECKS = ("secret_is_gone", "tags_are_zeroed", "ram_is_zeroed")
 TAGGED = re.compile(r"^scrubcheck: planted tags in (\d+) blocks of (\d+) "
                     r"bytes, (\d+) read back$")
-CPUS = {"cortex-a72": (), "max-mte": qemu.CPU_MAX_MTE}
+CPUS = {"cortex-a72": (), "max-mte": qemu.MAX_MTE}
 GUEST_TIMEOUT = 60 * qemu.TIMEOUT_SCALE
 
 

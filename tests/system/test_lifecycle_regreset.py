@@ -44,7 +44,7 @@ MUST_PLANT_MAX = MUST_PLANT | {"apiakeylo_el1", "apgakeyhi_el1",
                                "pmccntr_el0"}
 MTE_REGS = {"gcr_el1", "rgsr_el1", "tfsr_el1", "tfsre0_el1"}
 CPUS = {"cortex-a72": ("-cpu", "cortex-a72"), "max": ("-cpu", "max"),
-        "max-mte": qemu.CPU_MAX_MTE}
+        "max-mte": qemu.MAX_MTE}
 
 
 @pytest.mark.parametrize("cpu", sorted(CPUS))

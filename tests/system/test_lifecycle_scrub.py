@@ -25,7 +25,7 @@ TAGGED = re.compile(r"^scrubcheck: planted tags in (\d+) blocks of (\d+) "
                     r"bytes, (\d+) read back$")
 TESTS = ("restarted_once", "secret_is_gone", "tags_are_zeroed",
          "ram_is_zeroed")
-CPUS = {"cortex-a72": (), "max-mte": qemu.CPU_MAX_MTE}
+CPUS = {"cortex-a72": (), "max-mte": qemu.MAX_MTE}
 GUEST_TIMEOUT = 60 * qemu.TIMEOUT_SCALE
 
 

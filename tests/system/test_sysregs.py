@@ -27,7 +27,7 @@ CONFIG = "sysregs"  # tests/system/configs/sysregs.dts
 LINUX = "linux0"
 GUEST = "sysregs"
 CPUS = {"cortex-a72": (), "max": ("-cpu", "max,pauth-impdef=on"),
-        "max-mte": ("-M", "virt,mte=on", "-cpu", "max,pauth-impdef=on")}
+        "max-mte": (*qemu.MAX_MTE[:-1], "max,pauth-impdef=on")}
 FEATURE = re.compile(r"^features: (\S+) id \d+ (present|absent), "
                      r"(runs|undefined)$")
 # What each CPU's VM must be given (the rest of the table: consistent).
