@@ -107,9 +107,10 @@ bool arch_mem_scrub(void *p, uint64_t size)
 	 * is written: under an emulator the first write to a page makes the
 	 * host allocate it, data and tag storage alike.  STGM of XZR zeroes
 	 * the tags of a GMID_EL1.BS block, DC ZVA the data of a DCZID_EL0.BS
-	 * block.  (DC GZVA, both at once, left three of every four 64-byte
-	 * blocks' tags in place on QEMU 7.2: the scrubcheck probe found
-	 * them.)
+	 * block.  Not DC GZVA, both at once: QEMU 7.2 drops the offset within
+	 * the page when it finds a granule's tags (tools/cpuprobe/mte.c), so
+	 * each DC GZVA of 64 bytes zeroed the same two tag bytes of the page
+	 * and the scrubcheck probe, whose LDGM reads eight, found the rest.
 	 */
 	for (uintptr_t end = a + size; a < end; a += chunk) {
 		if (data_zero((const uint64_t *)a, chunk) &&
