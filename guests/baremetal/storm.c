@@ -20,23 +20,15 @@
  *   2 or more:  the same, but vCPU 1 switches the VM off (SYSTEM_OFF,
  *               on-poweroff "stop"); the test starts it from the shell.
  */
-#include "baremetal/fdt.h"
 #include "baremetal/gic.h"
 #include "baremetal/manage.h"
 #include "baremetal/platform.h"
 #include "baremetal/printf.h"
 #include "baremetal/psci.h"
+#include "baremetal/rtc.h"
 #include "baremetal/sysreg.h"
 #include "baremetal/test.h"
 #include "baremetal/timer.h"
-
-/* PL031 registers (Arm DDI0224). */
-#define RTCDR 0x00
-#define RTCMR 0x04
-#define RTCIMSC 0x10
-#define RTCRIS 0x14
-#define RTCMIS 0x18
-#define RTCICR 0x1c
 
 #define PENDING_TIMEOUT_US 1000000
 
@@ -120,40 +112,13 @@ void storm_back(void)
 		wfi();
 }
 
-/* The RTC's base and its GIC INTID, from the device tree. */
-static bool find_rtc(uint64_t *base, uint32_t *intid)
-{
-	int node = fdt_path(platform.dtb, "/pl031");
-	uint32_t len;
-	const void *reg, *irq;
-
-	if (node < 0)
-		return false;
-	reg = fdt_prop(platform.dtb, node, "reg", &len);
-	if (!reg || len != 16)
-		return false;
-	*base = fdt_cells(reg, 2);
-	irq = fdt_prop(platform.dtb, node, "interrupts", &len);
-	/* <type number flags>: type 0 is an SPI, INTID number + 32. */
-	if (!irq || len != 12 || fdt_cells(irq, 1) != 0)
-		return false;
-	*intid = (uint32_t)fdt_cells((const uint32_t *)irq + 1, 1) + 32;
-	return true;
-}
-
 TEST(rtc_line_stays_asserted)
 {
 	uint64_t rtc = 0, end;
 	uint32_t intid = 0;
 
-	ASSERT_TRUE(find_rtc(&rtc, &intid));
-	mmio_write32(rtc + RTCIMSC, 0);
-	mmio_write32(rtc + RTCICR, 1);
-	/* A second may tick between the read and the write: try again. */
-	for (unsigned i = 0; i < 3 && !(mmio_read32(rtc + RTCRIS) & 1); i++)
-		mmio_write32(rtc + RTCMR, mmio_read32(rtc + RTCDR));
-	mmio_write32(rtc + RTCIMSC, 1);
-	ASSERT_EQ(mmio_read32(rtc + RTCMIS) & 1, 1);
+	ASSERT_TRUE(rtc_find(&rtc, &intid));
+	ASSERT_TRUE(rtc_assert(rtc));
 
 	/* Enabled, routed to vCPU 0; PSTATE.I stays set: never taken. */
 	gic_spi_enable(intid, true);

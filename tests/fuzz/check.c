@@ -199,7 +199,11 @@ void check_isolation(const struct world_snapshot *before, unsigned actor)
 			check_fail("vm %u's step changed CPU %u's registers",
 				   actor, c);
 		if (memcmp(before->gic.ppi_enabled[c], fake_gic.ppi_enabled[c],
-			   sizeof(fake_gic.ppi_enabled[c])))
+			   sizeof(fake_gic.ppi_enabled[c])) ||
+		    memcmp(before->gic.ppi_pending[c], fake_gic.ppi_pending[c],
+			   sizeof(fake_gic.ppi_pending[c])) ||
+		    memcmp(before->gic.ppi_active[c], fake_gic.ppi_active[c],
+			   sizeof(fake_gic.ppi_active[c])))
 			check_fail("vm %u's step changed CPU %u's PPIs", actor,
 				   c);
 		if (!kickable && (before->cpu.kicks[c] != fake_cpu.kicks[c] ||
@@ -384,8 +388,8 @@ static bool in_flight(const struct vm *vm, uint32_t vintid, uint32_t pintid)
 
 /*
  * No interrupt of a running VM is lost: a physical one it was given that
- * is active in the GIC (so cannot fire again) is on its way to the guest,
- * and so is a level-triggered software one marked in flight (it is not
+ * is active in the GIC (so cannot fire again) is on its way to the guest
+ * or was set active by the guest itself (GICD_ISACTIVER), and so is a level-triggered software one marked in flight (it is not
  * raised again before the guest's EOI).  A stopped VM's are reset when it
  * starts again.
  */
@@ -401,7 +405,7 @@ static void check_lost(const struct vm *vm)
 		return;
 	for (unsigned i = 32; i < FAKE_INTIDS && hw; i++)
 		if (fake_gic.spi_active[i] && world.owner[i] == (int)vm->id &&
-		    !in_flight(vm, 0, i))
+		    !world.guest_active[i] && !in_flight(vm, 0, i))
 			check_fail("vm %u: physical INTID %u active, lost",
 				   vm->id, i);
 	for (unsigned s = 0; s < vm->arch.vgic.spi_count && sw; s++) {

@@ -471,6 +471,30 @@ static const uint64_t target_size[] = {
 };
 
 /* A load or store by @s's vCPU: its syndrome as the CPU would report it. */
+/*
+ * The guest on @pcpu wrote @val to its distributor at @ipa: remember the
+ * physical lines behind the ISACTIVER bits it set (ICACTIVER: cleared).
+ */
+static void note_guest_active(unsigned pcpu, uint64_t ipa, uint64_t val)
+{
+	const struct vm *vm = pcpus[pcpu].vcpu->vm;
+	uint64_t off = ipa - GICD_BASE;
+
+	if (ipa < GICD_BASE || off < GICD_ISACTIVER || off >= 0x400)
+		return;
+	for (unsigned k = 0; k < 32; k++) {
+		uint32_t vintid = (uint32_t)(off & 0x7c) * 8 + k;
+		const struct vgic_irq *irq;
+
+		if (!(val >> k & 1) || vintid < 32 ||
+		    vintid - 32 >= vm->arch.vgic.spi_count)
+			continue;
+		irq = &vm->arch.vgic.spi[vintid - 32];
+		if (irq->present && irq->phys)
+			world.guest_active[irq->phys] = off < GICD_ICACTIVER;
+	}
+}
+
 static void mmio_step(unsigned pcpu, const struct step *s, unsigned mask)
 {
 	unsigned kinds[6], count = 0, kind, size = 1u << (s->flags & 3);
@@ -500,6 +524,8 @@ static void mmio_step(unsigned pcpu, const struct step *s, unsigned mask)
 	fake_sysreg_set(pcpu, "esr_el2", EC_DABT_LOW << 26 | ESR_IL | iss);
 	fake_sysreg_set(pcpu, "hpfar_el2", (ipa >> 8) & 0xffffffffff0ull);
 	fake_sysreg_set(pcpu, "far_el2", (s->val2 & ~0xfffull) | (ipa & 0xfff));
+	if (s->flags & 4)
+		note_guest_active(pcpu, ipa, rt < 31 ? s->val : 0);
 	if (!exit_sync(pcpu, (s->flags & 4) ? 31 : rt) || (s->flags & 4) ||
 	    rt == 31)
 		return;
@@ -753,6 +779,9 @@ static void run_step(const struct step *s, const struct world_profile *prof)
 		settle_one(pcpu);
 	else
 		settle();
+	/* A line ended (ICACTIVER, the VM's reset) is the guest's no more. */
+	for (unsigned i = 0; i < FAKE_INTIDS; i++)
+		world.guest_active[i] &= fake_gic.spi_active[i];
 	check_all();
 	trace(s, act, pcpu);
 }

@@ -31,6 +31,11 @@ struct world {
 	unsigned starts[WORLD_CPUS];	   /* vCPU entries from reset */
 	struct mmio_map boot_mmio[WORLD_VMS];
 	unsigned steps;
+	/*
+	 * Physical SPIs active because their guest set them so
+	 * (GICD_ISACTIVER): not lost, until it or the VM's reset ends them.
+	 */
+	bool guest_active[FAKE_INTIDS];
 };
 
 extern struct world world;

@@ -2,95 +2,10 @@
 /*
  * The virtual GICv3 register model: a VM sees and touches only its own
  * interrupts, and SGIs reach only its own vCPUs; its hardware lines are
- * masked while it cannot take them (vCPU off, VM stopped).  Runs vgic_v3.c against
- * the fake architecture (hv/arch/fake).
+ * masked while it cannot take them (vCPU off, VM stopped).  The VM is
+ * tests/unit/vgic_fixture.h's; pending and active state: test_vgic_state.c.
  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <string.h>
-
-#include <cmocka.h>
-
-#include "../../hv/arch/fake/fake.h"
-#include "arch/sysreg_access.h"
-#include "arch/vgic.h"
-#include "hv/arch/virq.h"
-#include "hv/errno.h"
-#include "hv/vm.h"
-
-struct pcpu pcpus[SHIKIRI_MAX_CPUS];
-struct fake_hv fake_hv; /* the counter sysreg.c reads */
-static struct vm vm;
-static struct shikiri_plan_vm rec;
-static bool line_high;
-
-#define GICD 0x08000000ull
-#define GICR 0x080a0000ull
-#define OWNED_HW 48   /* physical 78 */
-#define OWNED_SW 33   /* the console */
-#define FOREIGN 40
-#define OTHER_HW 49   /* physical 79, added by the tests that need it */
-#define VTIMER 27
-#define EDGE 100 /* a core device's edge line (a doorbell) */
-#define LR_PENDING (1ull << 62)
-#define LR_ACTIVE (1ull << 63)
-
-static bool resample(struct vm *v)
-{
-	(void)v;
-	return line_high;
-}
-
-static int setup(void **state)
-{
-	(void)state;
-	fake_reset();
-	memset(&vm, 0, sizeof(vm));
-	memset(&rec, 0, sizeof(rec));
-	memset(pcpus, 0, sizeof(pcpus));
-	for (unsigned i = 0; i < SHIKIRI_MAX_CPUS; i++)
-		pcpus[i] = (struct pcpu){ .id = i, .hw_id = 0x100 + i };
-	vm.plan = &rec;
-	vm.vcpu_count = 2;
-	for (unsigned i = 0; i < 2; i++)
-		vm.vcpu[i] = (struct vcpu){ .vm = &vm, .id = i, .pcpu = 2 + i };
-	fake_cpu.pcpu = 2;
-	fake_sysreg_reset();
-	assert_int_equal(vgic_init(&vm, GICD, GICR), 0);
-	assert_int_equal(vgic_add_hw_spi(&vm, OWNED_HW, 78), 0);
-	assert_int_equal(vgic_add_sw_spi(&vm, OWNED_SW, resample), 0);
-	assert_int_equal(arch_virq_add(&vm, EDGE), 0);
-	line_high = false;
-	fake_gic.calls = 0;
-	return 0;
-}
-
-static uint64_t rd(uint64_t ipa, unsigned size)
-{
-	struct mmio_access a = { .ipa = ipa, .size = size, .reg = 0,
-				 .reg64 = true };
-	uint64_t regs[31] = { 0 };
-
-	assert_int_equal(mmio_dispatch(&vm.mmio, &vm.vcpu[0], &a, regs), 0);
-	return regs[0];
-}
-
-static int wr(uint64_t ipa, unsigned size, uint64_t val)
-{
-	struct mmio_access a = { .ipa = ipa, .size = size, .reg = 1,
-				 .write = true };
-	uint64_t regs[31] = { 0 };
-
-	regs[1] = val;
-	return mmio_dispatch(&vm.mmio, &vm.vcpu[0], &a, regs);
-}
-
-static unsigned queued(unsigned vcpu)
-{
-	return vm.vcpu[vcpu].arch.vgic.queue_len;
-}
+#include "vgic_fixture.h"
 
 static void foreign_spis_read_as_zero_and_ignore_writes(void **state)
 {
@@ -161,7 +76,9 @@ static void disabled_sgi_is_latched_until_enabled(void **state)
 	assert_int_equal(rd(GICR + 0x10200, 4), 1u << 5); /* ISPENDR0 */
 	assert_int_equal(wr(GICR + 0x10100, 4, 1u << 5), 0);
 	assert_int_equal(queued(0), 1);
-	assert_int_equal(rd(GICR + 0x10200, 4), 0);
+	/* Delivered: the latch is spent, pending until the guest takes it. */
+	assert_false(vm.vcpu[0].arch.vgic.priv[5].pending);
+	assert_int_equal(rd(GICR + 0x10200, 4), 1u << 5);
 }
 
 static void level_software_line_resampled_on_eoi(void **state)
@@ -251,6 +168,38 @@ static void redistributor_identity_and_timer_ppi(void **state)
 	assert_int_equal(rd(GICR + 0x14, 4), 0);
 }
 
+/*
+ * The PMU's PPI is a hardware line only where pmu_guest_intid() gives it
+ * (the PMU is the guest's on that CPU): then the guest's enable reaches
+ * that CPU's redistributor, the physical interrupt is forwarded and a
+ * reset keeps it; elsewhere it is a software line the GIC never sees.
+ */
+static void pmu_ppi_is_hardware_only_where_the_pmu_is_given(void **state)
+{
+	(void)state;
+	fake_gic.pmu_intid[3] = PMU_PPI;
+	vgic_reset_vm(&vm);
+	assert_false(vgic_forward_hw(&vm.vcpu[0], PMU_PPI));
+	assert_true(vgic_forward_hw(&vm.vcpu[1], PMU_PPI));
+	assert_int_equal(vm.vcpu[1].arch.vgic.queue[0].vintid, PMU_PPI);
+	assert_int_equal(vm.vcpu[1].arch.vgic.queue[0].pintid, PMU_PPI);
+	/* Each vCPU's redistributor enables its own PPI. */
+	assert_int_equal(wr(GICR + 0x20000 + 0x10100, 4, 1u << PMU_PPI), 0);
+	assert_int_equal(wr(GICR + 0x10100, 4, 1u << PMU_PPI), 0);
+	assert_true(fake_gic.ppi_enabled[3][PMU_PPI]);
+	assert_false(fake_gic.ppi_enabled[2][PMU_PPI]);
+	assert_int_equal(rd(GICR + 0x10100, 4) & (1u << PMU_PPI),
+			 1u << PMU_PPI);
+	/* Parked, the vCPU's PMU PPI is deactivated with the timers'. */
+	fake_gic.ppi_active[3][PMU_PPI] = true;
+	vgic_vcpu_park(&vm.vcpu[1]);
+	assert_false(fake_gic.ppi_active[3][PMU_PPI]);
+	/* Once the PMU is not the guest's, a reset makes it software. */
+	fake_gic.pmu_intid[3] = 0;
+	vgic_reset_vm(&vm);
+	assert_false(vgic_forward_hw(&vm.vcpu[1], PMU_PPI));
+}
+
 static void distributor_identity_and_access_sizes(void **state)
 {
 	struct mmio_access a = { .ipa = GICD + 0x100, .size = 2, .reg = 0 };
@@ -269,13 +218,6 @@ static void distributor_identity_and_access_sizes(void **state)
 }
 
 /* Masking a VM's hardware lines while they cannot be taken. */
-
-/* The guest enables SPI @v in its distributor, routed to vCPU @target. */
-static void enable_spi(uint32_t v, unsigned target)
-{
-	assert_int_equal(wr(GICD + 0x6000 + v * 8, 8, target), 0);
-	assert_int_equal(wr(GICD + 0x100 + (v / 32) * 4, 4, 1u << (v % 32)), 0);
-}
 
 static void line_for_an_off_vcpu_is_masked_until_it_is_on(void **state)
 {
@@ -366,22 +308,6 @@ static void stopped_vm_lines_stay_masked_until_enabled(void **state)
 
 /* The core devices' edge lines (hv/arch/virq.h). */
 
-/* List register @n of vCPU 0's CPU. */
-static uint64_t *lr0(unsigned n)
-{
-	return &fake_sysregs[2].lr[n];
-}
-
-static unsigned lrs_holding(uint32_t vintid)
-{
-	unsigned count = 0;
-
-	for (unsigned n = 0; n < FAKE_LRS; n++)
-		count += (*lr0(n) & (LR_PENDING | LR_ACTIVE)) &&
-			 (uint32_t)*lr0(n) == vintid;
-	return count;
-}
-
 static void edge_pulse_is_delivered_without_eoi_notice(void **state)
 {
 	(void)state;
@@ -413,7 +339,8 @@ static void edge_pulse_while_disabled_pends_until_enabled(void **state)
 	assert_int_equal(rd(GICD + 0x20c, 4), 1u << (EDGE % 32));
 	enable_spi(EDGE, 0);
 	assert_int_equal(queued(0), 1);
-	assert_int_equal(rd(GICD + 0x20c, 4), 0);
+	assert_false(vm.arch.vgic.spi[EDGE - 32].pending);
+	assert_int_equal(rd(GICD + 0x20c, 4), 1u << (EDGE % 32));
 }
 
 /* GICD_TYPER.MBIS: only a VM with MSIs (its guest then uses MBIs). */
@@ -596,7 +523,8 @@ static void parked_vcpu_hands_its_pending_edges_on(void **state)
 	assert_int_equal(rd(GICD + 0x20c, 4), 1u << (EDGE % 32));
 	enable_spi(EDGE, 1);
 	assert_int_equal(queued(1), 1);
-	assert_int_equal(rd(GICD + 0x20c, 4), 0);
+	assert_false(vm.arch.vgic.spi[EDGE - 32].pending);
+	assert_int_equal(rd(GICD + 0x20c, 4), 1u << (EDGE % 32));
 }
 
 int main(void)
@@ -628,6 +556,8 @@ int main(void)
 				       setup),
 		cmocka_unit_test_setup(
 			stopped_vm_lines_stay_masked_until_enabled, setup),
+		cmocka_unit_test_setup(
+			pmu_ppi_is_hardware_only_where_the_pmu_is_given, setup),
 		cmocka_unit_test_setup(distributor_identity_and_access_sizes,
 				       setup),
 		cmocka_unit_test_setup(

@@ -42,7 +42,7 @@ $(addprefix $(BUILD)/unit/,$(BUILDTEST_TESTS)): $(BUILD)/unit/%: \
 # Hypervisor pieces, built for the host against the fake architecture.
 UNIT_HV_CFLAGS := -Ihv/arch/aarch64/include
 UNIT_TESTS += $(BUILD)/unit/test_pgtable $(BUILD)/unit/test_mmio \
-	$(BUILD)/unit/test_vgic
+	$(BUILD)/unit/test_vgic $(BUILD)/unit/test_vgic_state
 
 $(BUILD)/unit/test_pgtable: tests/unit/test_pgtable.c \
 		hv/arch/aarch64/pgtable.c hv/core/page_pool.c
@@ -56,14 +56,18 @@ $(BUILD)/unit/test_mmio: tests/unit/test_mmio.c \
 	$(call msg,HOSTCC,$@)
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(UNIT_HV_CFLAGS) $(HOST_SAN) -o $@ $^ -lcmocka
 
-# With the list registers on the fake CPUs' system registers.
-$(BUILD)/unit/test_vgic: tests/unit/test_vgic.c hv/arch/aarch64/vgic_v3.c \
-		hv/arch/aarch64/vgic_lr.c hv/arch/aarch64/virq.c \
+# With the list registers on the fake CPUs' system registers; the VM they
+# play with is tests/unit/vgic_fixture.h.
+$(BUILD)/unit/test_vgic $(BUILD)/unit/test_vgic_state: $(BUILD)/unit/%: \
+		tests/unit/%.c tests/unit/vgic_fixture.h hv/arch/aarch64/vgic_v3.c \
+		hv/arch/aarch64/vgic_lr.c hv/arch/aarch64/vgic_state.c \
+		hv/arch/aarch64/virq.c \
 		hv/arch/fake/fake.c hv/arch/fake/sysreg.c hv/core/mmio.c
 	@mkdir -p $(dir $@)
 	$(call msg,HOSTCC,$@)
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) -Ihv/arch/fake/include $(UNIT_HV_CFLAGS) \
-		-Ihv/arch/aarch64 -Ihv/arch/fake $(HOST_SAN) -o $@ $^ -lcmocka
+		-Ihv/arch/aarch64 -Ihv/arch/fake $(HOST_SAN) -o $@ \
+		$(filter %.c,$^) -lcmocka
 
 # ITS command encodings and the MSI route check (pure: no fake hardware).
 UNIT_TESTS += $(BUILD)/unit/test_its
@@ -194,7 +198,8 @@ HV_HOST_VM_SRCS := hv/core/vm.c hv/core/vm_life.c hv/core/mmio.c \
 	hv/arch/aarch64/plan_arch.c hv/arch/aarch64/stage2.c \
 	hv/arch/aarch64/pci_guest.c \
 	hv/arch/aarch64/pgtable.c hv/arch/aarch64/vgic_v3.c \
-	hv/arch/aarch64/vgic_lr.c hv/arch/aarch64/vpl011.c \
+	hv/arch/aarch64/vgic_lr.c hv/arch/aarch64/vgic_state.c \
+	hv/arch/aarch64/vpl011.c \
 	hv/arch/aarch64/vuart.c hv/arch/aarch64/exit_kinds.c \
 	hv/arch/aarch64/timer.c hv/arch/aarch64/virq.c \
 	hv/arch/aarch64/its.c hv/arch/aarch64/its_cmd.c

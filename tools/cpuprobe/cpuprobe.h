@@ -80,6 +80,17 @@ int hwcap_main(int argc, char **argv);
 int mte_main(int argc, char **argv);
 
 /**
+ * perf_main() - `shikiri-cpu perf [PERIOD [MS]]`: sample CPU cycles on the
+ * PMU's overflow interrupt, as `perf record` does, and count the samples
+ * and the interrupts.
+ * @argc: argument count, the subcommand's name first.
+ * @argv: the arguments.
+ *
+ * Return: the exit status: 0 when every check passed.
+ */
+int perf_main(int argc, char **argv);
+
+/**
  * sve_main() - `shikiri-cpu sve [ROUNDS]`: vector loops at every vector
  * length the CPU gives, checked against scalar ones.
  * @argc: argument count, the subcommand's name first.

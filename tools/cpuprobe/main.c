@@ -7,6 +7,7 @@
  *
  *   shikiri-cpu hwcap [NAME...]   the features the kernel found
  *   shikiri-cpu mte               tagged memory and tag-check faults
+ *   shikiri-cpu perf [PERIOD [MS]] cycle sampling on the PMU's interrupt
  *   shikiri-cpu sve [ROUNDS]      vector loops at every vector length
  *
  * Each check prints one "CMD: PASS|FAIL NAME: DETAIL" line, then a summary
@@ -28,6 +29,7 @@ struct command {
 static const struct command commands[] = {
 	{ "hwcap", hwcap_main, "[NAME...]  the HWCAP/HWCAP2 features" },
 	{ "mte", mte_main, "             tagged memory, tag-check faults" },
+	{ "perf", perf_main, "[PERIOD [MS]] cycle sampling, overflow IRQs" },
 	{ "sve", sve_main, "[ROUNDS]     vector loops vs scalar ones" },
 };
 

@@ -177,6 +177,50 @@ void gic_ppi_deactivate(unsigned pcpu, uint32_t intid)
 	*reg32(gicr_of[pcpu] + GICR_SGI + GICD_ICACTIVER) = 1u << intid;
 }
 
+void gic_ppi_set_pending(unsigned pcpu, uint32_t intid, bool pending)
+{
+	*reg32(gicr_of[pcpu] + GICR_SGI +
+	       (pending ? GICD_ISPENDR : GICD_ICPENDR)) = 1u << intid;
+}
+
+void gic_ppi_set_active(unsigned pcpu, uint32_t intid, bool active)
+{
+	*reg32(gicr_of[pcpu] + GICR_SGI +
+	       (active ? GICD_ISACTIVER : GICD_ICACTIVER)) = 1u << intid;
+}
+
+/*
+ * One bit of a set/clear register pair: a private INTID's in CPU @pcpu's
+ * redistributor, an SPI's in the distributor.  A level-triggered line
+ * still asserted reads pending (IHI0069, GICD_ISPENDR<n>).
+ */
+static bool bit_read(unsigned pcpu, uint32_t reg, uint32_t intid)
+{
+	uint64_t base = intid < 32 ? gicr_of[pcpu] + GICR_SGI : gicd;
+
+	return (*reg32(base + reg + (intid / 32) * 4) >> (intid % 32)) & 1;
+}
+
+bool gic_is_pending(unsigned pcpu, uint32_t intid)
+{
+	return bit_read(pcpu, GICD_ISPENDR, intid);
+}
+
+bool gic_is_active(unsigned pcpu, uint32_t intid)
+{
+	return bit_read(pcpu, GICD_ISACTIVER, intid);
+}
+
+void gic_ppi_set_edge(unsigned pcpu, uint32_t intid, bool edge)
+{
+	/* GICR_ICFGR1 covers PPIs 16-31; only this CPU writes its own. */
+	volatile uint32_t *r =
+		reg32(gicr_of[pcpu] + GICR_SGI + GICD_ICFGR + 4);
+	uint32_t bit = 2u << ((intid % 16) * 2);
+
+	*r = edge ? (*r | bit) : (*r & ~bit);
+}
+
 void gic_send_sgi(uint64_t mpidr, unsigned sgi)
 {
 	uint64_t v = ((mpidr >> 32) & 0xff) << 48 | ((mpidr >> 16) & 0xff) << 32 |

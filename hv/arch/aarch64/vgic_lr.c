@@ -136,6 +136,72 @@ void vgic_lr_flush(struct vcpu *vcpu)
 	isb();
 }
 
+/* The list register holding @vintid (pending or active), or -1. */
+static int lr_find(uint32_t vintid)
+{
+	uint64_t elrsr = read_sysreg(ICH_ELRSR_EL2);
+	unsigned count = lr_count();
+
+	for (unsigned n = 0; n < count; n++) {
+		uint64_t v;
+
+		if (elrsr & (1u << n))
+			continue;
+		v = lr_read(n);
+		if ((uint32_t)v == vintid && (v & LR_STATE_MASK))
+			return (int)n;
+	}
+	return -1;
+}
+
+void vgic_lr_states(uint32_t base, uint32_t *pending, uint32_t *active)
+{
+	uint64_t elrsr = read_sysreg(ICH_ELRSR_EL2);
+	unsigned count = lr_count();
+
+	*pending = 0;
+	*active = 0;
+	for (unsigned n = 0; n < count; n++) {
+		uint64_t v;
+		uint32_t vintid;
+
+		if (elrsr & (1u << n))
+			continue;
+		v = lr_read(n);
+		vintid = (uint32_t)v;
+		if (vintid < base || vintid - base >= 32)
+			continue;
+		if (v & LR_STATE_PENDING)
+			*pending |= 1u << (vintid - base);
+		if (v & LR_STATE_ACTIVE)
+			*active |= 1u << (vintid - base);
+	}
+}
+
+unsigned vgic_lr_state(uint32_t vintid)
+{
+	int n = lr_find(vintid);
+
+	return n < 0 ? 0 : (unsigned)(lr_read((unsigned)n) >> 62) & 3u;
+}
+
+void vgic_lr_set_state(uint32_t vintid, unsigned state)
+{
+	int n = lr_find(vintid);
+	uint64_t v;
+
+	if (n < 0)
+		return;
+	/*
+	 * The HW and EOI bits stay: a software level line's register left
+	 * with no state and EOI set raises the maintenance interrupt, which
+	 * ends its flight as the guest's own EOI would (IHI0069, ICH_EISR_EL2).
+	 */
+	v = lr_read((unsigned)n) & ~LR_STATE_MASK;
+	lr_write((unsigned)n, v | (uint64_t)(state & 3u) << 62);
+	isb();
+}
+
 void vgic_lr_maintenance(struct vcpu *vcpu)
 {
 	uint64_t misr = read_sysreg(ICH_MISR_EL2);
@@ -235,8 +301,19 @@ void vgic_vcpu_park(struct vcpu *vcpu)
 	}
 	vcpu->arch.vgic.queue_len = 0;
 	spin_unlock(&vcpu->arch.vgic.lock);
-	gic_ppi_deactivate(vcpu->pcpu, 27);
-	gic_ppi_deactivate(vcpu->pcpu, 30);
+	/*
+	 * Its hardware PPIs go back to idle: one the guest set active or
+	 * pending itself (GICR_ISACTIVER0, ISPENDR0) would otherwise block or
+	 * fire its line in the vCPU's next life.
+	 */
+	for (unsigned i = 0; i < VGIC_PRIVATE_IRQS; i++) {
+		uint16_t phys = vcpu->arch.vgic.priv[i].phys;
+
+		if (!phys)
+			continue;
+		gic_ppi_deactivate(vcpu->pcpu, phys);
+		gic_ppi_set_pending(vcpu->pcpu, phys, false);
+	}
 	vgic_flight_lost(vcpu);
 	for (unsigned i = 0; i < nlost; i++)
 		vgic_edge_lost(vcpu, lost[i]);

@@ -11,6 +11,7 @@
  * vCPU's private ones); it is taken before any vgic_cpu.lock.
  */
 #include "arch/gic.h"
+#include "arch/pmu.h"
 #include "arch/vgic.h"
 #include "hv/arch/cpu.h"
 #include "hv/errno.h"
@@ -131,8 +132,7 @@ static void raise(struct vm *vm, struct vcpu *frame, uint32_t intid,
 		  struct vgic_irq *irq)
 {
 	if (irq->phys) {
-		if (intid >= VGIC_PRIVATE_IRQS)
-			gic_set_pending(irq->phys, true);
+		vgic_state_set_pending(frame, intid, irq);
 		return;
 	}
 	if (irq->in_flight)
@@ -193,24 +193,26 @@ static uint64_t field_get(const struct vgic_irq *irq, enum field f)
 	case F_SET_ENABLE:
 	case F_CLEAR_ENABLE:
 		return irq->enabled;
-	case F_SET_PEND:
-	case F_CLEAR_PEND:
-		return irq->pending;
-	case F_SET_ACTIVE:
-	case F_CLEAR_ACTIVE:
-		return irq->in_flight;
 	case F_PRIORITY:
 		return irq->priority;
 	case F_CONFIG:
 		return irq->edge ? 2 : 0;
 	case F_ROUTE:
 		return irq->irouter;
+	default:
+		return 0; /* pending and active: vgic_state_read() */
 	}
-	return 0;
 }
 
-static void field_set(struct vm *vm, struct vcpu *frame, uint32_t intid,
-		      struct vgic_irq *irq, enum field f, uint64_t v)
+static bool is_state(enum field f)
+{
+	return f >= F_SET_PEND && f <= F_CLEAR_ACTIVE;
+}
+
+/* @self: the vCPU making the access (NULL: none). */
+static void field_set(struct vm *vm, struct vcpu *self, struct vcpu *frame,
+		      uint32_t intid, struct vgic_irq *irq, enum field f,
+		      uint64_t v)
 {
 	switch (f) {
 	case F_GROUP:
@@ -229,17 +231,14 @@ static void field_set(struct vm *vm, struct vcpu *frame, uint32_t intid,
 			raise(vm, frame, intid, irq);
 		break;
 	case F_CLEAR_PEND:
-		if (v) {
-			irq->pending = false;
-			if (irq->phys && intid >= VGIC_PRIVATE_IRQS)
-				gic_set_pending(irq->phys, false);
-		}
+		if (v)
+			vgic_state_clear_pending(vm, self, frame, intid, irq);
 		break;
 	case F_SET_ACTIVE:
-		break; /* the active state lives in the list registers */
 	case F_CLEAR_ACTIVE:
-		if (v && irq->phys && intid >= VGIC_PRIVATE_IRQS)
-			gic_set_active(irq->phys, false);
+		if (v)
+			vgic_state_set_active(vm, self, frame, intid, irq,
+					      f == F_SET_ACTIVE);
 		break;
 	case F_PRIORITY:
 		irq->priority = (uint8_t)v;
@@ -261,10 +260,12 @@ static void field_set(struct vm *vm, struct vcpu *frame, uint32_t intid,
  * Access @size bytes at @off inside @bank: one field per interrupt, packed
  * @bank->bits wide; a 64-bit field (IROUTER) may be accessed by halves.
  */
-static void bank_access(struct vm *vm, struct vcpu *frame,
+static void bank_access(struct vm *vm, struct vcpu *self, struct vcpu *frame,
 			const struct reg_bank *bank, uint32_t off,
 			unsigned size, uint64_t *val, bool write)
 {
+	struct vgic_irq *irqs[32] = { 0 };
+
 	unsigned bits = bank->bits;
 	uint32_t rel = off - bank->offset;
 	uint64_t fmask = bits == 64 ? ~0ull : (1ull << bits) - 1;
@@ -283,7 +284,7 @@ static void bank_access(struct vm *vm, struct vcpu *frame,
 			*val = (field_get(irq, F_ROUTE) >> shift) & mask;
 			return;
 		}
-		field_set(vm, frame, intid, irq, F_ROUTE,
+		field_set(vm, self, frame, intid, irq, F_ROUTE,
 			  (irq->irouter & ~(mask << shift)) |
 				  ((*val & mask) << shift));
 		return;
@@ -297,12 +298,18 @@ static void bank_access(struct vm *vm, struct vcpu *frame,
 		if (!irq)
 			continue;
 		if (write)
-			field_set(vm, frame, intid, irq, bank->field,
+			field_set(vm, self, frame, intid, irq, bank->field,
 				  (*val >> (k * bits)) & fmask);
+		else if (is_state(bank->field))
+			irqs[k] = irq;
 		else
 			*val |= (field_get(irq, bank->field) & fmask)
 				<< (k * bits);
 	}
+	/* Pending and active: where the state lives (vgic_state.c). */
+	if (!write && is_state(bank->field))
+		*val = vgic_state_read(vm, self, frame, rel * 8, irqs,
+				       bank->field >= F_SET_ACTIVE);
 }
 
 static const struct reg_bank *find_bank(const struct reg_bank *banks,
@@ -331,7 +338,8 @@ static bool size_ok(const struct reg_bank *bank, uint32_t off, unsigned size)
  * (its.c sends devices' MSIs to the VM as these lines; a CPU may write
  * here too).  Only the VM's own SPIs; others are ignored.  Dist lock held.
  */
-static void spi_doorbell(struct vm *vm, uint32_t intid, bool set)
+static void spi_doorbell(struct vm *vm, struct vcpu *self, uint32_t intid,
+			 bool set)
 {
 	struct vgic_irq *irq;
 
@@ -339,8 +347,8 @@ static void spi_doorbell(struct vm *vm, uint32_t intid, bool set)
 		return;
 	irq = irq_of(vm, NULL, intid);
 	if (irq)
-		field_set(vm, NULL, intid, irq, set ? F_SET_PEND : F_CLEAR_PEND,
-			  1);
+		field_set(vm, self, NULL, intid, irq,
+			  set ? F_SET_PEND : F_CLEAR_PEND, 1);
 }
 
 static int gicd_access(struct vcpu *vcpu, void *priv, uint64_t off,
@@ -350,17 +358,17 @@ static int gicd_access(struct vcpu *vcpu, void *priv, uint64_t off,
 	const struct reg_bank *bank =
 		find_bank(gicd_banks, ARRAY_SIZE(gicd_banks), (uint32_t)off);
 
-	(void)vcpu;
 	if (!size_ok(bank, (uint32_t)off, size))
 		return -HV_EFAULT;
 	spin_lock(&vm->arch.vgic.lock);
 	if (bank) {
-		bank_access(vm, NULL, bank, (uint32_t)off, size, val, write);
+		bank_access(vm, vcpu, NULL, bank, (uint32_t)off, size, val,
+			    write);
 	} else if (write) {
 		if (off == 0)
 			vm->arch.vgic.ctlr = *val & 3;
 		else if (off == GICD_SETSPI_NSR || off == GICD_CLRSPI_NSR)
-			spi_doorbell(vm, *val & 0x1fffu,
+			spi_doorbell(vm, vcpu, *val & 0x1fffu,
 				     off == GICD_SETSPI_NSR);
 	} else if (off == 0) {
 		*val = vm->arch.vgic.ctlr | GICD_CTLR_ARE | GICD_CTLR_DS;
@@ -422,7 +430,6 @@ static int gicr_access(struct vcpu *vcpu, void *priv, uint64_t off,
 	uint32_t in = (uint32_t)(off % SHIKIRI_GICR_STRIDE);
 	const struct reg_bank *bank = NULL;
 
-	(void)vcpu;
 	if (in >= GICR_SGI)
 		bank = find_bank(gicr_sgi_banks, ARRAY_SIZE(gicr_sgi_banks),
 				 in - GICR_SGI);
@@ -430,7 +437,7 @@ static int gicr_access(struct vcpu *vcpu, void *priv, uint64_t off,
 		return -HV_EFAULT;
 	spin_lock(&vm->arch.vgic.lock);
 	if (bank)
-		bank_access(vm, frame, bank, in - GICR_SGI, size, val,
+		bank_access(vm, vcpu, frame, bank, in - GICR_SGI, size, val,
 			    write);
 	else if (write && in == 0x0014)
 		frame->arch.vgic.asleep = (*val & 2) != 0;
@@ -458,11 +465,15 @@ static const struct mmio_ops gicr_ops = { gicr_read, gicr_write };
 void vgic_reset_cpu(struct vcpu *vcpu)
 {
 	struct vgic_cpu *vc = &vcpu->arch.vgic;
+	uint32_t pmu = pmu_guest_intid(vcpu->pcpu);
 
 	for (unsigned i = 0; i < VGIC_PRIVATE_IRQS; i++)
 		vc->priv[i] = (struct vgic_irq){ .edge = i < 16 };
 	for (unsigned i = 0; i < ARRAY_SIZE(hw_ppis); i++)
 		vc->priv[hw_ppis[i]].phys = hw_ppis[i];
+	/* The PMU's overflow PPI, where the PMU is the guest's (pmu.c). */
+	if (pmu)
+		vc->priv[pmu].phys = (uint16_t)pmu;
 	vc->asleep = true;
 	spin_lock(&vc->lock);
 	vc->queue_len = 0;

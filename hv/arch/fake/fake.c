@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "arch/gic.h"
+#include "arch/pmu.h"
 #include "fake.h"
 #include "hv/arch/cpu.h"
 
@@ -118,6 +119,37 @@ void gic_ppi_deactivate(unsigned pcpu, uint32_t intid)
 {
 	fake_gic_deactivate(pcpu, intid);
 	fake_gic.calls++;
+}
+
+void gic_ppi_set_pending(unsigned pcpu, uint32_t intid, bool pending)
+{
+	fake_gic.ppi_pending[pcpu][intid] = pending;
+	fake_gic.calls++;
+}
+
+void gic_ppi_set_active(unsigned pcpu, uint32_t intid, bool active)
+{
+	fake_gic.ppi_active[pcpu][intid] = active;
+	fake_gic.calls++;
+}
+
+bool gic_is_pending(unsigned pcpu, uint32_t intid)
+{
+	if (intid < 32)
+		return fake_gic.ppi_pending[pcpu][intid] ||
+		       fake_gic.ppi_level[pcpu][intid];
+	return fake_gic.spi_pending[intid] || fake_gic.spi_level[intid];
+}
+
+bool gic_is_active(unsigned pcpu, uint32_t intid)
+{
+	return intid < 32 ? fake_gic.ppi_active[pcpu][intid] :
+			    fake_gic.spi_active[intid];
+}
+
+uint32_t pmu_guest_intid(unsigned pcpu)
+{
+	return fake_gic.pmu_intid[pcpu];
 }
 
 void gic_send_sgi(uint64_t mpidr, unsigned sgi)

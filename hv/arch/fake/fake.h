@@ -26,6 +26,10 @@ struct fake_gic {
 	bool spi_edge[FAKE_INTIDS];
 	uint64_t spi_route[FAKE_INTIDS];
 	bool ppi_enabled[8][32];
+	bool ppi_pending[FAKE_CPUS][32];
+	/* Level-triggered lines a device asserts: pending while so. */
+	bool spi_level[FAKE_INTIDS];
+	bool ppi_level[FAKE_CPUS][32];
 	unsigned sgis_sent;
 	uint64_t last_sgi_mpidr;
 	uint32_t typer;
@@ -37,6 +41,8 @@ struct fake_gic {
 	/* Acknowledged and not yet deactivated: SPIs, and PPIs per CPU. */
 	bool spi_active[FAKE_INTIDS];
 	bool ppi_active[FAKE_CPUS][32];
+	/* What pmu_guest_intid() says for each CPU: its VM's PMU PPI, or 0. */
+	uint32_t pmu_intid[FAKE_CPUS];
 };
 
 struct fake_cpu {

@@ -55,6 +55,37 @@ void gic_ppi_enable(unsigned pcpu, uint32_t intid, bool on);
 /** gic_ppi_deactivate() - Clear PPI @intid's active state on CPU @pcpu. */
 void gic_ppi_deactivate(unsigned pcpu, uint32_t intid);
 
+/**
+ * gic_ppi_set_pending() - Set or clear the pending state of private
+ * interrupt @intid on CPU @pcpu (in its redistributor; from any CPU).
+ */
+void gic_ppi_set_pending(unsigned pcpu, uint32_t intid, bool pending);
+
+/**
+ * gic_ppi_set_active() - Set or clear the active state of private
+ * interrupt @intid on CPU @pcpu (in its redistributor; from any CPU).
+ */
+void gic_ppi_set_active(unsigned pcpu, uint32_t intid, bool active);
+
+/**
+ * gic_is_pending() - Whether @intid is pending in the physical GIC: a
+ * private INTID on CPU @pcpu, an SPI in the distributor (@pcpu ignored).
+ * A level-triggered line reads pending while it is asserted.
+ */
+bool gic_is_pending(unsigned pcpu, uint32_t intid);
+
+/**
+ * gic_is_active() - Whether @intid is active in the physical GIC: a
+ * private INTID on CPU @pcpu, an SPI in the distributor (@pcpu ignored).
+ */
+bool gic_is_active(unsigned pcpu, uint32_t intid);
+
+/**
+ * gic_ppi_set_edge() - Configure PPI @intid of CPU @pcpu edge- (true) or
+ * level-triggered, where the GIC lets it be configured.  On that CPU.
+ */
+void gic_ppi_set_edge(unsigned pcpu, uint32_t intid, bool edge);
+
 /** gic_send_sgi() - Raise SGI @sgi on the CPU with affinity @mpidr. */
 void gic_send_sgi(uint64_t mpidr, unsigned sgi);
 

@@ -155,6 +155,38 @@ void vgic_reset_vm(struct vm *vm);
 /** vgic_reset_cpu() - Clear @vcpu's private interrupts and queue. */
 void vgic_reset_cpu(struct vcpu *vcpu);
 
+/*
+ * Pending and active state (vgic_state.c), for the guest's accesses by
+ * @self to its distributor (@frame NULL) or @frame's redistributor.  The
+ * lines are the VM's own; vgic_dist.lock held.
+ */
+
+/**
+ * vgic_state_read() - The pending (@active false) or active bits of
+ * INTIDs @base..@base+31, @irqs[i] the line of @base + i (NULL: not the
+ * VM's, reads as zero): its latch, queue and list register, and for a
+ * hardware line the physical GIC.
+ */
+uint32_t vgic_state_read(struct vm *vm, struct vcpu *self, struct vcpu *frame,
+			 uint32_t base, struct vgic_irq *const irqs[32],
+			 bool active);
+
+/** vgic_state_set_pending() - ISPENDR for hardware line @irq (@intid). */
+void vgic_state_set_pending(struct vcpu *frame, uint32_t intid,
+			    const struct vgic_irq *irq);
+
+/** vgic_state_clear_pending() - ICPENDR for line @irq (@intid). */
+void vgic_state_clear_pending(struct vm *vm, struct vcpu *self,
+			      struct vcpu *frame, uint32_t intid,
+			      struct vgic_irq *irq);
+
+/**
+ * vgic_state_set_active() - ISACTIVER (@on) or ICACTIVER for line @irq
+ * (@intid).
+ */
+void vgic_state_set_active(struct vm *vm, struct vcpu *self, struct vcpu *frame,
+			   uint32_t intid, struct vgic_irq *irq, bool on);
+
 /* List registers (vgic_lr.c): only ever touched by the vCPU's own CPU. */
 
 /** vgic_lr_flush() - Move queued interrupts into free list registers. */
@@ -162,6 +194,29 @@ void vgic_lr_flush(struct vcpu *vcpu);
 
 /** vgic_lr_maintenance() - Handle the maintenance interrupt on this CPU. */
 void vgic_lr_maintenance(struct vcpu *vcpu);
+
+/* A line's state in a list register, as vgic_lr_state() gives it. */
+#define VGIC_STATE_PENDING 1u
+#define VGIC_STATE_ACTIVE 2u
+
+/**
+ * vgic_lr_states() - Which of INTIDs @base..@base+31 this CPU's list
+ * registers hold pending (@pending) and active (@active), one bit each.
+ */
+void vgic_lr_states(uint32_t base, uint32_t *pending, uint32_t *active);
+
+/**
+ * vgic_lr_state() - @vintid's state in this CPU's list registers:
+ * VGIC_STATE_PENDING and/or VGIC_STATE_ACTIVE, 0 when none holds it.
+ */
+unsigned vgic_lr_state(uint32_t vintid);
+
+/**
+ * vgic_lr_set_state() - Give @vintid's list register on this CPU the state
+ * @state (VGIC_STATE_* bits; 0 frees it, after the EOI maintenance
+ * interrupt for a software level line).  Nothing when none holds it.
+ */
+void vgic_lr_set_state(uint32_t vintid, unsigned state);
 
 /** vgic_lr_clear() - Empty every list register of this CPU. */
 void vgic_lr_clear(void);
