@@ -3,7 +3,8 @@
 QEMU's `max` CPU with the virt machine's Memory Tagging Extension
 (qemu.MAX_MTE), and in each, shikiri-cpu (tools/cpuprobe) finds what the
 hypervisor gives working as on the bare machine: tagged memory and its
-tag-check faults (mte), vector loops at every vector length (sve), and the
+tag-check faults (mte), vector loops at every vector length (sve), pointer
+authentication with per-process keys (pauth), guarded pages (bti), and the
 hwcaps Debian's kernel finds when it boots on the same machine without the
 hypervisor, less those the hypervisor hides (docs/isolation.md).
 
@@ -33,12 +34,17 @@ HIDDEN = {"sme", "smei16i64", "smef64f64", "smei8i32", "smef16f32",
 # What each VM must have on this machine (issue 14): MTE, SVE, pointer
 # authentication, BTI, the random-number instructions, LSE atomics.
 REQUIRED = {"mte", "sve", "sve2", "paca", "pacg", "bti", "rng", "atomics"}
-# Every check each subcommand makes (tools/cpuprobe/mte.c, sve.c): all must
-# be there and pass, so a probe that stops early cannot pass.
-MTE_CHECKS = {"present", "tcf-sync", "mmap", "fresh-tags", "tag-store",
-              "tagged-access", "irg-mask", "irg-only", "mismatch-load",
-              "mismatch-store", "unchecked", "untagged-memory"}
-SVE_CHECKS = {"present", "vl", "max-vl", "vector-vs-scalar", "rounds"}
+# Every check each subcommand makes (tools/cpuprobe/<probe>.c): all must be
+# there and pass, so a probe that stops early cannot pass.
+PROBES = {
+    "mte": {"present", "tcf-sync", "mmap", "fresh-tags", "tag-store",
+            "tagged-access", "irg-mask", "irg-only", "mismatch-load",
+            "mismatch-store", "unchecked", "untagged-memory"},
+    "sve": {"present", "vl", "max-vl", "vector-vs-scalar", "rounds"},
+    "pauth": {"present", "sign", "wrong-modifier", "reset-keys", "new-keys",
+              "generic"},
+    "bti": {"present", "landing-pad", "no-landing-pad", "unguarded"},
+}
 
 CHECK = re.compile(r"^(\w+): (PASS|FAIL) ([\w-]+): (.*)$")
 SUMMARY = re.compile(r"^(\w+): (PASS|FAIL) \((?:(\d+) of )?(\d+) checks\)$")
@@ -49,8 +55,7 @@ COMMANDS = {
     "hwcap": "shikiri-cpu hwcap",
     "cpuinfo": "sed -n 's/^Features[[:space:]]*: //p' /proc/cpuinfo"
                " | head -n 1 | tr ' ' '\\n'",
-    "mte": "shikiri-cpu mte",
-    "sve": "shikiri-cpu sve",
+    **{probe: f"shikiri-cpu {probe}" for probe in PROBES},
 }
 
 
@@ -148,10 +153,10 @@ def _check_probe(out, cmd, expected):
 
 def test_probes_pass_natively(native):
     """The control: on the bare machine the features are there and the
-    probes pass, so the machine options gave MTE and SVE."""
+    probes pass, so the machine options gave MTE and the rest."""
     assert REQUIRED <= set(_hwcaps(native["hwcap"])), native["hwcap"]
-    _check_probe(native["mte"], "mte", MTE_CHECKS)
-    _check_probe(native["sve"], "sve", SVE_CHECKS)
+    for probe, checks in PROBES.items():
+        _check_probe(native[probe], probe, checks)
 
 
 def test_both_vms_reach_userspace(shikiri_image, demo):
@@ -167,23 +172,24 @@ def test_both_vms_reach_userspace(shikiri_image, demo):
 
 
 @pytest.mark.parametrize("vm", VMS)
-def test_mte_works_in_vm(demo, vm):
-    """Tagged memory: tags kept per page, tagged accesses, IRG under the
-    tag mask, and a mismatched tag faulting with SEGV_MTESERR."""
-    _check_probe(demo[2][vm]["mte"], "mte", MTE_CHECKS)
+@pytest.mark.parametrize("probe", PROBES)
+def test_probe_passes_in_vm(demo, probe, vm):
+    """mte: tags kept per page, tagged accesses, IRG under the tag mask, a
+    mismatched tag faulting with SEGV_MTESERR.  sve: vector loops agree
+    with scalar ones at every vector length.  pauth: signed pointers
+    authenticate, new keys change the codes.  bti: a guarded page takes
+    calls on its landing pad only."""
+    _check_probe(demo[2][vm][probe], probe, PROBES[probe])
 
 
 @pytest.mark.parametrize("vm", VMS)
-def test_sve_works_in_vm(demo, native, vm):
-    """Vector loops agree with scalar ones at every vector length, up to
-    the same largest length the bare machine has."""
-    p = _check_probe(demo[2][vm]["sve"], "sve", SVE_CHECKS)
-    bare = Probe("sve", native["sve"])
-    got = MAX_VL.search(p.checks["max-vl"][1])
-    want = MAX_VL.search(bare.checks["max-vl"][1])
+def test_sve_lengths_are_the_machines(demo, native, vm):
+    """A VM has vector lengths up to the bare machine's largest."""
+    got = MAX_VL.search(demo[2][vm]["sve"])
+    want = MAX_VL.search(native["sve"])
     assert got and want and got.group(1) == want.group(1), (
-        f"{vm}: {p.checks['max-vl'][1]}; natively:"
-        f" {bare.checks['max-vl'][1]}")
+        f"{vm}: max VL {got and got.group(1)}, natively"
+        f" {want and want.group(1)}")
 
 
 @pytest.mark.parametrize("vm", VMS)
