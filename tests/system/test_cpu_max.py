@@ -4,9 +4,10 @@ QEMU's `max` CPU with the virt machine's Memory Tagging Extension
 (qemu.MAX_MTE), and in each, shikiri-cpu (tools/cpuprobe) finds what the
 hypervisor gives working as on the bare machine: tagged memory and its
 tag-check faults (mte), vector loops at every vector length (sve), pointer
-authentication with per-process keys (pauth), guarded pages (bti), and the
-hwcaps Debian's kernel finds when it boots on the same machine without the
-hypervisor, less those the hypervisor hides (docs/isolation.md).
+authentication under the keys the kernel sets (pauth), guarded pages
+(bti), and the hwcaps Debian's kernel finds when it boots on the same
+machine without the hypervisor, less those the hypervisor hides
+(docs/isolation.md).
 
 That native boot is the control: there the probes pass, so a failure in a
 VM is the hypervisor's doing, not the emulator's or the probe's."""
