@@ -35,6 +35,7 @@ include guests/baremetal/baremetal.mk
 include guests/baremetal-x86/baremetal-x86.mk
 include tools/ctl/ctl.mk
 include tools/shm/shm.mk
+include tools/cpuprobe/cpuprobe.mk
 include guests/x86/x86.mk
 include tests/fuzz/fuzz.mk
 include bench/bench.mk
@@ -53,11 +54,11 @@ ROOTFS_FILES := guests/rootfs/mkinitramfs guests/rootfs/init \
 	$(shell find guests/rootfs/etc -type f)
 
 $(BUILD)/guest/initramfs.cpio.gz: $(BUILD)/cache/busybox $(SHIKIRICTL) \
-		$(SHIKIRI_SHM) guests/rootfs/pcitest $(ROOTFS_FILES) \
-		$(GUEST_MODULES)
+		$(SHIKIRI_SHM) $(SHIKIRI_CPU) guests/rootfs/pcitest \
+		$(ROOTFS_FILES) $(GUEST_MODULES)
 	$(call msg,CPIO,$@)
 	$(Q)guests/rootfs/mkinitramfs $(BUILD)/cache/busybox $@ $(SHIKIRICTL) \
-		$(SHIKIRI_SHM) guests/rootfs/pcitest \
+		$(SHIKIRI_SHM) $(SHIKIRI_CPU) guests/rootfs/pcitest \
 		$(filter-out $(GUEST_LOAD),$(GUEST_MODULES)) \
 		--load $(GUEST_LOAD)
 

@@ -7,7 +7,7 @@
 BAREMETAL_DIR := guests/baremetal
 BAREMETAL_OUT := $(BUILD)/guests
 BAREMETAL_GUESTS := isolation scrubcheck storm wdtstorm sysregs regreset \
-	excpstate conattack commprobe dmaprobe gicstate
+	excpstate conattack commprobe dmaprobe gicstate pmuirq
 BAREMETAL_IMAGES := $(patsubst %,$(BAREMETAL_OUT)/%.Image,$(BAREMETAL_GUESTS))
 
 BAREMETAL_CC := $(CROSS)gcc

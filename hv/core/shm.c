@@ -49,9 +49,13 @@ void shm_boot(const struct shikiri_plan *plan)
 	for (uint32_t i = 0; i < region_count; i++) {
 		void *p = (void *)(uintptr_t)regions[i].pa;
 
-		/* Whatever the previous owner of this RAM left, no VM sees it;
-		 * guests may map the region uncached (resource2). */
-		memset(p, 0, regions[i].size);
+		/*
+		 * Whatever the previous owner of this RAM left, no VM sees it,
+		 * MTE tags included; guests may map the region uncached
+		 * (resource2).
+		 */
+		if (!arch_mem_scrub(p, regions[i].size))
+			memset(p, 0, regions[i].size);
 		arch_dcache_clean(p, regions[i].size);
 	}
 }

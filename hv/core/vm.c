@@ -132,7 +132,9 @@ static void scrub(struct vm *vm)
 		const struct shikiri_region *r = &vm->plan->ram[i];
 		void *p = (void *)(uintptr_t)r->pa;
 
-		zero_lines(p, r->size);
+		/* With the tags a guest can give it (MTE), where it has them. */
+		if (!arch_mem_scrub(p, r->size))
+			zero_lines(p, r->size);
 		arch_dcache_clean(p, r->size);
 		bytes += r->size;
 	}

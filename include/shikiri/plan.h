@@ -333,6 +333,13 @@ struct shikiri_plan_board {
 			uint32_t smmu_gerror_intid; /**< global error SPI (edge) */
 			/** GICv3 ITS (128 KiB: control + translater), 0: none. */
 			uint64_t its_base;
+			/**
+			 * The PMU's overflow PPI (the board's "pmu" node), 0:
+			 * none.  Forwarded to the VM owning the CPU where the
+			 * PMU is the guest's (docs/isolation.md "PMU").
+			 */
+			uint32_t pmu_intid;
+			uint32_t reserved3;
 		} aarch64;
 		struct {
 			uint64_t lapic_base;  /**< 0xfee00000 */

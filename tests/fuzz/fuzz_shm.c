@@ -61,6 +61,13 @@ void arch_dcache_clean(const void *start, uint64_t size)
 	(void)size;
 }
 
+bool arch_mem_scrub(void *p, uint64_t size)
+{
+	(void)p;
+	(void)size;
+	return false; /* data only: shm_boot() zeroes it */
+}
+
 static void view(struct shikiri_plan_vm *vm, unsigned k, uint32_t region,
 		 uint32_t flags)
 {

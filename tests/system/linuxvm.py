@@ -25,7 +25,7 @@ USERSPACE = r"shikiri-guest: userspace up on (\d+) cpus"
 # not given.  Its memory and its management page (just below RAM) are named
 # by their address, which is 0x40000000 (page 0x3ffff000) unless the VM owns
 # a DMA-capable device and so sees its RAM where it really is.
-BASE_NODES = {"cpus", "psci", "intc@8000000", "timer", "pl011@9000000",
+BASE_NODES = {"cpus", "psci", "intc@8000000", "timer", "pmu", "pl011@9000000",
               "apb-pclk", "chosen"}
 BASE_PREFIXES = ("memory@", "shikiri-manage@")
 OPTIONAL_NODES = {"aliases", "__symbols__"}

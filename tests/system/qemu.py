@@ -79,6 +79,14 @@ ARCHES = {
         CACHE / "x86_64" / "bzImage",
         REPO / "build" / "guest-x86_64" / "initramfs.cpio.gz"),
 }
+# QEMU's `max` CPU on the virt machine with its Memory Tagging Extension
+# (mte=on): every CPU feature QEMU models (SVE, PAuth, BTI, MTE, RNG...),
+# which a VM gets or finds hidden (docs/isolation.md).  Options to give
+# after an aarch64 image's own (boot(image, *MAX_MTE)) or a board's machine
+# list (Arch.qemu_argv(machine=arch.machine + MAX_MTE)): QEMU merges
+# repeated -M options and the last -cpu wins.  Every test on this machine
+# takes it from here.
+MAX_MTE = ["-M", "virt,virtualization=on,gic-version=3,mte=on", "-cpu", "max"]
 BOARDS = {a.board: a for a in ARCHES.values()}
 # Boards a config may name besides each Arch's own: qemu-virt with an
 # SMMUv3 and PCI functions to pass through (docs/pci.md).

@@ -245,6 +245,7 @@ static void test_image_and_plan(void **state)
 	assert_int_equal(p->board.cpu_id[3], 3);
 	assert_int_equal(p->board.hw.aarch64.timer_virt_intid, 27);
 	assert_int_equal(p->board.hw.aarch64.gic_maint_intid, 25);
+	assert_int_equal(p->board.hw.aarch64.pmu_intid, 23);
 
 	a = &p->vm[0];
 	b = &p->vm[1];
@@ -444,7 +445,6 @@ static void test_guest_dt_contents(void **state)
 		"/pl031@9010000",
 		"/pl061@9030000",
 		"/gpio-keys",
-		"/pmu",
 		"/platform-bus@c000000",
 		"/cpus/cpu-map",
 		"/cpus/cpu@2",
@@ -511,6 +511,13 @@ static void test_guest_dt_contents(void **state)
 	assert_non_null(fdt_getprop(fdt, fdt_path_offset(fdt, "/timer"),
 				    "always-on", NULL));
 
+	/* The board's PMU with its overflow PPI (PPI 7, level), as is. */
+	assert_str(fdt, "/pmu", "compatible", "arm,armv8-pmuv3");
+	reg = get_cells(fdt, "/pmu", "interrupts", 12);
+	assert_int_equal(fdt32_to_cpu(reg[0]), 1);
+	assert_int_equal(fdt32_to_cpu(reg[1]), 7);
+	assert_int_equal(fdt32_to_cpu(reg[2]), 4);
+
 	/* The console and its clock, under a fresh phandle. */
 	assert_str(fdt, "/pl011@9000000", "compatible", "arm,pl011");
 	reg = get_cells(fdt, "/pl011@9000000", "reg", 16);
@@ -559,7 +566,7 @@ static void test_guest_dt_contents(void **state)
 	node = 0;
 	len = 0;
 	fdt_for_each_subnode(node, fdt, 0) len++;
-	assert_int_equal(len, 10);
+	assert_int_equal(len, 11);
 	fileio_free(&blob);
 }
 
@@ -587,6 +594,37 @@ static void test_guest_dt_without_console(void **state)
 		fdt32_to_cpu(get_cells(fdt, "/intc@8000000", "reg", 32)[7]),
 		0x20000);
 	fileio_free(&blob);
+}
+
+/*
+ * A board without a PMU node, or whose PMU interrupts are SPIs (one per
+ * core, not the VM's to take), gives its guests no PMU and the hypervisor
+ * no PMU PPI to forward.
+ */
+static void test_guest_dt_pmu_only_with_a_ppi(void **state)
+{
+	static const char *const boards[] = {
+		"/ { /delete-node/ pmu; };",
+		"/ { pmu { interrupts = <0 60 4 0 61 4 0 62 4 0 63 4>; }; };",
+		"/ { pmu { interrupts = <0 60 4>; }; };",
+	};
+	const struct shikiri_plan *p;
+	struct blob img, dtb;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(boards) / sizeof(boards[0]); i++) {
+		buildtest_make_board(boards[i]);
+		assert_int_equal(buildtest_run(TWO_VMS), 0);
+		dtb = buildtest_read("out.img.dtb-alpha");
+		assert_true(fdt_path_offset(fdt_of(&dtb), "/pmu") < 0);
+		assert_true(fdt_path_offset(fdt_of(&dtb), "/timer") >= 0);
+		img = buildtest_read("out.img");
+		p = image_plan(&img);
+		assert_int_equal(p->board.hw.aarch64.pmu_intid, 0);
+		fileio_free(&img);
+		fileio_free(&dtb);
+	}
+	buildtest_make_board(NULL);
 }
 
 /*
@@ -735,6 +773,7 @@ int main(void)
 		cmocka_unit_test(test_qemu_args_written),
 		cmocka_unit_test(test_guest_dt_contents),
 		cmocka_unit_test(test_guest_dt_without_console),
+		cmocka_unit_test(test_guest_dt_pmu_only_with_a_ppi),
 		cmocka_unit_test(test_guest_dt_golden),
 	};
 	int failed;

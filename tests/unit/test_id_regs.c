@@ -57,17 +57,26 @@ static void signed_fields_keep_not_implemented(void **state)
 	assert_int_equal(field(v, 7), 0xf);
 }
 
-static void pfr1_hides_mte_sme(void **state)
+static void pfr1_passes_mte_hides_sme(void **state)
 {
 	uint64_t v = id_regs_guest_value(4, 1, all(3), &full);
 
 	(void)state;
-	assert_int_equal(field(v, 0), 3);	  /* BT */
-	assert_int_equal(field(v, 1), 3);	  /* SSBS */
-	assert_int_equal(field(v, 2), 0);	  /* MTE */
-	assert_int_equal(field(v, 6), 0);	  /* SME */
-	assert_int_equal(field(v, 7), 0);	  /* RNDR_trap */
-	assert_int_equal(v & ~0xf0000f0ffull, 0); /* + CSV2_frac */
+	assert_int_equal(field(v, 0), 3);  /* BT */
+	assert_int_equal(field(v, 1), 3);  /* SSBS */
+	assert_int_equal(field(v, 2), 3);  /* MTE: MTE3 as the CPU has */
+	assert_int_equal(field(v, 6), 0);  /* SME */
+	assert_int_equal(field(v, 7), 0);  /* RNDR_trap */
+	assert_int_equal(field(v, 10), 3); /* MTE_frac, with MTE */
+	assert_int_equal(field(v, 13), 0); /* MTEX: needs TCR2_EL1 */
+	assert_int_equal(v & ~0xf0f0000f3ffull, 0); /* + CSV2_frac */
+	/* MTE2 without asynchronous faults (MTE_frac 0xF) stays so. */
+	v = id_regs_guest_value(4, 1, 0xf0000000200ull, &full);
+	assert_int_equal(field(v, 2), 2);
+	assert_int_equal(field(v, 10), 0xf);
+	/* Instructions only (FEAT_MTE), and a future value, capped at 3. */
+	assert_int_equal(field(id_regs_guest_value(4, 1, 0x100, &full), 2), 1);
+	assert_int_equal(field(id_regs_guest_value(4, 1, 0x700, &full), 2), 3);
 }
 
 static void dfr0_hides_trace_spe(void **state)
@@ -174,7 +183,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(pfr0_hides_el2_el3_amu_mpam),
 		cmocka_unit_test(signed_fields_keep_not_implemented),
-		cmocka_unit_test(pfr1_hides_mte_sme),
+		cmocka_unit_test(pfr1_passes_mte_hides_sme),
 		cmocka_unit_test(dfr0_hides_trace_spe),
 		cmocka_unit_test(pmu_mode_by_version),
 		cmocka_unit_test(hidden_pmu_reads_absent),

@@ -80,6 +80,7 @@ static void make_plan(struct fixture *f)
 		p->board.cpu_id[i] = i;
 	p->board.hw.aarch64.timer_virt_intid = 27;
 	p->board.hw.aarch64.gic_maint_intid = 25;
+	p->board.hw.aarch64.pmu_intid = 23;
 	set_vm(&p->vm[0], "linux0", 0x3, 0xa0000000, 0x20000);
 	p->vm[0].mmio_count = 1;
 	p->vm[0].mmio[0] =
@@ -246,6 +247,12 @@ DAMAGE(board_small_gicr,
        P->board.hw.aarch64.gicr_size = 3 * SHIKIRI_GICR_STRIDE)
 DAMAGE(board_uart_ppi, P->board.uart_irq = 20)
 DAMAGE(board_timer_spi, P->board.hw.aarch64.timer_virt_intid = 40)
+DAMAGE(board_pmu_spi, P->board.hw.aarch64.pmu_intid = 40)
+DAMAGE(board_pmu_maint, P->board.hw.aarch64.pmu_intid = 25)
+DAMAGE(board_pmu_hyp_timer, P->board.hw.aarch64.pmu_intid = 26)
+DAMAGE(board_pmu_vtimer, P->board.hw.aarch64.pmu_intid = 27)
+DAMAGE(board_pmu_ptimer, P->board.hw.aarch64.pmu_intid = 30)
+DAMAGE(board_reserved3, P->board.hw.aarch64.reserved3 = 1)
 DAMAGE(name_upper, V0.name[0] = 'L')
 DAMAGE(name_empty, V0.name[0] = '\0')
 DAMAGE(name_unterminated, memset(V0.name, 'a', SHIKIRI_NAME_LEN))
@@ -348,6 +355,14 @@ static const struct refusal refusals[] = {
 	{ "board GICR", board_small_gicr, "bad board GIC", -1, false },
 	{ "board UART", board_uart_ppi, "bad board UART", -1, false },
 	{ "board timer", board_timer_spi, "bad board PPI", -1, false },
+	{ "board PMU SPI", board_pmu_spi, "bad board PPI", -1, false },
+	{ "board PMU maint", board_pmu_maint, "bad board PPI", -1, false },
+	{ "board PMU hyp timer", board_pmu_hyp_timer, "bad board PPI", -1,
+	  false },
+	{ "board PMU vtimer", board_pmu_vtimer, "bad board PPI", -1, false },
+	{ "board PMU ptimer", board_pmu_ptimer, "bad board PPI", -1, false },
+	{ "board reserved3", board_reserved3, "reserved field not zero", -1,
+	  false },
 	{ "name case", name_upper, "bad VM name", 0, false },
 	{ "name empty", name_empty, "bad VM name", 0, false },
 	{ "name no NUL", name_unterminated, "bad VM name", 0, false },

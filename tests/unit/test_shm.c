@@ -59,6 +59,30 @@ void arch_dcache_clean(const void *start, uint64_t size)
 	(void)size;
 }
 
+/*
+ * The arch's scrub (aarch64 with MTE: data and tags): records what it was
+ * given and, when it says it did the work, zeroes all but a mark in the
+ * first byte that the core's own zeroing would wipe.
+ */
+static bool arch_scrubs;
+static uint64_t scrubbed_pa[4], scrubbed_size[4];
+static unsigned scrub_calls;
+#define ARCH_SCRUB_MARK 0x7a
+
+bool arch_mem_scrub(void *p, uint64_t size)
+{
+	if (scrub_calls < 4) {
+		scrubbed_pa[scrub_calls] = (uintptr_t)p;
+		scrubbed_size[scrub_calls] = size;
+	}
+	scrub_calls++;
+	if (!arch_scrubs)
+		return false;
+	memset(p, 0, size);
+	*(uint8_t *)p = ARCH_SCRUB_MARK;
+	return true;
+}
+
 static void set_view(struct shikiri_plan_vm *vm, unsigned k, uint32_t region,
 		     uint64_t ipa, uint32_t flags)
 {
@@ -73,6 +97,8 @@ static int setup(void **state)
 	memset(&fake_virq, 0, sizeof(fake_virq));
 	memset(vms, 0, sizeof(vms));
 	log_lines = 0;
+	scrub_calls = 0;
+	arch_scrubs = false;
 	vm_count = 3;
 	plan = calloc(1, sizeof(*plan) + 3 * sizeof(plan->vm[0]));
 	ring_mem = malloc(RING_SIZE);
@@ -193,6 +219,28 @@ static void boot_zeroes_regions_and_logs_each_view(void **state)
 	assert_false(fake_virq.present[2][INTID]);
 	/* ECAM + two register pages each. */
 	assert_int_equal(vms[0].mmio.count, 3);
+}
+
+/* Where the arch has more than data to zero (MTE tags), it does it all. */
+static void boot_scrubs_each_region_through_the_arch(void **state)
+{
+	(void)state;
+	assert_int_equal(scrub_calls, 2);
+	assert_int_equal(scrubbed_pa[0], (uintptr_t)ring_mem);
+	assert_int_equal(scrubbed_size[0], RING_SIZE);
+	assert_int_equal(scrubbed_pa[1], (uintptr_t)log_mem);
+	assert_int_equal(scrubbed_size[1], LOG_SIZE);
+	memset(ring_mem, 0xaa, RING_SIZE);
+	memset(log_mem, 0x55, LOG_SIZE);
+	arch_scrubs = true;
+	shm_boot(plan);
+	assert_int_equal(scrub_calls, 4);
+	assert_int_equal(ring_mem[0], ARCH_SCRUB_MARK);
+	assert_int_equal(log_mem[0], ARCH_SCRUB_MARK);
+	for (unsigned i = 1; i < RING_SIZE; i++)
+		assert_int_equal(ring_mem[i], 0);
+	for (unsigned i = 1; i < LOG_SIZE; i++)
+		assert_int_equal(log_mem[i], 0);
 }
 
 static void header_is_ivshmem_with_fixed_bars(void **state)
@@ -492,6 +540,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(
 			boot_zeroes_regions_and_logs_each_view, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(
+			boot_scrubs_each_region_through_the_arch, setup,
 			teardown),
 		cmocka_unit_test_setup_teardown(
 			header_is_ivshmem_with_fixed_bars, setup, teardown),

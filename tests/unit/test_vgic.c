@@ -168,6 +168,38 @@ static void redistributor_identity_and_timer_ppi(void **state)
 	assert_int_equal(rd(GICR + 0x14, 4), 0);
 }
 
+/*
+ * The PMU's PPI is a hardware line only where pmu_guest_intid() gives it
+ * (the PMU is the guest's on that CPU): then the guest's enable reaches
+ * that CPU's redistributor, the physical interrupt is forwarded and a
+ * reset keeps it; elsewhere it is a software line the GIC never sees.
+ */
+static void pmu_ppi_is_hardware_only_where_the_pmu_is_given(void **state)
+{
+	(void)state;
+	fake_gic.pmu_intid[3] = PMU_PPI;
+	vgic_reset_vm(&vm);
+	assert_false(vgic_forward_hw(&vm.vcpu[0], PMU_PPI));
+	assert_true(vgic_forward_hw(&vm.vcpu[1], PMU_PPI));
+	assert_int_equal(vm.vcpu[1].arch.vgic.queue[0].vintid, PMU_PPI);
+	assert_int_equal(vm.vcpu[1].arch.vgic.queue[0].pintid, PMU_PPI);
+	/* Each vCPU's redistributor enables its own PPI. */
+	assert_int_equal(wr(GICR + 0x20000 + 0x10100, 4, 1u << PMU_PPI), 0);
+	assert_int_equal(wr(GICR + 0x10100, 4, 1u << PMU_PPI), 0);
+	assert_true(fake_gic.ppi_enabled[3][PMU_PPI]);
+	assert_false(fake_gic.ppi_enabled[2][PMU_PPI]);
+	assert_int_equal(rd(GICR + 0x10100, 4) & (1u << PMU_PPI),
+			 1u << PMU_PPI);
+	/* Parked, the vCPU's PMU PPI is deactivated with the timers'. */
+	fake_gic.ppi_active[3][PMU_PPI] = true;
+	vgic_vcpu_park(&vm.vcpu[1]);
+	assert_false(fake_gic.ppi_active[3][PMU_PPI]);
+	/* Once the PMU is not the guest's, a reset makes it software. */
+	fake_gic.pmu_intid[3] = 0;
+	vgic_reset_vm(&vm);
+	assert_false(vgic_forward_hw(&vm.vcpu[1], PMU_PPI));
+}
+
 static void distributor_identity_and_access_sizes(void **state)
 {
 	struct mmio_access a = { .ipa = GICD + 0x100, .size = 2, .reg = 0 };
@@ -524,6 +556,8 @@ int main(void)
 				       setup),
 		cmocka_unit_test_setup(
 			stopped_vm_lines_stay_masked_until_enabled, setup),
+		cmocka_unit_test_setup(
+			pmu_ppi_is_hardware_only_where_the_pmu_is_given, setup),
 		cmocka_unit_test_setup(distributor_identity_and_access_sizes,
 				       setup),
 		cmocka_unit_test_setup(

@@ -496,6 +496,29 @@ static int find_timer(struct board *b, struct diag *d)
 	return 0;
 }
 
+/*
+ * The PMU (pmu/arm,pmu.yaml): its overflow interrupt, if it is one PPI, is
+ * each CPU's own and reaches the VM owning the CPU; guests get the node.
+ * A board without one, or whose PMU interrupts are SPIs (one per core),
+ * gives guests no PMU node: those SPIs are not the VM's to take.
+ */
+static int find_pmu(struct board *b, struct diag *d)
+{
+	const void *fdt = b->dtb.data;
+	int node = fdt_node_offset_by_compatible(fdt, -1, "arm,armv8-pmuv3");
+	uint32_t intid;
+	bool spi = true;
+	int len = 0;
+
+	(void)d;
+	if (node < 0 || !fdt_getprop(fdt, node, "interrupts", &len) ||
+	    len != 12 || board_irq(fdt, node, 0, &intid, &spi) || spi)
+		return 0;
+	b->pmu_node = node;
+	b->facts.hw.aarch64.pmu_intid = intid;
+	return 0;
+}
+
 static int find_cpus(struct board *b, struct diag *d)
 {
 	const void *fdt = b->dtb.data;
@@ -556,14 +579,14 @@ int board_load(struct board *b, const struct board_model *model,
 	       const char *dtb_path, struct diag *d)
 {
 	int (*const steps[])(struct board *, struct diag *) = {
-		find_ram, find_gic, find_uart, find_timer, find_cpus,
+		find_ram, find_gic, find_uart, find_timer, find_pmu, find_cpus,
 	};
 	int ret = 0;
 
 	memset(b, 0, sizeof(*b));
 	b->model = model;
 	b->facts.arch = SHIKIRI_ARCH_AARCH64;
-	b->pci_node = b->smmu_node = b->its_node = -1;
+	b->pci_node = b->smmu_node = b->its_node = b->pmu_node = -1;
 	if (model) {
 		b->name = fileio_strdup_printf("board %s", model->name);
 		if (model->dts ? compile_board_file(b, d) : dump_qemu_dtb(b, d))

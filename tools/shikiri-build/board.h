@@ -74,6 +74,7 @@ struct board_pci_fn {
  * @gic_node: offset of the GICv3 node (x86_64: the I/O APIC's).
  * @uart_node: offset of the console PL011 (the hypervisor's UART).
  * @timer_node: offset of the architected timer node.
+ * @pmu_node: aarch64: the PMU node whose one PPI guests get, or -1.
  * @gic_phandle: the GIC's (x86_64: the I/O APIC's) phandle in @dtb.
  * @uart_path: full path of @uart_node.
  * @cpu_range: the physical CPU numbers as text, "0-3", for messages.
@@ -94,6 +95,7 @@ struct board {
 	int gic_node;
 	int uart_node;
 	int timer_node;
+	int pmu_node;
 	uint32_t gic_phandle;
 	char uart_path[256];
 	char cpu_range[16];

@@ -189,6 +189,27 @@ static int write_timer(struct gen *g)
 	return err ? err : fdt_end_node(g->fdt);
 }
 
+/*
+ * The board's PMU, with its overflow PPI: where the hypervisor gives the
+ * PMU to guests that PPI is forwarded to the VM owning the CPU; where it
+ * hides it (ID_AA64DFR0_EL1.PMUVer 0), Linux's driver finds no PMU and
+ * leaves it (docs/isolation.md "PMU").
+ */
+static int write_pmu(struct gen *g)
+{
+	int node = g->b->pmu_node;
+	int err;
+
+	if (node < 0)
+		return 0;
+	err = fdt_begin_node(g->fdt, "pmu");
+	if (!err)
+		err = copy_board_prop(g, node, "compatible");
+	if (!err)
+		err = copy_board_prop(g, node, "interrupts");
+	return err ? err : fdt_end_node(g->fdt);
+}
+
 static int write_devices(struct gen *g)
 {
 	int err = dtcopy_write_clocks(&g->copy, g->fdt);
@@ -311,9 +332,9 @@ static int collect_clocks(struct gen *g)
 static int generate(struct gen *g, int size)
 {
 	static int (*const steps[])(struct gen *) = {
-		write_root,	write_cpus,  write_psci,    write_memory,
-		write_gic,	write_timer, write_devices, write_manage,
-		write_watchdog, write_comm,  write_chosen,
+		write_root,   write_cpus,     write_psci, write_memory,
+		write_gic,    write_timer,    write_pmu,  write_devices,
+		write_manage, write_watchdog, write_comm, write_chosen,
 	};
 	int err;
 

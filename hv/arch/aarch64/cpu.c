@@ -6,6 +6,8 @@
  */
 #include "arch/gic.h"
 #include "arch/its.h"
+#include "arch/mte.h"
+#include "arch/pmu.h"
 #include "arch/psci.h"
 #include "arch/sysreg_trap.h"
 #include "arch/vcpu_reset.h"
@@ -98,6 +100,9 @@ static uint64_t hcr_value(void)
 		hcr |= HCR_TERR;
 	if (ID_FIELD(read_sysreg_s(ID_AA64MMFR1_EL1), MMFR1_LO))
 		hcr |= HCR_TLOR;
+	/* Memory tagging, if the CPU keeps tags, is the guest's (mte.c). */
+	if (mte_present())
+		hcr |= HCR_ATA;
 	return hcr;
 }
 
@@ -187,6 +192,7 @@ void arch_cpu_init(struct pcpu *p)
 	write_sysreg(hcr_el2, hcr_value());
 	isb();
 	gic_init_cpu(p->id, p->hw_id, hv_board->hw.aarch64.gic_maint_intid);
+	pmu_init_cpu(p->id, &host);
 	its_init_cpu(p->id);
 	vgic_lr_clear();
 	if (v) {
@@ -253,6 +259,7 @@ static void vcpu_quiesce(struct vcpu *v)
 	isb();
 	gic_ppi_enable(v->pcpu, 27, false);
 	gic_ppi_enable(v->pcpu, 30, false);
+	pmu_quiesce(v->pcpu);
 	vgic_vcpu_park(v);
 }
 

@@ -211,6 +211,16 @@ bool gic_is_active(unsigned pcpu, uint32_t intid)
 	return bit_read(pcpu, GICD_ISACTIVER, intid);
 }
 
+void gic_ppi_set_edge(unsigned pcpu, uint32_t intid, bool edge)
+{
+	/* GICR_ICFGR1 covers PPIs 16-31; only this CPU writes its own. */
+	volatile uint32_t *r =
+		reg32(gicr_of[pcpu] + GICR_SGI + GICD_ICFGR + 4);
+	uint32_t bit = 2u << ((intid % 16) * 2);
+
+	*r = edge ? (*r | bit) : (*r & ~bit);
+}
+
 void gic_send_sgi(uint64_t mpidr, unsigned sgi)
 {
 	uint64_t v = ((mpidr >> 32) & 0xff) << 48 | ((mpidr >> 16) & 0xff) << 32 |

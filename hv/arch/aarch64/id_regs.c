@@ -89,11 +89,12 @@ static const struct id_reg_desc id_regs[] = {
 	  .signed_fields = FIELD_BIT(4) | FIELD_BIT(5),
 	  .limit = 0xff0f000fff77001full },
 	/*
-	 * ID_AA64PFR1: CSV2_frac; RNDR_trap, SME, MPAM_frac, MTE and all of
-	 * the newer fields (NMI, GCS, THE, MTE extensions...) 0; RAS_frac,
-	 * SSBS, BT.
+	 * ID_AA64PFR1: MTE_frac and MTE (at most 3) as the CPU has them
+	 * (HCR_EL2.ATA is set with MTE2, mte.c); CSV2_frac; RNDR_trap, SME,
+	 * MPAM_frac and the newer fields (NMI, GCS, THE, MTEX...) 0;
+	 * RAS_frac, SSBS, BT.
 	 */
-	ID_REG(4, 1, 0x0000000f0000f0ffull),
+	ID_REG(4, 1, 0x00000f0f0000f3ffull),
 	ID_REG(4, 4, PASS), /* ID_AA64ZFR0: SVE is the guest's */
 	/*
 	 * ID_AA64DFR0: HPMN0, ExtTrcBuff, BRBE, MTPMU, TraceBuffer,

@@ -6,13 +6,15 @@
  * nothing else.  Write xor execute (SCTLR_EL2.WXN, and the map itself): the
  * hypervisor's code is read-only and executable, its read-only data
  * read-only, everything else never executable; the guard page under each
- * CPU's stack is not mapped at all.  Built once on the boot CPU; every CPU
- * turns on the same tables.
+ * CPU's stack is not mapped at all.  Where the CPU has MTE2, normal memory
+ * is Tagged, so that a scrub can zero the tags too (mte.c).  Built once on
+ * the boot CPU; every CPU turns on the same tables.
  */
 #include "asm_defs.h"
 #include "hv/arch/cpu.h"
 #include "arch/pci_arm.h"
 #include "arch/its.h"
+#include "arch/mte.h"
 #include "arch/pgtable.h"
 #include "hv/drivers/smmuv3.h"
 #include "hv/errno.h"
@@ -37,11 +39,11 @@ static void mmu_enable(void)
 {
 	__asm__ volatile("tlbi alle2" ::: "memory");
 	dsb(sy);
-	write_sysreg(mair_el2, MAIR_EL2_VALUE);
+	write_sysreg(mair_el2, mte_el2_mair(MAIR_EL2_VALUE));
 	write_sysreg(tcr_el2, TCR_EL2_VALUE);
 	write_sysreg(ttbr0_el2, (uintptr_t)hv_pt.root);
 	isb();
-	write_sysreg(sctlr_el2, SCTLR_EL2_VALUE);
+	write_sysreg(sctlr_el2, mte_el2_sctlr(SCTLR_EL2_VALUE));
 	isb();
 }
 

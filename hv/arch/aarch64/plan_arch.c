@@ -17,6 +17,11 @@
 #define PLAN_UART_SIZE 0x1000ull
 #define PLAN_PPI_FIRST 16u
 #define PLAN_PPI_LAST 31u
+/* The PPIs the hypervisor uses as fixed numbers (SBSA): its own timer and
+ * the EL1 timers it hands to guests (hv/arch/aarch64/vgic_v3.c). */
+#define PLAN_PPI_HYP_TIMER 26u
+#define PLAN_PPI_VIRT_TIMER 27u
+#define PLAN_PPI_PHYS_TIMER 30u
 #define PLAN_FRAME_ALIGN 0x10000ull
 #define PLAN_SMMU_SIZE 0x20000ull /* SMMUv3: register pages 0 and 1 */
 #define PLAN_ITS_SIZE 0x20000ull  /* ITS: control and translater frames */
@@ -34,6 +39,22 @@ static bool is_spi(uint32_t intid)
 static bool is_ppi(uint32_t intid)
 {
 	return intid >= PLAN_PPI_FIRST && intid <= PLAN_PPI_LAST;
+}
+
+/*
+ * The PMU's PPI, if the board has one, is a PPI of its own: not one the
+ * hypervisor takes (its timer, the maintenance interrupt) nor an EL1
+ * timer's, each of which reaches a guest as that line.
+ */
+static bool pmu_ppi_ok(const struct shikiri_plan_board *b)
+{
+	uint32_t pmu = b->hw.aarch64.pmu_intid;
+
+	return !pmu ||
+	       (is_ppi(pmu) && pmu != b->hw.aarch64.gic_maint_intid &&
+		pmu != PLAN_PPI_HYP_TIMER && pmu != PLAN_PPI_VIRT_TIMER &&
+		pmu != PLAN_PPI_PHYS_TIMER &&
+		pmu != b->hw.aarch64.timer_virt_intid);
 }
 
 /* plan_overlaps(), where a size of 0 is nothing. */
@@ -96,8 +117,10 @@ static const char *aarch64_board(const struct shikiri_plan *plan)
 	    !is_spi(b->uart_irq))
 		return "bad board UART";
 	if (!is_ppi(b->hw.aarch64.timer_virt_intid) ||
-	    !is_ppi(b->hw.aarch64.gic_maint_intid))
+	    !is_ppi(b->hw.aarch64.gic_maint_intid) || !pmu_ppi_ok(b))
 		return "bad board PPI";
+	if (b->hw.aarch64.reserved3)
+		return "reserved field not zero";
 	if (!plan_all_zero(b->hw.raw + used, sizeof(b->hw.raw) - used))
 		return "reserved field not zero";
 	return aarch64_board_pci(b);

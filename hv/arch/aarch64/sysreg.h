@@ -47,6 +47,7 @@
 #define HCR_TERR (1ull << 36)
 #define HCR_APK (1ull << 40)
 #define HCR_API (1ull << 41)
+#define HCR_ATA (1ull << 56)
 
 /* CPTR_EL2 with E2H = 0 (D13.2.33): TTA traps trace, TAM activity monitors. */
 #define CPTR_RES1 0x32ffull /* bits 0-7, 9, 12 (TSM: SME trapped), 13 */

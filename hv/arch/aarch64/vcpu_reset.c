@@ -11,6 +11,7 @@
  * are never trapped); a register of a feature it lacks is not touched, as
  * the access would UNDEF at EL2.
  */
+#include "arch/mte.h"
 #include "arch/vcpu_reset.h"
 #include "asm_defs.h"
 #include "hv/types.h"
@@ -54,6 +55,10 @@
 #define APDBKEYHI_EL1 3, 0, 2, 2, 3
 #define APGAKEYLO_EL1 3, 0, 2, 3, 0
 #define APGAKEYHI_EL1 3, 0, 2, 3, 1
+#define RGSR_EL1 3, 0, 1, 0, 5
+#define GCR_EL1 3, 0, 1, 0, 6
+#define TFSR_EL1 3, 0, 5, 6, 0
+#define TFSRE0_EL1 3, 0, 5, 6, 1
 
 #define MSR_XZR(op0, op1, crn, crm, op2)                                      \
 	(0xd500001fu | (op0) << 19 | (op1) << 16 | (crn) << 12 | (crm) << 8 | \
@@ -239,10 +244,21 @@ static void reset_optional(uint64_t pfr0, uint64_t pfr1)
 	if (ID_FIELD(pfr1, 24))
 		zero_sysreg(TPIDR2_EL0);
 	/*
-	 * SCXTNUM_EL0/EL1 and the MTE registers are not reset: the guest
-	 * cannot reach them (HCR_EL2.EnSCXT and HCR_EL2.ATA clear), and on a
-	 * machine whose firmware leaves SCR_EL3.EnSCXT or ATA clear an EL2
-	 * access would trap to EL3.
+	 * The MTE registers, where the guest has them (HCR_EL2.ATA, mte.c):
+	 * no tag exclusion or random seed of the last life, no tag check
+	 * fault it left pending.  SCTLR_EL1_RESET has ATA, ATA0, TCF and TCF0
+	 * clear, so nothing is checked until the guest asks.
+	 */
+	if (mte_present()) {
+		zero_sysreg(GCR_EL1);
+		zero_sysreg(RGSR_EL1);
+		zero_sysreg(TFSR_EL1);
+		zero_sysreg(TFSRE0_EL1);
+	}
+	/*
+	 * SCXTNUM_EL0/EL1 are not reset: the guest cannot reach them
+	 * (HCR_EL2.EnSCXT clear), and on a machine whose firmware leaves
+	 * SCR_EL3.EnSCXT clear an EL2 access would trap to EL3.
 	 */
 	/* A guest's DISR_EL1 is VDISR_EL2 while HCR_EL2.AMO is set. */
 	if (ID_FIELD(pfr0, 28)) {

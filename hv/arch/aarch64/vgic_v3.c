@@ -13,6 +13,7 @@
  * vCPU's private ones); it is taken before any vgic_cpu.lock.
  */
 #include "arch/gic.h"
+#include "arch/pmu.h"
 #include "arch/vgic.h"
 #include "hv/arch/cpu.h"
 #include "hv/errno.h"
@@ -466,11 +467,15 @@ static const struct mmio_ops gicr_ops = { gicr_read, gicr_write };
 void vgic_reset_cpu(struct vcpu *vcpu)
 {
 	struct vgic_cpu *vc = &vcpu->arch.vgic;
+	uint32_t pmu = pmu_guest_intid(vcpu->pcpu);
 
 	for (unsigned i = 0; i < VGIC_PRIVATE_IRQS; i++)
 		vc->priv[i] = (struct vgic_irq){ .edge = i < 16 };
 	for (unsigned i = 0; i < ARRAY_SIZE(hw_ppis); i++)
 		vc->priv[hw_ppis[i]].phys = hw_ppis[i];
+	/* The PMU's overflow PPI, where the PMU is the guest's (pmu.c). */
+	if (pmu)
+		vc->priv[pmu].phys = (uint16_t)pmu;
 	vc->asleep = true;
 	spin_lock(&vc->lock);
 	vc->queue_len = 0;

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "arch/gic.h"
+#include "arch/pmu.h"
 #include "fake.h"
 #include "hv/arch/cpu.h"
 
@@ -144,6 +145,11 @@ bool gic_is_active(unsigned pcpu, uint32_t intid)
 {
 	return intid < 32 ? fake_gic.ppi_active[pcpu][intid] :
 			    fake_gic.spi_active[intid];
+}
+
+uint32_t pmu_guest_intid(unsigned pcpu)
+{
+	return fake_gic.pmu_intid[pcpu];
 }
 
 void gic_send_sgi(uint64_t mpidr, unsigned sgi)

@@ -41,6 +41,8 @@ struct fake_gic {
 	/* Acknowledged and not yet deactivated: SPIs, and PPIs per CPU. */
 	bool spi_active[FAKE_INTIDS];
 	bool ppi_active[FAKE_CPUS][32];
+	/* What pmu_guest_intid() says for each CPU: its VM's PMU PPI, or 0. */
+	uint32_t pmu_intid[FAKE_CPUS];
 };
 
 struct fake_cpu {

@@ -109,6 +109,14 @@ void arch_dcache_clean(const void *start, uint64_t size)
 	(void)size;
 }
 
+bool arch_mem_scrub(void *p, uint64_t size)
+{
+	/* RAM holds nothing but its data here. */
+	(void)p;
+	(void)size;
+	return false;
+}
+
 bool arch_random(uint64_t *out)
 {
 	uint32_t r[4];

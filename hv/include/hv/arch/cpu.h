@@ -119,4 +119,13 @@ void arch_timer_arm(uint64_t deadline);
  */
 void arch_dcache_clean(const void *start, uint64_t size);
 
+/**
+ * arch_mem_scrub() - Zero [@p, @p + @size) of RAM a VM is given, together
+ * with what the architecture keeps beside the data and a guest can set
+ * (aarch64 with FEAT_MTE2: the allocation tags).  @p and @size are page
+ * aligned.  Return: true if done; false where the CPU keeps nothing beside
+ * the data (x86_64, aarch64 without MTE2): the caller zeroes the data.
+ */
+bool arch_mem_scrub(void *p, uint64_t size);
+
 #endif /* HV_ARCH_CPU_H */

@@ -80,6 +80,12 @@ bool gic_is_pending(unsigned pcpu, uint32_t intid);
  */
 bool gic_is_active(unsigned pcpu, uint32_t intid);
 
+/**
+ * gic_ppi_set_edge() - Configure PPI @intid of CPU @pcpu edge- (true) or
+ * level-triggered, where the GIC lets it be configured.  On that CPU.
+ */
+void gic_ppi_set_edge(unsigned pcpu, uint32_t intid, bool edge);
+
 /** gic_send_sgi() - Raise SGI @sgi on the CPU with affinity @mpidr. */
 void gic_send_sgi(uint64_t mpidr, unsigned sgi);
 
