@@ -27,6 +27,7 @@
 #include "baremetal/platform.h"
 #include "baremetal/printf.h"
 #include "baremetal/psci.h"
+#include "baremetal/string.h"
 #include "baremetal/sysreg.h"
 #include "baremetal/test.h"
 #include "baremetal/timer.h"
@@ -189,11 +190,18 @@ static noreturn_fn void leave_overflow_pending(void)
 
 TEST(pmu_node_gives_a_ppi)
 {
+	int node = fdt_path(platform.dtb, "/pmu");
+	uint32_t len = 0;
+	const char *status =
+		node < 0 ? NULL : fdt_prop(platform.dtb, node, "status", &len);
+
 	pmu_intid = dt_pmu_intid();
 	ASSERT_NE(pmu_intid, 0);
 	ASSERT_TRUE(pmu_intid >= 16 && pmu_intid < 32);
-	printf("pmuirq: PMU PPI %u, PMU %s\n", pmu_intid,
-	       pmu_given() ? "given" : "hidden");
+	printf("pmuirq: PMU PPI %u, PMU %s, status %s\n", pmu_intid,
+	       pmu_given() ? "given" : "hidden", status ? status : "none");
+	/* Where the PMU is hidden, the node says so (status "fail"). */
+	ASSERT_TRUE(status && !strcmp(status, pmu_given() ? "okay" : "fail"));
 }
 
 /* Default role: the first life never returns from here. */

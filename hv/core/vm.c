@@ -163,6 +163,7 @@ static void load_payloads(struct vm *vm)
 		memcpy(dst, hv_image + pl->offset, pl->size);
 		/* Fresh seeds every boot, as a bootloader would give. */
 		seed_place(p, pl, dst, seeds);
+		arch_vm_payload_loaded(vm, pl, dst);
 		/* The guest starts with its MMU and caches off. */
 		arch_dcache_clean(dst, pl->size);
 	}

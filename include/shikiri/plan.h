@@ -256,6 +256,15 @@ struct shikiri_plan_vm {
 			 */
 			uint32_t msi_intid;
 			uint32_t msi_count;
+			/**
+			 * Offset in the DTB payload of the value of
+			 * /pmu/status ("okay"), 0: no /pmu.  Where the PMU is
+			 * not the guest's on the VM's CPUs, the hypervisor
+			 * writes "fail" there at every (re)start, so the
+			 * guest sees no PMU, as on a machine without one.
+			 */
+			uint32_t pmu_status_offset;
+			uint32_t reserved;
 		} aarch64;
 		/** I/O port ranges passed through (for issue 11). */
 		struct {

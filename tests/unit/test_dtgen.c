@@ -327,6 +327,12 @@ static void test_image_and_plan(void **state)
 	assert_memory_equal(dtb_a.data + a->kaslr_seed_offset,
 			    buildtest_seed + DTGEN_RNG_SEED_SIZE,
 			    DTGEN_KASLR_SEED_SIZE);
+	/* /pmu/status, which the hypervisor may turn into "fail". */
+	assert_int_not_equal(a->arch.aarch64.pmu_status_offset, 0);
+	assert_memory_equal(dtb_a.data + a->arch.aarch64.pmu_status_offset,
+			    "okay", 5);
+	assert_memory_equal(dtb_b.data + b->arch.aarch64.pmu_status_offset,
+			    "okay", 5);
 	assert_memory_equal(dtb_b.data + b->rng_seed_offset, buildtest_seed,
 			    DTGEN_RNG_SEED_SIZE);
 
@@ -517,6 +523,7 @@ static void test_guest_dt_contents(void **state)
 	assert_int_equal(fdt32_to_cpu(reg[0]), 1);
 	assert_int_equal(fdt32_to_cpu(reg[1]), 7);
 	assert_int_equal(fdt32_to_cpu(reg[2]), 4);
+	assert_str(fdt, "/pmu", "status", "okay");
 
 	/* The console and its clock, under a fresh phandle. */
 	assert_str(fdt, "/pl011@9000000", "compatible", "arm,pl011");
@@ -621,6 +628,7 @@ static void test_guest_dt_pmu_only_with_a_ppi(void **state)
 		img = buildtest_read("out.img");
 		p = image_plan(&img);
 		assert_int_equal(p->board.hw.aarch64.pmu_intid, 0);
+		assert_int_equal(p->vm[0].arch.aarch64.pmu_status_offset, 0);
 		fileio_free(&img);
 		fileio_free(&dtb);
 	}

@@ -54,6 +54,7 @@ static void set_vm(struct shikiri_plan_vm *vm, const char *name, uint64_t cpus,
 	vm->boot_info_ipa = 0x48200000;
 	vm->rng_seed_offset = 0x100;
 	vm->kaslr_seed_offset = 0x120;
+	vm->arch.aarch64.pmu_status_offset = 0x80;
 	vm->on_reset = SHIKIRI_POLICY_RESTART;
 	vm->on_poweroff = SHIKIRI_POLICY_STOP;
 	vm->on_crash = SHIKIRI_POLICY_RESTART;
@@ -308,6 +309,10 @@ DAMAGE(dtb_address_wrong, V0.boot_info_ipa = 0x48200100)
 DAMAGE(rng_outside_dtb, V0.rng_seed_offset = 0x1000 - 16)
 DAMAGE(kaslr_misaligned, V1.kaslr_seed_offset = 0x122)
 DAMAGE(seeds_overlap, V1.kaslr_seed_offset = 0x118)
+DAMAGE(pmu_status_outside_dtb, V0.arch.aarch64.pmu_status_offset = 0x1000 - 4)
+DAMAGE(pmu_status_misaligned, V1.arch.aarch64.pmu_status_offset = 0x82)
+DAMAGE(pmu_status_on_seed, V1.arch.aarch64.pmu_status_offset = 0x124)
+DAMAGE(vm_arch_reserved, V0.arch.aarch64.reserved = 1)
 DAMAGE(policy_reset_reflect, V0.on_reset = SHIKIRI_POLICY_REFLECT)
 DAMAGE(policy_crash_unknown, V1.on_crash = 7)
 DAMAGE(policy_fault_unknown, V0.on_fault = 3)
@@ -438,6 +443,14 @@ static const struct refusal refusals[] = {
 	{ "kaslr-seed offset", kaslr_misaligned,
 	  "seed offset outside the boot info", 1, false },
 	{ "seeds overlap", seeds_overlap, "seed offsets overlap", 1, false },
+	{ "PMU status offset", pmu_status_outside_dtb,
+	  "PMU status outside the DTB", 0, false },
+	{ "PMU status misaligned", pmu_status_misaligned,
+	  "PMU status outside the DTB", 1, false },
+	{ "PMU status on a seed", pmu_status_on_seed,
+	  "PMU status outside the DTB", 1, false },
+	{ "VM arch reserved", vm_arch_reserved, "reserved field not zero", 0,
+	  false },
 	{ "on-reset reflect", policy_reset_reflect, "bad policy", 0, false },
 	{ "on-crash 7", policy_crash_unknown, "bad policy", 1, false },
 	{ "on-fault 3", policy_fault_unknown, "bad policy", 0, false },

@@ -207,6 +207,9 @@ static int write_pmu(struct gen *g)
 		err = copy_board_prop(g, node, "compatible");
 	if (!err)
 		err = copy_board_prop(g, node, "interrupts");
+	/* What the hypervisor turns into "fail" where it hides the PMU. */
+	if (!err)
+		err = fdt_property_string(g->fdt, "status", "okay");
 	return err ? err : fdt_end_node(g->fdt);
 }
 
@@ -350,11 +353,11 @@ static int generate(struct gen *g, int size)
 	return err ? err : fdt_finish(g->fdt);
 }
 
-/* Offset of a /chosen property's value inside the finished blob. */
-static uint32_t chosen_offset(const void *fdt, const char *name)
+/* Offset of property @name's value of node @path in the finished blob. */
+static uint32_t prop_offset(const void *fdt, const char *path, const char *name)
 {
 	const void *val =
-		fdt_getprop(fdt, fdt_path_offset(fdt, "/chosen"), name, NULL);
+		fdt_getprop(fdt, fdt_path_offset(fdt, path), name, NULL);
 
 	return val ? (uint32_t)((const char *)val - (const char *)fdt) : 0;
 }
@@ -402,11 +405,22 @@ int dtgen_build(struct dtgen_out *out, const struct board *b,
 }
 
 /**
- * dtgen_locate_seeds() - Find the seeds' values in @out->dtb again.
+ * dtgen_locate_seeds() - Find the seeds' values and /pmu/status's in
+ * @out->dtb again.
  * @out: the generated DT.
  */
 void dtgen_locate_seeds(struct dtgen_out *out)
 {
-	out->rng_seed_offset = chosen_offset(out->dtb.data, "rng-seed");
-	out->kaslr_seed_offset = chosen_offset(out->dtb.data, "kaslr-seed");
+	const void *fdt = out->dtb.data;
+	int len = 0;
+	const char *status =
+		fdt_getprop(fdt, fdt_path_offset(fdt, "/pmu"), "status", &len);
+
+	out->rng_seed_offset = prop_offset(fdt, "/chosen", "rng-seed");
+	out->kaslr_seed_offset = prop_offset(fdt, "/chosen", "kaslr-seed");
+	/* Only "okay" may become "fail" (an overlay may have changed it). */
+	out->pmu_status_offset =
+		status && len == 5 && !memcmp(status, "okay", 5) ?
+			(uint32_t)(status - (const char *)fdt) :
+			0;
 }

@@ -23,11 +23,14 @@
  * @dtb: the packed blob.
  * @rng_seed_offset: offset in @dtb of /chosen/rng-seed's value.
  * @kaslr_seed_offset: offset in @dtb of /chosen/kaslr-seed's value.
+ * @pmu_status_offset: offset in @dtb of /pmu/status's value ("okay"), 0:
+ *                     none.
  */
 struct dtgen_out {
 	struct blob dtb;
 	uint32_t rng_seed_offset;
 	uint32_t kaslr_seed_offset;
+	uint32_t pmu_status_offset;
 };
 
 /**
@@ -64,8 +67,9 @@ int dtgen_build(struct dtgen_out *out, const struct board *b,
 int dtgen_comm_write(void *fdt, const struct comm_vm *comm);
 
 /**
- * dtgen_locate_seeds() - Find /chosen/rng-seed and kaslr-seed in @out->dtb
- * again, after the blob changed (an overlay was applied).
+ * dtgen_locate_seeds() - Find /chosen/rng-seed, kaslr-seed and
+ * /pmu/status in @out->dtb again, after the blob changed (an overlay was
+ * applied).
  * @out: the generated DT.
  */
 void dtgen_locate_seeds(struct dtgen_out *out);

@@ -180,6 +180,7 @@ static void fill_vm(struct shikiri_plan_vm *pv, const struct vm_build *v,
 		}
 		pv->rng_seed_offset = v->dt.rng_seed_offset;
 		pv->kaslr_seed_offset = v->dt.kaslr_seed_offset;
+		pv->arch.aarch64.pmu_status_offset = v->dt.pmu_status_offset;
 		pv->manage_ipa = l->manage_ipa;
 		pv->pci_count = v->comm.pci_count;
 		memcpy(pv->pci, v->comm.pci,

@@ -12,6 +12,7 @@
 
 #include "asm_defs.h"
 #include "hv/plan_check.h"
+#include "hv/seed.h"
 
 #define PLAN_GICD_SIZE 0x10000ull
 #define PLAN_UART_SIZE 0x1000ull
@@ -22,6 +23,8 @@
 #define PLAN_PPI_HYP_TIMER 26u
 #define PLAN_PPI_VIRT_TIMER 27u
 #define PLAN_PPI_PHYS_TIMER 30u
+/* "okay" or "fail" with its NUL. */
+#define PLAN_PMU_STATUS_SIZE 5u
 #define PLAN_FRAME_ALIGN 0x10000ull
 #define PLAN_SMMU_SIZE 0x20000ull /* SMMUv3: register pages 0 and 1 */
 #define PLAN_ITS_SIZE 0x20000ull  /* ITS: control and translater frames */
@@ -342,9 +345,35 @@ static const char *aarch64_pci(const struct shikiri_plan *plan, unsigned i)
 	return why;
 }
 
+/*
+ * /pmu/status's value, which the hypervisor may overwrite with "fail":
+ * inside the DTB payload, clear of the seeds it writes there too.
+ */
+static const char *pmu_status(const struct shikiri_plan_vm *vm)
+{
+	uint32_t off = vm->arch.aarch64.pmu_status_offset;
+	const struct shikiri_payload *dtb = NULL;
+
+	if (!off)
+		return NULL;
+	for (uint32_t n = 0; n < vm->payload_count && n < SHIKIRI_MAX_PAYLOADS;
+	     n++)
+		if (vm->payload[n].kind == SHIKIRI_PAYLOAD_DTB)
+			dtb = &vm->payload[n];
+	if (!dtb || !plan_aligned(off, 4) ||
+	    !plan_inside(off, PLAN_PMU_STATUS_SIZE, 0, dtb->size) ||
+	    hits(off, PLAN_PMU_STATUS_SIZE, vm->rng_seed_offset,
+		 vm->rng_seed_offset ? SEED_RNG_BYTES : 0) ||
+	    hits(off, PLAN_PMU_STATUS_SIZE, vm->kaslr_seed_offset,
+		 vm->kaslr_seed_offset ? SEED_KASLR_BYTES : 0))
+		return "PMU status outside the DTB";
+	return NULL;
+}
+
 static const char *aarch64_vm(const struct shikiri_plan *plan, unsigned int i)
 {
 	const struct shikiri_plan_vm *vm = &plan->vm[i];
+	const char *why;
 
 	if ((vm->flags & SHIKIRI_VM_CONSOLE_VIRTUAL) &&
 	    (!plan_aligned(vm->console_base, PLAN_UART_SIZE) ||
@@ -352,9 +381,11 @@ static const char *aarch64_vm(const struct shikiri_plan *plan, unsigned int i)
 	     !is_spi(vm->console_irq)))
 		return "bad console";
 	if (!plan_all_zero(vm->arch.raw + sizeof(vm->arch.aarch64),
-			   sizeof(vm->arch.raw) - sizeof(vm->arch.aarch64)))
+			   sizeof(vm->arch.raw) - sizeof(vm->arch.aarch64)) ||
+	    vm->arch.aarch64.reserved)
 		return "reserved field not zero";
-	return aarch64_pci(plan, i);
+	why = pmu_status(vm);
+	return why ? why : aarch64_pci(plan, i);
 }
 
 /** The aarch64 rules for plan_check(). */

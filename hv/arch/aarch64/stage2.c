@@ -7,8 +7,11 @@
  * Everything else, the hypervisor and other VMs included, is absent: an
  * access there exits to the hypervisor as a stage-2 abort.
  */
+#include <string.h>
+
 #include "arch/pci_arm.h"
 #include "arch/its.h"
+#include "arch/pmu.h"
 #include "arch/vgic.h"
 #include "hv/arch/cpu.h"
 #include "hv/errno.h"
@@ -18,6 +21,21 @@
 void arch_vm_reset(struct vm *vm)
 {
 	vgic_reset_vm(vm);
+}
+
+void arch_vm_payload_loaded(struct vm *vm, const struct shikiri_payload *pl,
+			    uint8_t *dst)
+{
+	uint32_t off = vm->plan->arch.aarch64.pmu_status_offset;
+
+	/*
+	 * A machine whose PMU its OS may not use has no PMU node: where the
+	 * hypervisor hides the PMU, /pmu/status "okay" becomes "fail" (the
+	 * plan check keeps the 5 bytes inside the DTB, clear of the seeds).
+	 */
+	if (pl->kind == SHIKIRI_PAYLOAD_DTB && off &&
+	    !pmu_guest_intid(vm->vcpu[0].pcpu))
+		memcpy(dst + off, "fail", 4);
 }
 
 int arch_vm_init(struct vm *vm, struct page_pool *pool)

@@ -204,6 +204,15 @@ void arch_vm_reset(struct vm *vm)
 	__atomic_store_n(&vm->arch.pci_cf8, 0, __ATOMIC_RELAXED);
 }
 
+void arch_vm_payload_loaded(struct vm *vm, const struct shikiri_payload *pl,
+			    uint8_t *dst)
+{
+	/* boot_params needs nothing but its seed (hv/core/seed.c). */
+	(void)vm;
+	(void)pl;
+	(void)dst;
+}
+
 void arch_vm_hold(struct vm *vm)
 {
 	intx_vm_hold(vm);

@@ -24,6 +24,7 @@ noreturn_fn void arch_system_reset(void);
 struct pcpu;
 struct vm;
 struct shikiri_plan_board;
+struct shikiri_payload;
 
 /** arch_mmu_setup() - Build the hypervisor's own map; MMU on (boot CPU). */
 int arch_mmu_setup(const struct shikiri_plan_board *board, uint64_t hv_base,
@@ -57,6 +58,15 @@ int arch_vm_init(struct vm *vm, struct page_pool *pool);
  * While all of its vCPUs are parked.
  */
 void arch_vm_reset(struct vm *vm);
+
+/**
+ * arch_vm_payload_loaded() - @vm's payload @pl was just copied to @dst
+ * (its fresh seeds in): what the arch adjusts in its copy.  aarch64: a
+ * DTB's /pmu says "fail" where the PMU is not the guest's.  On one of
+ * @vm's CPUs, at every (re)start.
+ */
+void arch_vm_payload_loaded(struct vm *vm, const struct shikiri_payload *pl,
+			    uint8_t *dst);
 
 /**
  * arch_vcpu_start() - Enter @vcpu at @pc with its boot argument @arg (x0
