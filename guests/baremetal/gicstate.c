@@ -32,7 +32,7 @@
 #define CNTV_ENABLE BIT(0)
 #define CNTV_ISTATUS BIT(2)
 /* Time for a state change to show, and for one that must not. */
-#define SHOW_US 200000
+#define SHOW_US 1000000
 #define QUIET_US 20000
 
 /* One bit of a set/clear register of redistributor @frame's SGI frame. */

@@ -59,6 +59,16 @@ bool report_present(struct report *r, bool present, const char *hwcap,
 int report_end(struct report *r);
 
 /**
+ * bti_main() - `shikiri-cpu bti`: indirect calls into guarded pages
+ * (Branch Target Identification).
+ * @argc: argument count, the subcommand's name first.
+ * @argv: the arguments.
+ *
+ * Return: the exit status: 0 when every check passed.
+ */
+int bti_main(int argc, char **argv);
+
+/**
  * hwcap_main() - `shikiri-cpu hwcap [NAME...]`: print the features the
  * kernel found (AT_HWCAP, AT_HWCAP2) by their /proc/cpuinfo names; with
  * names, whether each is present.
@@ -78,6 +88,16 @@ int hwcap_main(int argc, char **argv);
  * Return: the exit status: 0 when every check passed.
  */
 int mte_main(int argc, char **argv);
+
+/**
+ * pauth_main() - `shikiri-cpu pauth`: sign and authenticate pointers, and
+ * new keys change the codes (pointer authentication).
+ * @argc: argument count, the subcommand's name first.
+ * @argv: the arguments.
+ *
+ * Return: the exit status: 0 when every check passed.
+ */
+int pauth_main(int argc, char **argv);
 
 /**
  * perf_main() - `shikiri-cpu perf [PERIOD [MS]]`: sample CPU cycles on the

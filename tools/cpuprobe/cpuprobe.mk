@@ -1,11 +1,11 @@
 # shikiri-cpu: a static arm64 program for inside a VM (it goes into the
 # test initramfs): checks that the CPU features a VM is given work (MTE,
-# SVE, the hwcaps Linux finds), one subcommand per source file in
-# tools/cpuprobe (main.c holds the table of them).  Only the vector kernels
-# in sve.c are compiled for SVE (a target pragma), and the MTE
-# instructions are in assembler, so it runs on any arm64 CPU and says
-# which features are not there.  sve.c's scalar reference loop must stay
-# scalar: no auto-vectorization.
+# SVE, pointer authentication, BTI, the PMU's interrupt, the hwcaps Linux
+# finds), one subcommand per source file in tools/cpuprobe (main.c holds
+# the table of them).  Only the functions holding a feature's instructions
+# are compiled for it (target pragmas), so it runs on any arm64 CPU and
+# says which features are not there.  sve.c's scalar reference loop must
+# stay scalar: no auto-vectorization.
 
 SHIKIRI_CPU := $(BUILD)/guest/shikiri-cpu
 CPUPROBE_SRCS := $(wildcard tools/cpuprobe/*.c)

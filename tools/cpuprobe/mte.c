@@ -303,13 +303,10 @@ int mte_main(int argc, char **argv)
 	uint8_t *mem, *plain;
 	long ctrl;
 
+	(void)argc;
 	(void)argv;
 	page_granules = page / GRANULE;
 	report_start(&r, "mte");
-	if (argc != 1) {
-		fprintf(stderr, "usage: shikiri-cpu mte\n");
-		return 2;
-	}
 	if (!report_present(&r, getauxval(AT_HWCAP2) & HWCAP2_MTE, "HWCAP2_MTE",
 			    "MTE"))
 		return report_end(&r);

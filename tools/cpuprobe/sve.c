@@ -174,8 +174,7 @@ int sve_main(int argc, char **argv)
 	pid_t child;
 
 	report_start(&r, "sve");
-	if (argc > 2 ||
-	    (argc == 2 && (rounds = (unsigned)atoi(argv[1])) == 0)) {
+	if (argc == 2 && (rounds = (unsigned)atoi(argv[1])) == 0) {
 		fprintf(stderr, "usage: shikiri-cpu sve [ROUNDS]\n");
 		return 2;
 	}

@@ -5,7 +5,9 @@
  * SPIs it was not given read as zero and ignore writes; its writes to its
  * own hardware-backed lines are applied to the physical GIC, routed to its
  * own CPUs only.  Interrupts reach the guest through list registers
- * (vgic_lr.c), never by the guest touching the physical GIC.
+ * (vgic_lr.c), never by the guest touching the physical GIC.  Pending and
+ * active state, spread over latch, queue, list registers and the physical
+ * GIC, is read and written in vgic_state.c.
  *
  * Locking: vgic_dist.lock protects every vgic_irq of the VM (SPIs and each
  * vCPU's private ones); it is taken before any vgic_cpu.lock.
