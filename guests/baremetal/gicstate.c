@@ -22,6 +22,7 @@
 #include "baremetal/gic.h"
 #include "baremetal/platform.h"
 #include "baremetal/psci.h"
+#include "baremetal/secondary.h"
 #include "baremetal/rtc.h"
 #include "baremetal/sysreg.h"
 #include "baremetal/test.h"
@@ -344,20 +345,8 @@ enum cmd {
 uint8_t gicstate_stack[4096] __attribute__((aligned(16)));
 volatile uint32_t gicstate_cmd, gicstate_done, gicstate_seen;
 
-void gicstate_secondary(void);
 noreturn_fn void gicstate_main(void);
-__asm__(".text\n"
-	".global gicstate_secondary\n"
-	"gicstate_secondary:\n"
-	"	adrp	x1, gicstate_stack\n"
-	"	add	x1, x1, :lo12:gicstate_stack\n"
-	"	add	x1, x1, #4096\n"
-	"	mov	sp, x1\n"
-	"	adrp	x1, el1_vectors\n"
-	"	add	x1, x1, :lo12:el1_vectors\n"
-	"	msr	vbar_el1, x1\n"
-	"	isb\n"
-	"	bl	gicstate_main\n");
+SECONDARY_ENTRY(gicstate_secondary, gicstate_stack, gicstate_main);
 
 /* Run @cmd on vCPU 1 (itself); what it reports. */
 static uint32_t secondary_run(enum cmd cmd)

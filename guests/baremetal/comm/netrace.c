@@ -14,6 +14,7 @@
 #include "baremetal/platform.h"
 #include "baremetal/printf.h"
 #include "baremetal/psci.h"
+#include "baremetal/secondary.h"
 #include "baremetal/sysreg.h"
 #include "baremetal/timer.h"
 
@@ -28,20 +29,8 @@ volatile uint32_t netrace_stop, netrace_running;
 volatile uint64_t netrace_flips, netrace_desc;
 volatile uint64_t netrace_ram_end, netrace_good;
 
-void netrace_secondary(void);
 noreturn_fn void netrace_main(void);
-__asm__(".text\n"
-	".global netrace_secondary\n"
-	"netrace_secondary:\n"
-	"	adrp	x1, netrace_stack\n"
-	"	add	x1, x1, :lo12:netrace_stack\n"
-	"	add	x1, x1, #4096\n"
-	"	mov	sp, x1\n"
-	"	adrp	x1, el1_vectors\n"
-	"	add	x1, x1, :lo12:el1_vectors\n"
-	"	msr	vbar_el1, x1\n"
-	"	isb\n"
-	"	bl	netrace_main\n");
+SECONDARY_ENTRY(netrace_secondary, netrace_stack, netrace_main);
 
 void netrace_main(void)
 {
