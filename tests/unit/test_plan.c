@@ -458,8 +458,7 @@ static const struct refusal refusals[] = {
 	  false },
 	{ "reserved", reserved_set, "reserved field not zero", 1, false },
 	{ "PCI on aarch64", pci_on_aarch64,
-	  "PCI functions without a virtual PCI bus", 0,
-	  false },
+	  "PCI functions without a virtual PCI bus", 0, false },
 };
 
 static void test_refusal(void **state)

@@ -530,8 +530,8 @@ static void parked_vcpu_hands_its_pending_edges_on(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup(foreign_spis_read_as_zero_and_ignore_writes,
-				       setup),
+		cmocka_unit_test_setup(
+			foreign_spis_read_as_zero_and_ignore_writes, setup),
 		cmocka_unit_test_setup(owned_hw_spi_routes_to_own_cpus_only,
 				       setup),
 		cmocka_unit_test_setup(sgis_reach_only_own_vcpus, setup),
@@ -552,8 +552,8 @@ int main(void)
 				       setup),
 		cmocka_unit_test_setup(rerouting_a_held_line_unmasks_it, setup),
 		cmocka_unit_test_setup(foreign_lines_are_not_held, setup),
-		cmocka_unit_test_setup(timer_ppi_comes_back_as_the_guest_left_it,
-				       setup),
+		cmocka_unit_test_setup(
+			timer_ppi_comes_back_as_the_guest_left_it, setup),
 		cmocka_unit_test_setup(
 			stopped_vm_lines_stay_masked_until_enabled, setup),
 		cmocka_unit_test_setup(

@@ -38,7 +38,7 @@ static bool line_high;
 #define OTHER_HW 49 /* physical 79, added by the tests that need it */
 #define VTIMER 27
 #define PMU_PPI 23 /* QEMU virt's PMU overflow interrupt */
-#define EDGE 100 /* a core device's edge line (a doorbell) */
+#define EDGE 100   /* a core device's edge line (a doorbell) */
 #define LR_PENDING (1ull << 62)
 #define LR_ACTIVE (1ull << 63)
 

@@ -214,8 +214,7 @@ bool gic_is_active(unsigned pcpu, uint32_t intid)
 void gic_ppi_set_edge(unsigned pcpu, uint32_t intid, bool edge)
 {
 	/* GICR_ICFGR1 covers PPIs 16-31; only this CPU writes its own. */
-	volatile uint32_t *r =
-		reg32(gicr_of[pcpu] + GICR_SGI + GICD_ICFGR + 4);
+	volatile uint32_t *r = reg32(gicr_of[pcpu] + GICR_SGI + GICD_ICFGR + 4);
 	uint32_t bit = 2u << ((intid % 16) * 2);
 
 	*r = edge ? (*r | bit) : (*r & ~bit);
