@@ -134,6 +134,27 @@ static uint64_t mdcr_value(const struct id_regs_host *host)
 }
 
 /*
+ * MPAM (cache and bandwidth partitioning): a guest choosing its own PARTID
+ * in MPAM0/1_EL1 would take another VM's share of a shared cache, so both
+ * trap and are UNDEFINED (the ID registers read MPAM 0), and the guest runs
+ * in PARTID 0 like the hypervisor.  No virtual PARTID mapping (MPAMHCR_EL2
+ * 0).  MPAM2_EL2's reset value is UNKNOWN, hence written wherever the CPU
+ * has MPAM; MPAMEN is the firmware's (read-only where EL3 exists).
+ */
+static void mpam_controls_init(uint64_t pfr0)
+{
+	uint64_t pfr1 = read_sysreg_s(ID_AA64PFR1_EL1);
+
+	if (!ID_FIELD(pfr0, PFR0_MPAM) && !ID_FIELD(pfr1, PFR1_MPAM_FRAC))
+		return;
+	write_sysreg_s(MPAM2_EL2, (read_sysreg_s(MPAM2_EL2) & MPAM2_MPAMEN) |
+					  MPAM2_TRAPMPAM1EL1 |
+					  MPAM2_TRAPMPAM0EL1);
+	if (read_sysreg_s(MPAMIDR_EL1) & MPAMIDR_HAS_HCR)
+		write_sysreg_s(MPAMHCR_EL2, 0);
+}
+
+/*
  * Controls of newer CPUs, written where the CPU has them because their
  * reset values are UNKNOWN: no profiling or tracing at EL2, HCRX_EL2 with
  * every feature it enables off (the ID registers hide them), and no
@@ -158,6 +179,7 @@ static void feature_controls_init(void)
 		write_sysreg_s(HCRX_EL2, 0);
 	if (ID_FIELD(pfr0, PFR0_AMU))
 		write_sysreg(cptr_el2, CPTR_EL2_VALUE | CPTR_TAM);
+	mpam_controls_init(pfr0);
 	if (!ID_FIELD(read_sysreg_s(ID_AA64MMFR0_EL1), MMFR0_FGT))
 		return;
 	write_sysreg_s(HFGRTR_EL2, 0);

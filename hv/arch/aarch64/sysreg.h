@@ -63,6 +63,12 @@
 #define MDCR_TTRF (1ull << 19)
 #define MDCR_HCCD (1ull << 23)
 
+/* MPAM2_EL2: MPAMEN (kept as found), MPAM0/1_EL1 trapped to EL2. */
+#define MPAM2_MPAMEN (1ull << 63)
+#define MPAM2_TRAPMPAM1EL1 (1ull << 48)
+#define MPAM2_TRAPMPAM0EL1 (1ull << 49)
+#define MPAMIDR_HAS_HCR (1ull << 17)
+
 /* PMCR_EL0.DP: the cycle counter stops where event counting is prohibited. */
 #define PMCR_DP (1ull << 5)
 
@@ -84,7 +90,11 @@
 #define TRFCR_EL2 S3_4_C1_C2_1
 #define VDISR_EL2 S3_4_C12_C1_1
 #define VSESR_EL2 S3_4_C5_C2_3
+#define MPAM2_EL2 S3_4_C10_C5_0
+#define MPAMHCR_EL2 S3_4_C10_C4_0
+#define MPAMIDR_EL1 S3_0_C10_C4_4
 #define ID_AA64PFR0_EL1 S3_0_C0_C4_0
+#define ID_AA64PFR1_EL1 S3_0_C0_C4_1
 #define ID_AA64DFR0_EL1 S3_0_C0_C5_0
 #define ID_AA64MMFR0_EL1 S3_0_C0_C7_0
 #define ID_AA64MMFR1_EL1 S3_0_C0_C7_1
@@ -92,7 +102,9 @@
 /* ID register fields: 4 bits each, at these shifts (D19.2). */
 #define ID_FIELD(reg, shift) ((unsigned)((reg) >> (shift)) & 0xfu)
 #define PFR0_RAS 28
+#define PFR0_MPAM 40
 #define PFR0_AMU 44
+#define PFR1_MPAM_FRAC 16
 #define DFR0_PMUVER 8
 #define DFR0_PMSVER 32
 #define DFR0_TRACEFILT 40
