@@ -192,8 +192,9 @@ static int write_timer(struct gen *g)
 /*
  * The board's PMU, with its overflow PPI: where the hypervisor gives the
  * PMU to guests that PPI is forwarded to the VM owning the CPU; where it
- * hides it (ID_AA64DFR0_EL1.PMUVer 0), Linux's driver finds no PMU and
- * leaves it (docs/isolation.md "PMU").
+ * hides it (ID_AA64DFR0_EL1.PMUVer 0) it turns status "okay" into "fail"
+ * at each start of the VM, so Linux does not probe it (docs/isolation.md
+ * "PMU").
  */
 static int write_pmu(struct gen *g)
 {

@@ -275,13 +275,19 @@ void arch_vcpu_start(struct vcpu *vcpu, uint64_t pc, uint64_t arg)
 
 static void vcpu_quiesce(struct vcpu *v)
 {
-	/* A stopped vCPU's timers must not keep interrupting this CPU. */
+	/*
+	 * A stopped vCPU's timers and PMU must not keep interrupting this
+	 * CPU: their sources off, and every hardware PPI it was given (the
+	 * EL1 timers, the PMU's where it is the guest's) masked in the GIC.
+	 */
 	write_sysreg(cntv_ctl_el0, 0);
 	write_sysreg(cntp_ctl_el0, 0);
-	isb();
-	gic_ppi_enable(v->pcpu, 27, false);
-	gic_ppi_enable(v->pcpu, 30, false);
 	pmu_quiesce(v->pcpu);
+	isb();
+	for (unsigned i = 16; i < VGIC_PRIVATE_IRQS; i++)
+		if (v->arch.vgic.priv[i].phys)
+			gic_ppi_enable(v->pcpu, v->arch.vgic.priv[i].phys,
+				       false);
 	vgic_vcpu_park(v);
 }
 

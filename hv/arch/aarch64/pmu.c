@@ -57,11 +57,6 @@ uint32_t pmu_guest_intid(unsigned pcpu)
 
 void pmu_quiesce(unsigned pcpu)
 {
-	uint32_t intid = pmu_guest_intid(pcpu);
-
-	if (!intid)
-		return;
-	write_sysreg(pmintenclr_el1, PMU_ALL_COUNTERS);
-	isb();
-	gic_ppi_enable(pcpu, intid, false);
+	if (pmu_guest_intid(pcpu))
+		write_sysreg(pmintenclr_el1, PMU_ALL_COUNTERS);
 }

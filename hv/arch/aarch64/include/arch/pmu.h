@@ -24,9 +24,9 @@ void pmu_init_cpu(unsigned pcpu, const struct id_regs_host *host);
 uint32_t pmu_guest_intid(unsigned pcpu);
 
 /**
- * pmu_quiesce() - CPU @pcpu's vCPU stopped: its PMU raises no more
- * overflow interrupts (PMINTENCLR_EL1) and the PPI is masked in the GIC
- * until the guest enables it again.  On that CPU.
+ * pmu_quiesce() - CPU @pcpu's vCPU stopped: where the PMU is the guest's,
+ * it raises no more overflow interrupts (PMINTENCLR_EL1); the caller masks
+ * the PPI with the vCPU's other hardware PPIs.  On that CPU.
  */
 void pmu_quiesce(unsigned pcpu);
 
