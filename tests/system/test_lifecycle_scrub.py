@@ -57,6 +57,7 @@ def test_restart_scrubs_ram(shikiri_image, boot, cpu):
 
     report = baremetal.Report(c.vm_lines(GUEST))
     skipped = set() if cpu == "max-mte" else {"tags_are_zeroed"}
+    assert report.summary, f"{GUEST}: no summary line"
     assert report.summary[1] == 0, (
         f"{GUEST}: {report.summary}; failed: {report.with_status('FAIL')}")
     assert [n for n in report.results] == list(TESTS)

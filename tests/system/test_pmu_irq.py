@@ -35,14 +35,6 @@ PPI = re.compile(r"^pmuirq: PMU PPI (\d+), PMU (given|hidden), "
 GUEST_TIMEOUT = 60 * qemu.TIMEOUT_SCALE
 
 
-def _index(lines, vm, regex):
-    prefix = f"[{vm}] "
-    for i, line in enumerate(lines):
-        if line.startswith(prefix) and re.match(regex, line[len(prefix):]):
-            return i
-    return None
-
-
 @pytest.mark.parametrize("cpu", sorted(CPUS))
 def test_pmu_overflow_interrupt_reaches_its_vm_only(shikiri_image, boot, cpu):
     part = baremetal.Partition(baremetal.explain(qemu.config_path(CONFIG)))
@@ -92,10 +84,12 @@ def test_pmu_overflow_interrupt_reaches_its_vm_only(shikiri_image, boot, cpu):
     heard = [LISTENED.match(l) for l in c.vm_lines(QUIET) if LISTENED.match(l)]
     assert len(heard) == 1 and int(heard[0].group(1)) == 0
     # The quiet VM listened over the whole of the other VM's overflows.
-    start = _index(c.lines, QUIET, LISTENING)
-    end = _index(c.lines, QUIET, LISTENED.pattern)
-    first = _index(c.lines, GUEST, r"^pmuirq: (overflow|no PMU)")
-    last = _index(c.lines, GUEST, baremetal.SUMMARY.pattern)
+    at_quiet, at_guest = f"[{QUIET}] ", f"[{GUEST}] "
+    start = baremetal.line_index(c.lines, at_quiet, LISTENING)
+    end = baremetal.line_index(c.lines, at_quiet, LISTENED.pattern)
+    first = baremetal.line_index(c.lines, at_guest,
+                                 r"^pmuirq: (overflow|no PMU)")
+    last = baremetal.line_index(c.lines, at_guest, baremetal.SUMMARY.pattern)
     assert None not in (start, end, first, last)
     assert start < first and last < end, (
         "the quiet VM did not listen through the other VM's run")

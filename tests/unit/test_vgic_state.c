@@ -350,6 +350,7 @@ static void writes_touch_only_own_hardware_lines(void **state)
 				  ICACTIVER0(0) };
 
 	(void)state;
+	fake_gic.ppi_active[2][0] = true;
 	fake_gic.ppi_active[2][25] = true;
 	fake_gic.ppi_active[2][26] = true;
 	fake_gic.spi_active[FOREIGN] = true;
@@ -361,11 +362,12 @@ static void writes_touch_only_own_hardware_lines(void **state)
 
 		assert_int_equal(fake_gic.ppi_pending[2][i], hw);
 		assert_false(fake_gic.ppi_pending[3][i]);
-		if (i != 25 && i != 26)
+		if (i != 0 && i != 25 && i != 26)
 			assert_int_equal(fake_gic.ppi_active[2][i], hw);
 	}
 	for (unsigned i = 0; i < ARRAY_SIZE(regs); i++)
 		assert_int_equal(wr(regs[i], 4, ~0u), 0);
+	assert_true(fake_gic.ppi_active[2][0]);
 	assert_true(fake_gic.ppi_active[2][25]);
 	assert_true(fake_gic.ppi_active[2][26]);
 	assert_false(fake_gic.ppi_active[2][VTIMER]);
